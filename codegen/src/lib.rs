@@ -1,0 +1,47 @@
+//! The engine behind the smilepayz SDK: loads the Smilepayz gateway spec (YAML) and emits
+//! the SDK's typed Rust modules.
+//!
+//! The SDK's build script, the `smilepayz-codegen` command and the snapshot tests are thin
+//! shells over three calls: [`load`] a spec folder (every problem reported with
+//! `file:line:column`), [`generate`] Rust from it, and, for people, [`reference_markdown`].
+
+pub mod emit;
+pub mod load;
+pub mod naming;
+pub mod node;
+pub mod problem;
+#[cfg(feature = "cli")]
+pub mod reference;
+pub mod schema_check;
+pub mod spec;
+
+pub use emit::{EmitError, generate, region_source, shared_source};
+pub use load::{Region, Spec, load, spec_files};
+pub use problem::{Location, Problem, Problems};
+#[cfg(feature = "cli")]
+pub use reference::reference_markdown;
+
+/// The JSON Schema of `gateway.yaml`, produced from [`spec::GatewaySpec`].
+pub fn gateway_schema() -> schemars::Schema {
+    schemars::schema_for!(spec::GatewaySpec)
+}
+
+/// The JSON Schema of a region file, produced from [`spec::RegionSpec`].
+pub fn region_schema() -> schemars::Schema {
+    schemars::schema_for!(spec::RegionSpec)
+}
+
+pub(crate) fn gateway_schema_json() -> serde_json::Value {
+    gateway_schema().to_value()
+}
+
+pub(crate) fn region_schema_json() -> serde_json::Value {
+    region_schema().to_value()
+}
+
+/// A schema as committed under `spec/schema/`: pretty JSON with a final newline.
+pub fn schema_text(schema: &schemars::Schema) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

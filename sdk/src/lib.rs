@@ -1,0 +1,46 @@
+//! A typed client for the Smilepayz payment gateway (API v2.0), generated region by region
+//! from the YAML spec in the repository's `spec/` folder.
+//!
+//! Each region is a module, such as [`regions::thb`], whose request and response types are
+//! fixed to the region's currency; [`Region`] picks one at run time.
+//!
+//! ```
+//! use smilepayz::regions::thb;
+//! use smilepayz::BalanceType;
+//!
+//! let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::BALANCE])?;
+//! assert_eq!(
+//!     serde_json::to_string(&request)?,
+//!     r#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#
+//! );
+//!
+//! // A THB response is read as THB; one in another currency is an error.
+//! let body = r#"{"code":"00","message":"Successful","accountInfos":{"balanceType":"BALANCE",
+//!     "amount":{"currency":"THB","value":"250000.50"},
+//!     "availableBalance":{"currency":"THB","value":"250000"}}}"#;
+//! let response: thb::InquiryBalanceResponse = serde_json::from_str(body)?;
+//! let info = response.account_infos.first().expect("one entry");
+//! assert_eq!(info.amount.value().to_string(), "250000.50");
+//! assert!(serde_json::from_str::<thb::InquiryBalanceResponse>(&body.replace("THB", "USD")).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod api;
+mod error;
+pub mod money;
+mod region;
+pub mod signing;
+pub mod validate;
+mod wire;
+
+pub use api::{
+    ApiRequest, EndpointInfo, Example, ExampleMessage, GatewayResponse, HeaderInfo, SignPart,
+};
+pub use error::ValidationError;
+pub use money::{Amount, AmountError, Money};
+pub use region::{RegionInfo, RegionSpec, UnknownRegion};
+pub use regions::Region;
+pub use signing::SignatureScheme;
+pub use wire::{BalanceType, ExtraFields, JsonObjectOrString, NoExtraFields, OneOrMany};
+
+include!(concat!(env!("OUT_DIR"), "/smilepayz_generated.rs"));

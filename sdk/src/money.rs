@@ -1,0 +1,299 @@
+//! Money: an exact decimal amount in a region's currency.
+//!
+//! The gateway sends amounts as strings (`"250000"`, `"12.50"`) and the documentation does not
+//! agree on their scale, so an [`Amount`] keeps exactly the digits it was given: it is never a
+//! float and never rescaled. `"12.50"` stays `12.50` (scale 2), and prints back the same.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::str::FromStr;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::RegionSpec;
+
+/// The most digits an [`Amount`] keeps; more than any balance needs, and what fits in `i128`.
+pub const MAX_DIGITS: usize = 38;
+
+/// An exact decimal: `units × 10^-scale`, with the scale it was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Amount {
+    units: i128,
+    scale: u8,
+}
+
+/// Why a string is not an [`Amount`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AmountError {
+    /// The string is empty.
+    #[error("the amount is empty; expected digits such as \"250000\" or \"12.50\"")]
+    Empty,
+    /// The string is not a plain decimal.
+    #[error(
+        "the amount {0:?} is not a plain decimal; expected digits with an optional '-' and one '.', such as \"250000\" or \"12.50\" (no exponent, spaces, '+' or thousands separators)"
+    )]
+    NotDecimal(String),
+    /// The string has more digits than an amount keeps.
+    #[error("the amount {0:?} has more than 38 digits")]
+    TooLong(String),
+}
+
+impl Amount {
+    /// An amount of `units × 10^-scale`, e.g. `Amount::new(1250, 2)` is 12.50.
+    pub const fn new(units: i128, scale: u8) -> Self {
+        Amount { units, scale }
+    }
+
+    /// The amount in units of `10^-scale`: 1250 for 12.50.
+    pub const fn units(self) -> i128 {
+        self.units
+    }
+
+    /// How many decimal places the amount was written with: 2 for 12.50.
+    pub const fn scale(self) -> u8 {
+        self.scale
+    }
+
+    /// Whether the amount is below zero.
+    pub const fn is_negative(self) -> bool {
+        self.units < 0
+    }
+
+    /// Whether the two amounts are the same number, whatever their scales (12.5 and 12.50).
+    pub fn same_value(self, other: Amount) -> bool {
+        let scale = self.scale.max(other.scale);
+        match (self.rescaled(scale), other.rescaled(scale)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The units at a larger scale, or `None` on overflow. Never loses digits.
+    fn rescaled(self, scale: u8) -> Option<i128> {
+        let factor = 10i128.checked_pow(u32::from(scale.checked_sub(self.scale)?))?;
+        self.units.checked_mul(factor)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = AmountError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (digits, None),
+        };
+        let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !plain(whole) || fraction.is_some_and(|f| !plain(f)) {
+            return Err(AmountError::NotDecimal(text.to_owned()));
+        }
+        let fraction = fraction.unwrap_or("");
+        if whole.len() + fraction.len() > MAX_DIGITS {
+            return Err(AmountError::TooLong(text.to_owned()));
+        }
+        let mut units: i128 = 0;
+        for b in whole.bytes().chain(fraction.bytes()) {
+            // Cannot overflow: at most 38 digits.
+            units = units * 10 + i128::from(b - b'0');
+        }
+        Ok(Amount {
+            units: if negative { -units } else { units },
+            scale: fraction.len() as u8,
+        })
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.units.unsigned_abs().to_string();
+        let scale = usize::from(self.scale);
+        let sign = if self.units < 0 { "-" } else { "" };
+        if scale == 0 {
+            return write!(f, "{sign}{digits}");
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{fraction}")
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AmountVisitor;
+        impl Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an amount as a string of digits, such as \"250000\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Amount, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(AmountVisitor)
+    }
+}
+
+/// An amount in region `R`'s currency, as the gateway writes it:
+/// `{"currency": "THB", "value": "250000"}`.
+///
+/// Reading one whose currency is not the region's is an error, not a silent value: a THB
+/// response that says USD is rejected.
+pub struct Money<R> {
+    value: Amount,
+    region: PhantomData<fn() -> R>,
+}
+
+impl<R: RegionSpec> Money<R> {
+    /// An amount in the region's currency.
+    pub const fn new(value: Amount) -> Self {
+        Money {
+            value,
+            region: PhantomData,
+        }
+    }
+
+    /// The amount, exactly as the gateway wrote it.
+    pub const fn value(&self) -> Amount {
+        self.value
+    }
+
+    /// The currency: always the region's.
+    pub const fn currency(&self) -> &'static str {
+        R::INFO.currency
+    }
+}
+
+impl<R> Clone for Money<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Money<R> {}
+
+impl<R> PartialEq for Money<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<R> Eq for Money<R> {}
+
+impl<R: RegionSpec> fmt::Debug for Money<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Money({} {})", R::INFO.currency, self.value)
+    }
+}
+
+impl<R: RegionSpec> fmt::Display for Money<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value, R::INFO.currency)
+    }
+}
+
+impl<R: RegionSpec> Serialize for Money<R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Money", 2)?;
+        s.serialize_field("currency", R::INFO.currency)?;
+        s.serialize_field("value", &self.value)?;
+        s.end()
+    }
+}
+
+impl<'de, R: RegionSpec> Deserialize<'de> for Money<R> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MoneyVisitor<R>(PhantomData<fn() -> R>);
+        impl<'de, R: RegionSpec> Visitor<'de> for MoneyVisitor<R> {
+            type Value = Money<R>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "money as {{\"currency\": \"{}\", \"value\": \"…\"}}",
+                    R::INFO.currency
+                )
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Money<R>, A::Error> {
+                let mut currency: Option<String> = None;
+                let mut value: Option<Amount> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "currency" if currency.is_some() => {
+                            return Err(de::Error::duplicate_field("currency"));
+                        }
+                        "value" if value.is_some() => {
+                            return Err(de::Error::duplicate_field("value"));
+                        }
+                        "currency" => currency = Some(map.next_value()?),
+                        "value" => value = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let currency = currency.ok_or_else(|| de::Error::missing_field("currency"))?;
+                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
+                if currency != R::INFO.currency {
+                    return Err(de::Error::custom(format_args!(
+                        "currency {currency:?} is not the {} region's currency {}; the response belongs to another region or is wrong",
+                        R::INFO.name,
+                        R::INFO.currency
+                    )));
+                }
+                Ok(Money::new(value))
+            }
+        }
+        deserializer.deserialize_map(MoneyVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_keep_their_digits_and_scale() {
+        for text in [
+            "250000",
+            "0",
+            "12.50",
+            "-3.0001",
+            "0.05",
+            "99999999999999999999999999999999999999",
+        ] {
+            let amount: Amount = text.parse().unwrap();
+            assert_eq!(amount.to_string(), text);
+        }
+        let a: Amount = "12.50".parse().unwrap();
+        assert_eq!((a.units(), a.scale()), (1250, 2));
+        assert!(a.same_value("12.5".parse().unwrap()));
+        assert_ne!(a, "12.5".parse().unwrap());
+    }
+
+    #[test]
+    fn anything_but_a_plain_decimal_is_refused() {
+        for text in [
+            "", "1e5", "1.", ".5", "+1", " 1", "1,000", "NaN", "1.2.3", "--1", "١٢",
+        ] {
+            assert!(text.parse::<Amount>().is_err(), "{text:?} was accepted");
+        }
+        assert!(matches!(
+            "123456789012345678901234567890123456789".parse::<Amount>(),
+            Err(AmountError::TooLong(_))
+        ));
+    }
+}

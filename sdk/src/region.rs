@@ -1,0 +1,105 @@
+//! Regions: the facts each region's spec file gives, as a type ([`RegionSpec`]) and as data
+//! ([`RegionInfo`], reached at run time through [`Region`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Region;
+
+/// What a region's spec file says of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RegionInfo {
+    /// The region's code, e.g. `THB`.
+    pub code: &'static str,
+    /// The region's name, e.g. `Thailand`.
+    pub name: &'static str,
+    /// One line from the region's documentation page.
+    pub summary: &'static str,
+    /// The currency of every amount, e.g. `THB`.
+    pub currency: &'static str,
+    /// The gateway's area code for the region, e.g. 11.
+    pub area_code: u16,
+    /// The X-TIMESTAMP offset, e.g. `+07:00`.
+    pub utc_offset: &'static str,
+    /// The X-TIMESTAMP offset in seconds east of UTC, e.g. 25200.
+    pub utc_offset_seconds: i32,
+    /// How amounts are written, e.g. `#.##`.
+    pub money_format: &'static str,
+    /// Decimal places of the money format, e.g. 2.
+    pub money_scale: u8,
+    /// The balance type codes the region accepts.
+    pub balance_types: &'static [&'static str],
+}
+
+/// A region as a type: the marker types `smilepayz::regions::thb::Thb` and so on, which fix
+/// the shared request and response types to one region (and so one currency).
+pub trait RegionSpec:
+    Copy + Default + fmt::Debug + PartialEq + Eq + std::hash::Hash + Send + Sync + 'static
+{
+    /// The region, as a value.
+    const REGION: Region;
+    /// The region's facts.
+    const INFO: RegionInfo;
+}
+
+impl Region {
+    /// The region's code, e.g. `THB`.
+    pub const fn code(self) -> &'static str {
+        self.info().code
+    }
+
+    /// The region's name, e.g. `Thailand`.
+    pub const fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The region's currency, e.g. `THB`.
+    pub const fn currency(self) -> &'static str {
+        self.info().currency
+    }
+
+    /// The gateway's area code for the region.
+    pub const fn area_code(self) -> u16 {
+        self.info().area_code
+    }
+
+    /// The X-TIMESTAMP offset, e.g. `+07:00`.
+    pub const fn utc_offset(self) -> &'static str {
+        self.info().utc_offset
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A region code that is not in the spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown region {given:?}; the regions are: {known}")]
+pub struct UnknownRegion {
+    given: String,
+    known: String,
+}
+
+impl FromStr for Region {
+    type Err = UnknownRegion;
+
+    /// Reads a region code in any case: `thb`, `THB`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        Region::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code().eq_ignore_ascii_case(text))
+            .ok_or_else(|| UnknownRegion {
+                given: text.to_owned(),
+                known: Region::ALL
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}

@@ -1,0 +1,199 @@
+//! The hand-written value types the generated request and response types are made of.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Serialize, Serializer};
+
+use crate::ValidationError;
+
+/// A balance type code, such as `BALANCE` or `AVAILABLE`. Which ones a region accepts is in
+/// its spec (`RegionInfo::balance_types`); a request is checked against them before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BalanceType(Cow<'static, str>);
+
+impl BalanceType {
+    /// `BALANCE`: the account's balance.
+    pub const BALANCE: BalanceType = BalanceType(Cow::Borrowed("BALANCE"));
+    /// `AVAILABLE`: the balance available for transactions (Peru).
+    pub const AVAILABLE: BalanceType = BalanceType(Cow::Borrowed("AVAILABLE"));
+
+    /// A balance type code, as the gateway writes it.
+    pub fn new(code: impl Into<String>) -> Self {
+        BalanceType(Cow::Owned(code.into()))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BalanceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for BalanceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for BalanceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(BalanceType::new)
+    }
+}
+
+/// One value or a list of them: the gateway documents `accountInfos` as one object, while the
+/// SNAP BI inquiry it is modelled on (and a public client) uses an array. Both are read, and
+/// the form read is the form written back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OneOrMany<T> {
+    /// A single object.
+    One(T),
+    /// An array of one or more objects.
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    /// The values, one or many, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        match self {
+            OneOrMany::One(item) => std::slice::from_ref(item).iter(),
+            OneOrMany::Many(items) => items.iter(),
+        }
+    }
+
+    /// How many values there are.
+    pub fn len(&self) -> usize {
+        match self {
+            OneOrMany::One(_) => 1,
+            OneOrMany::Many(items) => items.len(),
+        }
+    }
+
+    /// Whether there are none (never true for a value read from the gateway).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The first value.
+    pub fn first(&self) -> Option<&T> {
+        self.iter().next()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a OneOrMany<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: Serialize> Serialize for OneOrMany<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            OneOrMany::One(item) => item.serialize(serializer),
+            OneOrMany::Many(items) => items.serialize(serializer),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrManyVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OneOrManyVisitor<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object or a non-empty array of objects")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                if items.is_empty() {
+                    return Err(de::Error::invalid_length(0, &"at least one entry"));
+                }
+                Ok(OneOrMany::Many(items))
+            }
+        }
+        deserializer.deserialize_any(OneOrManyVisitor(std::marker::PhantomData))
+    }
+}
+
+/// A JSON object the gateway may also send as a string holding one (`additionalInfo`). The
+/// form read is kept and written back; [`JsonObjectOrString::object`] reads either.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonObjectOrString {
+    /// Sent as an object.
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// Sent as a string (it should hold a JSON object).
+    String(String),
+}
+
+impl JsonObjectOrString {
+    /// The object, parsing the string form when that is how it came.
+    pub fn object(
+        &self,
+    ) -> Result<Cow<'_, serde_json::Map<String, serde_json::Value>>, serde_json::Error> {
+        match self {
+            JsonObjectOrString::Object(map) => Ok(Cow::Borrowed(map)),
+            JsonObjectOrString::String(text) => serde_json::from_str(text).map(Cow::Owned),
+        }
+    }
+}
+
+impl Serialize for JsonObjectOrString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            JsonObjectOrString::Object(map) => map.serialize(serializer),
+            JsonObjectOrString::String(text) => serializer.serialize_str(text),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonObjectOrString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct JsonVisitor;
+        impl<'de> Visitor<'de> for JsonVisitor {
+            type Value = JsonObjectOrString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object, or a string holding one")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(JsonObjectOrString::String(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(JsonObjectOrString::Object)
+            }
+        }
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+/// The fields one region adds to a shared request or response. Generated per region from
+/// its `extra_fields`; regions without any use [`NoExtraFields`].
+pub trait ExtraFields:
+    Serialize + DeserializeOwned + fmt::Debug + Clone + PartialEq + Send + Sync + 'static
+{
+    /// Checks the values against the spec.
+    fn validate(&self) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+/// No extra fields: what a region that adds nothing to an endpoint uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NoExtraFields {}
+
+impl ExtraFields for NoExtraFields {}
