@@ -577,7 +577,11 @@ fn endpoint_module(spec: &Spec, id: &str, endpoint: &EndpointSpec) -> Result<Tok
             };
 
             #[doc = " A region that offers this endpoint, with what it adds to the shared shape."]
-            pub trait #variant: crate::RegionSpec { #(#assoc)* }
+            pub trait #variant: crate::RegionSpec {
+                #(#assoc)*
+                #[doc = " The region's documented examples of this endpoint."]
+                const EXAMPLES: &'static [crate::Example];
+            }
 
             #(#items)*
 
@@ -611,6 +615,7 @@ fn regions_module(spec: &Spec) -> Result<TokenStream> {
     let mut variants = Vec::new();
     let mut all = Vec::new();
     let mut infos = Vec::new();
+    let mut visits = Vec::new();
     let mut modules = Vec::new();
     for region in &spec.regions {
         let variant = checked_ident(&region.type_name)?;
@@ -619,7 +624,14 @@ fn regions_module(spec: &Spec) -> Result<TokenStream> {
         variants.push(quote! { #[doc = #text] #variant, });
         all.push(quote! { Region::#variant });
         infos.push(quote! { Region::#variant => &<#module::#variant as crate::RegionSpec>::INFO, });
+        visits.push(quote! { Region::#variant => visitor.visit::<#module::#variant>(), });
         modules.push(region_module(spec, region)?);
+    }
+    let mut bounds = vec![quote! { crate::RegionSpec }];
+    for (id, endpoint) in &spec.gateway.endpoints {
+        let module = endpoint_module_ident(id)?;
+        let variant = checked_ident(&format!("{}Variant", endpoint.type_prefix))?;
+        bounds.push(quote! { crate::endpoints::#module::#variant });
     }
     Ok(quote! {
         #[doc = " The regions, one module each, and [`Region`] for choosing one at run time."]
@@ -639,6 +651,25 @@ fn regions_module(spec: &Spec) -> Result<TokenStream> {
                 pub const fn info(self) -> &'static crate::RegionInfo {
                     match self { #(#infos)* }
                 }
+
+                #[doc = " Calls the visitor with the region's marker type, to use typed code for a region"]
+                #[doc = " chosen at run time."]
+                pub fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
+                    match self { #(#visits)* }
+                }
+            }
+
+            #[doc = " A region that offers every endpoint in the spec: what [`Region::visit`] hands over."]
+            pub trait AnyRegion: #(#bounds)+* {}
+
+            impl<R: #(#bounds)+*> AnyRegion for R {}
+
+            #[doc = " Typed code to run for a region chosen at run time; see [`Region::visit`]."]
+            pub trait RegionVisitor {
+                #[doc = " What the visit returns."]
+                type Output;
+                #[doc = " Runs with the region's marker type."]
+                fn visit<R: AnyRegion>(self) -> Self::Output;
             }
 
             #(#modules)*
@@ -786,8 +817,12 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
                 assoc.push(quote! { type #assoc_name = #type_name; });
             }
         }
+        let examples_name = checked_ident(&format!("{}_EXAMPLES", naming::constant_name(prefix)))?;
         items.push(quote! {
-            impl crate::endpoints::#endpoint_module::#variant for #marker { #(#assoc)* }
+            impl crate::endpoints::#endpoint_module::#variant for #marker {
+                #(#assoc)*
+                const EXAMPLES: &'static [crate::Example] = #examples_name;
+            }
         });
 
         let notes: Vec<(&String, &String)> = own.field_notes.iter().collect();
@@ -830,7 +865,6 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
                 pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
             });
         }
-        let examples_name = checked_ident(&format!("{}_EXAMPLES", naming::constant_name(prefix)))?;
         let examples = examples_tokens(&own.examples);
         let text = format!(" The {name} page's examples of {}.", endpoint.title);
         items.push(quote! {

@@ -88,6 +88,7 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
 
     let region_schema = crate::region_schema_json();
     let mut regions = Vec::new();
+    let mut parsed = Vec::new();
     for file in files {
         if file.extension().is_some_and(|e| e == "yml") {
             problems.push(
@@ -99,6 +100,7 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
         }
         if let Some((spec, tree)) = read_checked::<RegionSpec>(&file, &region_schema, &mut problems)
         {
+            parsed.push((file.clone(), spec.clone(), tree.clone()));
             let region = check_region(
                 spec,
                 &tree,
@@ -107,15 +109,14 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
                 &mut problems,
             );
             if let Some(region) = region {
-                regions.push((region, tree));
+                regions.push(region);
             }
         }
     }
-    check_across_regions(&regions, &mut problems);
+    check_across_regions(&parsed, &mut problems);
 
     match gateway {
         Some((gateway, _)) if problems.is_empty() => {
-            let mut regions: Vec<Region> = regions.into_iter().map(|(r, _)| r).collect();
             regions.sort_by(|a, b| a.spec.code.cmp(&b.spec.code));
             Ok(Spec { gateway, regions })
         }
@@ -971,7 +972,8 @@ impl ExampleContext<'_> {
                     problems.push(
                         here(path),
                         format!(
-                            "the example's currency is {currency:?}, but the region's is {}",
+                            "the example's currency is {}, but the region's is {}",
+                            currency.map_or("missing".to_owned(), |c| format!("{c:?}")),
                             self.spec.currency
                         ),
                         format!("write currency: {}", self.spec.currency),
@@ -1018,47 +1020,38 @@ impl ExampleContext<'_> {
     }
 }
 
-fn check_across_regions(regions: &[(Region, Node)], problems: &mut Problems) {
-    let at =
-        |region: &Region, tree: &Node, key: &str| locate(tree, &region.file, &[Step::Key(key)]);
-    for (i, (region, tree)) in regions.iter().enumerate() {
-        for (earlier, _) in &regions[..i] {
-            let same = |what: &str, a: String, b: String| {
-                (a == b).then(|| {
-                    (
-                        format!("{what} {a} is also used by {}", earlier.file.display()),
-                        format!("each region needs its own {what}; change this one or remove the other file"),
-                    )
-                })
-            };
-            for (key, clash) in [
+/// Codes, currencies and area codes must each belong to one region. Checked over every
+/// region file that parsed, even one with other problems, so all clashes show at once.
+fn check_across_regions(regions: &[(PathBuf, RegionSpec, Node)], problems: &mut Problems) {
+    for (i, (file, spec, tree)) in regions.iter().enumerate() {
+        for (earlier_file, earlier, _) in &regions[..i] {
+            let clashes = [
                 (
                     "code",
-                    same(
-                        "region code",
-                        region.spec.code.clone(),
-                        earlier.spec.code.clone(),
-                    ),
+                    "region code",
+                    spec.code.clone(),
+                    earlier.code.clone(),
                 ),
                 (
                     "currency",
-                    same(
-                        "currency",
-                        region.spec.currency.clone(),
-                        earlier.spec.currency.clone(),
-                    ),
+                    "currency",
+                    spec.currency.clone(),
+                    earlier.currency.clone(),
                 ),
                 (
                     "area_code",
-                    same(
-                        "area code",
-                        region.spec.area_code.to_string(),
-                        earlier.spec.area_code.to_string(),
-                    ),
+                    "area code",
+                    spec.area_code.to_string(),
+                    earlier.area_code.to_string(),
                 ),
-            ] {
-                if let Some((message, help)) = clash {
-                    problems.push(at(region, tree, key), message, help);
+            ];
+            for (key, what, mine, theirs) in clashes {
+                if mine == theirs {
+                    problems.push(
+                        locate(tree, file, &[Step::Key(key)]),
+                        format!("{what} {mine} is also used by {}", earlier_file.display()),
+                        format!("each region needs its own {what}; change this one or remove the other file"),
+                    );
                 }
             }
         }

@@ -26,10 +26,13 @@
 //! ```
 
 mod api;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 mod error;
 pub mod money;
 mod region;
 pub mod signing;
+pub mod timestamp;
 pub mod validate;
 mod wire;
 

@@ -1,0 +1,3 @@
+//! The `smilepayz` command.
+
+fn main() {}

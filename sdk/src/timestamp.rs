@@ -1,0 +1,217 @@
+//! X-TIMESTAMP: `yyyy-MM-ddTHH:mm:ss±HH:mm`, in the region's offset.
+//!
+//! The gateway wants this one format and nothing else (no fractions, no `Z`), within a few
+//! minutes of its clock, so the SDK writes and reads it itself rather than through a general
+//! date library.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// An instant and the UTC offset it is written in, as the gateway's X-TIMESTAMP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    unix_seconds: i64,
+    /// Seconds east of UTC.
+    offset_seconds: i32,
+}
+
+/// Why a string is not an X-TIMESTAMP.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "X-TIMESTAMP {given:?} is not yyyy-MM-ddTHH:mm:ss±HH:mm (for example 2020-12-18T15:06:00+07:00): {why}"
+)]
+pub struct TimestampError {
+    given: String,
+    why: &'static str,
+}
+
+impl Timestamp {
+    /// The current time, written in the offset `offset_seconds` east of UTC.
+    pub fn now(offset_seconds: i32) -> Self {
+        Self::at(SystemTime::now(), offset_seconds)
+    }
+
+    /// The given time, written in the offset `offset_seconds` east of UTC.
+    pub fn at(time: SystemTime, offset_seconds: i32) -> Self {
+        let unix_seconds = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => after.as_secs() as i64,
+            Err(before) => -(before.duration().as_secs() as i64),
+        };
+        Timestamp {
+            unix_seconds,
+            offset_seconds,
+        }
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(self) -> i64 {
+        self.unix_seconds
+    }
+
+    /// The offset, in seconds east of UTC.
+    pub fn offset_seconds(self) -> i32 {
+        self.offset_seconds
+    }
+
+    /// How far this is from `now`, either way.
+    pub fn distance_from(self, now: SystemTime) -> Duration {
+        let now = Timestamp::at(now, 0).unix_seconds;
+        Duration::from_secs(self.unix_seconds.abs_diff(now))
+    }
+
+    /// Reads an X-TIMESTAMP, strictly: `yyyy-MM-ddTHH:mm:ss±HH:mm`.
+    pub fn parse(text: &str) -> Result<Self, TimestampError> {
+        let fail = |why| TimestampError {
+            given: text.chars().take(64).collect(),
+            why,
+        };
+        let b = text.as_bytes();
+        if b.len() != 25 {
+            return Err(fail("it must be exactly 25 characters"));
+        }
+        let shape_ok = b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && (b[19] == b'+' || b[19] == b'-')
+            && b[22] == b':';
+        if !shape_ok {
+            return Err(fail("the separators are not where the format puts them"));
+        }
+        let number = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
+            let digits = &b[range];
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return Err(fail("a date or time part is not digits"));
+            }
+            Ok(digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
+        };
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+        let (off_h, off_m) = (number(20..22)?, number(23..25)?);
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+            return Err(fail("no such date"));
+        }
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(fail("no such time of day"));
+        }
+        if off_h > 14 || off_m > 59 {
+            return Err(fail("the offset is out of range"));
+        }
+        let sign = if b[19] == b'+' { 1 } else { -1 };
+        let offset_seconds = (sign * (off_h * 3600 + off_m * 60)) as i32;
+        let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        Ok(Timestamp {
+            unix_seconds: local - i64::from(offset_seconds),
+            offset_seconds,
+        })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let local = self.unix_seconds + i64::from(self.offset_seconds);
+        let (year, month, day) = civil_from_days(local.div_euclid(86_400));
+        let seconds = local.rem_euclid(86_400);
+        let sign = if self.offset_seconds < 0 { '-' } else { '+' };
+        let offset = self.offset_seconds.unsigned_abs();
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
+            seconds / 3600,
+            seconds % 3600 / 60,
+            seconds % 60,
+            offset / 3600,
+            offset % 3600 / 60
+        )
+    }
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (the inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_timestamps_read_and_write_back() {
+        for text in [
+            "2020-12-18T15:06:00+07:00",
+            "2020-12-17T10:55:00-05:00",
+            "2024-02-29T23:59:59+14:00",
+            "1999-01-01T00:00:00+00:00",
+        ] {
+            assert_eq!(Timestamp::parse(text).unwrap().to_string(), text);
+        }
+        // 2020-12-18T15:06:00+07:00 is 08:06:00 UTC.
+        let t = Timestamp::parse("2020-12-18T15:06:00+07:00").unwrap();
+        assert_eq!(t.unix_seconds(), 1_608_278_760);
+        let lima = Timestamp {
+            offset_seconds: -5 * 3600,
+            ..t
+        };
+        assert_eq!(lima.to_string(), "2020-12-18T03:06:00-05:00");
+    }
+
+    #[test]
+    fn other_shapes_are_refused() {
+        for text in [
+            "2020-12-18T15:06:00Z",
+            "2020-12-18 15:06:00+07:00",
+            "2020-12-18T15:06:00.000+07:00",
+            "2021-02-29T00:00:00+07:00",
+            "2020-13-01T00:00:00+07:00",
+            "2020-12-18T24:00:00+07:00",
+            "2020-12-18T15:06:00+0700",
+            "",
+            "２020-12-18T15:06:00+07:00",
+        ] {
+            assert!(Timestamp::parse(text).is_err(), "{text:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn every_day_of_four_centuries_round_trips() {
+        for days in (-146_097..146_097).step_by(7) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+}

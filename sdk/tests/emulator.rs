@@ -1,0 +1,1 @@
+//! Emulator tests (work in progress).

@@ -1,0 +1,85 @@
+//! A region is one file: adding one to a copy of the spec needs no Rust change.
+
+use std::path::Path;
+
+const IDR: &str = r#"# yaml-language-server: $schema=../schema/region.schema.json
+code: IDR
+name: Indonesia
+summary: Indonesia region balance inquiry API (IDR).
+currency: IDR
+area_code: 10
+money_format: integer
+timestamp_offset: "+07:00"
+balance_types: [BALANCE]
+endpoints:
+  inquiry-balance:
+    field_notes:
+      response.accountInfos.amount.currency: Fixed to IDR.
+    examples:
+      - name: sandbox
+        response:
+          body:
+            code: "00"
+            message: Successful
+            accountInfos:
+              balanceType: BALANCE
+              amount: { currency: IDR, value: "1000000" }
+              availableBalance: { currency: IDR, value: "999000" }
+"#;
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from)
+        .expect("read folder")
+        .filter_map(Result::ok)
+    {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
+#[test]
+fn a_new_region_file_gets_a_module_with_no_code_change() {
+    let temp = tempfile::tempdir().expect("temp folder");
+    let spec_dir = temp.path().join("spec");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
+        &spec_dir,
+    );
+    std::fs::write(spec_dir.join("regions/idr.yaml"), IDR).expect("write idr.yaml");
+
+    let spec = smilepayz_codegen::load(&spec_dir)
+        .unwrap_or_else(|problems| panic!("IDR was refused:\n{problems}"));
+    assert_eq!(spec.regions.len(), 4);
+    let idr = spec
+        .regions
+        .iter()
+        .find(|r| r.spec.code == "IDR")
+        .expect("IDR loaded");
+    assert_eq!(
+        (idr.module.as_str(), idr.money_scale, idr.utc_offset_seconds),
+        ("idr", 0, 7 * 3600)
+    );
+
+    let module = smilepayz_codegen::region_source(&spec, idr).expect("IDR module emitted");
+    syn::parse_file(&module).expect("the IDR module parses");
+    for expected in [
+        "pub mod idr {",
+        "pub struct Idr;",
+        "currency: \"IDR\"",
+        "area_code: 10,",
+        "pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<",
+        "INQUIRY_BALANCE_EXAMPLES",
+    ] {
+        assert!(
+            module.contains(expected),
+            "the IDR module lacks {expected:?}:\n{module}"
+        );
+    }
+    let whole = smilepayz_codegen::generate(&spec).expect("generates");
+    assert!(whole.contains("Region::Idr => visitor.visit::<idr::Idr>()"));
+}
