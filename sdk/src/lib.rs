@@ -26,6 +26,8 @@
 //! ```
 
 mod api;
+#[cfg(feature = "client")]
+pub mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
@@ -39,6 +41,8 @@ mod wire;
 pub use api::{
     ApiRequest, EndpointInfo, Example, ExampleMessage, GatewayResponse, HeaderInfo, SignPart,
 };
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy};
 pub use error::ValidationError;
 pub use money::{Amount, AmountError, Money};
 pub use region::{RegionInfo, RegionSpec, UnknownRegion};

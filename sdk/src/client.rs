@@ -1,0 +1,754 @@
+//! The signed HTTP client.
+//!
+//! One request is: serialize the body once, take an X-TIMESTAMP in the region's offset, sign
+//! `timestamp|secret|body`, send those exact bytes, read at most `max_response_bytes` of the
+//! answer and parse it into the region's response type. A response whose code is not the
+//! success code is a [`Error::Gateway`] that keeps the code and message.
+//!
+//! Read-only endpoints (balance inquiry) are retried on connection failures, timeouts, bodies
+//! cut short and 5xx answers, with bounded, jittered exponential backoff inside a total time
+//! budget; each attempt is signed afresh with a new timestamp. Nothing else is retried.
+
+use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+use tracing::Instrument;
+
+use crate::signing::{
+    KeyError, MerchantPrivateKey, MerchantSecret, SignError, SignatureScheme, Signer,
+};
+use crate::timestamp::Timestamp;
+use crate::{ApiRequest, EndpointInfo, GatewayResponse, RegionSpec, ValidationError};
+
+/// Where the client sends requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://sandbox-gateway.smilepayz.com` (partner ids start with `sandbox-`).
+    Sandbox,
+    /// `https://gateway.smilepayz.com`.
+    Production,
+    /// Any base URL, such as a local emulator's `http://127.0.0.1:PORT`.
+    BaseUrl(String),
+}
+
+impl Environment {
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        match self {
+            Environment::Sandbox => crate::gateway::SANDBOX_BASE_URL,
+            Environment::Production => crate::gateway::PRODUCTION_BASE_URL,
+            Environment::BaseUrl(url) => url.trim_end_matches('/'),
+        }
+    }
+}
+
+/// When and how often a read-only request is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 means no retry).
+    pub max_attempts: u32,
+    /// The backoff before the first retry; it doubles each time, up to `max_backoff`.
+    pub initial_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// No retry starts once this much time has passed since the first attempt.
+    pub total_budget: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(2),
+            total_budget: Duration::from_secs(20),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every request is tried once.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1-based): "full jitter", a uniform random
+    /// duration up to the capped exponential backoff, so that many clients do not retry in
+    /// step.
+    fn backoff(&self, retry: u32) -> Duration {
+        let exponent = retry.saturating_sub(1).min(20);
+        let cap = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        let random = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        cap.mul_f64((random >> 11) as f64 / (1u64 << 53) as f64)
+    }
+}
+
+/// A setting the client cannot be built with. Says which and how to fix it; never includes
+/// a secret or key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required setting was not given.
+    #[error("the client needs {0}; set it on the builder")]
+    Missing(&'static str),
+    /// The merchant secret or a key is unusable.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The base URL is not http(s).
+    #[error("base URL {0:?} is not an http:// or https:// URL")]
+    BaseUrl(String),
+    /// The HTTP client could not be set up.
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
+}
+
+/// Why a request failed. Keeps the HTTP status and the raw body where there is one, and says
+/// whether trying again can help ([`Error::is_retryable`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks the spec; it was not sent.
+    #[error("the request was not sent: {0}")]
+    Invalid(#[from] ValidationError),
+    /// The request could not be serialized; it was not sent.
+    #[error("the request could not be serialized: {reason}")]
+    Serialize {
+        /// Why.
+        reason: String,
+    },
+    /// The request could not be signed; it was not sent.
+    #[error("the request could not be signed: {0}")]
+    Sign(#[from] SignError),
+    /// No connection could be made, or it broke before an answer began.
+    #[error("cannot reach the gateway at {url}: {reason}")]
+    Connect {
+        /// The URL tried.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// No complete answer within the configured timeouts.
+    #[error("the gateway at {url} did not answer in time ({reason})")]
+    Timeout {
+        /// The URL tried.
+        url: String,
+        /// Which timeout.
+        reason: String,
+    },
+    /// The answer began but its body broke off.
+    #[error("the gateway's answer broke off (HTTP {status}): {reason}")]
+    BodyInterrupted {
+        /// The HTTP status.
+        status: u16,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The answer's body is larger than the client accepts.
+    #[error(
+        "the gateway's answer (HTTP {status}) is larger than {limit} bytes; raise max_response_bytes if that is expected"
+    )]
+    TooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The gateway answered with an error code (anything but the success code).
+    #[error("the gateway refused the request (HTTP {status}): code {code}: {message}")]
+    Gateway {
+        /// The HTTP status.
+        status: u16,
+        /// The gateway's code.
+        code: String,
+        /// The gateway's message.
+        message: String,
+        /// The raw body.
+        body: String,
+    },
+    /// The answer is an HTTP error without the gateway's code and message.
+    #[error(
+        "the gateway answered HTTP {status} without a result code{}",
+        snippet(body)
+    )]
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The raw body.
+        body: String,
+    },
+    /// The answer could not be read as the region's response: not JSON, a wrong type, a
+    /// missing field, a currency that is not the region's.
+    #[error(
+        "the gateway's answer (HTTP {status}) is not a valid response: {reason}{}",
+        snippet(body)
+    )]
+    Decode {
+        /// The HTTP status.
+        status: u16,
+        /// What is wrong with it.
+        reason: String,
+        /// The raw body.
+        body: String,
+    },
+}
+
+fn snippet(body: &str) -> String {
+    if body.is_empty() {
+        return "; the body is empty".to_owned();
+    }
+    let cut: String = body.chars().take(200).collect();
+    let more = if cut.len() < body.len() { "…" } else { "" };
+    format!("; body: {cut}{more}")
+}
+
+impl Error {
+    /// Whether trying the same request again can help: connection failures, timeouts, bodies
+    /// cut short, and 5xx answers.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect { .. } | Error::Timeout { .. } | Error::BodyInterrupted { .. } => true,
+            Error::Http { status, .. } | Error::Decode { status, .. } => *status >= 500,
+            Error::Gateway { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::BodyInterrupted { status, .. }
+            | Error::TooLarge { status, .. }
+            | Error::Gateway { status, .. }
+            | Error::Http { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The raw body, when one was read.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Error::Gateway { body, .. } | Error::Http { body, .. } | Error::Decode { body, .. } => {
+                Some(body)
+            }
+            _ => None,
+        }
+    }
+
+    /// The gateway's result code, when it sent one.
+    pub fn gateway_code(&self) -> Option<&str> {
+        match self {
+            Error::Gateway { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    environment: Option<Environment>,
+    partner_id: Option<String>,
+    secret: Option<MerchantSecret>,
+    private_key: Option<MerchantPrivateKey>,
+    scheme: SignatureScheme,
+    connect_timeout: Duration,
+    timeout: Duration,
+    read_timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("partner_id", &self.partner_id)
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scheme", &self.scheme)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Where to send requests: sandbox, production or any base URL.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// A base URL, such as a local emulator's; the same as `environment(Environment::BaseUrl(..))`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.environment(Environment::BaseUrl(url.into()))
+    }
+
+    /// The merchant id, sent as X-PARTNER-ID.
+    pub fn partner_id(mut self, partner_id: impl Into<String>) -> Self {
+        self.partner_id = Some(partner_id.into());
+        self
+    }
+
+    /// The merchant secret, part of every signed string.
+    pub fn merchant_secret(mut self, secret: MerchantSecret) -> Self {
+        self.secret = Some(secret);
+        self
+    }
+
+    /// The merchant's RSA private key (needed for `sha256-with-rsa`, the gateway's scheme).
+    pub fn private_key(mut self, key: MerchantPrivateKey) -> Self {
+        self.private_key = Some(key);
+        self
+    }
+
+    /// The signature scheme; by default the one the spec says the gateway checks.
+    pub fn signature_scheme(mut self, scheme: SignatureScheme) -> Self {
+        self.scheme = scheme;
+        self
+    }
+
+    /// How long to wait for a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take in all, from sending to the end of the body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long a read may wait for the next bytes (default 15 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// When read-only requests are retried.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The largest response body accepted (default 1 MiB).
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Builds the client; a missing or malformed setting is an error now, not at the first
+    /// request.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let environment = self.environment.ok_or(ConfigError::Missing(
+            "an environment (sandbox, production or a base URL)",
+        ))?;
+        let base_url = environment.base_url().to_owned();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(ConfigError::BaseUrl(base_url));
+        }
+        let partner_id =
+            self.partner_id
+                .filter(|p| !p.trim().is_empty())
+                .ok_or(ConfigError::Missing(
+                    "a partner id (X-PARTNER-ID, your merchant id)",
+                ))?;
+        let secret = self
+            .secret
+            .ok_or(ConfigError::Missing("the merchant secret"))?;
+        let signer = Signer::new(self.scheme, secret, self.private_key)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .read_timeout(self.read_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .user_agent(concat!("smilepayz-rust/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        Ok(Client {
+            http,
+            base_url,
+            partner_id,
+            signer,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+        })
+    }
+}
+
+/// The signed client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    partner_id: String,
+    signer: Signer,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("partner_id", &self.partner_id)
+            .field("scheme", &self.signer.scheme())
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response as it came: status, X-TIMESTAMP and the body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The X-TIMESTAMP response header, when present.
+    pub timestamp: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Client {
+    /// A builder, with the spec's signature scheme and the default timeouts and retries.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder {
+            environment: None,
+            partner_id: None,
+            secret: None,
+            private_key: None,
+            scheme: crate::gateway::SIGNATURE_SCHEME,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(15),
+            retry: RetryPolicy::default(),
+            max_response_bytes: 1 << 20,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends a typed request and reads the region's typed response, e.g. a
+    /// `regions::thb::InquiryBalanceRequest` answered with a `regions::thb::InquiryBalanceResponse`.
+    pub async fn send<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
+        request.validate()?;
+        let body = serde_json::to_vec(request).map_err(|e| Error::Serialize {
+            reason: e.to_string(),
+        })?;
+        let (raw, body_text) = self
+            .exchange(
+                &Q::ENDPOINT,
+                <Q::Region as RegionSpec>::INFO.code,
+                <Q::Region as RegionSpec>::INFO.utc_offset_seconds,
+                body,
+            )
+            .await?;
+        decode::<Q::Response>(raw.status, &raw.body, body_text)
+    }
+
+    /// Sends a body that is already serialized, signed as given, and returns the answer as it
+    /// came, whatever its status. For tools that print raw JSON; typed code uses [`Client::send`].
+    pub async fn send_raw(
+        &self,
+        endpoint: &EndpointInfo,
+        region: crate::Region,
+        body: Vec<u8>,
+    ) -> Result<RawResponse, Error> {
+        self.exchange(
+            endpoint,
+            region.code(),
+            region.info().utc_offset_seconds,
+            body,
+        )
+        .await
+        .map(|(raw, _)| raw)
+    }
+
+    /// The attempts of one request: sign, send, read; retried as the policy and the endpoint
+    /// allow.
+    async fn exchange(
+        &self,
+        endpoint: &EndpointInfo,
+        region: &'static str,
+        offset_seconds: i32,
+        body: Vec<u8>,
+    ) -> Result<(RawResponse, Option<String>), Error> {
+        let url = format!("{}{}", self.base_url, endpoint.path);
+        let body = bytes::Bytes::from(body);
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let span =
+                tracing::debug_span!("smilepayz.request", endpoint = endpoint.id, region, attempt);
+            let result = self
+                .attempt(&url, offset_seconds, body.clone())
+                .instrument(span)
+                .await;
+            let outcome = result.and_then(|raw| {
+                if raw.status >= 500 {
+                    // Keep the 5xx as an error so it can be retried; the last one is returned
+                    // with its body if no retry succeeds.
+                    let text = String::from_utf8_lossy(&raw.body).into_owned();
+                    Err(server_error(raw.status, &raw.body, text))
+                } else {
+                    Ok(raw)
+                }
+            });
+            match outcome {
+                Ok(raw) => {
+                    let text = String::from_utf8_lossy(&raw.body).into_owned();
+                    return Ok((raw, Some(text)));
+                }
+                Err(error) => {
+                    let may_retry = endpoint.read_only
+                        && error.is_retryable()
+                        && attempt < self.retry.max_attempts;
+                    let wait = self.retry.backoff(attempt);
+                    if !may_retry || started.elapsed() + wait > self.retry.total_budget {
+                        return Err(error);
+                    }
+                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        url: &str,
+        offset_seconds: i32,
+        body: bytes::Bytes,
+    ) -> Result<RawResponse, Error> {
+        let timestamp = Timestamp::now(offset_seconds).to_string();
+        let signature = self.signer.sign(&timestamp, &body)?;
+        let response = self
+            .http
+            .post(url)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .header("X-TIMESTAMP", &timestamp)
+            .header("X-SIGNATURE", signature)
+            .header("X-PARTNER-ID", &self.partner_id)
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| transport_error(url, &e))?;
+        let status = response.status().as_u16();
+        let timestamp = response
+            .headers()
+            .get("X-TIMESTAMP")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = read_limited(response, status, self.max_response_bytes).await?;
+        tracing::debug!(status, bytes = body.len(), "answered");
+        Ok(RawResponse {
+            status,
+            timestamp,
+            body,
+        })
+    }
+}
+
+fn transport_error(url: &str, error: &reqwest::Error) -> Error {
+    // reqwest's Display of a connection error is terse; its source chain says why.
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        reason.push_str(": ");
+        reason.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if error.is_timeout() {
+        Error::Timeout {
+            url: url.to_owned(),
+            reason,
+        }
+    } else {
+        Error::Connect {
+            url: url.to_owned(),
+            reason,
+        }
+    }
+}
+
+/// Reads the body, stopping with an error past `limit` bytes, so that a huge or endless answer
+/// cannot take unbounded memory.
+async fn read_limited(
+    mut response: reqwest::Response,
+    status: u16,
+    limit: usize,
+) -> Result<Vec<u8>, Error> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(Error::TooLarge { status, limit });
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(Error::TooLarge { status, limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(error) if error.is_timeout() => {
+                return Err(Error::Timeout {
+                    url: error.url().map(|u| u.to_string()).unwrap_or_default(),
+                    reason: "reading the body".to_owned(),
+                });
+            }
+            Err(error) => {
+                return Err(Error::BodyInterrupted {
+                    status,
+                    reason: error.to_string(),
+                });
+            }
+        }
+    }
+}
+
+/// The minimal shape of every gateway answer: its result code and message.
+#[derive(serde::Deserialize)]
+struct Envelope {
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+fn server_error(status: u16, body: &[u8], text: String) -> Error {
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => Error::Gateway {
+            status,
+            code: envelope.code,
+            message: envelope.message,
+            body: text,
+        },
+        Err(_) => Error::Http { status, body: text },
+    }
+}
+
+/// Reads an answer as `T`. The typed parse comes first, since a success is the common case;
+/// only when it fails is the body read as a bare code and message.
+fn decode<T: GatewayResponse>(status: u16, body: &[u8], text: Option<String>) -> Result<T, Error> {
+    let text = || {
+        text.clone()
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
+    };
+    let success = crate::gateway::SUCCESS_CODE;
+    if (200..300).contains(&status) {
+        match serde_json::from_slice::<T>(body) {
+            Ok(typed) if typed.result_code() == success => return Ok(typed),
+            Ok(typed) => {
+                return Err(Error::Gateway {
+                    status,
+                    code: typed.result_code().to_owned(),
+                    message: typed.result_message().to_owned(),
+                    body: text(),
+                });
+            }
+            Err(error) => {
+                return Err(match serde_json::from_slice::<Envelope>(body) {
+                    Ok(envelope) if envelope.code != success => Error::Gateway {
+                        status,
+                        code: envelope.code,
+                        message: envelope.message,
+                        body: text(),
+                    },
+                    _ => Error::Decode {
+                        status,
+                        reason: error.to_string(),
+                        body: text(),
+                    },
+                });
+            }
+        }
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => Err(Error::Gateway {
+            status,
+            code: envelope.code,
+            message: envelope.message,
+            body: text(),
+        }),
+        Err(_) => Err(Error::Http {
+            status,
+            body: text(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        let policy = RetryPolicy::default();
+        for retry in 1..30 {
+            let wait = policy.backoff(retry);
+            assert!(wait <= policy.max_backoff);
+            assert!(
+                wait <= policy
+                    .initial_backoff
+                    .saturating_mul(1 << (retry - 1).min(20))
+            );
+        }
+        let waits: std::collections::BTreeSet<Duration> =
+            (0..20).map(|_| policy.backoff(3)).collect();
+        assert!(waits.len() > 1, "backoff is not jittered");
+    }
+
+    #[test]
+    fn which_errors_are_retryable() {
+        let connect = Error::Connect {
+            url: "u".into(),
+            reason: "r".into(),
+        };
+        assert!(connect.is_retryable());
+        assert!(
+            Error::Http {
+                status: 503,
+                body: String::new()
+            }
+            .is_retryable()
+        );
+        assert!(
+            !Error::Http {
+                status: 404,
+                body: String::new()
+            }
+            .is_retryable()
+        );
+        let refused = Error::Gateway {
+            status: 401,
+            code: "4011101".into(),
+            message: "bad signature".into(),
+            body: String::new(),
+        };
+        assert!(!refused.is_retryable());
+        assert_eq!(refused.gateway_code(), Some("4011101"));
+    }
+}

@@ -1,0 +1,398 @@
+//! The client against a hostile local server: every bad answer is a clear typed error, never
+//! a panic, and memory stays bounded. Each case is one canned behaviour on a loopback port.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use smilepayz::regions::{pen, thb};
+use smilepayz::signing::{MerchantKeyPair, MerchantSecret};
+use smilepayz::{BalanceType, Client, Error, RetryPolicy};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// What the server does with each request it reads.
+#[derive(Clone)]
+enum Behaviour {
+    /// Answers with this status and body (Content-Length set).
+    Answer(u16, String),
+    /// Sends a Content-Length of `declared` but only `body`, then closes.
+    CutShort { declared: usize, body: String },
+    /// Sends a chunked body that never ends.
+    Endless,
+    /// Accepts and never answers.
+    Silent,
+    /// Closes the connection without answering.
+    Close,
+}
+
+async fn read_request(stream: &mut TcpStream) -> bool {
+    // Read headers, then Content-Length bytes; bounded by the size of a signed request.
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buffer[..end]).to_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            while buffer.len() < end + 4 + length {
+                match stream.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return false,
+                    Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                }
+            }
+            return true;
+        }
+        if buffer.len() > 1 << 16 {
+            return false;
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+async fn serve(behaviour: Behaviour) -> String {
+    serve_counted(behaviour).await.0
+}
+
+/// Serves `behaviour`, counting the requests read.
+async fn serve_counted(behaviour: Behaviour) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let addr = listener.local_addr().expect("address");
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let behaviour = behaviour.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                while read_request(&mut stream).await {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    match &behaviour {
+                        Behaviour::Answer(status, body) => {
+                            let head = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                                body.len()
+                            );
+                            if stream.write_all(head.as_bytes()).await.is_err()
+                                || stream.write_all(body.as_bytes()).await.is_err()
+                            {
+                                return;
+                            }
+                        }
+                        Behaviour::CutShort { declared, body } => {
+                            let head = format!(
+                                "HTTP/1.1 200 OK\r\ncontent-length: {declared}\r\n\r\n{body}"
+                            );
+                            let _ = stream.write_all(head.as_bytes()).await;
+                            return;
+                        }
+                        Behaviour::Endless => {
+                            let _ = stream
+                                .write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+                                .await;
+                            let chunk = format!("{:x}\r\n{}\r\n", 8192, "x".repeat(8192));
+                            // Bounded: stops when the client hangs up (after its limit).
+                            for _ in 0..100_000 {
+                                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            return;
+                        }
+                        Behaviour::Silent => {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Behaviour::Close => return,
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+fn client(base_url: &str, retry: RetryPolicy) -> Client {
+    let keys = MerchantKeyPair::generate().expect("key pair");
+    Client::builder()
+        .base_url(base_url)
+        .partner_id("sandbox-test")
+        .merchant_secret(MerchantSecret::new("0123456789abcdef".repeat(4)).expect("secret"))
+        .private_key(keys.private)
+        .timeout(Duration::from_secs(2))
+        .read_timeout(Duration::from_secs(1))
+        .retry(retry)
+        .max_response_bytes(64 * 1024)
+        .build()
+        .expect("client")
+}
+
+fn thb_request() -> thb::InquiryBalanceRequest {
+    thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::BALANCE]).expect("valid")
+}
+
+const THB_OK: &str = r#"{"code":"00","message":"Successful","accountNo":"21120030202403071031","accountInfos":{"balanceType":"BALANCE","amount":{"currency":"THB","value":"250000.50"},"availableBalance":{"currency":"THB","value":"250000"}}}"#;
+
+async fn outcome(behaviour: Behaviour) -> Result<thb::InquiryBalanceResponse, Error> {
+    let url = serve(behaviour).await;
+    client(&url, RetryPolicy::none()).send(&thb_request()).await
+}
+
+fn decode_error(result: Result<thb::InquiryBalanceResponse, Error>) -> (u16, String) {
+    match result {
+        Err(Error::Decode { status, reason, .. }) => (status, reason),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_good_answer_is_read_exactly() {
+    let response = outcome(Behaviour::Answer(200, THB_OK.into()))
+        .await
+        .expect("reads");
+    let info = response.account_infos.first().expect("one entry");
+    assert_eq!(info.amount.value().to_string(), "250000.50");
+    assert_eq!(info.available_balance.to_string(), "250000 THB");
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_decode_errors_that_keep_the_body() {
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "truncated JSON",
+            THB_OK[..THB_OK.len() / 2].to_owned(),
+            "EOF",
+        ),
+        ("empty body", String::new(), "EOF"),
+        (
+            "HTML page",
+            "<html><body>Bad gateway</body></html>".to_owned(),
+            "expected value",
+        ),
+        (
+            "wrong type",
+            THB_OK.replace(r#""value":"250000""#, r#""value":250000"#),
+            "an amount as a string",
+        ),
+        (
+            "float amount",
+            THB_OK.replace(r#""250000.50""#, r#""2.5e5""#),
+            "not a plain decimal",
+        ),
+        (
+            "missing field",
+            THB_OK.replace(r#""amount":{"currency":"THB","value":"250000.50"},"#, ""),
+            "missing field `amount`",
+        ),
+        (
+            "other currency",
+            THB_OK.replace("THB", "USD"),
+            "currency \"USD\" is not the Thailand region's currency THB",
+        ),
+        (
+            "empty accountInfos",
+            THB_OK.replace(r#""accountInfos":{"#, r#""accountInfos":[],"x":{"#),
+            "at least one entry",
+        ),
+        (
+            "accountInfos twice",
+            THB_OK.replace(r#""accountNo""#, r#""accountInfos":[],"accountNo""#),
+            "accountInfos",
+        ),
+        (
+            "accountInfos a string",
+            THB_OK.replace(r#""accountInfos":{"#, r#""accountInfos":"x","y":{"#),
+            "an object or a non-empty array",
+        ),
+        ("not an object", "[1,2,3]".to_owned(), "expected"),
+    ];
+    for (name, body, expected) in cases {
+        let url = serve(Behaviour::Answer(200, body.clone())).await;
+        let result = client(&url, RetryPolicy::none()).send(&thb_request()).await;
+        let error = match result {
+            Err(error) => error,
+            Ok(ok) => panic!("{name}: accepted {ok:?}"),
+        };
+        let text = error.to_string();
+        assert!(matches!(error, Error::Decode { .. }), "{name}: {error:?}");
+        assert_eq!(
+            error.body(),
+            Some(body.as_str()),
+            "{name}: the body is kept"
+        );
+        assert!(
+            text.contains(expected),
+            "{name}: {text:?} lacks {expected:?}"
+        );
+        assert!(!error.is_retryable(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_non_success_code_is_a_gateway_error_with_code_and_message() {
+    let body = r#"{"code":"4011101","message":"Unauthorized. Signature"}"#;
+    for status in [200, 401] {
+        match outcome(Behaviour::Answer(status, body.into())).await {
+            Err(Error::Gateway {
+                status: s,
+                code,
+                message,
+                ..
+            }) => {
+                assert_eq!(
+                    (s, code.as_str(), message.as_str()),
+                    (status, "4011101", "Unauthorized. Signature")
+                );
+            }
+            other => panic!("HTTP {status}: expected a gateway error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_status_family_is_a_typed_error() {
+    for status in [301, 400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504] {
+        let result = outcome(Behaviour::Answer(status, "<html>oops</html>".into())).await;
+        match &result {
+            Err(Error::Http { status: s, body }) => {
+                assert_eq!(*s, status);
+                assert_eq!(body, "<html>oops</html>");
+            }
+            other => panic!("HTTP {status}: {other:?}"),
+        }
+        let retryable = result.as_ref().err().is_some_and(Error::is_retryable);
+        assert_eq!(retryable, status >= 500, "HTTP {status}");
+    }
+    // A 2xx that is not 200 is still read as an answer.
+    let (status, _) = decode_error(outcome(Behaviour::Answer(202, "{}".into())).await);
+    assert_eq!(status, 202);
+}
+
+#[tokio::test]
+async fn an_endless_body_stops_at_the_size_limit() {
+    match outcome(Behaviour::Endless).await {
+        Err(Error::TooLarge { limit, .. }) => assert_eq!(limit, 64 * 1024),
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_cut_short_and_a_closed_connection_are_retryable_errors() {
+    let cut = outcome(Behaviour::CutShort {
+        declared: 500,
+        body: THB_OK[..100].to_owned(),
+    })
+    .await
+    .expect_err("cut short");
+    assert!(matches!(cut, Error::BodyInterrupted { .. }), "{cut:?}");
+    assert!(cut.is_retryable());
+
+    let closed = outcome(Behaviour::Close).await.expect_err("closed");
+    assert!(matches!(closed, Error::Connect { .. }), "{closed:?}");
+    assert!(closed.is_retryable());
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let started = Instant::now();
+    let error = outcome(Behaviour::Silent).await.expect_err("silent");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn nothing_listening_is_a_connect_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    let error = client(&url, RetryPolicy::none())
+        .send(&thb_request())
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::Connect { .. }), "{error:?}");
+    assert!(error.to_string().contains(&url), "{error}");
+}
+
+#[tokio::test]
+async fn retries_are_bounded_in_attempts_and_time() {
+    let (url, count) = serve_counted(Behaviour::Answer(503, "busy".into())).await;
+    let policy = RetryPolicy {
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        total_budget: Duration::from_secs(5),
+    };
+    let started = Instant::now();
+    let error = client(&url, policy)
+        .send(&thb_request())
+        .await
+        .expect_err("still busy");
+    assert!(
+        matches!(error, Error::Http { status: 503, .. }),
+        "{error:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        4,
+        "four attempts, then the last error"
+    );
+
+    // A refusal is not retried.
+    let (url, count) = serve_counted(Behaviour::Answer(
+        401,
+        r#"{"code":"4011101","message":"no"}"#.into(),
+    ))
+    .await;
+    client(&url, policy)
+        .send(&thb_request())
+        .await
+        .expect_err("refused");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+
+    // A time budget smaller than the first backoff stops after one attempt.
+    let (url, count) = serve_counted(Behaviour::Answer(503, "busy".into())).await;
+    let tight = RetryPolicy {
+        total_budget: Duration::ZERO,
+        ..policy
+    };
+    client(&url, tight)
+        .send(&thb_request())
+        .await
+        .expect_err("busy");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_region_decides_the_response_type() {
+    let pen_body = THB_OK.replace("THB", "PEN").replace(
+        r#""code":"00""#,
+        r#""additionalInfo":{"k":"v"},"code":"00""#,
+    );
+    let url = serve(Behaviour::Answer(200, pen_body)).await;
+    let request = pen::InquiryBalanceRequest::new("1", [BalanceType::AVAILABLE]).expect("valid");
+    let response = client(&url, RetryPolicy::none())
+        .send(&request)
+        .await
+        .expect("reads PEN");
+    assert!(response.extra.additional_info.is_some());
+    // The same body is not a THB answer.
+    let error = client(&url, RetryPolicy::none())
+        .send(&thb_request())
+        .await
+        .expect_err("not THB");
+    assert!(
+        error
+            .to_string()
+            .contains("not the Thailand region's currency"),
+        "{error}"
+    );
+}
