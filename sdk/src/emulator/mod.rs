@@ -1,1 +1,540 @@
-//! A local emulator of the Smilepayz v2.0 gateway (work in progress).
+//! A local emulator of the Smilepayz v2.0 gateway, for tests and development without the
+//! sandbox (feature `emulator`).
+//!
+//! [`Emulator::builder`] starts an in-process HTTP/1.1 server (hyper) that answers every
+//! endpoint of the spec, in every region, the way the v2.0 gateway does: it checks the
+//! headers, the X-TIMESTAMP window, the partner id and the `X-SIGNATURE` (RSA or HMAC, over
+//! the exact body bytes), reads the body as the merchant's region's typed request, and answers
+//! with the region's typed response from a ledger seeded from the spec's documented examples.
+//! Nothing in it names a region: regions, endpoints, headers and examples all come from the
+//! generated code.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use smilepayz::Region;
+//! use smilepayz::emulator::{Emulator, TestMerchant};
+//! use smilepayz::timestamp::Timestamp;
+//!
+//! let merchant = TestMerchant::generate(Region::Thb)?;
+//! let emulator = Emulator::builder().merchant(merchant.merchant()).start().await?;
+//!
+//! // Serialize once, sign those bytes, send those bytes.
+//! let body = br#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#;
+//! let timestamp = Timestamp::now(Region::Thb.info().utc_offset_seconds).to_string();
+//! let signature = merchant.signer()?.sign(&timestamp, body)?;
+//! // POST `body` to format!("{}/v2.0/inquiry-balance", emulator.base_url()) with
+//! // Content-Type: application/json, X-TIMESTAMP: timestamp, X-SIGNATURE: signature and
+//! // X-PARTNER-ID: merchant.partner_id; the answer has code "00" and the THB balance.
+//!
+//! emulator.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is checked, in order
+//!
+//! Each failed check is answered with a JSON body `{"code": "…", "message": "…"}` (the
+//! message says what is wrong and how to fix it), `Content-Type: application/json` and an
+//! `X-TIMESTAMP` header, like every answer.
+//!
+//! 1. The method is `POST` (405) and the path is an endpoint of the spec (404).
+//! 2. The body is at most [`EmulatorBuilder::max_body_bytes`] (64 KiB by default) (413). The
+//!    limit is enforced while reading: a larger body is never buffered.
+//! 3. `Content-Type` is `application/json`; a `charset` parameter is allowed and must be UTF-8
+//!    (415).
+//! 4. `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE` and `X-PARTNER-ID` are each present exactly
+//!    once (400); `X-TIMESTAMP` is strictly `yyyy-MM-ddTHH:mm:ss±HH:mm` (400) and within
+//!    [`EmulatorBuilder::clock_skew`] (300 s by default, from the spec) of the emulator's
+//!    clock (401).
+//! 5. `X-PARTNER-ID` is a registered [`Merchant`] (401).
+//! 6. `X-SIGNATURE` verifies over `X-TIMESTAMP|merchantSecret|body`, the body as the raw bytes
+//!    received, with the merchant's scheme, secret and key (401: malformed Base64, wrong
+//!    length and mismatch each have their own code).
+//! 7. The body is UTF-8 (400) and JSON (400), reads as the merchant's region's typed request
+//!    (a missing field or a wrong type: 400, with serde's message), and passes the request's
+//!    `validate()`: lengths and the region's balance types (400).
+//! 8. The endpoint answers. For `inquiry-balance`, the account must be in the ledger (404);
+//!    the answer is the region's `InquiryBalanceResponse`, code `00`, with the account's
+//!    entries of the requested balance types (404 if it holds none of them), and an
+//!    X-TIMESTAMP in the region's offset.
+//!
+//! Until the partner is known, error answers carry X-TIMESTAMP in the request's offset (or
+//! UTC, before X-TIMESTAMP is read); after that, in the merchant's region's offset.
+//!
+//! # The ledger
+//!
+//! Accounts are seeded from every region's documented example responses
+//! (`INQUIRY_BALANCE_EXAMPLES[..].response.body`), keyed by region and `accountNo`, and parsed
+//! as the region's typed response when the emulator starts, so every answer is valid for its
+//! region. With the current spec that is account `21220030202403071031` in PEN and
+//! `21120030202403071031` in THB and USDT, each holding one `BALANCE` entry of 250000.
+//!
+//! # Result codes
+//!
+//! **These are the emulator's own codes, not the gateway's.** Smilepayz publishes no v2.0
+//! error-code table, so the emulator uses SNAP BI-style seven-digit codes: the HTTP status,
+//! the endpoint's service code from the spec (`11` for `inquiry-balance`; `00` before a
+//! request is routed), and a two-digit case. Every check has its own code, exported as
+//! constants in [`codes`]. A real gateway answers the same mistakes with different codes, so
+//! test your error handling against "code is not `00`" and the HTTP status; use these codes
+//! to tell the emulator's rejections apart.
+//!
+//! | code | status | constant | meaning |
+//! |---|---|---|---|
+//! | `00` | 200 | [`gateway::SUCCESS_CODE`] | success |
+//! | `4050001` | 405 | [`codes::METHOD_NOT_ALLOWED`] | the method is not `POST` |
+//! | `4040001` | 404 | [`codes::UNKNOWN_PATH`] | the path is not an endpoint |
+//! | `4131101` | 413 | [`codes::inquiry_balance::BODY_TOO_LARGE`] | the body is over the limit |
+//! | `4151101` | 415 | [`codes::inquiry_balance::CONTENT_TYPE_NOT_JSON`] | `Content-Type` is not `application/json` |
+//! | `4151102` | 415 | [`codes::inquiry_balance::CONTENT_TYPE_MISSING`] | no `Content-Type` |
+//! | `4001101` | 400 | [`codes::inquiry_balance::MISSING_HEADER`] | a required header is missing |
+//! | `4001102` | 400 | [`codes::inquiry_balance::REPEATED_HEADER`] | a required header is sent more than once |
+//! | `4001103` | 400 | [`codes::inquiry_balance::MALFORMED_TIMESTAMP`] | `X-TIMESTAMP` is not `yyyy-MM-ddTHH:mm:ss±HH:mm` |
+//! | `4011104` | 401 | [`codes::inquiry_balance::TIMESTAMP_OUT_OF_WINDOW`] | `X-TIMESTAMP` is too far from the emulator's clock |
+//! | `4011105` | 401 | [`codes::inquiry_balance::UNKNOWN_PARTNER`] | `X-PARTNER-ID` is not registered |
+//! | `4011101` | 401 | [`codes::inquiry_balance::SIGNATURE_MISMATCH`] | the signature does not match |
+//! | `4011102` | 401 | [`codes::inquiry_balance::SIGNATURE_NOT_BASE64`] | the signature is not Base64 |
+//! | `4011103` | 401 | [`codes::inquiry_balance::SIGNATURE_WRONG_LENGTH`] | the signature has the wrong length for the scheme and key |
+//! | `4001104` | 400 | [`codes::inquiry_balance::BODY_NOT_UTF8`] | the body is not UTF-8 |
+//! | `4001105` | 400 | [`codes::inquiry_balance::BODY_NOT_JSON`] | the body is not JSON |
+//! | `4001106` | 400 | [`codes::inquiry_balance::INVALID_BODY_FIELDS`] | a required field is missing or has the wrong type |
+//! | `4001107` | 400 | [`codes::inquiry_balance::FIELD_TOO_LONG`] | a field is longer than the spec allows |
+//! | `4001108` | 400 | [`codes::inquiry_balance::EMPTY_LIST`] | a list that needs an entry is empty |
+//! | `4001109` | 400 | [`codes::inquiry_balance::BALANCE_TYPE_NOT_OFFERED`] | a balance type the region does not offer |
+//! | `4041101` | 404 | [`codes::inquiry_balance::UNKNOWN_ACCOUNT`] | the account is not in the ledger |
+//! | `4041102` | 404 | [`codes::inquiry_balance::NO_MATCHING_BALANCE`] | the account holds none of the requested balance types |
+//! | `5001101` | 500 | [`codes::inquiry_balance::INTERNAL_ERROR`] | a bug in the emulator |
+//! | `5031101` | 503 | [`codes::inquiry_balance::INJECTED_SERVER_ERROR`] | an injected server error ([`Faults`]) |
+//!
+//! The rows are in the order the checks run. An endpoint added to the spec gets the same
+//! cases under its own service code.
+//!
+//! # Fault injection
+//!
+//! [`Faults`] makes the emulator misbehave on purpose, to test a client's error handling.
+//! Faults apply only to requests that were routed to an endpoint (not to 405 and 404
+//! answers), after the answer is worked out, in this order: the added latency; then at most
+//! one of dropping the connection without an answer, a 503 with
+//! [`codes::inquiry_balance::INJECTED_SERVER_ERROR`], and a malformed body (status 200, the
+//! answer's JSON cut in half). The draws come from a small deterministic PRNG (splitmix64)
+//! seeded by [`Faults::seed`], three per routed request, so a sequence of requests sent one
+//! after another meets the same faults on every run.
+//!
+//! # Logging
+//!
+//! Each answer is logged with `tracing` at debug level: method, path, partner id (as sent,
+//! once the checks have reached it), result code and status. Secrets, signatures and bodies are never
+//! logged, and `Debug` of [`Merchant`] and [`TestMerchant`] redacts them.
+
+mod inquiry_balance;
+mod merchant;
+mod service;
+
+pub mod codes;
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use merchant::{Merchant, TestMerchant};
+
+use crate::Region;
+use crate::gateway;
+use crate::signing::{KeyError, RequestVerifier};
+use service::{Ledger, Partner, State};
+
+/// The default body limit: 64 KiB.
+const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// How long [`RunningEmulator::shutdown`] lets open connections finish their request.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long the accept loop pauses after a failed accept (e.g. out of file descriptors).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// The emulator: [`Emulator::builder`] configures and starts one.
+#[derive(Debug, Clone, Copy)]
+pub struct Emulator;
+
+impl Emulator {
+    /// A builder with no merchants, no faults, the spec's clock skew, a 64 KiB body limit, on
+    /// an ephemeral loopback port.
+    #[must_use]
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures an emulator; [`EmulatorBuilder::start`] runs it.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    merchants: Vec<Merchant>,
+    faults: Faults,
+    clock_skew: Duration,
+    max_body_bytes: usize,
+    bind: SocketAddr,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            merchants: Vec::new(),
+            faults: Faults::default(),
+            clock_skew: Duration::from_secs(u64::from(gateway::CLOCK_SKEW_SECONDS)),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// Registers a merchant (partner). Call it once per merchant; partner ids must differ.
+    #[must_use]
+    pub fn merchant(mut self, merchant: Merchant) -> Self {
+        self.merchants.push(merchant);
+        self
+    }
+
+    /// Faults to inject (none by default).
+    #[must_use]
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
+    }
+
+    /// How far X-TIMESTAMP may be from the emulator's clock, either way. Defaults to the
+    /// spec's `gateway::CLOCK_SKEW_SECONDS` (300 s).
+    #[must_use]
+    pub fn clock_skew(mut self, d: Duration) -> Self {
+        self.clock_skew = d;
+        self
+    }
+
+    /// The largest body accepted, in bytes (64 KiB by default); larger bodies get a 413.
+    #[must_use]
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+
+    /// The address to listen on; by default `127.0.0.1:0`, an ephemeral loopback port (see
+    /// [`RunningEmulator::addr`]). The emulator is for tests: keep it on loopback.
+    #[must_use]
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Checks the configuration, seeds the ledger, binds the address and starts serving on
+    /// the current tokio runtime.
+    ///
+    /// # Errors
+    /// [`EmulatorError::InvalidFaultRate`], [`EmulatorError::InvalidPartnerId`],
+    /// [`EmulatorError::DuplicatePartner`] or [`EmulatorError::InvalidMerchant`] for a bad
+    /// configuration; [`EmulatorError::InvalidExample`] if the spec's examples do not fit
+    /// their region; [`EmulatorError::Bind`] if the address cannot be bound.
+    ///
+    /// # Panics
+    /// Like `tokio::spawn`, if called outside a tokio runtime.
+    pub async fn start(self) -> Result<RunningEmulator, EmulatorError> {
+        self.faults.check()?;
+        let mut partners = HashMap::with_capacity(self.merchants.len());
+        for merchant in self.merchants {
+            check_partner_id(&merchant.partner_id)?;
+            let verifier =
+                RequestVerifier::new(merchant.scheme, merchant.secret, merchant.public_key)
+                    .map_err(|source| EmulatorError::InvalidMerchant {
+                        partner_id: merchant.partner_id.clone(),
+                        source,
+                    })?;
+            match partners.entry(merchant.partner_id) {
+                Entry::Occupied(entry) => {
+                    return Err(EmulatorError::DuplicatePartner {
+                        partner_id: entry.key().clone(),
+                    });
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert(Partner {
+                        region: merchant.region,
+                        verifier,
+                    });
+                }
+            }
+        }
+        let ledger = Ledger::seed()?;
+        let bind = self.bind;
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|source| EmulatorError::Bind { addr: bind, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind { addr: bind, source })?;
+        let state = Arc::new(State {
+            partners,
+            ledger,
+            clock_skew: self.clock_skew,
+            max_body_bytes: self.max_body_bytes,
+            faults: self.faults,
+            rng: AtomicU64::new(self.faults.seed),
+            served: AtomicU64::new(0),
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
+        tracing::info!(%addr, "Smilepayz gateway emulator listening");
+        Ok(RunningEmulator {
+            addr,
+            state,
+            stop,
+            task,
+        })
+    }
+}
+
+/// A partner id must be what a header can carry, so that requests can name it.
+fn check_partner_id(partner_id: &str) -> Result<(), EmulatorError> {
+    let reason = if partner_id.is_empty() {
+        "it is empty"
+    } else if !partner_id.bytes().all(|b| b.is_ascii_graphic()) {
+        "it has characters other than visible ASCII, which X-PARTNER-ID cannot carry"
+    } else {
+        return Ok(());
+    };
+    Err(EmulatorError::InvalidPartnerId {
+        partner_id: partner_id.to_owned(),
+        reason,
+    })
+}
+
+/// Faults the emulator injects, to test a client's error handling. The default injects none.
+///
+/// See the [module documentation](self#fault-injection) for when and in what order they apply.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Faults {
+    /// Latency added to every routed request before it is answered.
+    pub latency: Option<Duration>,
+    /// The share of routed requests answered with 503, from 0.0 to 1.0.
+    pub server_error_rate: f64,
+    /// The share of routed requests answered with status 200 and a truncated JSON body, from
+    /// 0.0 to 1.0.
+    pub malformed_body_rate: f64,
+    /// The share of routed requests whose connection is closed without an answer, from 0.0
+    /// to 1.0.
+    pub drop_connection_rate: f64,
+    /// The seed of the fault PRNG: equal seeds give equal fault sequences.
+    pub seed: u64,
+}
+
+impl Faults {
+    fn check(&self) -> Result<(), EmulatorError> {
+        for (name, value) in [
+            ("server_error_rate", self.server_error_rate),
+            ("malformed_body_rate", self.malformed_body_rate),
+            ("drop_connection_rate", self.drop_connection_rate),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(EmulatorError::InvalidFaultRate { name, value });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A started emulator. [`RunningEmulator::shutdown`] stops it; dropping it stops accepting
+/// connections too, without waiting.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    state: Arc<State>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    /// The address it listens on, with the actual port.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<addr>`, the base URL to give a client instead of the sandbox's.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// How many requests it has answered, errors and injected faults included (dropped
+    /// connections are not answers, so not counted).
+    #[must_use]
+    pub fn requests_served(&self) -> u64 {
+        self.state.served.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting connections, lets open ones finish the request in progress (for up to
+    /// 5 seconds), and returns once the accept loop has ended.
+    pub async fn shutdown(self) {
+        self.stop.send_replace(true);
+        if let Err(error) = self.task.await {
+            tracing::warn!(%error, "the emulator's accept loop ended abnormally");
+        }
+    }
+}
+
+impl fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("addr", &self.addr)
+            .field("requests_served", &self.requests_served())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the emulator could not be started (or a test merchant made). Messages never contain
+/// secrets or key material.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The listening address could not be bound.
+    #[error(
+        "the emulator cannot listen on {addr}: {source}; choose a free address, or \
+         127.0.0.1:0 for an ephemeral port"
+    )]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A merchant's partner id cannot be sent in `X-PARTNER-ID`.
+    #[error(
+        "the partner id {partner_id:?} cannot be registered: {reason}; use the merchant id \
+         the client sends in X-PARTNER-ID"
+    )]
+    InvalidPartnerId {
+        /// The partner id.
+        partner_id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Two merchants have the same partner id.
+    #[error(
+        "the partner id {partner_id:?} is registered twice; give each merchant its own partner \
+         id (for TestMerchant, change `partner_id` before calling `merchant()`)"
+    )]
+    DuplicatePartner {
+        /// The partner id.
+        partner_id: String,
+    },
+    /// A merchant's keys do not fit its scheme (e.g. `sha256-with-rsa` without a public key).
+    #[error("merchant {partner_id:?} cannot be registered: {source}")]
+    InvalidMerchant {
+        /// The merchant's partner id.
+        partner_id: String,
+        /// What is missing.
+        #[source]
+        source: KeyError,
+    },
+    /// A fault rate is not a probability.
+    #[error("the fault rate `{name}` is {value}; rates are probabilities from 0.0 to 1.0")]
+    InvalidFaultRate {
+        /// The field's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// A documented example response in the spec is not a valid response of its region.
+    #[error(
+        "the {region} example {example:?} of {endpoint} is not a valid {region} response: \
+         {reason}; fix the example in spec/regions and rebuild"
+    )]
+    InvalidExample {
+        /// The endpoint's id in the spec.
+        endpoint: &'static str,
+        /// The region.
+        region: Region,
+        /// The example's name.
+        example: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A test merchant's key pair or signer could not be made.
+    #[error("the test merchant's keys could not be made: {0}")]
+    Key(#[source] KeyError),
+    /// The system's random generator failed while making a test merchant's secret.
+    #[error(
+        "the system random generator failed while making a test merchant's secret; this does \
+         not depend on any input: retry"
+    )]
+    Randomness,
+}
+
+/// Accepts connections until told to stop, then gives open connections [`SHUTDOWN_GRACE`] to
+/// finish and ends.
+async fn accept_loop(listener: TcpListener, state: Arc<State>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            // A stop signal, or the RunningEmulator dropped.
+            _ = stopped.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&state), stopped.clone()));
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "the emulator could not accept a connection");
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            },
+            // Reap finished connections so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let finished = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if finished.is_err() {
+        tracing::debug!("the emulator closed connections still open after the grace period");
+    }
+    connections.shutdown().await;
+    tracing::info!("Smilepayz gateway emulator stopped");
+}
+
+/// Serves one connection (HTTP/1.1, keep-alive) until the client closes it or the emulator
+/// stops, in which case the request in progress is finished first.
+async fn serve_connection(
+    stream: TcpStream,
+    state: Arc<State>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "the emulator could not set TCP_NODELAY");
+    }
+    let service = service_fn(move |request| {
+        let state = Arc::clone(&state);
+        async move { state.serve(request).await }
+    });
+    let connection = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        _ = stopped.changed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.as_mut().await
+        }
+    };
+    if let Err(error) = result {
+        tracing::debug!(%error, "an emulator connection ended with an error");
+    }
+}

@@ -1,0 +1,279 @@
+//! The `smilepayz` command, run as a user would.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn smilepayz(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_smilepayz"));
+    command.args(args);
+    for name in [
+        "SMILEPAYZ_PARTNER_ID",
+        "SMILEPAYZ_MERCHANT_SECRET",
+        "SMILEPAYZ_PRIVATE_KEY",
+        "SMILEPAYZ_PRIVATE_KEY_FILE",
+    ] {
+        command.env_remove(name);
+    }
+    command.env_remove("RUST_BACKTRACE");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn vectors() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/signatures.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).expect("JSON")
+}
+
+fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
+    value[key].as_str().unwrap_or_else(|| panic!("no {key}"))
+}
+
+#[test]
+fn regions_lists_every_region() {
+    let output = smilepayz(&["regions"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    for code in ["PEN", "THB", "USDT"] {
+        assert!(out.contains(code), "{out}");
+    }
+    let json = smilepayz(&["regions", "--json"], &[]);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+    assert_eq!(list[1]["code"], "THB");
+    assert_eq!(list[1]["areaCode"], 11);
+}
+
+#[test]
+fn balance_works_against_the_embedded_emulator_in_every_region() {
+    for (region, currency) in [
+        ("USDT", "USDT"),
+        ("PEN", "PEN"),
+        ("THB", "THB"),
+        ("thb", "THB"),
+    ] {
+        let output = smilepayz(&["balance", "--region", region], &[]);
+        assert!(output.status.success(), "{region}: {}", stderr(&output));
+        let out = stdout(&output);
+        assert!(
+            out.contains("BALANCE") && out.contains("250000") && out.contains(currency),
+            "{region}: {out}"
+        );
+
+        let output = smilepayz(&["balance", "--region", region, "--json"], &[]);
+        assert!(output.status.success(), "{region}: {}", stderr(&output));
+        let body: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON body");
+        assert_eq!(body["code"], "00");
+    }
+}
+
+#[test]
+fn balance_failures_are_one_line_and_non_zero() {
+    for (args, expected) in [
+        (vec!["balance", "--region", "XYZ"], "unknown region"),
+        (
+            vec!["balance", "--region", "THB", "--balance-type", "AVAILABLE"],
+            "does not offer",
+        ),
+        (
+            vec!["balance", "--region", "THB", "--account-no", "nobody"],
+            "nobody",
+        ),
+        (
+            vec!["balance", "--region", "THB", "--env", "sandbox"],
+            "SMILEPAYZ_PARTNER_ID",
+        ),
+    ] {
+        let output = smilepayz(&args, &[]);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        let err = stderr(&output);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{args:?}: {err}"
+        );
+        // Argument errors are clap's (exit 2, its own layout); every other failure is one line.
+        if output.status.code() != Some(2) {
+            assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+            assert_eq!(output.status.code(), Some(1), "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn sign_reproduces_every_vector() {
+    let v = vectors();
+    let env = [
+        ("SMILEPAYZ_MERCHANT_SECRET", text(&v, "merchantSecret")),
+        (
+            "SMILEPAYZ_PRIVATE_KEY",
+            text(&v, "merchantPrivateKeyPkcs8B64"),
+        ),
+    ];
+    let requests = v["requests"].as_array().expect("requests");
+    assert_eq!(requests.len(), 4);
+    for request in requests {
+        let (timestamp, body) = (text(request, "xTimestamp"), text(request, "body"));
+        let rsa = smilepayz(&["sign", "--timestamp", timestamp, "--body", body], &env);
+        assert!(rsa.status.success(), "{}", stderr(&rsa));
+        assert_eq!(
+            stdout(&rsa).trim_end(),
+            text(request, "xSignature"),
+            "{}",
+            text(request, "name")
+        );
+        let hmac = smilepayz(
+            &[
+                "sign",
+                "--timestamp",
+                timestamp,
+                "--body",
+                body,
+                "--scheme",
+                "hmac-sha512",
+            ],
+            &env,
+        );
+        assert_eq!(
+            stdout(&hmac).trim_end(),
+            text(request, "hmacSha512"),
+            "{}",
+            text(request, "name")
+        );
+    }
+}
+
+#[test]
+fn sign_reads_the_key_from_a_pem_file_and_refuses_bad_keys_without_echoing_them() {
+    let v = vectors();
+    let request = &v["requests"][0];
+    let key = text(&v, "merchantPrivateKeyPkcs8B64");
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+        key.as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let dir = tempfile::tempdir().expect("temp");
+    let file = dir.path().join("key.pem");
+    std::fs::write(&file, pem).expect("write key");
+    let output = smilepayz(
+        &[
+            "sign",
+            "--timestamp",
+            text(request, "xTimestamp"),
+            "--body",
+            text(request, "body"),
+        ],
+        &[
+            ("SMILEPAYZ_MERCHANT_SECRET", text(&v, "merchantSecret")),
+            ("SMILEPAYZ_PRIVATE_KEY_FILE", file.to_str().expect("path")),
+        ],
+    );
+    assert_eq!(stdout(&output).trim_end(), text(request, "xSignature"));
+
+    let broken = &key[..key.len() - 40];
+    let output = smilepayz(
+        &[
+            "sign",
+            "--timestamp",
+            "2020-12-18T15:06:00+07:00",
+            "--body",
+            "{}",
+        ],
+        &[
+            ("SMILEPAYZ_MERCHANT_SECRET", "s"),
+            ("SMILEPAYZ_PRIVATE_KEY", broken),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!err.contains(&broken[100..140]), "the key leaked: {err}");
+
+    let output = smilepayz(&["sign", "--timestamp", "t", "--body", "{}"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("SMILEPAYZ_MERCHANT_SECRET"));
+}
+
+#[test]
+fn verify_callback_accepts_the_real_platform_callbacks_and_nothing_else() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/platform-callbacks.json");
+    let callbacks: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("JSON");
+    let v = vectors();
+    let mut cases: Vec<(String, String, String, String)> = Vec::new();
+    for c in callbacks["callbacks"].as_array().expect("callbacks") {
+        cases.push((
+            text(c, "tradeNo").into(),
+            text(c, "xTimestamp").into(),
+            text(c, "xSignature").into(),
+            text(c, "platformPublicKeySpkiB64").into(),
+        ));
+    }
+    for c in v["callbacks"].as_array().expect("callbacks") {
+        cases.push((
+            text(c, "tradeNo").into(),
+            text(c, "xTimestamp").into(),
+            text(c, "xSignature").into(),
+            text(&v, "platformPublicKeySpkiB64").into(),
+        ));
+    }
+    assert_eq!(cases.len(), 4);
+    for (trade_no, timestamp, signature, key) in &cases {
+        let args = |t: &str, ts: &str| {
+            smilepayz(
+                &[
+                    "verify-callback",
+                    "--trade-no",
+                    t,
+                    "--timestamp",
+                    ts,
+                    "--signature",
+                    signature,
+                    "--platform-public-key",
+                    key,
+                ],
+                &[],
+            )
+        };
+        let good = args(trade_no, timestamp);
+        assert_eq!(
+            (good.status.code(), stdout(&good).trim_end()),
+            (Some(0), "valid"),
+            "{}",
+            stderr(&good)
+        );
+        let changed_trade = format!("{trade_no}0");
+        let bad = args(&changed_trade, timestamp);
+        assert_eq!(
+            (bad.status.code(), stdout(&bad).trim_end()),
+            (Some(1), "invalid")
+        );
+        let changed_time = timestamp.replacen(':', ";", 1);
+        let bad = args(trade_no, &changed_time);
+        assert_eq!(
+            (bad.status.code(), stdout(&bad).trim_end()),
+            (Some(1), "invalid")
+        );
+    }
+}
+
+#[test]
+fn usage_errors_are_reported_by_clap_with_status_2() {
+    let output = smilepayz(&["frobnicate"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("Usage"));
+}

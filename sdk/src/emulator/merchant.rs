@@ -1,0 +1,149 @@
+//! The merchants (partners) the emulator accepts requests from.
+
+use std::fmt;
+
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use super::EmulatorError;
+use crate::Region;
+use crate::signing::{
+    MerchantKeyPair, MerchantPrivateKey, MerchantPublicKey, MerchantSecret, SignatureScheme, Signer,
+};
+
+/// A merchant the emulator knows: what the gateway holds for a partner id.
+///
+/// `Debug` shows the partner id, region and scheme, never the secret or key material.
+#[derive(Clone)]
+pub struct Merchant {
+    /// The merchant id, as sent in `X-PARTNER-ID`.
+    pub partner_id: String,
+    /// The merchant's region: the request and response shapes, currency and X-TIMESTAMP
+    /// offset of its answers.
+    pub region: Region,
+    /// The merchant secret, part of every string to sign (and the HMAC key for
+    /// `hmac-sha512`).
+    pub secret: MerchantSecret,
+    /// The public half of the merchant key pair; required for `sha256-with-rsa`, ignored for
+    /// `hmac-sha512`.
+    pub public_key: Option<MerchantPublicKey>,
+    /// How the merchant's `X-SIGNATURE` is computed.
+    pub scheme: SignatureScheme,
+}
+
+impl fmt::Debug for Merchant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Merchant")
+            .field("partner_id", &self.partner_id)
+            .field("region", &self.region)
+            .field("scheme", &self.scheme)
+            .field("secret", &"[redacted]")
+            .field(
+                "public_key_bits",
+                &self.public_key.as_ref().map(MerchantPublicKey::bits),
+            )
+            .finish()
+    }
+}
+
+/// A freshly made sandbox merchant: an RSA-2048 key pair and a random 64-hex-character
+/// secret, with both halves of every credential, for tests that need to sign requests.
+///
+/// The partner id is `sandbox-emulator-<region code in lower case>`, e.g.
+/// `sandbox-emulator-thb`; change [`TestMerchant::partner_id`] before calling
+/// [`TestMerchant::merchant`] to register two test merchants of one region.
+///
+/// `Debug` shows the partner id, region and key size, never the secret or key material.
+#[derive(Clone)]
+pub struct TestMerchant {
+    /// The merchant id for `X-PARTNER-ID`.
+    pub partner_id: String,
+    /// The merchant's region.
+    pub region: Region,
+    /// The merchant secret.
+    pub secret: MerchantSecret,
+    /// The merchant secret as text (64 lowercase hex characters), e.g. for a configuration
+    /// file under test.
+    pub secret_text: SecretString,
+    /// The merchant private key, which signs `sha256-with-rsa` requests.
+    pub private_key: MerchantPrivateKey,
+    /// The private key as Base64 PKCS#8 DER, the form Smilepayz issues.
+    pub private_key_base64: SecretString,
+    /// The public key as Base64 X.509 `SubjectPublicKeyInfo` DER.
+    pub public_key_base64: String,
+    /// The public key, which the emulator verifies with.
+    public_key: MerchantPublicKey,
+}
+
+impl TestMerchant {
+    /// Makes a new sandbox merchant for `region`, with a fresh RSA-2048 key pair and a random
+    /// secret.
+    ///
+    /// # Errors
+    /// [`EmulatorError::Key`] or [`EmulatorError::Randomness`] if the system's
+    /// crypto library fails (not caused by any input).
+    pub fn generate(region: Region) -> Result<Self, EmulatorError> {
+        let pair = MerchantKeyPair::generate().map_err(EmulatorError::Key)?;
+        let mut random = Zeroizing::new([0u8; 32]);
+        aws_lc_rs::rand::fill(&mut random[..]).map_err(|_| EmulatorError::Randomness)?;
+        let mut hex = String::with_capacity(64);
+        for byte in random.iter() {
+            hex.push(hex_digit(byte >> 4));
+            hex.push(hex_digit(byte & 0x0f));
+        }
+        let secret = MerchantSecret::new(hex.as_str()).map_err(EmulatorError::Key)?;
+        Ok(Self {
+            partner_id: format!("sandbox-emulator-{}", region.code().to_ascii_lowercase()),
+            region,
+            secret,
+            secret_text: SecretString::from(hex),
+            private_key_base64: pair.private_pkcs8_base64(),
+            public_key_base64: pair.public_spki_base64(),
+            private_key: pair.private,
+            public_key: pair.public,
+        })
+    }
+
+    /// The merchant to register with [`EmulatorBuilder::merchant`](super::EmulatorBuilder::merchant):
+    /// `sha256-with-rsa`, this secret and the public key.
+    #[must_use]
+    pub fn merchant(&self) -> Merchant {
+        Merchant {
+            partner_id: self.partner_id.clone(),
+            region: self.region,
+            secret: self.secret.clone(),
+            public_key: Some(self.public_key.clone()),
+            scheme: SignatureScheme::Sha256WithRsa,
+        }
+    }
+
+    /// A `sha256-with-rsa` [`Signer`] with this merchant's secret and private key.
+    ///
+    /// # Errors
+    /// None in practice (the key is always there); the `Result` is [`Signer::new`]'s.
+    pub fn signer(&self) -> Result<Signer, EmulatorError> {
+        Signer::new(
+            SignatureScheme::Sha256WithRsa,
+            self.secret.clone(),
+            Some(self.private_key.clone()),
+        )
+        .map_err(EmulatorError::Key)
+    }
+}
+
+impl fmt::Debug for TestMerchant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestMerchant")
+            .field("partner_id", &self.partner_id)
+            .field("region", &self.region)
+            .field("secret", &"[redacted]")
+            .field("private_key_bits", &self.private_key.bits())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The lowercase hex digit of the low four bits.
+fn hex_digit(nibble: u8) -> char {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    char::from(DIGITS[usize::from(nibble & 0x0f)])
+}
