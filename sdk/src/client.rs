@@ -414,6 +414,19 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A request signed and ready to send (see [`Client::sign_request`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// The X-PARTNER-ID header.
+    pub partner_id: String,
+    /// The X-TIMESTAMP header, the exact text signed.
+    pub timestamp: String,
+    /// The X-SIGNATURE header.
+    pub signature: String,
+    /// The body, the exact bytes signed.
+    pub body: bytes::Bytes,
+}
+
 /// A response as it came: status, X-TIMESTAMP and the body bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
@@ -450,11 +463,8 @@ impl Client {
     /// Sends a typed request and reads the region's typed response, e.g. a
     /// `regions::thb::InquiryBalanceRequest` answered with a `regions::thb::InquiryBalanceResponse`.
     pub async fn send<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
-        request.validate()?;
-        let body = serde_json::to_vec(request).map_err(|e| Error::Serialize {
-            reason: e.to_string(),
-        })?;
-        let (raw, body_text) = self
+        let body = serialize(request)?;
+        let raw = self
             .exchange(
                 &Q::ENDPOINT,
                 <Q::Region as RegionSpec>::INFO.code,
@@ -462,7 +472,26 @@ impl Client {
                 body,
             )
             .await?;
-        decode::<Q::Response>(raw.status, &raw.body, body_text)
+        decode_response::<Q::Response>(raw.status, &raw.body)
+    }
+
+    /// Signs a request as [`Client::send`] would, without sending it: the exact body bytes,
+    /// the X-TIMESTAMP (now, in the region's offset) and the X-SIGNATURE. For debugging a
+    /// refused signature, or for sending through an HTTP stack of your own.
+    pub fn sign_request<Q: ApiRequest>(&self, request: &Q) -> Result<SignedRequest, Error> {
+        let body = serialize(request)?;
+        self.sign_body(<Q::Region as RegionSpec>::INFO.utc_offset_seconds, body)
+    }
+
+    fn sign_body(&self, offset_seconds: i32, body: bytes::Bytes) -> Result<SignedRequest, Error> {
+        let timestamp = Timestamp::now(offset_seconds).to_string();
+        let signature = self.signer.sign(&timestamp, &body)?;
+        Ok(SignedRequest {
+            partner_id: self.partner_id.clone(),
+            timestamp,
+            signature,
+            body,
+        })
     }
 
     /// Sends a body that is already serialized, signed as given, and returns the answer as it
@@ -477,10 +506,9 @@ impl Client {
             endpoint,
             region.code(),
             region.info().utc_offset_seconds,
-            body,
+            bytes::Bytes::from(body),
         )
         .await
-        .map(|(raw, _)| raw)
     }
 
     /// The attempts of one request: sign, send, read; retried as the policy and the endpoint
@@ -490,10 +518,9 @@ impl Client {
         endpoint: &EndpointInfo,
         region: &'static str,
         offset_seconds: i32,
-        body: Vec<u8>,
-    ) -> Result<(RawResponse, Option<String>), Error> {
+        body: bytes::Bytes,
+    ) -> Result<RawResponse, Error> {
         let url = format!("{}{}", self.base_url, endpoint.path);
-        let body = bytes::Bytes::from(body);
         let started = Instant::now();
         let mut attempt = 0;
         loop {
@@ -508,17 +535,13 @@ impl Client {
                 if raw.status >= 500 {
                     // Keep the 5xx as an error so it can be retried; the last one is returned
                     // with its body if no retry succeeds.
-                    let text = String::from_utf8_lossy(&raw.body).into_owned();
-                    Err(server_error(raw.status, &raw.body, text))
+                    Err(server_error(raw.status, &raw.body))
                 } else {
                     Ok(raw)
                 }
             });
             match outcome {
-                Ok(raw) => {
-                    let text = String::from_utf8_lossy(&raw.body).into_owned();
-                    return Ok((raw, Some(text)));
-                }
+                Ok(raw) => return Ok(raw),
                 Err(error) => {
                     let may_retry = endpoint.read_only
                         && error.is_retryable()
@@ -540,16 +563,15 @@ impl Client {
         offset_seconds: i32,
         body: bytes::Bytes,
     ) -> Result<RawResponse, Error> {
-        let timestamp = Timestamp::now(offset_seconds).to_string();
-        let signature = self.signer.sign(&timestamp, &body)?;
+        let signed = self.sign_body(offset_seconds, body)?;
         let response = self
             .http
             .post(url)
             .header(http::header::CONTENT_TYPE, "application/json")
-            .header("X-TIMESTAMP", &timestamp)
-            .header("X-SIGNATURE", signature)
+            .header("X-TIMESTAMP", signed.timestamp)
+            .header("X-SIGNATURE", signed.signature)
             .header("X-PARTNER-ID", &self.partner_id)
-            .body(body)
+            .body(signed.body)
             .send()
             .await
             .map_err(|e| transport_error(url, &e))?;
@@ -638,25 +660,39 @@ struct Envelope {
     message: String,
 }
 
-fn server_error(status: u16, body: &[u8], text: String) -> Error {
+fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, Error> {
+    request.validate()?;
+    serde_json::to_vec(request)
+        .map(bytes::Bytes::from)
+        .map_err(|e| Error::Serialize {
+            reason: e.to_string(),
+        })
+}
+
+fn lossy(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
+fn server_error(status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<Envelope>(body) {
         Ok(envelope) => Error::Gateway {
             status,
             code: envelope.code,
             message: envelope.message,
-            body: text,
+            body: lossy(body),
         },
-        Err(_) => Error::Http { status, body: text },
+        Err(_) => Error::Http {
+            status,
+            body: lossy(body),
+        },
     }
 }
 
-/// Reads an answer as `T`. The typed parse comes first, since a success is the common case;
-/// only when it fails is the body read as a bare code and message.
-fn decode<T: GatewayResponse>(status: u16, body: &[u8], text: Option<String>) -> Result<T, Error> {
-    let text = || {
-        text.clone()
-            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
-    };
+/// Reads an answer as `T`, as [`Client::send`] does: a 2xx with the success code is the typed
+/// response; anything else is the matching [`Error`]. The typed parse comes first, since a
+/// success is the common case; only when it fails is the body read as a bare code and message.
+pub fn decode_response<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, Error> {
+    let text = || lossy(body);
     let success = crate::gateway::SUCCESS_CODE;
     if (200..300).contains(&status) {
         match serde_json::from_slice::<T>(body) {

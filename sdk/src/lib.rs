@@ -42,7 +42,10 @@ pub use api::{
     ApiRequest, EndpointInfo, Example, ExampleMessage, GatewayResponse, HeaderInfo, SignPart,
 };
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy};
+pub use client::{
+    Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, SignedRequest,
+    decode_response,
+};
 pub use error::ValidationError;
 pub use money::{Amount, AmountError, Money};
 pub use region::{RegionInfo, RegionSpec, UnknownRegion};

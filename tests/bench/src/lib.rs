@@ -1,0 +1,1 @@
+//! Benchmarks of the smilepayz SDK; see `benches/` and BENCHMARKS.md.
