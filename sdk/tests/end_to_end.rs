@@ -1,0 +1,208 @@
+//! The client against the emulator over real loopback HTTP, in every region.
+
+use smilepayz::emulator::{Emulator, Merchant, TestMerchant, codes};
+use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
+use smilepayz::regions::{AnyRegion, RegionVisitor};
+use smilepayz::signing::{MerchantSecret, SignatureScheme};
+use smilepayz::{BalanceType, Client, Error, Region, RetryPolicy};
+
+/// The account of a region's first example response: what the emulator's ledger holds.
+fn example_account<R: AnyRegion>() -> String {
+    <R as InquiryBalanceVariant>::EXAMPLES
+        .iter()
+        .filter_map(|e| e.response.and_then(|m| m.body))
+        .find_map(|body| {
+            let value: serde_json::Value = serde_json::from_str(body).ok()?;
+            value["accountNo"].as_str().map(str::to_owned)
+        })
+        .unwrap_or_else(|| panic!("{} has no example account", R::INFO.code))
+}
+
+/// Starts an emulator with a test merchant for the region and queries its example account.
+struct Roundtrip;
+
+type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+impl RegionVisitor for Roundtrip {
+    type Output = Pending;
+
+    fn visit<R: AnyRegion>(self) -> Pending {
+        Box::pin(async {
+            let merchant = TestMerchant::generate(R::REGION).expect("test merchant");
+            let emulator = Emulator::builder()
+                .merchant(merchant.merchant())
+                .start()
+                .await
+                .expect("starts");
+            let client = Client::builder()
+                .base_url(emulator.base_url())
+                .partner_id(merchant.partner_id.clone())
+                .merchant_secret(merchant.secret.clone())
+                .private_key(merchant.private_key.clone())
+                .build()
+                .expect("client");
+            let account = example_account::<R>();
+            let request = InquiryBalanceRequest::<R>::new(account.clone(), [BalanceType::BALANCE])
+                .expect("valid");
+            let response = client
+                .send(&request)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", R::INFO.code));
+            assert_eq!(response.code, "00");
+            assert_eq!(response.account_no.as_deref(), Some(account.as_str()));
+            let info = response.account_infos.first().expect("one entry");
+            assert_eq!(info.amount.currency(), R::INFO.currency);
+            assert_eq!(info.balance_type, BalanceType::BALANCE);
+
+            // An account the ledger does not hold is the gateway's refusal, code and message kept.
+            let unknown =
+                InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::BALANCE])
+                    .expect("valid");
+            match client.send(&unknown).await {
+                Err(Error::Gateway {
+                    status,
+                    code,
+                    message,
+                    ..
+                }) => {
+                    assert_eq!(
+                        (status, code.as_str()),
+                        (404, codes::inquiry_balance::UNKNOWN_ACCOUNT)
+                    );
+                    assert!(message.contains("no-such-account"), "{message}");
+                }
+                other => panic!("{}: expected a refusal, got {other:?}", R::INFO.code),
+            }
+            emulator.shutdown().await;
+        })
+    }
+}
+
+#[tokio::test]
+async fn every_region_round_trips_through_the_emulator() {
+    for region in Region::ALL {
+        region.visit(Roundtrip).await;
+    }
+}
+
+#[tokio::test]
+async fn the_hmac_scheme_works_end_to_end() {
+    let secret = "fedcba9876543210".repeat(4);
+    let emulator = Emulator::builder()
+        .merchant(Merchant {
+            partner_id: "sandbox-hmac".into(),
+            region: Region::Pen,
+            secret: MerchantSecret::new(secret.clone()).expect("secret"),
+            public_key: None,
+            scheme: SignatureScheme::HmacSha512,
+        })
+        .start()
+        .await
+        .expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .partner_id("sandbox-hmac")
+        .merchant_secret(MerchantSecret::new(secret).expect("secret"))
+        .signature_scheme(SignatureScheme::HmacSha512)
+        .build()
+        .expect("an HMAC client needs no private key");
+    let request = smilepayz::regions::pen::InquiryBalanceRequest::new(
+        "21220030202403071031",
+        [BalanceType::BALANCE],
+    )
+    .expect("valid");
+    let response = client.send(&request).await.expect("answered");
+    assert_eq!(
+        response.account_infos.first().map(|i| i.amount.to_string()),
+        Some("250000 PEN".to_owned())
+    );
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn refusals_come_back_as_gateway_errors_with_their_own_codes() {
+    let merchant = TestMerchant::generate(Region::Thb).expect("test merchant");
+    let emulator = Emulator::builder()
+        .merchant(merchant.merchant())
+        .start()
+        .await
+        .expect("starts");
+    let request = smilepayz::regions::thb::InquiryBalanceRequest::new(
+        "21120030202403071031",
+        [BalanceType::BALANCE],
+    )
+    .expect("valid");
+    let base = || {
+        Client::builder()
+            .base_url(emulator.base_url())
+            .retry(RetryPolicy::none())
+            .private_key(merchant.private_key.clone())
+    };
+    let wrong_secret = base()
+        .partner_id(merchant.partner_id.clone())
+        .merchant_secret(MerchantSecret::new("not-the-secret").expect("secret"))
+        .build()
+        .expect("client");
+    let unknown_partner = base()
+        .partner_id("sandbox-nobody")
+        .merchant_secret(merchant.secret.clone())
+        .build()
+        .expect("client");
+    for (client, expected) in [
+        (wrong_secret, codes::inquiry_balance::SIGNATURE_MISMATCH),
+        (unknown_partner, codes::inquiry_balance::UNKNOWN_PARTNER),
+    ] {
+        let error = client.send(&request).await.expect_err("refused");
+        assert_eq!(error.gateway_code(), Some(expected), "{error}");
+        assert_eq!(error.status(), Some(401));
+        assert!(!error.is_retryable());
+    }
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn sign_request_gives_what_send_sends() {
+    let merchant = TestMerchant::generate(Region::Usdt).expect("test merchant");
+    let emulator = Emulator::builder()
+        .merchant(merchant.merchant())
+        .start()
+        .await
+        .expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .partner_id(merchant.partner_id.clone())
+        .merchant_secret(merchant.secret.clone())
+        .private_key(merchant.private_key.clone())
+        .build()
+        .expect("client");
+    let request = smilepayz::regions::usdt::InquiryBalanceRequest::new(
+        "21120030202403071031",
+        [BalanceType::BALANCE],
+    )
+    .expect("valid");
+    let signed = client.sign_request(&request).expect("signs");
+    assert!(signed.timestamp.ends_with("+07:00"), "{}", signed.timestamp);
+    assert_eq!(signed.signature.len(), 344);
+    assert_eq!(
+        &signed.body[..],
+        br#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#
+    );
+    // Sent by hand, the signed request is accepted.
+    let response = reqwest::Client::new()
+        .post(format!("{}/v2.0/inquiry-balance", emulator.base_url()))
+        .header("Content-Type", "application/json")
+        .header("X-TIMESTAMP", &signed.timestamp)
+        .header("X-SIGNATURE", &signed.signature)
+        .header("X-PARTNER-ID", &signed.partner_id)
+        .body(signed.body.clone())
+        .send()
+        .await
+        .expect("answered");
+    let typed: smilepayz::regions::usdt::InquiryBalanceResponse = smilepayz::decode_response(
+        response.status().as_u16(),
+        &response.bytes().await.expect("body"),
+    )
+    .expect("00");
+    assert_eq!(typed.code, "00");
+    emulator.shutdown().await;
+}
