@@ -76,6 +76,7 @@ fn doc_raw(text: &str) -> TokenStream {
 }
 
 fn doc_lines(text: &str, escape: bool) -> TokenStream {
+    let text = doc_safe(text);
     let lines = text.trim_end().lines().map(|line| {
         let line = line.trim_end();
         let escaped = if escape {
@@ -91,6 +92,23 @@ fn doc_lines(text: &str, escape: bool) -> TokenStream {
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }
+}
+
+/// Text that rustc accepts in a doc comment, which is how prettyplease prints `#[doc]`: a
+/// carriage return becomes a line break (rustc refuses a bare one), and the text-direction
+/// controls rustc refuses in comments (`text_direction_codepoint_in_comment`, deny by default)
+/// are written as `\u{…}`.
+fn doc_safe(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn escape_markdown(text: &str) -> String {
@@ -620,7 +638,7 @@ fn regions_module(spec: &Spec) -> Result<TokenStream> {
     for region in &spec.regions {
         let variant = checked_ident(&region.type_name)?;
         let module = checked_ident(&region.module)?;
-        let text = format!(" {} ({}).", region.spec.name, region.spec.code);
+        let text = doc_safe(&format!(" {} ({}).", region.spec.name, region.spec.code));
         variants.push(quote! { #[doc = #text] #variant, });
         all.push(quote! { Region::#variant });
         infos.push(quote! { Region::#variant => &<#module::#variant as crate::RegionSpec>::INFO, });
@@ -743,9 +761,9 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
         balance_types.join(", "),
         code(&file_name),
     ));
-    let marker_doc = format!(
+    let marker_doc = doc_safe(&format!(
         " The {name} region as a type: fixes the shared request and response types to {currency}."
-    );
+    ));
 
     let mut items = Vec::new();
     for (id, endpoint) in &spec.gateway.endpoints {
@@ -866,7 +884,10 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
             });
         }
         let examples = examples_tokens(&own.examples);
-        let text = format!(" The {name} page's examples of {}.", endpoint.title);
+        let text = doc_safe(&format!(
+            " The {name} page's examples of {}.",
+            endpoint.title
+        ));
         items.push(quote! {
             #[doc = #text]
             pub const #examples_name: &[crate::Example] = #examples;

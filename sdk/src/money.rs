@@ -21,6 +21,11 @@ pub const MAX_DIGITS: usize = 38;
 pub struct Amount {
     units: i128,
     scale: u8,
+    /// Zeros written before the whole part beyond the one digit it needs (2 for `"007"`), and
+    /// whether a zero was written with a minus sign (`"-0.00"`): kept so that an amount prints
+    /// back exactly as it was read.
+    leading_zeros: u8,
+    negative_zero: bool,
 }
 
 /// Why a string is not an [`Amount`].
@@ -43,7 +48,12 @@ pub enum AmountError {
 impl Amount {
     /// An amount of `units × 10^-scale`, e.g. `Amount::new(1250, 2)` is 12.50.
     pub const fn new(units: i128, scale: u8) -> Self {
-        Amount { units, scale }
+        Amount {
+            units,
+            scale,
+            leading_zeros: 0,
+            negative_zero: false,
+        }
     }
 
     /// The amount in units of `10^-scale`: 1250 for 12.50.
@@ -105,9 +115,12 @@ impl FromStr for Amount {
             // Cannot overflow: at most 38 digits.
             units = units * 10 + i128::from(b - b'0');
         }
+        let significant = whole.trim_start_matches('0').len().max(1);
         Ok(Amount {
             units: if negative { -units } else { units },
             scale: fraction.len() as u8,
+            leading_zeros: (whole.len() - significant) as u8,
+            negative_zero: negative && units == 0,
         })
     }
 }
@@ -116,13 +129,18 @@ impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let digits = self.units.unsigned_abs().to_string();
         let scale = usize::from(self.scale);
-        let sign = if self.units < 0 { "-" } else { "" };
+        let sign = if self.units < 0 || self.negative_zero {
+            "-"
+        } else {
+            ""
+        };
+        let zeros = "0".repeat(usize::from(self.leading_zeros));
         if scale == 0 {
-            return write!(f, "{sign}{digits}");
+            return write!(f, "{sign}{zeros}{digits}");
         }
         let padded = format!("{digits:0>width$}", width = scale + 1);
         let (whole, fraction) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{whole}.{fraction}")
+        write!(f, "{sign}{zeros}{whole}.{fraction}")
     }
 }
 
@@ -228,36 +246,90 @@ impl<'de, R: RegionSpec> Deserialize<'de> for Money<R> {
                 )
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Money<R>, A::Error> {
-                let mut currency: Option<String> = None;
+                // Keys are matched and the currency compared as they are read, without
+                // allocating a String for either (every response holds two Money values).
+                let mut currency = false;
                 let mut value: Option<Amount> = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "currency" if currency.is_some() => {
+                while let Some(key) = map.next_key::<MoneyKey>()? {
+                    match key {
+                        MoneyKey::Currency if currency => {
                             return Err(de::Error::duplicate_field("currency"));
                         }
-                        "value" if value.is_some() => {
+                        MoneyKey::Value if value.is_some() => {
                             return Err(de::Error::duplicate_field("value"));
                         }
-                        "currency" => currency = Some(map.next_value()?),
-                        "value" => value = Some(map.next_value()?),
-                        _ => {
+                        MoneyKey::Currency => {
+                            map.next_value_seed(RegionCurrency::<R>(PhantomData))?;
+                            currency = true;
+                        }
+                        MoneyKey::Value => value = Some(map.next_value()?),
+                        MoneyKey::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
                 }
-                let currency = currency.ok_or_else(|| de::Error::missing_field("currency"))?;
-                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
-                if currency != R::INFO.currency {
-                    return Err(de::Error::custom(format_args!(
-                        "currency {currency:?} is not the {} region's currency {}; the response belongs to another region or is wrong",
-                        R::INFO.name,
-                        R::INFO.currency
-                    )));
+                if !currency {
+                    return Err(de::Error::missing_field("currency"));
                 }
+                let value = value.ok_or_else(|| de::Error::missing_field("value"))?;
                 Ok(Money::new(value))
             }
         }
         deserializer.deserialize_map(MoneyVisitor(PhantomData))
+    }
+}
+
+/// A key of a money object: `currency`, `value` or one that is ignored.
+enum MoneyKey {
+    Currency,
+    Value,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for MoneyKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = MoneyKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a money field name")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<MoneyKey, E> {
+                Ok(match key {
+                    "currency" => MoneyKey::Currency,
+                    "value" => MoneyKey::Value,
+                    _ => MoneyKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// Reads a money object's `currency` and checks that it is region `R`'s.
+struct RegionCurrency<R>(PhantomData<fn() -> R>);
+
+impl<'de, R: RegionSpec> de::DeserializeSeed<'de> for RegionCurrency<R> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<R: RegionSpec> Visitor<'_> for RegionCurrency<R> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, currency: &str) -> Result<(), E> {
+        if currency == R::INFO.currency {
+            return Ok(());
+        }
+        Err(E::custom(format_args!(
+            "currency {currency:?} is not the {} region's currency {}; the response belongs to another region or is wrong",
+            R::INFO.name,
+            R::INFO.currency
+        )))
     }
 }
 
@@ -274,6 +346,10 @@ mod tests {
             "-3.0001",
             "0.05",
             "99999999999999999999999999999999999999",
+            "007",
+            "00.50",
+            "-0",
+            "-0.00",
         ] {
             let amount: Amount = text.parse().unwrap();
             assert_eq!(amount.to_string(), text);

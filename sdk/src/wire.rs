@@ -44,7 +44,26 @@ impl Serialize for BalanceType {
 
 impl<'de> Deserialize<'de> for BalanceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(BalanceType::new)
+        // The documented codes are read as the constants, without allocating (a response
+        // names its balance types twice); any other code is kept as sent.
+        struct BalanceTypeVisitor;
+        impl Visitor<'_> for BalanceTypeVisitor {
+            type Value = BalanceType;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a balance type code as a string, such as \"BALANCE\"")
+            }
+            fn visit_str<E: de::Error>(self, code: &str) -> Result<BalanceType, E> {
+                Ok(match code {
+                    "BALANCE" => BalanceType::BALANCE,
+                    "AVAILABLE" => BalanceType::AVAILABLE,
+                    _ => BalanceType::new(code),
+                })
+            }
+            fn visit_string<E: de::Error>(self, code: String) -> Result<BalanceType, E> {
+                Ok(BalanceType::new(code))
+            }
+        }
+        deserializer.deserialize_string(BalanceTypeVisitor)
     }
 }
 

@@ -37,6 +37,9 @@
 //! message says what is wrong and how to fix it), `Content-Type: application/json` and an
 //! `X-TIMESTAMP` header, like every answer.
 //!
+//! 0. The request head (request line and headers) is at most 64 KiB; a larger one, like
+//!    anything that is not HTTP/1.x, is refused by the HTTP layer (hyper: a bare 4xx, or no
+//!    answer) and the connection is closed.
 //! 1. The method is `POST` (405) and the path is an endpoint of the spec (404).
 //! 2. The body is at most [`EmulatorBuilder::max_body_bytes`] (64 KiB by default) (413). The
 //!    limit is enforced while reading: a larger body is never buffered.
@@ -156,6 +159,10 @@ use service::{Ledger, Partner, State};
 
 /// The default body limit: 64 KiB.
 const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest request head (request line and headers) accepted: 64 KiB, like the body. Without
+/// it hyper reads heads up to its buffer size (about 400 KiB); a larger head is refused by hyper
+/// with 431 and the connection closed.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long [`RunningEmulator::shutdown`] lets open connections finish their request.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long the accept loop pauses after a failed accept (e.g. out of file descriptors).
@@ -525,6 +532,7 @@ async fn serve_connection(
     });
     let connection = http1::Builder::new()
         .keep_alive(true)
+        .max_header_size(MAX_HEAD_BYTES)
         .serve_connection(TokioIo::new(stream), service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
