@@ -1,0 +1,53 @@
+//! Callgrind driver for one request's client-side CPU work (no network):
+//! `per-request <sdk|baseline|sign-only> <N>` does the work of N requests.
+//!
+//! Run it under `valgrind --tool=callgrind` for N = 100 and N = 300: set-up (loading the key,
+//! building the client) is the same in both runs, so `(I(300) - I(100)) / 200` is the
+//! instruction count of one request. `tests/bench/scripts/callgrind.sh` does all of it.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use smilepayz_bench::{fixtures, work};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(mode), Some(Ok(n))) = (args.get(1), args.get(2).map(|n| n.parse::<usize>())) else {
+        eprintln!("usage: per-request <sdk|baseline|sign-only> <N>");
+        return ExitCode::FAILURE;
+    };
+    let answer = fixtures::THB_RESPONSE.as_bytes();
+    let mut total = 0usize;
+    match mode.as_str() {
+        "sdk" => {
+            let client = fixtures::sdk_client("http://127.0.0.1:9");
+            for _ in 0..n {
+                total = total.wrapping_add(work::sdk(black_box(&client), black_box(answer)));
+            }
+        }
+        "baseline" => {
+            let client = fixtures::baseline_client("http://127.0.0.1:9");
+            for _ in 0..n {
+                total = total.wrapping_add(work::baseline(black_box(&client), black_box(answer)));
+            }
+        }
+        "sign-only" => {
+            let key = fixtures::rsa_key_pair();
+            let message = fixtures::message_to_sign();
+            let mut signature = vec![0; key.public_modulus_len()];
+            for _ in 0..n {
+                total = total.wrapping_add(work::sign_only(
+                    black_box(&key),
+                    black_box(&message),
+                    &mut signature,
+                ));
+            }
+        }
+        other => {
+            eprintln!("unknown mode {other:?}; use sdk, baseline or sign-only");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("{mode} x{n}: checksum {}", black_box(total));
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,52 @@
+//! One request's client-side CPU work, without a network: build the request, serialize it,
+//! take an X-TIMESTAMP, sign, and parse a canned answer. The same steps three ways, so that
+//! the criterion bench and the callgrind driver measure exactly the same code.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use smilepayz::regions::thb;
+use smilepayz::{BalanceType, Client, decode_response};
+use smilepayz_baseline::{BalanceClient, BalanceRequest, parse_response};
+
+use crate::fixtures::ACCOUNT_NO;
+
+/// The SDK: `InquiryBalanceRequest::new`, `Client::sign_request` (validate, serialize,
+/// timestamp, sign, Base64) and `decode_response` of the canned THB answer. Returns a number
+/// that depends on all of it, so nothing is optimized away.
+///
+/// # Panics
+/// If any step fails (none does with the fixtures).
+pub fn sdk(client: &Client, answer: &[u8]) -> usize {
+    let request = thb::InquiryBalanceRequest::new(ACCOUNT_NO, [BalanceType::BALANCE])
+        .expect("a valid request");
+    let signed = client.sign_request(&request).expect("signed");
+    let response =
+        decode_response::<thb::InquiryBalanceResponse>(200, answer).expect("a THB answer");
+    signed.signature.len() + signed.body.len() + response.account_infos.len()
+}
+
+/// The hand-written client: a struct, `serde_json::to_string`, a `format!`ted timestamp and
+/// string to sign, the RSA sign, Base64, and `serde_json::from_slice` of the canned answer.
+///
+/// # Panics
+/// If any step fails (none does with the fixtures).
+pub fn baseline(client: &BalanceClient, answer: &[u8]) -> usize {
+    let request = BalanceRequest {
+        account_no: ACCOUNT_NO.to_owned(),
+        balance_types: vec!["BALANCE".to_owned()],
+    };
+    let signed = client.sign(&request).expect("signed");
+    let response = parse_response(answer).expect("a THB answer");
+    signed.signature.len() + signed.body.len() + response.account_infos.balance_type.len()
+}
+
+/// The floor: aws-lc-rs's RSASSA-PKCS1-v1_5/SHA-256 sign of `message` into `signature`, as
+/// both clients call it.
+///
+/// # Panics
+/// If aws-lc-rs fails (it does not with the fixtures).
+pub fn sign_only(key: &RsaKeyPair, message: &[u8], signature: &mut [u8]) -> usize {
+    key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message, signature)
+        .expect("signed");
+    usize::from(signature[0])
+}
