@@ -500,7 +500,7 @@ fn decode_key_base64(text: &str) -> Result<Zeroizing<Vec<u8>>, String> {
             base64::DecodeError::InvalidLength(_) => {
                 "the Base64 text has an impossible length; it looks truncated".to_owned()
             }
-            base64::DecodeError::InvalidLastSymbol(..) => {
+            base64::DecodeError::InvalidLastSymbol { .. } => {
                 "the last Base64 character is impossible; the text looks truncated or altered"
                     .to_owned()
             }
