@@ -377,6 +377,9 @@ impl ClientBuilder {
             .read_timeout(self.read_timeout)
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true)
+            // The gateway answers; it does not redirect. Following a redirect would send a
+            // signed request somewhere else, so a 3xx is returned as an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("smilepayz-rust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;

@@ -24,6 +24,8 @@ enum Behaviour {
     Silent,
     /// Closes the connection without answering.
     Close,
+    /// Redirects to this URL.
+    Redirect(String),
 }
 
 async fn read_request(stream: &mut TcpStream) -> bool {
@@ -112,6 +114,14 @@ async fn serve_counted(behaviour: Behaviour) -> (String, Arc<AtomicUsize>) {
                             return;
                         }
                         Behaviour::Close => return,
+                        Behaviour::Redirect(to) => {
+                            let head = format!(
+                                "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n"
+                            );
+                            if stream.write_all(head.as_bytes()).await.is_err() {
+                                return;
+                            }
+                        }
                     }
                 }
             });
@@ -395,4 +405,23 @@ async fn the_region_decides_the_response_type() {
             .contains("not the Thailand region's currency"),
         "{error}"
     );
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    // A signed request must not be sent anywhere but the configured gateway.
+    let (elsewhere, count) = serve_counted(Behaviour::Answer(200, THB_OK.into())).await;
+    let url = serve(Behaviour::Redirect(format!(
+        "{elsewhere}/v2.0/inquiry-balance"
+    )))
+    .await;
+    let error = client(&url, RetryPolicy::none())
+        .send(&thb_request())
+        .await
+        .expect_err("a redirect is an error");
+    assert!(
+        matches!(error, Error::Http { status: 307, .. }),
+        "{error:?}"
+    );
+    assert_eq!(count.load(Ordering::SeqCst), 0, "the redirect was followed");
 }

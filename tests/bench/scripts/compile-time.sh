@@ -9,10 +9,10 @@
 #    CARGO_TARGET_DIR (under $BENCH_TARGET, default /tmp/bench-target), never the shared one.
 # 2. Regions at scale with warm dependencies: in the SDK's target dir, `cargo build -p smilepayz`
 #    with SMILEPAYZ_SPEC_DIR set to the real spec (3 regions), then synthetic specs of 100 and
-#    999 regions (999: the loader's unique 1..=999 area codes allow no more), interleaved over
+#    1,000 regions, interleaved over
 #    --rounds rounds. Each build reruns the build script (the generator) and recompiles the
 #    smilepayz crate and nothing else, which is what a region costs.
-#    --full-clean-synthetic also times a clean build of everything with 999 regions.
+#    --full-clean-synthetic also times a clean build of everything with 1,000 regions.
 # 3. A no-op `cargo build -vv` runs no build script ("Fresh"), and editing one region file
 #    reruns it ("Dirty").
 # 4. `cargo tree -d` of smilepayz with default features: duplicates, copies of syn, crypto
@@ -65,7 +65,7 @@ generated_lines() {
 
 # The synthetic specs (not committed; written under $out).
 cargo build -q -p smilepayz-bench --bin synth-spec
-for n in 100 999; do
+for n in 100 1000; do
     "$root/target/debug/synth-spec" "$n" "$out/spec-$n" >>"$log"
 done
 
@@ -83,7 +83,7 @@ fi
 
 echo "## regions at scale, dependencies warm (build script + smilepayz crate)" | tee -a "$results"
 for round in $(seq 1 "$rounds"); do
-    for spec in real 100 999; do
+    for spec in real 100 1000; do
         dir=$out/spec-$spec
         [ "$spec" = real ] && dir=$root/spec
         timed "warm, round $round: $spec regions" env CARGO_TARGET_DIR="$target/sdk" SMILEPAYZ_SPEC_DIR="$dir" cargo build --timings -p smilepayz
@@ -95,9 +95,9 @@ for round in $(seq 1 "$rounds"); do
 done
 
 if [ "$full_clean_synthetic" = true ]; then
-    echo "## clean build with 999 synthetic regions" | tee -a "$results"
-    rm -rf "$target/sdk-999"
-    timed "clean: smilepayz (default features, 999 regions)" env CARGO_TARGET_DIR="$target/sdk-999" SMILEPAYZ_SPEC_DIR="$out/spec-999" cargo build -p smilepayz
+    echo "## clean build with 1000 synthetic regions" | tee -a "$results"
+    rm -rf "$target/sdk-1000"
+    timed "clean: smilepayz (default features, 1000 regions)" env CARGO_TARGET_DIR="$target/sdk-1000" SMILEPAYZ_SPEC_DIR="$out/spec-1000" cargo build -p smilepayz
 fi
 
 echo "## no-op build and a region edit" | tee -a "$results"

@@ -7,7 +7,7 @@
 Reads target/criterion/<group>/<bench>/new/estimates.json (criterion writes them without html
 reports): the median and mean time of each benchmark, then
   per_request_cpu: sdk / rsa_sign_only (goal <= 1.10), baseline / rsa_sign_only, sdk / baseline;
-  generator: time per region at each size (flat = linear), and the 999-region time (goal < 2 s).
+  generator: time per region at each size (flat = linear), and the 1,000-region time (goal < 2 s).
 """
 import json
 import os

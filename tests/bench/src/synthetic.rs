@@ -4,14 +4,14 @@
 //! Region `i` (1-based) is the real `regions/thb.yaml` with its own facts: code `R0001`… (file
 //! `r0001.yaml`), currency `C0001`… (also in its examples and notes, which must state the
 //! region's currency), name `Synthetic 0001`, and area code `i`. Area codes must be unique and
-//! at most 999 (the loader's rule), so 999 is the largest synthetic spec the loader accepts;
+//! at most 9999 (the loader's rule), so 9999 is the largest synthetic spec the loader accepts;
 //! [`MAX_REGIONS`] says so and a larger one is written anyway, so that the refusal can be seen.
 
 use std::io;
 use std::path::Path;
 
-/// The most regions a spec can have under the loader's area-code rule (unique, 1 to 999).
-pub const MAX_REGIONS: usize = 999;
+/// The most regions a spec can have under the loader's area-code rule (unique, 1 to 9999).
+pub const MAX_REGIONS: usize = 9999;
 
 /// The code of synthetic region `i`: `R0001`.
 pub fn region_code(i: usize) -> String {
