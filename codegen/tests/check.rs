@@ -243,3 +243,42 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn generate_writes_what_the_library_generates() {
+    let out = tempfile::tempdir().expect("temp folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_smilepayz-codegen"))
+        .arg("generate")
+        .arg(repo_spec())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written =
+        std::fs::read_to_string(out.path().join("smilepayz_generated.rs")).expect("written");
+    let spec = smilepayz_codegen::load(&repo_spec()).expect("loads");
+    assert_eq!(
+        written,
+        smilepayz_codegen::generate(&spec).expect("generates")
+    );
+
+    // A broken spec writes nothing and exits 1.
+    let broken = SpecCopy::new();
+    broken.edit("regions/thb.yaml", "currency: THB\n", "currency: 42\n");
+    let out = tempfile::tempdir().expect("temp folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_smilepayz-codegen"))
+        .arg("generate")
+        .arg(&broken.dir)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!out.path().join("smilepayz_generated.rs").exists());
+}

@@ -277,3 +277,71 @@ fn usage_errors_are_reported_by_clap_with_status_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("Usage"));
 }
+
+#[test]
+fn serve_prints_its_address_and_credentials_that_work() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    // A watchdog, so that a serve that stops printing cannot hang the test run.
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let served = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(served).lines();
+    let mut next = || lines.next().and_then(Result::ok).unwrap_or_default();
+    let first = next();
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let mut partner = String::new();
+    let mut secret = String::new();
+    let mut key = String::new();
+    // serve prints a partner id per region, then the secret and the keys, then waits; read
+    // until all three are seen (bounded: it prints fewer than ten lines).
+    for _ in 0..10 {
+        if !partner.is_empty() && !secret.is_empty() && !key.is_empty() {
+            break;
+        }
+        let line = next();
+        if let Some(rest) = line.strip_prefix("partner id THB") {
+            partner = rest.trim().to_owned();
+        } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_MERCHANT_SECRET=") {
+            secret = rest.to_owned();
+        } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_PRIVATE_KEY=") {
+            key = rest.to_owned();
+        }
+    }
+    let output = smilepayz(
+        &[
+            "balance",
+            "--region",
+            "THB",
+            "--base-url",
+            &url,
+            "--account-no",
+            "21120030202403071031",
+        ],
+        &[
+            ("SMILEPAYZ_PARTNER_ID", &partner),
+            ("SMILEPAYZ_MERCHANT_SECRET", &secret),
+            ("SMILEPAYZ_PRIVATE_KEY", &key),
+        ],
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        output.status.success(),
+        "partner {partner:?}: {}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).contains("250000"), "{}", stdout(&output));
+}
