@@ -1,6 +1,6 @@
 //! The client against the emulator over real loopback HTTP, in every region.
 
-use smilepayz::emulator::{Emulator, Merchant, TestMerchant, codes};
+use smilepayz::emulator::{Emulator, Merchant, RunningEmulator, TestMerchant, codes};
 use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
 use smilepayz::regions::{AnyRegion, RegionVisitor};
 use smilepayz::signing::{MerchantSecret, SignatureScheme};
@@ -18,6 +18,24 @@ fn example_account<R: AnyRegion>() -> String {
         .unwrap_or_else(|| panic!("{} has no example account", R::INFO.code))
 }
 
+/// An emulator with a fresh test merchant for `region`, and a client signed as that merchant.
+async fn emulator_and_client(region: Region) -> (RunningEmulator, Client) {
+    let merchant = TestMerchant::generate(region).expect("test merchant");
+    let emulator = Emulator::builder()
+        .merchant(merchant.merchant())
+        .start()
+        .await
+        .expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .partner_id(merchant.partner_id.clone())
+        .merchant_secret(merchant.secret.clone())
+        .private_key(merchant.private_key.clone())
+        .build()
+        .expect("client");
+    (emulator, client)
+}
+
 /// Starts an emulator with a test merchant for the region and queries its example account.
 struct Roundtrip;
 
@@ -28,19 +46,7 @@ impl RegionVisitor for Roundtrip {
 
     fn visit<R: AnyRegion>(self) -> Pending {
         Box::pin(async {
-            let merchant = TestMerchant::generate(R::REGION).expect("test merchant");
-            let emulator = Emulator::builder()
-                .merchant(merchant.merchant())
-                .start()
-                .await
-                .expect("starts");
-            let client = Client::builder()
-                .base_url(emulator.base_url())
-                .partner_id(merchant.partner_id.clone())
-                .merchant_secret(merchant.secret.clone())
-                .private_key(merchant.private_key.clone())
-                .build()
-                .expect("client");
+            let (emulator, client) = emulator_and_client(R::REGION).await;
             let account = example_account::<R>();
             let request = InquiryBalanceRequest::<R>::new(account.clone(), [BalanceType::BALANCE])
                 .expect("valid");
@@ -162,19 +168,7 @@ async fn refusals_come_back_as_gateway_errors_with_their_own_codes() {
 
 #[tokio::test]
 async fn sign_request_gives_what_send_sends() {
-    let merchant = TestMerchant::generate(Region::Usdt).expect("test merchant");
-    let emulator = Emulator::builder()
-        .merchant(merchant.merchant())
-        .start()
-        .await
-        .expect("starts");
-    let client = Client::builder()
-        .base_url(emulator.base_url())
-        .partner_id(merchant.partner_id.clone())
-        .merchant_secret(merchant.secret.clone())
-        .private_key(merchant.private_key.clone())
-        .build()
-        .expect("client");
+    let (emulator, client) = emulator_and_client(Region::Usdt).await;
     let request = smilepayz::regions::usdt::InquiryBalanceRequest::new(
         "21120030202403071031",
         [BalanceType::BALANCE],
@@ -204,5 +198,41 @@ async fn sign_request_gives_what_send_sends() {
     )
     .expect("00");
     assert_eq!(typed.code, "00");
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn send_raw_returns_the_answer_as_it_came() {
+    let (emulator, client) = emulator_and_client(Region::Thb).await;
+    let endpoint = smilepayz::endpoints::inquiry_balance::ENDPOINT;
+    let body = br#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#.to_vec();
+    let raw = client
+        .send_raw(&endpoint, Region::Thb, body)
+        .await
+        .expect("answered");
+    assert_eq!(raw.status, 200);
+    assert!(
+        raw.timestamp
+            .as_deref()
+            .is_some_and(|t| t.ends_with("+07:00")),
+        "{:?}",
+        raw.timestamp
+    );
+    let typed: smilepayz::regions::thb::InquiryBalanceResponse =
+        smilepayz::decode_response(raw.status, &raw.body).expect("a THB answer");
+    assert_eq!(typed.code, "00");
+
+    // A refusal is an answer too: send_raw returns it with its status, not an error.
+    let raw = client
+        .send_raw(
+            &endpoint,
+            Region::Thb,
+            br#"{"balanceTypes":["BALANCE"]}"#.to_vec(),
+        )
+        .await
+        .expect("answered");
+    assert_eq!(raw.status, 400);
+    let body: serde_json::Value = serde_json::from_slice(&raw.body).expect("JSON");
+    assert_eq!(body["code"], codes::inquiry_balance::INVALID_BODY_FIELDS);
     emulator.shutdown().await;
 }
