@@ -7,6 +7,7 @@
 
 pub mod emit;
 pub mod load;
+pub mod model;
 pub mod naming;
 pub mod node;
 pub mod problem;

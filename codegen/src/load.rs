@@ -1,25 +1,49 @@
 //! Loading a spec folder: `gateway.yaml` and `regions/*.yaml`, checked as a whole.
 //!
 //! Each file is first read into a located tree and checked against the JSON Schema of the
-//! spec types, then read into those types, then checked for what a schema cannot say
-//! (formats, duplicates across files, names that must become Rust identifiers, examples that
-//! must match the fields). Every problem is collected; nothing stops at the first.
+//! spec types, then read into those types, then resolved into the [`model`](crate::model)
+//! the emitter works from and checked for what a schema cannot say (formats, duplicates
+//! across files, names that must become Rust identifiers, references, overrides, examples
+//! that must match the fields in their region). Every problem is collected; nothing stops at
+//! the first.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::model::{
+    self, Definition, Field, Namespace, RegionFacts, Resolver, Side, Source, Step, Ty, keys,
+};
 use crate::naming;
 use crate::node::{self, Node};
 use crate::problem::{Location, Problems};
-use crate::spec::{FieldKind, FieldSpec, GatewaySpec, RegionSpec};
+use crate::spec::{EndpointSpec, GatewaySpec, OverrideSpec, RegionEndpoint, RegionSpec};
 
 /// A loaded, checked spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
-    /// What all regions share.
+    /// What all regions share, as written.
     pub gateway: GatewaySpec,
+    /// The shared definitions, resolved, by name.
+    pub definitions: BTreeMap<String, Definition>,
+    /// The endpoints, resolved, ordered by id.
+    pub endpoints: Vec<Endpoint>,
     /// The regions, ordered by code.
     pub regions: Vec<Region>,
+}
+
+/// A resolved endpoint: its shared fields, as the generated types have them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// Its id, e.g. `inquiry-status`.
+    pub id: String,
+    /// Its Rust module name, e.g. `inquiry_status`.
+    pub module: String,
+    /// What gateway.yaml says of it.
+    pub spec: EndpointSpec,
+    /// The request's fields.
+    pub request: Vec<Field>,
+    /// The response's fields.
+    pub response: Vec<Field>,
 }
 
 /// A loaded, checked region.
@@ -37,6 +61,39 @@ pub struct Region {
     pub utc_offset_seconds: i32,
     /// Decimal places of its money format.
     pub money_scale: u8,
+    /// The endpoints it offers, ordered by id, with its overrides and extras applied.
+    pub endpoints: Vec<RegionEndpointModel>,
+}
+
+/// One endpoint as one region offers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionEndpointModel {
+    /// The endpoint's id.
+    pub id: String,
+    /// The request's fields in this region: shared ones with overrides, then extras.
+    pub request: Vec<Field>,
+    /// The response's fields in this region.
+    pub response: Vec<Field>,
+    /// The request's extra fields alone.
+    pub request_extras: Vec<Field>,
+    /// The response's extra fields alone.
+    pub response_extras: Vec<Field>,
+    /// What the region file says of the endpoint.
+    pub own: RegionEndpoint,
+}
+
+impl Spec {
+    /// The endpoint with this id.
+    pub fn endpoint(&self, id: &str) -> Option<&Endpoint> {
+        self.endpoints.iter().find(|e| e.id == id)
+    }
+}
+
+impl Region {
+    /// What the region says of one endpoint, when it offers it.
+    pub fn endpoint(&self, id: &str) -> Option<&RegionEndpointModel> {
+        self.endpoints.iter().find(|e| e.id == id)
+    }
 }
 
 /// The files a spec folder consists of, in the order they are read: `gateway.yaml`, then
@@ -57,15 +114,27 @@ fn region_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// What the gateway file resolves to.
+struct Shared {
+    spec: GatewaySpec,
+    definitions: BTreeMap<String, Definition>,
+    known: BTreeSet<String>,
+    endpoints: Vec<Endpoint>,
+}
+
 /// Loads and checks the spec in `dir`, returning every problem found when there is any.
 pub fn load(dir: &Path) -> Result<Spec, Problems> {
     let mut problems = Problems::default();
     let gateway_file = dir.join("gateway.yaml");
     let gateway =
-        read_checked::<GatewaySpec>(&gateway_file, &crate::gateway_schema_json(), &mut problems);
-    if let Some((spec, tree)) = &gateway {
-        check_gateway(spec, tree, &gateway_file, &mut problems);
-    }
+        read_checked::<GatewaySpec>(&gateway_file, &crate::gateway_schema_json(), &mut problems)
+            .map(|(spec, tree)| {
+                let src = Source {
+                    tree: &tree,
+                    file: &gateway_file,
+                };
+                check_gateway(spec, src, &mut problems)
+            });
 
     let files = match region_files(dir) {
         Ok(files) => files,
@@ -100,25 +169,27 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
         }
         if let Some((spec, tree)) = read_checked::<RegionSpec>(&file, &region_schema, &mut problems)
         {
-            parsed.push((file.clone(), spec.clone(), tree.clone()));
-            let region = check_region(
-                spec,
-                &tree,
-                &file,
-                gateway.as_ref().map(|g| &g.0),
-                &mut problems,
-            );
-            if let Some(region) = region {
+            let src = Source {
+                tree: &tree,
+                file: &file,
+            };
+            if let Some(region) = check_region(spec.clone(), src, gateway.as_ref(), &mut problems) {
                 regions.push(region);
             }
+            parsed.push((file.clone(), spec, tree));
         }
     }
     check_across_regions(&parsed, &mut problems);
 
     match gateway {
-        Some((gateway, _)) if problems.is_empty() => {
+        Some(shared) if problems.is_empty() => {
             regions.sort_by(|a, b| a.spec.code.cmp(&b.spec.code));
-            Ok(Spec { gateway, regions })
+            Ok(Spec {
+                gateway: shared.spec,
+                definitions: shared.definitions,
+                endpoints: shared.endpoints,
+                regions,
+            })
         }
         _ => Err(problems.sorted()),
     }
@@ -191,67 +262,14 @@ fn read_checked<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// One step of a path into a located tree.
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
-}
-
-/// Where the value at `path` was written, or the deepest place on the way that exists.
-fn locate(tree: &Node, file: &Path, path: &[Step<'_>]) -> Location {
-    let mut node = tree;
-    let mut at = (node.line, node.column);
-    for step in path {
-        let next = match step {
-            Step::Key(key) => node.get(key),
-            Step::Index(i) => node.index(*i),
-        };
-        match next {
-            Some(n) => {
-                node = n;
-                at = (n.line, n.column);
-            }
-            None => break,
-        }
-    }
-    Location {
-        file: file.to_path_buf(),
-        line: at.0,
-        column: at.1,
-    }
-}
-
-/// Where the key at the end of `path` was written (for problems with the key itself).
-fn locate_key(tree: &Node, file: &Path, parent: &[Step<'_>], key: &str) -> Location {
-    let mut node = tree;
-    for step in parent {
-        let next = match step {
-            Step::Key(k) => node.get(k),
-            Step::Index(i) => node.index(*i),
-        };
-        match next {
-            Some(n) => node = n,
-            None => return locate(tree, file, parent),
-        }
-    }
-    match node.entry(key) {
-        Some((k, _)) => Location {
-            file: file.to_path_buf(),
-            line: k.line,
-            column: k.column,
-        },
-        None => locate(tree, file, parent),
-    }
-}
-
-fn check_gateway(spec: &GatewaySpec, tree: &Node, file: &Path, problems: &mut Problems) {
+fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) -> Shared {
     for (key, url) in [
         ("sandbox", &spec.environments.sandbox),
         ("production", &spec.environments.production),
     ] {
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.ends_with('/') {
             problems.push(
-                locate(tree, file, &[Step::Key("environments"), Step::Key(key)]),
+                src.at(&keys(&["environments", key])),
                 format!("the {key} base URL {url:?} is not an http(s) URL without a trailing /"),
                 "write it as https://host, with no path or trailing slash",
             );
@@ -262,21 +280,33 @@ fn check_gateway(spec: &GatewaySpec, tree: &Node, file: &Path, problems: &mut Pr
         || !parts.contains(&crate::spec::SignPart::Timestamp)
     {
         problems.push(
-            locate(
-                tree,
-                file,
-                &[Step::Key("signature"), Step::Key("string_to_sign")],
-            ),
+            src.at(&keys(&["signature", "string_to_sign"])),
             "the string to sign must include the timestamp and the body",
             "list the parts in order, e.g. [timestamp, merchant-secret, body]",
         );
     }
-    let mut type_names: BTreeMap<String, String> = BTreeMap::new();
+    let definitions = model::definitions(&spec.definitions, src, problems);
+    let known: BTreeSet<String> = spec.definitions.keys().cloned().collect();
+    let resolver = Resolver {
+        definitions: &definitions,
+        known: &known,
+    };
+    let mut endpoints = Vec::new();
+    let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut prefixes: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, endpoint) in &spec.endpoints {
-        let here = [Step::Key("endpoints"), Step::Key(id)];
-        if naming::type_name(id).is_err() || id.chars().any(|c| c.is_ascii_uppercase()) {
+        let here = keys(&["endpoints", id]);
+        let at = |k: &str| src.at(&keys(&["endpoints", id, k]));
+        let module = id.replace('-', "_");
+        if naming::type_name(id).is_err()
+            || id.chars().any(|c| c.is_ascii_uppercase())
+            || naming::check_identifier(&module).is_err()
+            || id.starts_with('-')
+            || id.ends_with('-')
+            || id.contains("--")
+        {
             problems.push(
-                locate_key(tree, file, &[Step::Key("endpoints")], id),
+                src.at_key(&keys(&["endpoints"]), id),
                 format!("endpoint id `{id}` is not kebab-case"),
                 "use lower-case words joined by -, e.g. inquiry-balance",
             );
@@ -285,15 +315,7 @@ fn check_gateway(spec: &GatewaySpec, tree: &Node, file: &Path, problems: &mut Pr
             .and_then(|()| pascal_only(&endpoint.type_prefix))
         {
             problems.push(
-                locate(
-                    tree,
-                    file,
-                    &[
-                        here[0].clone_step(),
-                        here[1].clone_step(),
-                        Step::Key("type_prefix"),
-                    ],
-                ),
+                at("type_prefix"),
                 format!(
                     "type_prefix `{}` cannot be a Rust type name: {why}",
                     endpoint.type_prefix
@@ -301,51 +323,134 @@ fn check_gateway(spec: &GatewaySpec, tree: &Node, file: &Path, problems: &mut Pr
                 "use a PascalCase name such as InquiryBalance",
             );
         }
-        if !endpoint.path.starts_with('/') {
+        if let Some(other) = prefixes.insert(&endpoint.type_prefix, id) {
             problems.push(
-                locate(
-                    tree,
-                    file,
-                    &[
-                        here[0].clone_step(),
-                        here[1].clone_step(),
-                        Step::Key("path"),
-                    ],
+                at("type_prefix"),
+                format!(
+                    "type_prefix `{}` is also used by endpoint `{other}`",
+                    endpoint.type_prefix
                 ),
-                format!("path {:?} does not start with /", endpoint.path),
-                "write the path from the root, e.g. /v2.0/inquiry-balance",
+                "give each endpoint its own type_prefix",
             );
         }
-        for (side, fields) in [
-            ("request", &endpoint.request),
-            ("response", &endpoint.response),
-        ] {
-            let path = vec![here[0].clone_step(), here[1].clone_step(), Step::Key(side)];
-            check_fields(fields, tree, file, &path, &mut type_names, problems);
+        if !endpoint.path.starts_with('/') || endpoint.path.contains(char::is_whitespace) {
+            problems.push(
+                at("path"),
+                format!(
+                    "path {:?} does not start with / or holds a space",
+                    endpoint.path
+                ),
+                "write the path from the root, e.g. /v2.0/inquiry-balance",
+            );
+        } else if let Some(other) = paths.insert(&endpoint.path, id) {
+            problems.push(
+                at("path"),
+                format!(
+                    "path {} is also the path of endpoint `{other}`",
+                    endpoint.path
+                ),
+                "each endpoint needs its own path",
+            );
         }
+        let code = endpoint.service_code.as_bytes();
+        if code.len() != 2 || !code.iter().all(u8::is_ascii_digit) {
+            problems.push(
+                at("service_code"),
+                format!("service code {:?} is not two digits", endpoint.service_code),
+                "write the gateway's two-digit service code in quotes, e.g. \"11\"",
+            );
+        }
+        // The endpoint's own namespace, with the names the generator gives its items.
+        let prefix = &endpoint.type_prefix;
+        let mut namespace: Namespace = [
+            "Request",
+            "Response",
+            "RequestBuilder",
+            "Variant",
+            "Visitor",
+        ]
+        .iter()
+        .map(|suffix| (format!("{prefix}{suffix}"), "(generated)".to_owned()))
+        .collect();
+        let request = resolver.fields(
+            &endpoint.request,
+            src,
+            &with(&here, "request"),
+            &mut namespace,
+            problems,
+        );
+        let response = resolver.fields(
+            &endpoint.response,
+            src,
+            &with(&here, "response"),
+            &mut namespace,
+            problems,
+        );
         for (role, name) in [
             ("code_field", &spec.result.code_field),
             ("message_field", &spec.result.message_field),
         ] {
-            let found = endpoint.response.iter().find(|f| &f.name == name);
-            if !found.is_some_and(|f| f.required && f.kind == FieldKind::String) {
+            let found = response.iter().find(|f| &f.name == name);
+            if !found.is_some_and(|f| f.required && matches!(f.ty, Ty::String { .. })) {
                 problems.push(
-                    locate(tree, file, &[here[0].clone_step(), here[1].clone_step(), Step::Key("response")]),
+                    at("response"),
                     format!("the response of `{id}` has no required string field `{name}` (result.{role})"),
                     format!("add a required `{name}` field of type string to the response"),
                 );
             }
         }
+        for (g, group) in endpoint.at_least_one_of.iter().enumerate() {
+            let gat = src.at(&[
+                here.clone(),
+                keys(&["at_least_one_of"]),
+                vec![Step::Index(g)],
+            ]
+            .concat());
+            if group.len() < 2 {
+                problems.push(
+                    gat.clone(),
+                    "an at_least_one_of group needs two fields or more",
+                    "list the fields of which one must be sent, e.g. [orderNo, tradeNo]",
+                );
+            }
+            for name in group {
+                match request.iter().find(|f| &f.name == name) {
+                    None => problems.push(
+                        gat.clone(),
+                        format!(
+                            "at_least_one_of names `{name}`, which is not a request field of `{id}`"
+                        ),
+                        "name top-level request fields",
+                    ),
+                    Some(f) if f.required => problems.push(
+                        gat.clone(),
+                        format!("at_least_one_of names `{name}`, which is already required"),
+                        "make the fields of the group `required: false`",
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+        endpoints.push(Endpoint {
+            id: id.clone(),
+            module,
+            spec: endpoint.clone(),
+            request,
+            response,
+        });
+    }
+    Shared {
+        spec,
+        definitions,
+        known,
+        endpoints,
     }
 }
 
-impl Step<'_> {
-    fn clone_step(&self) -> Step<'_> {
-        match self {
-            Step::Key(k) => Step::Key(k),
-            Step::Index(i) => Step::Index(*i),
-        }
-    }
+fn with(path: &[Step], k: &str) -> Vec<Step> {
+    let mut p = path.to_vec();
+    p.push(Step::Key(k.to_owned()));
+    p
 }
 
 fn pascal_only(name: &str) -> Result<(), String> {
@@ -353,185 +458,6 @@ fn pascal_only(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err("it is not PascalCase".to_owned())
-    }
-}
-
-/// Checks a list of fields (and the fields of their objects): names, kinds and the keys
-/// each kind needs. `type_names` collects generated type names to catch two objects that
-/// would share one.
-fn check_fields(
-    fields: &[FieldSpec],
-    tree: &Node,
-    file: &Path,
-    path: &[Step<'_>],
-    type_names: &mut BTreeMap<String, String>,
-    problems: &mut Problems,
-) {
-    let mut wire_names = BTreeSet::new();
-    let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
-    for (i, field) in fields.iter().enumerate() {
-        let mut here: Vec<Step<'_>> = path.iter().map(Step::clone_step).collect();
-        here.push(Step::Index(i));
-        let at = |key: &str| {
-            let mut p: Vec<Step<'_>> = here.iter().map(Step::clone_step).collect();
-            p.push(Step::Key(key));
-            locate(tree, file, &p)
-        };
-        if !wire_names.insert(field.name.as_str()) {
-            problems.push(
-                at("name"),
-                format!("field `{}` is listed twice", field.name),
-                "remove one of the two entries",
-            );
-        }
-        let rust = match &field.rust_name {
-            Some(name) => naming::check_identifier(name).map(|()| name.clone()).map_err(|why| {
-                (at("rust_name"), format!("rust_name `{name}` is not a valid Rust identifier: {why}"),
-                 "use snake_case ASCII letters, digits and _".to_owned())
-            }),
-            None => naming::field_name(&field.name).map_err(|why| {
-                (at("name"), format!("field name `{}` is not a valid Rust identifier once converted to snake_case: {why}", field.name),
-                 format!("add `rust_name: <snake_case_name>` to this field to name it in Rust; the wire name stays `{}`", field.name))
-            }),
-        };
-        match rust {
-            Ok(rust) => {
-                if let Some(other) = rust_names.insert(rust.clone(), &field.name) {
-                    problems.push(
-                        at("name"),
-                        format!(
-                            "fields `{other}` and `{}` both become `{rust}` in Rust",
-                            field.name
-                        ),
-                        "give one of them a `rust_name:` of its own",
-                    );
-                }
-            }
-            Err((location, message, help)) => problems.push(location, message, help),
-        }
-        match (field.kind, field.items) {
-            (FieldKind::List, None) => problems.push(
-                at("type"),
-                format!("list field `{}` does not say what it holds", field.name),
-                "add `items: string` or `items: balance-type`",
-            ),
-            (FieldKind::List, Some(FieldKind::String | FieldKind::BalanceType)) => {}
-            (FieldKind::List, Some(other)) => problems.push(
-                at("items"),
-                format!("a list of `{}` is not supported", other.as_str()),
-                "use `items: string` or `items: balance-type`",
-            ),
-            (_, Some(_)) => problems.push(
-                at("items"),
-                format!(
-                    "`items` only applies to a list, and `{}` is a {}",
-                    field.name,
-                    field.kind.as_str()
-                ),
-                "remove `items`, or make the field `type: list`",
-            ),
-            _ => {}
-        }
-        if field.max_length.is_some() && field.kind != FieldKind::String {
-            problems.push(
-                at("max_length"),
-                format!(
-                    "`max_length` only applies to a string, and `{}` is a {}",
-                    field.name,
-                    field.kind.as_str()
-                ),
-                "remove `max_length`",
-            );
-        }
-        if field.one_or_many && field.kind != FieldKind::Object {
-            problems.push(
-                at("one_or_many"),
-                format!(
-                    "`one_or_many` only applies to an object, and `{}` is a {}",
-                    field.name,
-                    field.kind.as_str()
-                ),
-                "remove `one_or_many`",
-            );
-        }
-        match field.kind {
-            FieldKind::Object => {
-                match &field.type_name {
-                    None => problems.push(
-                        at("type"),
-                        format!("object field `{}` has no `type_name`", field.name),
-                        "add `type_name: <PascalCase>` to name its generated type",
-                    ),
-                    Some(name) => {
-                        if let Err(why) =
-                            naming::check_identifier(name).and_then(|()| pascal_only(name))
-                        {
-                            problems.push(
-                                at("type_name"),
-                                format!("type_name `{name}` cannot be a Rust type name: {why}"),
-                                "use a PascalCase name such as AccountInfo",
-                            );
-                        } else if let Some(other) =
-                            type_names.insert(name.clone(), field.name.clone())
-                        {
-                            problems.push(
-                                at("type_name"),
-                                format!("type_name `{name}` is already used by field `{other}`"),
-                                "give each object its own type_name",
-                            );
-                        }
-                    }
-                }
-                if field.fields.is_empty() {
-                    problems.push(
-                        at("type"),
-                        format!("object field `{}` has no fields", field.name),
-                        "list its fields under `fields:`",
-                    );
-                }
-                let mut inner = here.iter().map(Step::clone_step).collect::<Vec<_>>();
-                inner.push(Step::Key("fields"));
-                check_fields(&field.fields, tree, file, &inner, type_names, problems);
-            }
-            FieldKind::Money => {
-                let names: Vec<&str> = field.fields.iter().map(|f| f.name.as_str()).collect();
-                let strings = field
-                    .fields
-                    .iter()
-                    .all(|f| f.kind == FieldKind::String && f.required);
-                if names != ["currency", "value"] || !strings {
-                    problems.push(
-                        at("fields"),
-                        format!("money field `{}` must list exactly the required string fields currency and value", field.name),
-                        "document the two fields `currency` and `value` (type: string, required: true), in that order",
-                    );
-                }
-            }
-            _ => {
-                if !field.fields.is_empty() {
-                    problems.push(
-                        at("fields"),
-                        format!(
-                            "`fields` only applies to an object or money, and `{}` is a {}",
-                            field.name,
-                            field.kind.as_str()
-                        ),
-                        "remove `fields`, or change the field's type",
-                    );
-                }
-                if field.type_name.is_some() {
-                    problems.push(
-                        at("type_name"),
-                        format!(
-                            "`type_name` only applies to an object, and `{}` is a {}",
-                            field.name,
-                            field.kind.as_str()
-                        ),
-                        "remove `type_name`",
-                    );
-                }
-            }
-        }
     }
 }
 
@@ -579,13 +505,12 @@ fn is_code(text: &str, min: usize, max: usize) -> bool {
 
 fn check_region(
     spec: RegionSpec,
-    tree: &Node,
-    file: &Path,
-    gateway: Option<&GatewaySpec>,
+    src: Source<'_>,
+    gateway: Option<&Shared>,
     problems: &mut Problems,
 ) -> Option<Region> {
     let before = problems.len();
-    let at = |key: &str| locate(tree, file, &[Step::Key(key)]);
+    let at = |key: &str| src.at(&keys(&[key]));
 
     if !is_code(&spec.code, 2, 10) {
         problems.push(
@@ -597,7 +522,8 @@ fn check_region(
             "write the code in upper case, starting with a letter, e.g. THB",
         );
     }
-    let stem = file
+    let stem = src
+        .file
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default();
@@ -664,163 +590,40 @@ fn check_region(
             "write `integer`, \"#.##\" or \"#.####\", in quotes",
         );
     }
-    if spec.balance_types.is_empty() {
+    if spec.endpoints.is_empty() {
         problems.push(
-            at("balance_types"),
-            "the region accepts no balance type",
-            "list at least one, e.g. [BALANCE]",
+            at("endpoints"),
+            "the region offers no endpoint",
+            "list the endpoints it offers under `endpoints:`, e.g. `inquiry-balance: {}`",
         );
     }
-    let mut seen = BTreeSet::new();
-    for (i, balance_type) in spec.balance_types.iter().enumerate() {
-        let here = locate(tree, file, &[Step::Key("balance_types"), Step::Index(i)]);
-        if !balance_type.starts_with(|c: char| c.is_ascii_uppercase())
-            || !balance_type
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        {
-            problems.push(
-                here.clone(),
-                format!("balance type {balance_type:?} is not an upper-case code"),
-                "write it as the gateway does, e.g. BALANCE or AVAILABLE",
-            );
-        }
-        if !seen.insert(balance_type) {
-            problems.push(
-                here,
-                format!("balance type {balance_type} is listed twice"),
-                "remove one",
-            );
-        }
-    }
 
-    if let Some(gateway) = gateway {
-        for (id, endpoint_notes) in &spec.endpoints {
-            let here = [Step::Key("endpoints"), Step::Key(id.as_str())];
-            let Some(endpoint) = gateway.endpoints.get(id) else {
-                let known: Vec<&str> = gateway.endpoints.keys().map(String::as_str).collect();
+    let mut endpoints = Vec::new();
+    if let Some(shared) = gateway {
+        let resolver = Resolver {
+            definitions: &shared.definitions,
+            known: &shared.known,
+        };
+        let facts = RegionFacts {
+            code: &spec.code,
+            currency: &spec.currency,
+            scale: scale.unwrap_or(8),
+        };
+        for (id, own) in &spec.endpoints {
+            let here = keys(&["endpoints", id]);
+            let Some(endpoint) = shared.endpoints.iter().find(|e| &e.id == id) else {
+                let known: Vec<&str> = shared.endpoints.iter().map(|e| e.id.as_str()).collect();
                 problems.push(
-                    locate_key(tree, file, &[Step::Key("endpoints")], id),
+                    src.at_key(&keys(&["endpoints"]), id),
                     format!("endpoint `{id}` is not in gateway.yaml"),
                     format!("use one of: {}", known.join(", ")),
                 );
                 continue;
             };
-            let mut paths = BTreeSet::new();
-            for header in &gateway.request_headers {
-                paths.insert(format!("header.{}", header.name));
-            }
-            for header in &gateway.response_headers {
-                paths.insert(format!("response-header.{}", header.name));
-            }
-            collect_paths("request", &endpoint.request, &mut paths);
-            collect_paths("response", &endpoint.response, &mut paths);
-            let notes_path = [
-                here[0].clone_step(),
-                here[1].clone_step(),
-                Step::Key("field_notes"),
-            ];
-            for path in endpoint_notes.field_notes.keys() {
-                if !paths.contains(path) {
-                    problems.push(
-                        locate_key(tree, file, &notes_path, path),
-                        format!("field_notes names `{path}`, which is not a field or header of `{id}`"),
-                        "use a path such as request.accountNo, response.accountInfos.amount.value or header.X-TIMESTAMP",
-                    );
-                }
-            }
-            let mut type_names = BTreeMap::new();
-            collect_type_names(&endpoint.request, &mut type_names);
-            collect_type_names(&endpoint.response, &mut type_names);
-            for (side, extras, shared) in [
-                (
-                    "request",
-                    &endpoint_notes.extra_fields.request,
-                    &endpoint.request,
-                ),
-                (
-                    "response",
-                    &endpoint_notes.extra_fields.response,
-                    &endpoint.response,
-                ),
-            ] {
-                let path = [
-                    here[0].clone_step(),
-                    here[1].clone_step(),
-                    Step::Key("extra_fields"),
-                    Step::Key(side),
-                ];
-                check_fields(extras, tree, file, &path, &mut type_names, problems);
-                for (i, extra) in extras.iter().enumerate() {
-                    if side == "request" && extra.required {
-                        let mut p: Vec<Step<'_>> = path.iter().map(Step::clone_step).collect();
-                        p.extend([Step::Index(i), Step::Key("required")]);
-                        problems.push(
-                            locate(tree, file, &p),
-                            format!("extra request field `{}` is required", extra.name),
-                            "make it `required: false`: requests are built from the shared fields, and a region's extras are set afterwards",
-                        );
-                    }
-                    let clash = shared.iter().find(|f| {
-                        f.name == extra.name
-                            || naming::field_name(&f.name).ok()
-                                == naming::field_name(&extra.name).ok()
-                    });
-                    if let Some(clash) = clash {
-                        let mut p: Vec<Step<'_>> = path.iter().map(Step::clone_step).collect();
-                        p.extend([Step::Index(i), Step::Key("name")]);
-                        problems.push(
-                            locate(tree, file, &p),
-                            format!("extra field `{}` clashes with the shared field `{}`", extra.name, clash.name),
-                            "a region's extra field needs a name of its own; to reword a shared field use field_notes",
-                        );
-                    }
-                }
-            }
-            let mut names = BTreeSet::new();
-            for (i, example) in endpoint_notes.examples.iter().enumerate() {
-                let base = [
-                    here[0].clone_step(),
-                    here[1].clone_step(),
-                    Step::Key("examples"),
-                    Step::Index(i),
-                ];
-                if !names.insert(example.name.as_str()) {
-                    let mut p: Vec<Step<'_>> = base.iter().map(Step::clone_step).collect();
-                    p.push(Step::Key("name"));
-                    problems.push(
-                        locate(tree, file, &p),
-                        format!("two examples are named `{}`", example.name),
-                        "give each example its own name",
-                    );
-                }
-                for (side, message, fields, extras) in [
-                    (
-                        "request",
-                        &example.request,
-                        &endpoint.request,
-                        &endpoint_notes.extra_fields.request,
-                    ),
-                    (
-                        "response",
-                        &example.response,
-                        &endpoint.response,
-                        &endpoint_notes.extra_fields.response,
-                    ),
-                ] {
-                    let Some(body) = message.as_ref().and_then(|m| m.body.as_ref()) else {
-                        continue;
-                    };
-                    let mut p: Vec<Step<'_>> = base.iter().map(Step::clone_step).collect();
-                    p.extend([Step::Key(side), Step::Key("body")]);
-                    let all: Vec<&FieldSpec> = fields.iter().chain(extras.iter()).collect();
-                    let context = ExampleContext {
-                        spec: &spec,
-                        tree,
-                        file,
-                    };
-                    context.check_object(body, &all, &mut p, problems);
-                }
+            if let Some(model) = region_endpoint(
+                endpoint, own, &resolver, facts, shared, src, &here, problems,
+            ) {
+                endpoints.push(model);
             }
         }
     }
@@ -829,196 +632,445 @@ fn check_region(
         return None;
     }
     Some(Region {
-        file: file.to_path_buf(),
+        file: src.file.to_path_buf(),
         module: module.ok()?,
         type_name: type_name.ok()?,
         utc_offset_seconds: offset?,
         money_scale: scale?,
         spec,
+        endpoints,
     })
 }
 
-fn collect_paths(prefix: &str, fields: &[FieldSpec], paths: &mut BTreeSet<String>) {
-    for field in fields {
-        let path = format!("{prefix}.{}", field.name);
-        collect_paths(&path, &field.fields, paths);
-        paths.insert(path);
-    }
-}
-
-fn collect_type_names(fields: &[FieldSpec], names: &mut BTreeMap<String, String>) {
-    for field in fields {
-        if let Some(name) = &field.type_name {
-            names.insert(name.clone(), field.name.clone());
-        }
-        collect_type_names(&field.fields, names);
-    }
-}
-
-/// Checks an example body against the fields it should have, in the region's terms.
-struct ExampleContext<'a> {
-    spec: &'a RegionSpec,
-    tree: &'a Node,
-    file: &'a Path,
-}
-
-impl ExampleContext<'_> {
-    fn check_object<'p>(
-        &self,
-        body: &'p serde_json::Value,
-        fields: &[&FieldSpec],
-        path: &mut Vec<Step<'p>>,
-        problems: &mut Problems,
-    ) {
-        let Some(object) = body.as_object() else {
-            problems.push(
-                locate(self.tree, self.file, path),
-                "an example body must be a JSON object",
-                "write the body as a mapping of field names to values",
-            );
-            return;
-        };
-        for field in fields {
-            if field.required && !object.contains_key(&field.name) {
+/// One endpoint in one region: overrides applied, extras resolved, notes and examples
+/// checked.
+#[allow(clippy::too_many_arguments)]
+fn region_endpoint(
+    endpoint: &Endpoint,
+    own: &RegionEndpoint,
+    resolver: &Resolver<'_>,
+    facts: RegionFacts<'_>,
+    shared: &Shared,
+    src: Source<'_>,
+    here: &[Step],
+    problems: &mut Problems,
+) -> Option<RegionEndpointModel> {
+    let id = &endpoint.id;
+    let before = problems.len();
+    let mut request = endpoint.request.clone();
+    let mut response = endpoint.response.clone();
+    for (path, change) in &own.overrides {
+        let at = src.at_key(&with(here, "overrides"), path);
+        let (fields, rest) = match path.split_once('.') {
+            Some(("request", rest)) => (&mut request, rest),
+            Some(("response", rest)) => (&mut response, rest),
+            _ => {
                 problems.push(
-                    locate(self.tree, self.file, path),
-                    format!("the example lacks the required field `{}`", field.name),
-                    format!(
-                        "add `{}` to the example, or mark the field optional",
-                        field.name
-                    ),
+                    at,
+                    format!("override `{path}` does not start with request. or response."),
+                    "write the field's path, e.g. request.payer.accountNo",
+                );
+                continue;
+            }
+        };
+        let parts: Vec<&str> = rest.split('.').collect();
+        match find_mut(fields, &parts) {
+            None => problems.push(
+                at,
+                format!("override `{path}` names no field of `{id}`"),
+                "write the path of a shared field, e.g. request.payer.accountNo; a field only this region has goes under extra_fields",
+            ),
+            Some(field) => apply_override(field, change, path, facts.code, at, problems),
+        }
+    }
+
+    let prefix = &endpoint.spec.type_prefix;
+    let mut namespace: Namespace = ["RequestExtra", "ResponseExtra"]
+        .iter()
+        .map(|suffix| (format!("{prefix}{suffix}"), "(generated)".to_owned()))
+        .collect();
+    let mut extras = Vec::new();
+    for (side, specs, shared_fields) in [
+        ("request", &own.extra_fields.request, &request),
+        ("response", &own.extra_fields.response, &response),
+    ] {
+        let path = [here.to_vec(), keys(&["extra_fields", side])].concat();
+        let resolved = resolver.fields(specs, src, &path, &mut namespace, problems);
+        for (i, extra) in resolved.iter().enumerate() {
+            if let Some(clash) = shared_fields
+                .iter()
+                .find(|f| f.name == extra.name || f.rust == extra.rust)
+            {
+                problems.push(
+                    src.at(&[path.clone(), vec![Step::Index(i), Step::Key("name".into())]].concat()),
+                    format!("extra field `{}` clashes with the shared field `{}`", extra.name, clash.name),
+                    "a region's extra field needs a name of its own; to change a shared field use overrides, to reword it field_notes",
                 );
             }
         }
-        for (key, value) in object {
-            path.push(Step::Key(key));
-            match fields.iter().find(|f| &f.name == key) {
-                None => problems.push(
-                    locate(self.tree, self.file, path),
-                    format!("the example has `{key}`, which is not a field of this message"),
-                    "remove it, or declare it under extra_fields",
-                ),
-                Some(field) => self.check_value(value, field, path, problems),
-            }
-            path.pop();
-        }
+        extras.push(resolved);
     }
-
-    fn check_value<'p>(
-        &self,
-        value: &'p serde_json::Value,
-        field: &FieldSpec,
-        path: &mut Vec<Step<'p>>,
-        problems: &mut Problems,
-    ) {
-        let here = |path: &[Step<'_>]| locate(self.tree, self.file, path);
-        match field.kind {
-            FieldKind::String => match value.as_str() {
-                Some(text) => {
-                    if let Some(max) = field.max_length
-                        && text.chars().count() > max as usize
-                    {
-                        problems.push(
-                            here(path),
-                            format!("`{}` is longer than {max} characters", field.name),
-                            "shorten the example value",
-                        );
-                    }
-                }
-                None => problems.push(
-                    here(path),
-                    format!("`{}` must be a string", field.name),
-                    "put the value in quotes",
-                ),
-            },
-            FieldKind::BalanceType => self.check_balance_type(value, path, problems),
-            FieldKind::List => match value.as_array() {
-                Some(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        path.push(Step::Index(i));
-                        if field.items == Some(FieldKind::BalanceType) {
-                            self.check_balance_type(item, path, problems);
-                        } else if !item.is_string() {
-                            problems.push(
-                                here(path),
-                                "list items must be strings",
-                                "put the value in quotes",
-                            );
-                        }
-                        path.pop();
-                    }
-                }
-                None => problems.push(
-                    here(path),
-                    format!("`{}` must be a list", field.name),
-                    "write it as [A, B]",
-                ),
-            },
-            FieldKind::Object => {
-                let inner: Vec<&FieldSpec> = field.fields.iter().collect();
-                match value.as_array() {
-                    Some(items) if field.one_or_many => {
-                        for (i, item) in items.iter().enumerate() {
-                            path.push(Step::Index(i));
-                            self.check_object(item, &inner, path, problems);
-                            path.pop();
-                        }
-                    }
-                    _ => self.check_object(value, &inner, path, problems),
-                }
-            }
-            FieldKind::Money => {
-                let currency = value.get("currency").and_then(serde_json::Value::as_str);
-                if currency != Some(self.spec.currency.as_str()) {
-                    path.push(Step::Key("currency"));
-                    problems.push(
-                        here(path),
-                        format!(
-                            "the example's currency is {}, but the region's is {}",
-                            currency.map_or("missing".to_owned(), |c| format!("{c:?}")),
-                            self.spec.currency
-                        ),
-                        format!("write currency: {}", self.spec.currency),
-                    );
-                    path.pop();
-                }
-                if !value.get("value").is_some_and(serde_json::Value::is_string) {
-                    problems.push(
-                        here(path),
-                        "money needs a string `value`",
-                        "write the amount in quotes, e.g. value: \"250000\"",
-                    );
-                }
-            }
-            FieldKind::JsonObject => {
-                if !(value.is_object() || value.is_string() || value.is_null()) {
-                    problems.push(
-                        here(path),
-                        format!("`{}` must be an object or a JSON string", field.name),
-                        "write a mapping",
-                    );
-                }
-            }
-        }
+    let response_extras = extras.pop().unwrap_or_default();
+    let request_extras = extras.pop().unwrap_or_default();
+    // Extras are set through the builder, so the generated type holds them as options.
+    let mut request_extras_typed = request_extras.clone();
+    for f in &mut request_extras_typed {
+        f.type_required = false;
     }
+    let mut response_extras_typed = response_extras.clone();
+    for f in &mut response_extras_typed {
+        f.type_required = false;
+    }
+    request.extend(request_extras_typed.iter().cloned());
+    response.extend(response_extras_typed.iter().cloned());
 
-    fn check_balance_type(
-        &self,
-        value: &serde_json::Value,
-        path: &[Step<'_>],
-        problems: &mut Problems,
-    ) {
-        let text = value.as_str().unwrap_or_default();
-        if !self.spec.balance_types.iter().any(|t| t == text) {
+    let mut paths = BTreeSet::new();
+    for header in &shared.spec.request_headers {
+        paths.insert(format!("header.{}", header.name));
+    }
+    for header in &shared.spec.response_headers {
+        paths.insert(format!("response-header.{}", header.name));
+    }
+    collect_paths("request", &request, &mut paths);
+    collect_paths("response", &response, &mut paths);
+    for path in own.field_notes.keys() {
+        if !paths.contains(path) {
             problems.push(
-                locate(self.tree, self.file, path),
-                format!(
-                    "balance type {value} is not one of the region's balance_types ({})",
-                    self.spec.balance_types.join(", ")
-                ),
-                "use one of the region's balance types, or add it to balance_types",
+                src.at_key(&with(here, "field_notes"), path),
+                format!("field_notes names `{path}`, which is not a field or header of `{id}`"),
+                "use a path such as request.accountNo, response.accountInfos.amount.value or header.X-TIMESTAMP",
             );
         }
+    }
+
+    let mut names = BTreeSet::new();
+    for (i, example) in own.examples.iter().enumerate() {
+        let base = [
+            here.to_vec(),
+            vec![Step::Key("examples".into()), Step::Index(i)],
+        ]
+        .concat();
+        if !names.insert(example.name.as_str()) {
+            problems.push(
+                src.at(&with(&base, "name")),
+                format!("two examples are named `{}`", example.name),
+                "give each example its own name",
+            );
+        }
+        for (side_name, side, message, fields, groups) in [
+            (
+                "request",
+                Side::Request,
+                &example.request,
+                &request,
+                endpoint.spec.at_least_one_of.as_slice(),
+            ),
+            (
+                "response",
+                Side::Response,
+                &example.response,
+                &response,
+                &[][..],
+            ),
+        ] {
+            let Some(body) = message.as_ref().and_then(|m| m.body.as_ref()) else {
+                continue;
+            };
+            let body_path = [base.clone(), keys(&[side_name, "body"])].concat();
+            let mut found = Vec::new();
+            model::check_object(
+                fields,
+                groups,
+                body,
+                Some(facts),
+                side,
+                &mut String::new(),
+                &mut found,
+            );
+            for (json_path, message) in found {
+                let mut p = body_path.clone();
+                p.extend(json_steps(&json_path));
+                problems.push(
+                    src.at(&p),
+                    format!("the example's `{json_path}` {message}"),
+                    "fix the example, or the field's rules if the example is right",
+                );
+            }
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(RegionEndpointModel {
+        id: id.clone(),
+        request,
+        response,
+        request_extras: request_extras_typed,
+        response_extras: response_extras_typed,
+        own: own.clone(),
+    })
+}
+
+/// `a.b[0].c` as tree steps.
+fn json_steps(path: &str) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if path == "(body)" {
+        return steps;
+    }
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            steps.push(Step::Key(name.to_owned()));
+        }
+        while let Some(end) = rest.find(']') {
+            if let Ok(i) = rest[1..end].parse() {
+                steps.push(Step::Index(i));
+            }
+            rest = &rest[end + 1..];
+        }
+    }
+    steps
+}
+
+fn find_mut<'f>(fields: &'f mut [Field], parts: &[&str]) -> Option<&'f mut Field> {
+    let (first, rest) = parts.split_first()?;
+    let field = fields.iter_mut().find(|f| f.name == *first)?;
+    if rest.is_empty() {
+        return Some(field);
+    }
+    match &mut field.ty {
+        Ty::Object { object, .. } => find_mut(&mut object.fields, rest),
+        Ty::List { item, .. } => match item.as_mut() {
+            Ty::Object { object, .. } => find_mut(&mut object.fields, rest),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn apply_override(
+    field: &mut Field,
+    change: &OverrideSpec,
+    path: &str,
+    region: &str,
+    at: Location,
+    problems: &mut Problems,
+) {
+    let refuse = |problems: &mut Problems, what: &str, kind: &str| {
+        problems.push(
+            at.clone(),
+            format!("override `{path}` sets {what}, but the field is {kind}"),
+            format!("remove {what} from the override"),
+        );
+    };
+    let kind = field.ty.kind_name();
+    match change.required {
+        Some(true) => field.required = true,
+        Some(false) if field.required => problems.push(
+            at.clone(),
+            format!("override `{path}` makes a mandatory field optional"),
+            "a region can only make a field mandatory: make it `required: false` in gateway.yaml and `required: true` in the regions that need it",
+        ),
+        _ => {}
+    }
+    let list = matches!(field.ty, Ty::List { .. });
+    let target: &mut Ty = match &mut field.ty {
+        Ty::List { item, .. } if change.min_items.is_none() && change.max_items.is_none() => item,
+        other => other,
+    };
+    match target {
+        Ty::String {
+            min_length,
+            max_length,
+            chars,
+        } => {
+            if change.min_length.is_some() {
+                *min_length = change.min_length;
+            }
+            if change.max_length.is_some() {
+                *max_length = change.max_length;
+            }
+            if change.chars.is_some() {
+                *chars = change.chars;
+            }
+            if let (Some(a), Some(b)) = (*min_length, *max_length)
+                && a > b
+            {
+                problems.push(
+                    at.clone(),
+                    format!("override `{path}` leaves min_length {a} above max_length {b}"),
+                    "make min_length at most max_length",
+                );
+            }
+        }
+        _ => {
+            for (set, what) in [
+                (change.min_length.is_some(), "min_length"),
+                (change.max_length.is_some(), "max_length"),
+                (change.chars.is_some(), "chars"),
+            ] {
+                if set {
+                    refuse(problems, what, kind);
+                }
+            }
+        }
+    }
+    match target {
+        Ty::Integer { minimum, maximum } => {
+            for (value, slot, what) in [
+                (&change.minimum, minimum, "minimum"),
+                (&change.maximum, maximum, "maximum"),
+            ] {
+                if let Some(v) = value {
+                    match v.as_i64() {
+                        Some(n) => *slot = Some(n),
+                        None => problems.push(
+                            at.clone(),
+                            format!("override `{path}`: {what} {v} is not a whole number"),
+                            "write a whole number",
+                        ),
+                    }
+                }
+            }
+        }
+        Ty::Decimal { minimum, maximum } => {
+            for (value, slot, what) in [
+                (&change.minimum, minimum, "minimum"),
+                (&change.maximum, maximum, "maximum"),
+            ] {
+                if let Some(v) = value {
+                    match v.as_str().filter(|t| model::parse_decimal(t).is_some()) {
+                        Some(t) => *slot = Some(t.to_owned()),
+                        None => problems.push(
+                            at.clone(),
+                            format!("override `{path}`: {what} {v} is not a decimal in a string"),
+                            "write it in quotes, e.g. \"0.01\"",
+                        ),
+                    }
+                }
+            }
+        }
+        _ => {
+            for (set, what) in [
+                (change.minimum.is_some(), "minimum"),
+                (change.maximum.is_some(), "maximum"),
+            ] {
+                if set {
+                    refuse(problems, what, kind);
+                }
+            }
+        }
+    }
+    match target {
+        Ty::Enum(e) => {
+            if let Some(values) = &change.values {
+                let mut allowed = Vec::new();
+                for v in values {
+                    let text = match v {
+                        serde_json::Value::String(t) if !e.integer => t.clone(),
+                        serde_json::Value::Number(n) if e.integer && n.is_i64() => n.to_string(),
+                        other => {
+                            problems.push(
+                                at.clone(),
+                                format!(
+                                    "override `{path}`: value {other} is not {}",
+                                    if e.integer {
+                                        "a whole number"
+                                    } else {
+                                        "a string"
+                                    }
+                                ),
+                                "write the values as the enum does",
+                            );
+                            continue;
+                        }
+                    };
+                    if !e.open && !e.variants.iter().any(|x| x.wire == text) {
+                        let listed: Vec<&str> =
+                            e.variants.iter().map(|x| x.wire.as_str()).collect();
+                        problems.push(
+                            at.clone(),
+                            format!(
+                                "override `{path}`: {text} is not a value of the closed enum `{}`",
+                                e.name.name()
+                            ),
+                            format!("use some of: {}", listed.join(", ")),
+                        );
+                    }
+                    allowed.push(text);
+                }
+                if allowed.is_empty() {
+                    problems.push(
+                        at.clone(),
+                        format!("override `{path}` allows no value in {region}"),
+                        "list at least one value",
+                    );
+                }
+                e.allowed = Some(allowed);
+            }
+        }
+        _ => {
+            if change.values.is_some() {
+                refuse(problems, "values", kind);
+            }
+        }
+    }
+    if change.min_items.is_some() || change.max_items.is_some() {
+        match &mut field.ty {
+            Ty::List {
+                min_items,
+                max_items,
+                ..
+            } => {
+                if change.min_items.is_some() {
+                    *min_items = change.min_items;
+                }
+                if change.max_items.is_some() {
+                    *max_items = change.max_items;
+                }
+            }
+            _ => {
+                let _ = list;
+                problems.push(
+                    at.clone(),
+                    format!(
+                        "override `{path}` sets min_items or max_items, but the field is {kind}"
+                    ),
+                    "remove them from the override",
+                );
+            }
+        }
+    }
+    if let Some(doc) = &change.doc {
+        field.region_doc = Some(doc.trim().to_owned());
+    }
+}
+
+fn collect_paths(prefix: &str, fields: &[Field], paths: &mut BTreeSet<String>) {
+    for field in fields {
+        let path = format!("{prefix}.{}", field.name);
+        let ty = match &field.ty {
+            Ty::List { item, .. } => item.as_ref(),
+            other => other,
+        };
+        match ty {
+            Ty::Object { object, .. } => collect_paths(&path, &object.fields, paths),
+            Ty::Money(shape) => {
+                paths.insert(format!("{path}.currency"));
+                paths.insert(format!(
+                    "{path}.{}",
+                    match shape {
+                        crate::spec::MoneyShape::ValueString => "value",
+                        crate::spec::MoneyShape::AmountNumber => "amount",
+                    }
+                ));
+            }
+            _ => {}
+        }
+        paths.insert(path);
     }
 }
 
@@ -1050,7 +1102,7 @@ fn check_across_regions(regions: &[(PathBuf, RegionSpec, Node)], problems: &mut 
             for (key, what, mine, theirs) in clashes {
                 if mine == theirs {
                     problems.push(
-                        locate(tree, file, &[Step::Key(key)]),
+                        Source { tree, file }.at(&keys(&[key])),
                         format!("{what} {mine} is also used by {}", earlier_file.display()),
                         format!("each region needs its own {what}; change this one or remove the other file"),
                     );

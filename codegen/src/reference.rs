@@ -3,7 +3,7 @@
 use askama::Template;
 
 use crate::load::Spec;
-use crate::spec::FieldSpec;
+use crate::model::{Field, Ty};
 
 #[derive(Template)]
 #[template(path = "reference.md", escape = "none")]
@@ -29,7 +29,7 @@ struct RegionRow {
     area_code: u16,
     offset: String,
     money_format: String,
-    balance_types: String,
+    endpoints: String,
     module: String,
 }
 
@@ -64,7 +64,7 @@ fn cell(text: &str) -> String {
         .replace('|', "\\|")
 }
 
-fn field_rows(side: &str, prefix: &str, fields: &[FieldSpec], out: &mut Vec<FieldRow>) {
+fn field_rows(side: &str, prefix: &str, fields: &[Field], out: &mut Vec<FieldRow>) {
     for field in fields {
         let path = if prefix.is_empty() {
             field.name.clone()
@@ -75,10 +75,100 @@ fn field_rows(side: &str, prefix: &str, fields: &[FieldSpec], out: &mut Vec<Fiel
             side: side.to_owned(),
             path: path.clone(),
             presence: if field.required { "M" } else { "O" },
-            doc_type: cell(&field.doc_type),
-            description: cell(&field.description),
+            doc_type: cell(&kind(&field.ty)),
+            description: cell(&field.doc),
         });
-        field_rows(side, &path, &field.fields, out);
+        if let Some(inner) = object_fields(&field.ty) {
+            field_rows(side, &path, inner, out);
+        }
+    }
+}
+
+fn object_fields(ty: &Ty) -> Option<&[Field]> {
+    match ty {
+        Ty::Object { object, .. } => Some(&object.fields),
+        Ty::List { item, .. } => object_fields(item),
+        _ => None,
+    }
+}
+
+/// The field's type in the spec's words, with its limits.
+fn kind(ty: &Ty) -> String {
+    match ty {
+        Ty::String {
+            min_length,
+            max_length,
+            ..
+        } => match (min_length, max_length) {
+            (Some(a), Some(b)) => format!("string({a}..{b})"),
+            (None, Some(b)) => format!("string({b})"),
+            (Some(a), None) => format!("string({a}..)"),
+            (None, None) => "string".to_owned(),
+        },
+        Ty::Enum(e) => format!("enum {}", e.name.name()),
+        Ty::List { item, .. } => format!("list of {}", kind(item)),
+        Ty::Object {
+            object,
+            one_or_many,
+        } => {
+            if *one_or_many {
+                format!("{} or list", object.name.name())
+            } else {
+                object.name.name().to_owned()
+            }
+        }
+        Ty::Money(shape) => format!("money ({})", crate::model::shape_name(*shape)),
+        other => other.kind_name().to_owned(),
+    }
+}
+
+/// What differs in a region from the shared field, in a few words; empty when nothing does.
+fn difference(regional: &Field, shared: Option<&Field>) -> String {
+    let Some(shared) = shared else {
+        return format!(
+            "only here ({}, {}): {}",
+            if regional.required { "M" } else { "O" },
+            kind(&regional.ty),
+            regional.doc
+        );
+    };
+    let mut parts = Vec::new();
+    if regional.required != shared.required {
+        parts.push(if regional.required {
+            "M here".to_owned()
+        } else {
+            "O here".to_owned()
+        });
+    }
+    if let (Ty::Enum(e), _) = (&regional.ty, &shared.ty)
+        && let Some(allowed) = &e.allowed
+    {
+        parts.push(format!("values: {}", allowed.join(", ")));
+    }
+    if let (Ty::List { item, .. }, _) = (&regional.ty, &shared.ty)
+        && let Ty::Enum(e) = item.as_ref()
+        && let Some(allowed) = &e.allowed
+    {
+        parts.push(format!("values: {}", allowed.join(", ")));
+    }
+    if let (Ty::String { .. }, Ty::String { .. }) = (&regional.ty, &shared.ty)
+        && regional.ty != shared.ty
+    {
+        parts.push(kind(&regional.ty));
+    }
+    if let Some(doc) = &regional.region_doc {
+        parts.push(doc.clone());
+    }
+    parts.join("; ")
+}
+
+fn flatten<'f>(prefix: &str, fields: &'f [Field], out: &mut Vec<(String, &'f Field)>) {
+    for field in fields {
+        let path = format!("{prefix}.{}", field.name);
+        out.push((path.clone(), field));
+        if let Some(inner) = object_fields(&field.ty) {
+            flatten(&path, inner, out);
+        }
     }
 }
 
@@ -95,12 +185,19 @@ pub fn reference_markdown(spec: &Spec) -> Result<String, askama::Error> {
             area_code: r.spec.area_code,
             offset: r.spec.timestamp_offset.clone(),
             money_format: r.spec.money_format.clone(),
-            balance_types: r.spec.balance_types.join(", "),
+            endpoints: r
+                .endpoints
+                .iter()
+                .map(|e| format!("`{}`", e.id))
+                .collect::<Vec<_>>()
+                .join(", "),
             module: r.module.clone(),
         })
         .collect();
     let mut endpoints = Vec::new();
-    for (id, endpoint) in &g.endpoints {
+    for resolved in &spec.endpoints {
+        let id = &resolved.id;
+        let endpoint = &resolved.spec;
         let mut fields = Vec::new();
         for header in &g.request_headers {
             fields.push(FieldRow {
@@ -111,7 +208,7 @@ pub fn reference_markdown(spec: &Spec) -> Result<String, askama::Error> {
                 description: cell(&header.description),
             });
         }
-        field_rows("request", "", &endpoint.request, &mut fields);
+        field_rows("request", "", &resolved.request, &mut fields);
         for header in &g.response_headers {
             fields.push(FieldRow {
                 side: "response header".to_owned(),
@@ -121,65 +218,62 @@ pub fn reference_markdown(spec: &Spec) -> Result<String, askama::Error> {
                 description: cell(&header.description),
             });
         }
-        field_rows("response", "", &endpoint.response, &mut fields);
+        field_rows("response", "", &resolved.response, &mut fields);
 
-        // Every path some region words its own way or adds, with each region's cell.
-        let mut paths = std::collections::BTreeSet::new();
-        for region in &spec.regions {
-            if let Some(own) = region.spec.endpoints.get(id) {
-                paths.extend(own.field_notes.keys().cloned());
-                for f in &own.extra_fields.request {
-                    paths.insert(format!("request.{}", f.name));
+        let mut shared_paths = Vec::new();
+        flatten("request", &resolved.request, &mut shared_paths);
+        flatten("response", &resolved.response, &mut shared_paths);
+        // Every path some region words, rules or extends its own way, with each region's cell.
+        let mut rows: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        let mut offered = Vec::new();
+        for (i, region) in spec.regions.iter().enumerate() {
+            let Some(own) = region.endpoint(id) else {
+                offered.push("not offered".to_owned());
+                continue;
+            };
+            offered.push("offered".to_owned());
+            let mut regional = Vec::new();
+            flatten("request", &own.request, &mut regional);
+            flatten("response", &own.response, &mut regional);
+            for (path, field) in regional {
+                let shared = shared_paths
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, f)| *f);
+                let mut text = difference(field, shared);
+                if let Some(note) = own.own.field_notes.get(&path) {
+                    if !text.is_empty() {
+                        text.push_str("; ");
+                    }
+                    text.push_str(note);
                 }
-                for f in &own.extra_fields.response {
-                    paths.insert(format!("response.{}", f.name));
+                if !text.is_empty() {
+                    rows.entry(path)
+                        .or_insert_with(|| vec![String::new(); spec.regions.len()])[i] =
+                        cell(&text);
+                }
+            }
+            for (path, note) in &own.own.field_notes {
+                if path.starts_with("header.") || path.starts_with("response-header.") {
+                    rows.entry(path.clone())
+                        .or_insert_with(|| vec![String::new(); spec.regions.len()])[i] = cell(note);
                 }
             }
         }
-        let differences = paths
-            .into_iter()
-            .map(|path| {
-                let cells = spec
-                    .regions
-                    .iter()
-                    .map(|region| {
-                        let own = region.spec.endpoints.get(id);
-                        if let Some(note) = own.and_then(|o| o.field_notes.get(&path)) {
-                            return cell(note);
-                        }
-                        let extra = own.and_then(|o| {
-                            o.extra_fields
-                                .request
-                                .iter()
-                                .map(|f| (format!("request.{}", f.name), f))
-                                .chain(
-                                    o.extra_fields
-                                        .response
-                                        .iter()
-                                        .map(|f| (format!("response.{}", f.name), f)),
-                                )
-                                .find(|(p, _)| *p == path)
-                        });
-                        match extra {
-                            Some((_, f)) => format!(
-                                "only here ({}, {}): {}",
-                                if f.required { "M" } else { "O" },
-                                cell(&f.doc_type),
-                                cell(&f.description)
-                            ),
-                            None => String::new(),
-                        }
-                    })
-                    .collect();
-                Difference { path, cells }
-            })
-            .collect();
+        let mut differences = vec![Difference {
+            path: "(endpoint)".to_owned(),
+            cells: offered,
+        }];
+        differences.extend(
+            rows.into_iter()
+                .map(|(path, cells)| Difference { path, cells }),
+        );
         endpoints.push(EndpointSection {
             title: cell(&endpoint.title),
             method: "POST".to_owned(),
             path: endpoint.path.clone(),
             service_code: endpoint.service_code.clone(),
-            summary: cell(&endpoint.summary),
+            summary: cell(endpoint.doc.as_deref().unwrap_or(&endpoint.summary)),
             fields,
             differences,
         });

@@ -26,6 +26,10 @@ pub struct GatewaySpec {
     pub request_headers: Vec<HeaderSpec>,
     /// Headers every response carries.
     pub response_headers: Vec<HeaderSpec>,
+    /// Shared definitions, keyed by their PascalCase type name (`Merchant`, `BalanceType`),
+    /// referenced from fields with `ref:`.
+    #[serde(default)]
+    pub definitions: BTreeMap<String, DefinitionSpec>,
     /// The endpoints, keyed by a kebab-case id such as `inquiry-balance`.
     pub endpoints: BTreeMap<String, EndpointSpec>,
 }
@@ -127,8 +131,12 @@ pub struct EndpointSpec {
     pub type_prefix: String,
     /// The documentation page's title.
     pub title: String,
-    /// What the endpoint does.
+    /// What the endpoint does, in the source page's words.
     pub summary: String,
+    /// What the endpoint does, written for the SDK's reference (rustdoc). Falls back to
+    /// `summary` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path, e.g. `/v2.0/inquiry-balance`.
@@ -140,6 +148,10 @@ pub struct EndpointSpec {
     /// The page's "Important Notes".
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Groups of request fields of which at least one must be present, e.g.
+    /// `[[orderNo, tradeNo]]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_least_one_of: Vec<Vec<String>>,
     /// The request body's fields.
     pub request: Vec<FieldSpec>,
     /// The response body's fields.
@@ -154,7 +166,7 @@ pub enum HttpMethod {
     Post,
 }
 
-/// One field of a request or response body.
+/// One field of a request or response body (or of an object inside one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
@@ -166,34 +178,168 @@ pub struct FieldSpec {
     /// (a non-ASCII name, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust_name: Option<String>,
-    /// What kind of value the field holds.
-    #[serde(rename = "type")]
-    pub kind: FieldKind,
-    /// For a `list`, the kind of its items.
+    /// What kind of value the field holds. Leave it out when `ref` names a definition.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FieldKind>,
+    /// The name of a shared definition (under `definitions:` in gateway.yaml) the field
+    /// holds, or for a `list`, that its items are.
+    #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// For a `list`, the kind of its items; an `enum` or `object` item is described by this
+    /// field's own `values` or `fields` (or `ref`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<FieldKind>,
     /// The type column of the documentation, e.g. `String(128)`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub doc_type: String,
+    /// What the field is, written for the SDK's reference (rustdoc).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// What the source page says of the field, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where `description` (or the field itself) comes from, e.g. `ENDPOINTS.md §2.1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// For a `string`, its least length in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
     /// For a `string`, its greatest length in characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
-    /// What the documentation says of the field.
-    pub description: String,
+    /// For a `string`, the characters it may hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chars: Option<CharSet>,
+    /// For an `integer`, its least value (a whole number); for a `decimal`, its least value
+    /// as a string, e.g. `"0.01"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Value>,
+    /// For an `integer` or `decimal`, its greatest value (as for `minimum`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Value>,
+    /// For a `list`, its least number of items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u32>,
+    /// For a `list`, its greatest number of items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u32>,
+    /// For an `enum`, its values: strings or whole numbers, each bare or as
+    /// `{value, name, doc}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<EnumValue>,
+    /// For an `enum`: whether the gateway may send values not listed (status, payment
+    /// method). An open enum keeps such a value as `Unknown`; a closed one refuses it.
+    /// Open by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// For a `timestamp`: whether it carries a UTC offset (`…±HH:MM`). True by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<bool>,
+    /// For `money`: which of the gateway's two shapes it has. `value-string` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<MoneyShape>,
     /// Example values from the documentation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<serde_json::Value>,
-    /// The documented default value.
+    /// The documented default value: what a request builder sends when it is not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
-    /// For an `object`, the name of its generated type, e.g. `AccountInfo`.
+    /// For an inline `object` or `enum`, the name of its generated type, e.g. `AccountInfo`.
+    /// Unique within the endpoint (each endpoint has its own namespace).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// For an `object`: accept one object or an array of them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub one_or_many: bool,
-    /// For an `object` or `money`, its fields.
+    /// For an `object`, its fields. For `money`, optional documentation of its two fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldSpec>,
+}
+
+/// A shared definition: an object, enum or money type written once under `definitions:`
+/// and referenced with `ref:` from any endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefinitionSpec {
+    /// `object`, `enum` or `money`.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// What it is, written for the SDK's reference (rustdoc).
+    pub doc: String,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// For an `object`, its fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldSpec>,
+    /// For an `enum`, its values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<EnumValue>,
+    /// For an `enum`: whether values not listed are kept (true, the default) or refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// For `money`, its shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<MoneyShape>,
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumValue {
+    /// A bare whole number, e.g. `1`.
+    Integer(i64),
+    /// A bare string, e.g. `SUCCESS`.
+    Text(String),
+    /// A value with a Rust name and documentation.
+    Described(DescribedValue),
+}
+
+/// An enum value with a Rust name and documentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedValue {
+    /// The value on the wire: a string or a whole number.
+    pub value: serde_json::Value,
+    /// The Rust variant name (PascalCase), e.g. `PayIn`. Derived from the value when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What the value means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+}
+
+/// The characters a string may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CharSet {
+    /// ASCII letters and digits.
+    Alphanumeric,
+    /// ASCII digits.
+    Digits,
+    /// Printable ASCII (space to `~`).
+    Ascii,
+}
+
+impl CharSet {
+    /// The spec's name for the set.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CharSet::Alphanumeric => "alphanumeric",
+            CharSet::Digits => "digits",
+            CharSet::Ascii => "ascii",
+        }
+    }
+}
+
+/// The two shapes of money on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum MoneyShape {
+    /// `{"currency": "THB", "value": "250000.00"}`: balances.
+    ValueString,
+    /// `{"currency": "THB", "amount": 250000.00}`: transactions.
+    AmountNumber,
 }
 
 /// What kind of value a field holds.
@@ -202,16 +348,26 @@ pub struct FieldSpec {
 pub enum FieldKind {
     /// A string.
     String,
-    /// A balance type code, one of the region's `balance_types`.
-    BalanceType,
+    /// A whole number.
+    Integer,
+    /// An exact decimal number, never read through a float.
+    Decimal,
+    /// `true` or `false`.
+    Boolean,
+    /// `yyyy-MM-ddTHH:mm:ss`, with `±HH:MM` unless `offset: false`.
+    Timestamp,
+    /// One of a set of values (`values`).
+    Enum,
     /// A list; `items` says of what.
     List,
     /// An object with `fields`, generated as its own type named by `type_name`.
     Object,
-    /// `{ "currency": …, "value": "…" }` in the region's currency, read as an exact decimal.
+    /// Money in the region's currency, read as an exact decimal; `shape` says which form.
     Money,
     /// A JSON object, also accepted as a string that holds one.
     JsonObject,
+    /// A string that holds JSON.
+    JsonString,
 }
 
 impl FieldKind {
@@ -219,11 +375,16 @@ impl FieldKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FieldKind::String => "string",
-            FieldKind::BalanceType => "balance-type",
+            FieldKind::Integer => "integer",
+            FieldKind::Decimal => "decimal",
+            FieldKind::Boolean => "boolean",
+            FieldKind::Timestamp => "timestamp",
+            FieldKind::Enum => "enum",
             FieldKind::List => "list",
             FieldKind::Object => "object",
             FieldKind::Money => "money",
             FieldKind::JsonObject => "json-object",
+            FieldKind::JsonString => "json-string",
         }
     }
 }
@@ -247,10 +408,8 @@ pub struct RegionSpec {
     pub money_format: String,
     /// The UTC offset of the region's X-TIMESTAMP, `±HH:MM`, e.g. `"+07:00"`.
     pub timestamp_offset: String,
-    /// The balance type codes the region accepts, e.g. `[BALANCE]`.
-    pub balance_types: Vec<String>,
-    /// What the region says of each endpoint, keyed by the endpoint's id in `gateway.yaml`.
-    #[serde(default)]
+    /// The endpoints the region offers, keyed by their id in `gateway.yaml`, with what the
+    /// region says of each. An endpoint not listed does not exist in the region's module.
     pub endpoints: BTreeMap<String, RegionEndpoint>,
 }
 
@@ -263,12 +422,55 @@ pub struct RegionEndpoint {
     /// `response-header.X-TIMESTAMP`.
     #[serde(default)]
     pub field_notes: BTreeMap<String, String>,
+    /// Changes to shared fields in this region, keyed by path (`request.payer`,
+    /// `request.payer.accountNo`): made required, other limits, fewer allowed values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub overrides: BTreeMap<String, OverrideSpec>,
     /// Fields only this region has.
     #[serde(default)]
     pub extra_fields: ExtraFields,
     /// Examples from the region's documentation page.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+}
+
+/// How a region changes one shared field. Every key is optional; what is not given stays as
+/// `gateway.yaml` says.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideSpec {
+    /// `true` makes an optional field mandatory in this region. (A region cannot make a
+    /// mandatory field optional: make it optional in gateway.yaml and mandatory where needed.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// A string's least length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// A string's greatest length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// A string's characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chars: Option<CharSet>,
+    /// A number's least value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<serde_json::Value>,
+    /// A number's greatest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<serde_json::Value>,
+    /// A list's least number of items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u32>,
+    /// A list's greatest number of items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<u32>,
+    /// An enum's (or a list of enums') values allowed in this region's requests: a subset of
+    /// the listed values or, for an open enum, any values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<serde_json::Value>>,
+    /// The region's own documentation of the field, added to the shared one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// Fields only one region has.

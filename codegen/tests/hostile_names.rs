@@ -133,7 +133,8 @@ fn items(m: &syn::ItemMod) -> &[syn::Item] {
 /// The THB region's extra response struct.
 fn thb_extra(file: &syn::File) -> &syn::ItemStruct {
     let thb = module(items(module(&file.items, "regions")), "thb");
-    items(thb)
+    let endpoint = module(items(thb), "inquiry_balance");
+    items(endpoint)
         .iter()
         .find_map(|item| match item {
             syn::Item::Struct(s) if s.ident == "InquiryBalanceResponseExtra" => Some(s),

@@ -1,39 +1,68 @@
 //! Errors.
 
-/// A request value the spec does not allow. Says which field and how to fix it.
+use std::fmt;
+
+/// A request the spec does not allow, with every offending field: which one (by JSON path,
+/// e.g. `payer.accountNo`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ValidationError {
-    /// A string is longer than the spec allows.
-    #[error("`{field}` is {length} characters long; the gateway accepts at most {max}")]
-    TooLong {
-        /// The field's JSON name.
-        field: &'static str,
-        /// The most characters allowed.
-        max: u32,
-        /// How many it has.
-        length: usize,
-    },
-    /// A list that needs at least one entry is empty.
-    #[error(
-        "`{field}` is empty; give at least one value (the documented default is [\"BALANCE\"])"
-    )]
-    Empty {
-        /// The field's JSON name.
-        field: &'static str,
-    },
-    /// A balance type the region does not offer.
-    #[error(
-        "`{field}` has {value:?}, which region {region} does not offer; use one of {offered:?}"
-    )]
-    BalanceTypeNotOffered {
-        /// The field's JSON name.
-        field: &'static str,
-        /// The value given.
-        value: String,
-        /// The region's code.
-        region: &'static str,
-        /// The balance types the region offers.
-        offered: &'static [&'static str],
-    },
+pub struct ValidationError {
+    problems: Vec<FieldProblem>,
+}
+
+/// One field that breaks a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    /// The field's JSON path, e.g. `payer.accountNo` or `balanceTypes[0]`; `(body)` for the
+    /// body as a whole.
+    pub path: String,
+    /// What is wrong, e.g. `required in THB`.
+    pub message: String,
+}
+
+impl FieldProblem {
+    /// A mandatory field that is missing.
+    pub fn required(path: &str, region: &str) -> Self {
+        FieldProblem {
+            path: path.to_owned(),
+            message: format!("required in {region}"),
+        }
+    }
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl ValidationError {
+    /// An error holding these problems.
+    pub fn new(problems: Vec<FieldProblem>) -> Self {
+        ValidationError { problems }
+    }
+
+    /// Every offending field, in the order found.
+    pub fn problems(&self) -> &[FieldProblem] {
+        &self.problems
+    }
+
+    /// The problem of the field at `path`, if it has one.
+    pub fn field(&self, path: &str) -> Option<&FieldProblem> {
+        self.problems.iter().find(|p| p.path == path)
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.problems.is_empty() {
+            return f.write_str("the request breaks the spec");
+        }
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
 }

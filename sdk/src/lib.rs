@@ -6,9 +6,9 @@
 //!
 //! ```
 //! use smilepayz::regions::thb;
-//! use smilepayz::BalanceType;
+//! use smilepayz::definitions::BalanceType;
 //!
-//! let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::BALANCE])?;
+//! let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::Balance])?;
 //! assert_eq!(
 //!     serde_json::to_string(&request)?,
 //!     r#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#
@@ -33,9 +33,9 @@ pub mod emulator;
 mod error;
 pub mod money;
 mod region;
+pub mod rules;
 pub mod signing;
 pub mod timestamp;
-pub mod validate;
 mod wire;
 
 pub use api::{
@@ -46,11 +46,11 @@ pub use client::{
     Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, SignedRequest,
     decode_response,
 };
-pub use error::ValidationError;
-pub use money::{Amount, AmountError, Money};
-pub use region::{RegionInfo, RegionSpec, UnknownRegion};
+pub use error::{FieldProblem, ValidationError};
+pub use money::{Amount, AmountError, Decimal, Money, TransactionMoney};
+pub use region::{RegionEndpoint, RegionInfo, RegionSpec, UnknownRegion};
 pub use regions::Region;
 pub use signing::SignatureScheme;
-pub use wire::{BalanceType, ExtraFields, JsonObjectOrString, NoExtraFields, OneOrMany};
+pub use wire::{ExtraFields, JsonObjectOrString, NoExtraFields, OneOrMany};
 
 include!(concat!(env!("OUT_DIR"), "/smilepayz_generated.rs"));

@@ -80,6 +80,17 @@ impl Amount {
         }
     }
 
+    /// Compares two amounts by value, whatever their scales; `None` if rescaling overflows.
+    pub fn compare(self, other: Amount) -> Option<std::cmp::Ordering> {
+        let scale = self.scale.max(other.scale);
+        Some(self.rescaled(scale)?.cmp(&other.rescaled(scale)?))
+    }
+
+    /// The amount as a JSON number: its digits without leading zeros, never through a float.
+    fn json_number(self) -> String {
+        Amount::new(self.units, self.scale).to_string()
+    }
+
     /// The units at a larger scale, or `None` on overflow. Never loses digits.
     fn rescaled(self, scale: u8) -> Option<i128> {
         let factor = 10i128.checked_pow(u32::from(scale.checked_sub(self.scale)?))?;
@@ -330,6 +341,202 @@ impl<R: RegionSpec> Visitor<'_> for RegionCurrency<R> {
             R::INFO.name,
             R::INFO.currency
         )))
+    }
+}
+
+/// Reads a JSON number (or a string holding one) as an [`Amount`], from the number's own
+/// digits: serde_json hands over the raw text, so no float is involved.
+fn amount_from_json<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Amount, D::Error> {
+    let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(deserializer)?;
+    let text = raw.get();
+    if text.starts_with('"') {
+        let inner: String = serde_json::from_str(text).map_err(de::Error::custom)?;
+        return inner.parse().map_err(de::Error::custom);
+    }
+    text.parse().map_err(|_| {
+        de::Error::custom(format_args!(
+            "{text} is not a plain decimal number (such as 10000 or 100.50; no exponent)"
+        ))
+    })
+}
+
+fn amount_to_json<S: Serializer>(amount: Amount, serializer: S) -> Result<S::Ok, S::Error> {
+    let raw = serde_json::value::RawValue::from_string(amount.json_number())
+        .map_err(serde::ser::Error::custom)?;
+    raw.serialize(serializer)
+}
+
+/// An exact decimal written as a JSON number (`100.50`), for fields the spec types `decimal`.
+///
+/// It is read from the number's own digits and written from them, never through a float; a
+/// string holding a decimal is accepted when reading, as some gateway versions send one.
+/// (Serialization writes a raw JSON number, so it is meant for `serde_json`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decimal(pub Amount);
+
+impl From<Amount> for Decimal {
+    fn from(amount: Amount) -> Self {
+        Decimal(amount)
+    }
+}
+
+impl FromStr for Decimal {
+    type Err = AmountError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        text.parse().map(Decimal)
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Serialize for Decimal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        amount_to_json(self.0, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        amount_from_json(deserializer).map(Decimal)
+    }
+}
+
+/// An amount in region `R`'s currency as transactions carry it:
+/// `{"currency": "THB", "amount": 10000.50}`, the amount a JSON number in the region's major
+/// unit.
+///
+/// The amount is read from the number's own digits and written from them, never through a
+/// float. Reading accepts the amount as a string too (a documented alternative); a currency
+/// other than the region's is an error. In a request, the amount's decimal places are checked
+/// against the region's money format before sending (a THB amount with three decimals is
+/// refused).
+pub struct TransactionMoney<R> {
+    amount: Amount,
+    region: PhantomData<fn() -> R>,
+}
+
+impl<R: RegionSpec> TransactionMoney<R> {
+    /// An amount in the region's currency.
+    pub const fn new(amount: Amount) -> Self {
+        TransactionMoney {
+            amount,
+            region: PhantomData,
+        }
+    }
+
+    /// An amount from its text, e.g. `"100.50"`.
+    ///
+    /// # Errors
+    /// When the text is not a plain decimal.
+    pub fn parse(text: &str) -> Result<Self, AmountError> {
+        text.parse().map(Self::new)
+    }
+
+    /// The amount, exactly as written.
+    pub const fn amount(&self) -> Amount {
+        self.amount
+    }
+
+    /// The currency: always the region's.
+    pub const fn currency(&self) -> &'static str {
+        R::INFO.currency
+    }
+}
+
+impl<R> Clone for TransactionMoney<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for TransactionMoney<R> {}
+
+impl<R> PartialEq for TransactionMoney<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.amount == other.amount
+    }
+}
+
+impl<R> Eq for TransactionMoney<R> {}
+
+impl<R: RegionSpec> fmt::Debug for TransactionMoney<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TransactionMoney({} {})", self.amount, R::INFO.currency)
+    }
+}
+
+impl<R: RegionSpec> fmt::Display for TransactionMoney<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, R::INFO.currency)
+    }
+}
+
+impl<R: RegionSpec> Serialize for TransactionMoney<R> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Number(Amount);
+        impl Serialize for Number {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                amount_to_json(self.0, serializer)
+            }
+        }
+        let mut s = serializer.serialize_struct("TransactionMoney", 2)?;
+        s.serialize_field("currency", R::INFO.currency)?;
+        s.serialize_field("amount", &Number(self.amount))?;
+        s.end()
+    }
+}
+
+impl<'de, R: RegionSpec> Deserialize<'de> for TransactionMoney<R> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Number(Amount);
+        impl<'de> Deserialize<'de> for Number {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                amount_from_json(deserializer).map(Number)
+            }
+        }
+        struct MoneyVisitor<R>(PhantomData<fn() -> R>);
+        impl<'de, R: RegionSpec> Visitor<'de> for MoneyVisitor<R> {
+            type Value = TransactionMoney<R>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "money as {{\"currency\": \"{}\", \"amount\": …}}",
+                    R::INFO.currency
+                )
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut currency = false;
+                let mut amount: Option<Amount> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "currency" if currency => {
+                            return Err(de::Error::duplicate_field("currency"));
+                        }
+                        "amount" if amount.is_some() => {
+                            return Err(de::Error::duplicate_field("amount"));
+                        }
+                        "currency" => {
+                            map.next_value_seed(RegionCurrency::<R>(PhantomData))?;
+                            currency = true;
+                        }
+                        "amount" => amount = Some(map.next_value::<Number>()?.0),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                if !currency {
+                    return Err(de::Error::missing_field("currency"));
+                }
+                let amount = amount.ok_or_else(|| de::Error::missing_field("amount"))?;
+                Ok(TransactionMoney::new(amount))
+            }
+        }
+        deserializer.deserialize_map(MoneyVisitor(PhantomData))
     }
 }
 

@@ -27,8 +27,32 @@ pub struct RegionInfo {
     pub money_format: &'static str,
     /// Decimal places of the money format, e.g. 2.
     pub money_scale: u8,
-    /// The balance type codes the region accepts.
-    pub balance_types: &'static [&'static str],
+    /// The endpoints the region offers, ordered by id.
+    pub endpoints: &'static [RegionEndpoint],
+}
+
+/// One endpoint as a region offers it: what it is, the rules its request body follows in the
+/// region, and the region's documented examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RegionEndpoint {
+    /// The endpoint.
+    pub endpoint: crate::EndpointInfo,
+    /// The rules a request body must follow in the region.
+    pub request_rules: &'static crate::rules::Object,
+    /// The region's documented examples.
+    pub examples: &'static [crate::Example],
+}
+
+impl RegionInfo {
+    /// The endpoint with this id (e.g. `inquiry-status`), if the region offers it.
+    pub fn endpoint(&self, id: &str) -> Option<&'static RegionEndpoint> {
+        self.endpoints.iter().find(|e| e.endpoint.id == id)
+    }
+
+    /// The endpoint at this path (e.g. `/v2.0/inquiry-status`), if the region offers it.
+    pub fn endpoint_at(&self, path: &str) -> Option<&'static RegionEndpoint> {
+        self.endpoints.iter().find(|e| e.endpoint.path == path)
+    }
 }
 
 /// A region as a type: the marker types `smilepayz::regions::thb::Thb` and so on, which fix
@@ -66,6 +90,13 @@ impl Region {
     /// The X-TIMESTAMP offset, e.g. `+07:00`.
     pub const fn utc_offset(self) -> &'static str {
         self.info().utc_offset
+    }
+}
+
+impl Region {
+    /// The endpoints the region offers.
+    pub const fn endpoints(self) -> &'static [RegionEndpoint] {
+        self.info().endpoints
     }
 }
 

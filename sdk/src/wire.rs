@@ -6,64 +6,48 @@ use std::fmt;
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Serialize, Serializer};
 
-use crate::ValidationError;
-
-/// A balance type code, such as `BALANCE` or `AVAILABLE`. Which ones a region accepts is in
-/// its spec (`RegionInfo::balance_types`); a request is checked against them before it is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct BalanceType(Cow<'static, str>);
-
-impl BalanceType {
-    /// `BALANCE`: the account's balance.
-    pub const BALANCE: BalanceType = BalanceType(Cow::Borrowed("BALANCE"));
-    /// `AVAILABLE`: the balance available for transactions (Peru).
-    pub const AVAILABLE: BalanceType = BalanceType(Cow::Borrowed("AVAILABLE"));
-
-    /// A balance type code, as the gateway writes it.
-    pub fn new(code: impl Into<String>) -> Self {
-        BalanceType(Cow::Owned(code.into()))
+/// Text from any deserializer, borrowed when it can be (generated string enums read their
+/// value through this, so the documented values are matched without allocating).
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    struct TextVisitor;
+    impl<'de> Visitor<'de> for TextVisitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
     }
-
-    /// The code.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+    deserializer.deserialize_str(TextVisitor)
 }
 
-impl fmt::Display for BalanceType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+/// A whole number read as its decimal text (generated integer enums read their value through
+/// this, so an unknown value is kept exactly).
+pub(crate) struct WholeNumber(pub(crate) String);
 
-impl Serialize for BalanceType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for BalanceType {
+impl<'de> Deserialize<'de> for WholeNumber {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // The documented codes are read as the constants, without allocating (a response
-        // names its balance types twice); any other code is kept as sent.
-        struct BalanceTypeVisitor;
-        impl Visitor<'_> for BalanceTypeVisitor {
-            type Value = BalanceType;
+        struct NumberVisitor;
+        impl Visitor<'_> for NumberVisitor {
+            type Value = WholeNumber;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a balance type code as a string, such as \"BALANCE\"")
+                f.write_str("a whole number")
             }
-            fn visit_str<E: de::Error>(self, code: &str) -> Result<BalanceType, E> {
-                Ok(match code {
-                    "BALANCE" => BalanceType::BALANCE,
-                    "AVAILABLE" => BalanceType::AVAILABLE,
-                    _ => BalanceType::new(code),
-                })
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(WholeNumber(v.to_string()))
             }
-            fn visit_string<E: de::Error>(self, code: String) -> Result<BalanceType, E> {
-                Ok(BalanceType::new(code))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(WholeNumber(v.to_string()))
             }
         }
-        deserializer.deserialize_string(BalanceTypeVisitor)
+        deserializer.deserialize_i64(NumberVisitor)
     }
 }
 
@@ -201,14 +185,11 @@ impl<'de> Deserialize<'de> for JsonObjectOrString {
 }
 
 /// The fields one region adds to a shared request or response. Generated per region from
-/// its `extra_fields`; regions without any use [`NoExtraFields`].
+/// its `extra_fields` (and checked with the region's request rules); regions without any use
+/// [`NoExtraFields`].
 pub trait ExtraFields:
     Serialize + DeserializeOwned + fmt::Debug + Clone + PartialEq + Send + Sync + 'static
 {
-    /// Checks the values against the spec.
-    fn validate(&self) -> Result<(), ValidationError> {
-        Ok(())
-    }
 }
 
 /// No extra fields: what a region that adds nothing to an endpoint uses.

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use smilepayz::definitions::BalanceType;
 use smilepayz::regions::{pen, thb};
 use smilepayz::signing::{MerchantKeyPair, MerchantSecret};
-use smilepayz::{BalanceType, Client, Error, RetryPolicy};
+use smilepayz::{Client, Error, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -146,7 +147,7 @@ fn client(base_url: &str, retry: RetryPolicy) -> Client {
 }
 
 fn thb_request() -> thb::InquiryBalanceRequest {
-    thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::BALANCE]).expect("valid")
+    thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::Balance]).expect("valid")
 }
 
 const THB_OK: &str = r#"{"code":"00","message":"Successful","accountNo":"21120030202403071031","accountInfos":{"balanceType":"BALANCE","amount":{"currency":"THB","value":"250000.50"},"availableBalance":{"currency":"THB","value":"250000"}}}"#;
@@ -388,7 +389,7 @@ async fn the_region_decides_the_response_type() {
         r#""additionalInfo":{"k":"v"},"code":"00""#,
     );
     let url = serve(Behaviour::Answer(200, pen_body)).await;
-    let request = pen::InquiryBalanceRequest::new("1", [BalanceType::AVAILABLE]).expect("valid");
+    let request = pen::InquiryBalanceRequest::new("1", [BalanceType::Available]).expect("valid");
     let response = client(&url, RetryPolicy::none())
         .send(&request)
         .await

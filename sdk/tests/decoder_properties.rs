@@ -20,9 +20,23 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use serde_json::{Map, Value};
 use smilepayz::endpoints::inquiry_balance::{InquiryBalanceResponse, InquiryBalanceVariant};
-use smilepayz::regions::{AnyRegion, RegionVisitor};
+use smilepayz::endpoints::inquiry_balance::{
+    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+};
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Amount, Error, Region, decode_response, gateway};
+
+/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
+trait VisitExt {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
+}
+
+impl VisitExt for smilepayz::Region {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
+        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
+            .expect("every region of the spec offers inquiry-balance")
+    }
+}
 
 fn config(cases: u32) -> Config {
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());

@@ -19,12 +19,26 @@ use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{
     ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
 };
-use smilepayz::regions::{AnyRegion, RegionVisitor};
+use smilepayz::endpoints::inquiry_balance::{
+    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+};
 use smilepayz::signing::Signer;
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
+
+/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
+trait VisitExt {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
+}
+
+impl VisitExt for smilepayz::Region {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
+        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
+            .expect("every region of the spec offers inquiry-balance")
+    }
+}
 
 /// How long any one exchange may take before the test fails: the emulator must answer or
 /// close within it.

@@ -1,10 +1,25 @@
 //! The client against the emulator over real loopback HTTP, in every region.
 
+use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, Merchant, RunningEmulator, TestMerchant, codes};
 use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
-use smilepayz::regions::{AnyRegion, RegionVisitor};
+use smilepayz::endpoints::inquiry_balance::{
+    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+};
 use smilepayz::signing::{MerchantSecret, SignatureScheme};
-use smilepayz::{BalanceType, Client, Error, Region, RetryPolicy};
+use smilepayz::{Client, Error, Region, RetryPolicy};
+
+/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
+trait VisitExt {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
+}
+
+impl VisitExt for smilepayz::Region {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
+        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
+            .expect("every region of the spec offers inquiry-balance")
+    }
+}
 
 /// The account of a region's first example response: what the emulator's ledger holds.
 fn example_account<R: AnyRegion>() -> String {
@@ -48,7 +63,7 @@ impl RegionVisitor for Roundtrip {
         Box::pin(async {
             let (emulator, client) = emulator_and_client(R::REGION).await;
             let account = example_account::<R>();
-            let request = InquiryBalanceRequest::<R>::new(account.clone(), [BalanceType::BALANCE])
+            let request = InquiryBalanceRequest::<R>::new(account.clone(), [BalanceType::Balance])
                 .expect("valid");
             let response = client
                 .send(&request)
@@ -58,11 +73,11 @@ impl RegionVisitor for Roundtrip {
             assert_eq!(response.account_no.as_deref(), Some(account.as_str()));
             let info = response.account_infos.first().expect("one entry");
             assert_eq!(info.amount.currency(), R::INFO.currency);
-            assert_eq!(info.balance_type, BalanceType::BALANCE);
+            assert_eq!(info.balance_type, BalanceType::Balance);
 
             // An account the ledger does not hold is the gateway's refusal, code and message kept.
             let unknown =
-                InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::BALANCE])
+                InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::Balance])
                     .expect("valid");
             match client.send(&unknown).await {
                 Err(Error::Gateway {
@@ -114,7 +129,7 @@ async fn the_hmac_scheme_works_end_to_end() {
         .expect("an HMAC client needs no private key");
     let request = smilepayz::regions::pen::InquiryBalanceRequest::new(
         "21220030202403071031",
-        [BalanceType::BALANCE],
+        [BalanceType::Balance],
     )
     .expect("valid");
     let response = client.send(&request).await.expect("answered");
@@ -135,7 +150,7 @@ async fn refusals_come_back_as_gateway_errors_with_their_own_codes() {
         .expect("starts");
     let request = smilepayz::regions::thb::InquiryBalanceRequest::new(
         "21120030202403071031",
-        [BalanceType::BALANCE],
+        [BalanceType::Balance],
     )
     .expect("valid");
     let base = || {
@@ -171,7 +186,7 @@ async fn sign_request_gives_what_send_sends() {
     let (emulator, client) = emulator_and_client(Region::Usdt).await;
     let request = smilepayz::regions::usdt::InquiryBalanceRequest::new(
         "21120030202403071031",
-        [BalanceType::BALANCE],
+        [BalanceType::Balance],
     )
     .expect("valid");
     let signed = client.sign_request(&request).expect("signs");

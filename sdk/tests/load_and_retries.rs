@@ -18,13 +18,28 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::codes::inquiry_balance as code;
 use smilepayz::emulator::{Emulator, Faults, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{
     InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
 };
-use smilepayz::regions::{AnyRegion, RegionVisitor};
-use smilepayz::{BalanceType, Client, Error, Region, RetryPolicy, gateway};
+use smilepayz::endpoints::inquiry_balance::{
+    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+};
+use smilepayz::{Client, Error, Region, RetryPolicy, gateway};
+
+/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
+trait VisitExt {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
+}
+
+impl VisitExt for smilepayz::Region {
+    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
+        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
+            .expect("every region of the spec offers inquiry-balance")
+    }
+}
 
 /// The load: this many requests in all, over this many concurrent tasks, within this time.
 const LOAD_REQUESTS: usize = 2_000;

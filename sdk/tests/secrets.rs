@@ -4,10 +4,11 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use secrecy::ExposeSecret;
+use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::signing::{MerchantPrivateKey, MerchantSecret};
-use smilepayz::{BalanceType, Client, Region};
+use smilepayz::{Client, Region};
 
 /// Every 16-character window of a secret: none may appear in the text.
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
@@ -74,7 +75,7 @@ async fn debug_display_errors_and_traces_hold_no_secret() {
         &secrets,
     );
 
-    let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::BALANCE])
+    let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::Balance])
         .expect("valid");
     let response = client
         .send(&request)
@@ -92,7 +93,7 @@ async fn debug_display_errors_and_traces_hold_no_secret() {
         .expect("client");
     let refused = wrong.send(&request).await.expect_err("wrong secret");
     let missing = client
-        .send(&thb::InquiryBalanceRequest::new("nobody", [BalanceType::BALANCE]).expect("valid"))
+        .send(&thb::InquiryBalanceRequest::new("nobody", [BalanceType::Balance]).expect("valid"))
         .await
         .expect_err("unknown account");
     for error in [&refused, &missing] {

@@ -10,7 +10,6 @@ currency: IDR
 area_code: 10
 money_format: integer
 timestamp_offset: "+07:00"
-balance_types: [BALANCE]
 endpoints:
   inquiry-balance:
     field_notes:
@@ -85,5 +84,5 @@ fn a_new_region_file_gets_a_module_with_no_code_change() {
         );
     }
     let whole = smilepayz_codegen::generate(&spec).expect("generates");
-    assert!(whole.contains("Region::Idr => visitor.visit::<idr::Idr>()"));
+    assert!(whole.contains("visitor.visit::<crate::regions::idr::Idr>()"));
 }

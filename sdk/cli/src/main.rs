@@ -1,6 +1,6 @@
-//! The `smilepayz` command: list regions, query a balance (against the built-in emulator by
-//! default, or a real gateway), sign a request body, check a callback signature, and run the
-//! local gateway emulator.
+//! The `smilepayz` command: list regions and endpoints, call any endpoint of the spec or
+//! query a balance (against the built-in emulator by default, or a real gateway), sign a
+//! request body, check a callback signature, and run the local gateway emulator.
 //!
 //! Errors end the command with one line on stderr and a non-zero exit status, never a panic.
 
@@ -14,19 +14,21 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
+use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, Faults, TestMerchant};
-use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
-use smilepayz::regions::{AnyRegion, RegionVisitor};
+use smilepayz::endpoints::inquiry_balance::{
+    self, InquiryBalanceRequest, InquiryBalanceVariant, InquiryBalanceVisitor,
+};
 use smilepayz::signing::{
     MerchantPrivateKey, MerchantSecret, PlatformPublicKey, SignatureScheme, Signer, verify_callback,
 };
-use smilepayz::{BalanceType, Client, Environment, Region};
+use smilepayz::{Client, Environment, Region, RegionEndpoint, gateway};
 
 #[derive(Parser)]
 #[command(
     name = "smilepayz",
     version,
-    about = "Smilepayz gateway tool: regions, balances, signatures and a local gateway emulator",
+    about = "Smilepayz gateway tool: regions, endpoints, calls, balances, signatures and a local gateway emulator",
     after_help = "Credentials for a real gateway come from SMILEPAYZ_PARTNER_ID, SMILEPAYZ_MERCHANT_SECRET and SMILEPAYZ_PRIVATE_KEY (Base64 PKCS#8 or PEM) or SMILEPAYZ_PRIVATE_KEY_FILE."
 )]
 struct Cli {
@@ -41,6 +43,38 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// List the endpoints each region offers.
+    Endpoints {
+        /// Only this region's endpoints.
+        #[arg(long)]
+        region: Option<Region>,
+        /// Print JSON: a list of {id, title, path, serviceCode, readOnly, regions}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign and send one request to any endpoint of the spec and print the response body.
+    /// With no --env or --base-url, starts the built-in emulator with a fresh test key pair.
+    /// Exits 0 only when the gateway answers code "00"; a body the region's rules refuse
+    /// exits 2 before anything is sent.
+    Call {
+        /// The endpoint's id, e.g. inquiry-status (see `smilepayz endpoints`).
+        endpoint: String,
+        /// The region's code, e.g. THB.
+        #[arg(long)]
+        region: Region,
+        /// The JSON body, or @FILE to read it from a file. Sent byte for byte.
+        #[arg(long, conflicts_with = "example", required_unless_present = "example")]
+        body: Option<String>,
+        /// Send the region's documented example request (the first one, or the one named).
+        #[arg(long, num_args = 0..=1, default_missing_value = "")]
+        example: Option<String>,
+        /// Talk to a real gateway environment.
+        #[arg(long, value_enum, conflicts_with = "base_url")]
+        env: Option<Env>,
+        /// Talk to the gateway at this base URL.
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Query an account's balance. With no --env or --base-url, starts the built-in emulator
     /// with a fresh test key pair and queries it: works offline, with no account.
@@ -173,6 +207,15 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Regions { json } => regions(json),
+        Command::Endpoints { region, json } => endpoints(region, json),
+        Command::Call {
+            endpoint,
+            region,
+            body,
+            example,
+            env,
+            base_url,
+        } => call(&endpoint, region, body, example, env, base_url).await,
         Command::Balance {
             region,
             account_no,
@@ -233,7 +276,8 @@ fn regions(json: bool) -> Result<(), Failure> {
                 serde_json::json!({
                     "code": i.code, "name": i.name, "currency": i.currency,
                     "areaCode": i.area_code, "timestampOffset": i.utc_offset,
-                    "moneyFormat": i.money_format, "balanceTypes": i.balance_types,
+                    "moneyFormat": i.money_format,
+                    "endpoints": i.endpoints.iter().map(|e| e.endpoint.id).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -242,7 +286,7 @@ fn regions(json: bool) -> Result<(), Failure> {
     }
     writeln!(
         out,
-        "{:<6} {:<12} {:<8} {:>4}  {:<7} {:<8} BALANCE TYPES",
+        "{:<6} {:<12} {:<8} {:>4}  {:<7} {:<8} ENDPOINTS",
         "CODE", "NAME", "CURRENCY", "AREA", "OFFSET", "MONEY"
     )?;
     for region in Region::ALL {
@@ -256,7 +300,11 @@ fn regions(json: bool) -> Result<(), Failure> {
             i.area_code,
             i.utc_offset,
             i.money_format,
-            i.balance_types.join(",")
+            i.endpoints
+                .iter()
+                .map(|e| e.endpoint.id)
+                .collect::<Vec<_>>()
+                .join(",")
         )?;
     }
     Ok(())
@@ -315,10 +363,10 @@ fn sign(timestamp: &str, body: &str, scheme: SignatureScheme) -> Result<(), Fail
 /// The account numbers of a region's example responses: what the emulator's ledger holds.
 struct ExampleAccount;
 
-impl RegionVisitor for ExampleAccount {
+impl InquiryBalanceVisitor for ExampleAccount {
     type Output = Option<String>;
 
-    fn visit<R: AnyRegion>(self) -> Option<String> {
+    fn visit<R: InquiryBalanceVariant>(self) -> Option<String> {
         <R as InquiryBalanceVariant>::EXAMPLES
             .iter()
             .filter_map(|e| e.response.and_then(|m| m.body))
@@ -342,10 +390,10 @@ struct Report {
 
 type Pending<'a> = Pin<Box<dyn Future<Output = Result<Report, Failure>> + Send + 'a>>;
 
-impl<'a> RegionVisitor for Inquiry<'a> {
+impl<'a> InquiryBalanceVisitor for Inquiry<'a> {
     type Output = Pending<'a>;
 
-    fn visit<R: AnyRegion>(self) -> Pending<'a> {
+    fn visit<R: InquiryBalanceVariant>(self) -> Pending<'a> {
         Box::pin(async move {
             let request = InquiryBalanceRequest::<R>::new(self.account_no, self.balance_types)?;
             let response = self.client.send(&request).await?;
@@ -388,70 +436,52 @@ async fn balance(
     json: bool,
 ) -> Result<(), Failure> {
     let balance_types = if balance_types.is_empty() {
-        vec![BalanceType::BALANCE]
+        vec![BalanceType::Balance]
     } else {
-        balance_types.into_iter().map(BalanceType::new).collect()
+        balance_types
+            .into_iter()
+            .map(|t| t.parse::<BalanceType>())
+            .collect::<Result<_, _>>()?
     };
-    let environment = match (env, base_url) {
-        (Some(Env::Sandbox), _) => Some(Environment::Sandbox),
-        (Some(Env::Production), _) => Some(Environment::Production),
-        (None, Some(url)) => Some(Environment::BaseUrl(url)),
-        (None, None) => None,
-    };
-    let (client, emulator, account_no) = match environment {
-        Some(environment) => {
-            let partner_id = env_var("SMILEPAYZ_PARTNER_ID")?.ok_or_else(|| {
+    if inquiry_balance::visit(region, ExampleAccount).is_none() {
+        return Err(Failure(
+            format!("the {region} region does not offer inquiry-balance"),
+            2,
+        ));
+    }
+    let real = env.is_some() || base_url.is_some();
+    let (client, emulator) = connect(region, env, base_url).await?;
+    let account_no = match account_no {
+        Some(account_no) => account_no,
+        None if real => {
+            return Err(Failure(
+                "give --account-no: a real gateway has no example account".to_owned(),
+                1,
+            ));
+        }
+        None => inquiry_balance::visit(region, ExampleAccount)
+            .flatten()
+            .ok_or_else(|| {
                 Failure(
-                    "set SMILEPAYZ_PARTNER_ID to your merchant id (X-PARTNER-ID)".to_owned(),
+                    format!("region {region} has no example account; give --account-no"),
                     1,
                 )
-            })?;
-            let account_no = account_no.ok_or_else(|| {
-                Failure(
-                    "give --account-no: a real gateway has no example account".to_owned(),
-                    1,
-                )
-            })?;
-            let mut builder = Client::builder()
-                .environment(environment)
-                .partner_id(partner_id)
-                .merchant_secret(merchant_secret()?);
-            if let Some(key) = private_key()? {
-                builder = builder.private_key(key);
-            }
-            (builder.build()?, None, account_no)
-        }
-        None => {
-            let merchant = TestMerchant::generate(region)?;
-            let running = Emulator::builder()
-                .merchant(merchant.merchant())
-                .start()
-                .await?;
-            let client = Client::builder()
-                .base_url(running.base_url())
-                .partner_id(merchant.partner_id.clone())
-                .merchant_secret(merchant.secret.clone())
-                .private_key(merchant.private_key.clone())
-                .build()?;
-            let account_no = match account_no {
-                Some(account_no) => account_no,
-                None => region.visit(ExampleAccount).ok_or_else(|| {
-                    Failure(
-                        format!("region {region} has no example account; give --account-no"),
-                        1,
-                    )
-                })?,
-            };
-            (client, Some(running), account_no)
-        }
+            })?,
     };
-    let result = region
-        .visit(Inquiry {
+    let result = match inquiry_balance::visit(
+        region,
+        Inquiry {
             client: &client,
             account_no,
             balance_types,
-        })
-        .await;
+        },
+    ) {
+        Some(pending) => pending.await,
+        None => Err(Failure(
+            format!("the {region} region does not offer inquiry-balance"),
+            2,
+        )),
+    };
     if let Some(running) = emulator {
         running.shutdown().await;
     }
@@ -465,6 +495,224 @@ async fn balance(
         }
     }
     Ok(())
+}
+
+/// A client for a real gateway (`--env`, `--base-url`, credentials from the SMILEPAYZ_
+/// variables), or for a freshly started emulator with a test merchant of `region`.
+async fn connect(
+    region: Region,
+    env: Option<Env>,
+    base_url: Option<String>,
+) -> Result<(Client, Option<smilepayz::emulator::RunningEmulator>), Failure> {
+    let environment = match (env, base_url) {
+        (Some(Env::Sandbox), _) => Some(Environment::Sandbox),
+        (Some(Env::Production), _) => Some(Environment::Production),
+        (None, Some(url)) => Some(Environment::BaseUrl(url)),
+        (None, None) => None,
+    };
+    match environment {
+        Some(environment) => {
+            let partner_id = env_var("SMILEPAYZ_PARTNER_ID")?.ok_or_else(|| {
+                Failure(
+                    "set SMILEPAYZ_PARTNER_ID to your merchant id (X-PARTNER-ID)".to_owned(),
+                    1,
+                )
+            })?;
+            let mut builder = Client::builder()
+                .environment(environment)
+                .partner_id(partner_id)
+                .merchant_secret(merchant_secret()?);
+            if let Some(key) = private_key()? {
+                builder = builder.private_key(key);
+            }
+            Ok((builder.build()?, None))
+        }
+        None => {
+            let merchant = TestMerchant::generate(region)?;
+            let running = Emulator::builder()
+                .merchant(merchant.merchant())
+                .start()
+                .await?;
+            let client = Client::builder()
+                .base_url(running.base_url())
+                .partner_id(merchant.partner_id.clone())
+                .merchant_secret(merchant.secret.clone())
+                .private_key(merchant.private_key.clone())
+                .build()?;
+            Ok((client, Some(running)))
+        }
+    }
+}
+
+fn endpoints(region: Option<Region>, json: bool) -> Result<(), Failure> {
+    let offering = |id: &str| -> Vec<&'static str> {
+        Region::ALL
+            .iter()
+            .filter(|r| r.info().endpoint(id).is_some())
+            .map(|r| r.code())
+            .collect()
+    };
+    let listed: Vec<&smilepayz::EndpointInfo> = gateway::ENDPOINTS
+        .iter()
+        .filter(|e| region.is_none_or(|r| r.info().endpoint(e.id).is_some()))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if json {
+        let list: Vec<serde_json::Value> = listed
+            .iter()
+            .map(|e| {
+                serde_json::json!({
+                    "id": e.id, "title": e.title, "path": e.path,
+                    "serviceCode": e.service_code, "readOnly": e.read_only,
+                    "regions": offering(e.id),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<20} {:<32} {:<8} {:<9} REGIONS",
+        "ID", "PATH", "SERVICE", "READ-ONLY"
+    )?;
+    for e in listed {
+        writeln!(
+            out,
+            "{:<20} {:<32} {:<8} {:<9} {}",
+            e.id,
+            e.path,
+            e.service_code,
+            if e.read_only { "yes" } else { "no" },
+            offering(e.id).join(",")
+        )?;
+    }
+    Ok(())
+}
+
+/// The body `call` sends: given, read from a file, or the region's documented example.
+fn call_body(
+    offered: &RegionEndpoint,
+    region: Region,
+    body: Option<String>,
+    example: Option<String>,
+) -> Result<Vec<u8>, Failure> {
+    if let Some(name) = example {
+        let with_body: Vec<(&str, &str)> = offered
+            .examples
+            .iter()
+            .filter_map(|e| e.request.and_then(|m| m.body).map(|b| (e.name, b)))
+            .collect();
+        let found = if name.is_empty() {
+            with_body.first()
+        } else {
+            with_body.iter().find(|(n, _)| *n == name)
+        };
+        return match found {
+            Some((_, body)) => Ok(body.as_bytes().to_vec()),
+            None => {
+                let names: Vec<&str> = with_body.iter().map(|(n, _)| *n).collect();
+                Err(Failure(
+                    if names.is_empty() {
+                        format!(
+                            "the {region} spec has no example request body for {}; give --body",
+                            offered.endpoint.id
+                        )
+                    } else {
+                        format!(
+                            "the {region} spec has no example request named {name:?} for {}; its examples are: {}",
+                            offered.endpoint.id,
+                            names.join(", ")
+                        )
+                    },
+                    2,
+                ))
+            }
+        };
+    }
+    let body = body.unwrap_or_default();
+    match body.strip_prefix('@') {
+        Some(path) => std::fs::read(path)
+            .map_err(|e| Failure(format!("cannot read the body file {path}: {e}"), 2)),
+        None => Ok(body.into_bytes()),
+    }
+}
+
+async fn call(
+    id: &str,
+    region: Region,
+    body: Option<String>,
+    example: Option<String>,
+    env: Option<Env>,
+    base_url: Option<String>,
+) -> Result<(), Failure> {
+    let Some(offered) = region.info().endpoint(id) else {
+        let message = if gateway::ENDPOINTS.iter().any(|e| e.id == id) {
+            let offers: Vec<&str> = region.endpoints().iter().map(|e| e.endpoint.id).collect();
+            format!(
+                "the {region} region does not offer {id}; it offers: {}",
+                offers.join(", ")
+            )
+        } else {
+            let known: Vec<&str> = gateway::ENDPOINTS.iter().map(|e| e.id).collect();
+            format!(
+                "unknown endpoint {id:?}; the endpoints are: {}",
+                known.join(", ")
+            )
+        };
+        return Err(Failure(message, 2));
+    };
+    let body = call_body(offered, region, body, example)?;
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| Failure(format!("the body is not JSON: {e}"), 2))?;
+    if let Err(error) = smilepayz::rules::check(offered.request_rules, &json, region.info()) {
+        return Err(Failure(
+            format!("the body is not a valid {region} {id} request, so it was not sent: {error}"),
+            2,
+        ));
+    }
+    let (client, emulator) = connect(region, env, base_url).await?;
+    let result = client.send_raw(&offered.endpoint, region, body).await;
+    if let Some(running) = emulator {
+        running.shutdown().await;
+    }
+    let raw = result?;
+    let text = String::from_utf8_lossy(&raw.body);
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&raw.body).ok();
+    let mut out = std::io::stdout().lock();
+    match &parsed {
+        Some(value) => writeln!(out, "{}", serde_json::to_string_pretty(value)?)?,
+        None => writeln!(out, "{text}")?,
+    }
+    let code = parsed.as_ref().and_then(|v| {
+        v.get(gateway::RESULT_CODE_FIELD)?
+            .as_str()
+            .map(str::to_owned)
+    });
+    match code.as_deref() {
+        Some(c) if c == gateway::SUCCESS_CODE => Ok(()),
+        Some(c) => {
+            let message = parsed
+                .as_ref()
+                .and_then(|v| {
+                    v.get(gateway::RESULT_MESSAGE_FIELD)?
+                        .as_str()
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            Err(Failure(
+                format!(
+                    "the gateway answered code {c} (HTTP {}): {message}",
+                    raw.status
+                ),
+                1,
+            ))
+        }
+        None => Err(Failure(
+            format!("the answer (HTTP {}) has no result code", raw.status),
+            1,
+        )),
+    }
 }
 
 async fn serve(addr: SocketAddr, faults: Faults) -> Result<(), Failure> {

@@ -86,7 +86,7 @@ fn balance_failures_are_one_line_and_non_zero() {
         (vec!["balance", "--region", "XYZ"], "unknown region"),
         (
             vec!["balance", "--region", "THB", "--balance-type", "AVAILABLE"],
-            "does not offer",
+            "AVAILABLE is not allowed in THB",
         ),
         (
             vec!["balance", "--region", "THB", "--account-no", "nobody"],

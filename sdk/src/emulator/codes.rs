@@ -15,6 +15,17 @@
 /// The service code of requests that reach no endpoint (wrong method or unknown path).
 pub const GENERAL_SERVICE_CODE: &str = "00";
 
+/// The same check's code on another endpoint: the constants are written out for
+/// `inquiry-balance` (service code `11`); `on_endpoint(INVALID_BODY_FIELDS, &ENDPOINT)` gives
+/// the code `inquiry-status` (service code `92`) answers with, `4009206`.
+pub fn on_endpoint(code: &str, endpoint: &crate::EndpointInfo) -> String {
+    if code.len() == 7 && code.is_ascii() {
+        format!("{}{}{}", &code[..3], endpoint.service_code, &code[5..])
+    } else {
+        code.to_owned()
+    }
+}
+
 /// The seven ASCII digits of a code. Evaluated at compile time (every code is a constant), so
 /// a service code in the spec that is not two digits stops the build, not a request.
 const fn digits(status: u16, service_code: &str, case: &str) -> [u8; 7] {
@@ -183,15 +194,10 @@ define_codes! {
         BodyNotUtf8 / BODY_NOT_UTF8 = 400, "04";
         /// The body is not JSON (syntax error, empty or truncated).
         BodyNotJson / BODY_NOT_JSON = 400, "05";
-        /// The JSON is not the endpoint's request: a required field is
-        /// missing or a field has the wrong type.
+        /// The JSON breaks the region's rules for the endpoint: a field is
+        /// missing, has the wrong type, is too long, or holds a value the
+        /// region does not allow. The message names each field by JSON path.
         InvalidBodyFields / INVALID_BODY_FIELDS = 400, "06";
-        /// A string field is longer than the spec allows.
-        FieldTooLong / FIELD_TOO_LONG = 400, "07";
-        /// A list that needs at least one entry is empty.
-        EmptyList / EMPTY_LIST = 400, "08";
-        /// A balance type the merchant's region does not offer.
-        BalanceTypeNotOffered / BALANCE_TYPE_NOT_OFFERED = 400, "09";
         /// `X-SIGNATURE` is well formed but does not match the timestamp,
         /// merchant secret and body (or another key signed it).
         SignatureMismatch / SIGNATURE_MISMATCH = 401, "01";
@@ -210,6 +216,8 @@ define_codes! {
         UnknownAccount / UNKNOWN_ACCOUNT = 404, "01";
         /// The account holds none of the requested balance types.
         NoMatchingBalance / NO_MATCHING_BALANCE = 404, "02";
+        /// The merchant's region does not offer the endpoint.
+        EndpointNotOffered / ENDPOINT_NOT_OFFERED = 404, "03";
         /// A bug in the emulator (its ledger or a serializer failed);
         /// please report it.
         InternalError / INTERNAL_ERROR = 500, "01";
@@ -252,9 +260,6 @@ mod tests {
             (BODY_NOT_UTF8, "4001104"),
             (BODY_NOT_JSON, "4001105"),
             (INVALID_BODY_FIELDS, "4001106"),
-            (FIELD_TOO_LONG, "4001107"),
-            (EMPTY_LIST, "4001108"),
-            (BALANCE_TYPE_NOT_OFFERED, "4001109"),
             (SIGNATURE_MISMATCH, "4011101"),
             (SIGNATURE_NOT_BASE64, "4011102"),
             (SIGNATURE_WRONG_LENGTH, "4011103"),
@@ -262,6 +267,7 @@ mod tests {
             (UNKNOWN_PARTNER, "4011105"),
             (UNKNOWN_ACCOUNT, "4041101"),
             (NO_MATCHING_BALANCE, "4041102"),
+            (ENDPOINT_NOT_OFFERED, "4041103"),
             (INTERNAL_ERROR, "5001101"),
             (INJECTED_SERVER_ERROR, "5031101"),
         ];

@@ -8,16 +8,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::EmulatorError;
 use super::codes::Check;
-use super::service::{Rejection, Route};
+use super::service::{Handler, Rejection};
 use crate::endpoints::inquiry_balance::{
     AccountInfo, ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
+    InquiryBalanceVisitor, visit,
 };
-use crate::regions::{AnyRegion, RegionVisitor};
-use crate::{OneOrMany, Region, ValidationError, gateway};
+use crate::{OneOrMany, Region, gateway};
 
-/// The endpoint, as the emulator routes it.
-pub(super) const ROUTE: Route = Route {
-    endpoint: ENDPOINT,
+/// The endpoint's behaviour, as the emulator routes it.
+pub(super) const HANDLER: Handler = Handler {
+    id: ENDPOINT.id,
     answer,
 };
 
@@ -37,9 +37,14 @@ impl Accounts {
             by_region: HashMap::new(),
         };
         for region in Region::ALL {
-            region.visit(Seed {
-                accounts: &mut accounts,
-            })?;
+            if let Some(seeded) = visit(
+                *region,
+                Seed {
+                    accounts: &mut accounts,
+                },
+            ) {
+                seeded?;
+            }
         }
         Ok(accounts)
     }
@@ -64,10 +69,10 @@ struct Seed<'a> {
     accounts: &'a mut Accounts,
 }
 
-impl RegionVisitor for Seed<'_> {
+impl InquiryBalanceVisitor for Seed<'_> {
     type Output = Result<(), EmulatorError>;
 
-    fn visit<R: AnyRegion>(self) -> Self::Output {
+    fn visit<R: InquiryBalanceVariant>(self) -> Self::Output {
         for example in <R as InquiryBalanceVariant>::EXAMPLES {
             let Some(body) = example.response.and_then(|message| message.body) else {
                 continue;
@@ -109,9 +114,18 @@ fn answer(
     region: Region,
     body: &str,
 ) -> Result<Vec<u8>, Rejection> {
-    region.visit(Answer {
-        accounts: &ledger.inquiry_balance,
-        body,
+    visit(
+        region,
+        Answer {
+            accounts: &ledger.inquiry_balance,
+            body,
+        },
+    )
+    .unwrap_or_else(|| {
+        Err(Rejection::new(
+            Check::InternalError,
+            format!("the {region} region does not offer inquiry-balance; this is a bug in the emulator, please report it"),
+        ))
     })
 }
 
@@ -121,13 +135,14 @@ struct Answer<'a> {
     body: &'a str,
 }
 
-impl RegionVisitor for Answer<'_> {
+impl InquiryBalanceVisitor for Answer<'_> {
     type Output = Result<Vec<u8>, Rejection>;
 
-    fn visit<R: AnyRegion>(self) -> Self::Output {
+    fn visit<R: InquiryBalanceVariant>(self) -> Self::Output {
+        // The body has passed the region's rules already.
         let request: InquiryBalanceRequest<R> =
             serde_json::from_str(self.body).map_err(body_rejection::<R>)?;
-        request.validate().map_err(validation_rejection)?;
+        let balance_types = request.balance_types.clone();
 
         let region = R::REGION;
         let held = self
@@ -161,7 +176,7 @@ impl RegionVisitor for Answer<'_> {
         let mut entries: Vec<AccountInfo<R>> = held
             .account_infos
             .iter()
-            .filter(|entry| request.balance_types.contains(&entry.balance_type))
+            .filter(|entry| balance_types.contains(&entry.balance_type))
             .cloned()
             .collect();
         if entries.is_empty() {
@@ -170,10 +185,9 @@ impl RegionVisitor for Answer<'_> {
                 .iter()
                 .map(|entry| entry.balance_type.as_str())
                 .collect();
-            let asked: Vec<&str> = request
-                .balance_types
+            let asked: Vec<&str> = balance_types
                 .iter()
-                .map(crate::BalanceType::as_str)
+                .map(crate::definitions::BalanceType::as_str)
                 .collect();
             return Err(Rejection::new(
                 Check::NoMatchingBalance,
@@ -200,7 +214,7 @@ impl RegionVisitor for Answer<'_> {
             message: held.message.clone(),
             account_no: Some(request.account_no),
             name: held.name.clone(),
-            balance_types: Some(request.balance_types),
+            balance_types: Some(balance_types),
             account_infos,
             extra: held.extra.clone(),
         };
@@ -217,7 +231,7 @@ impl RegionVisitor for Answer<'_> {
 }
 
 /// A body that is not JSON, or not this endpoint's request.
-fn body_rejection<R: AnyRegion>(error: serde_json::Error) -> Rejection {
+fn body_rejection<R: InquiryBalanceVariant>(error: serde_json::Error) -> Rejection {
     let region = R::REGION;
     if error.classify() == serde_json::error::Category::Data {
         let example = <R as InquiryBalanceVariant>::EXAMPLES
@@ -242,15 +256,4 @@ fn body_rejection<R: AnyRegion>(error: serde_json::Error) -> Rejection {
             ),
         )
     }
-}
-
-/// A request value the spec or the region does not allow.
-fn validation_rejection(error: ValidationError) -> Rejection {
-    // Exhaustive on purpose: a new kind of validation error needs its own code.
-    let check = match &error {
-        ValidationError::TooLong { .. } => Check::FieldTooLong,
-        ValidationError::Empty { .. } => Check::EmptyList,
-        ValidationError::BalanceTypeNotOffered { .. } => Check::BalanceTypeNotOffered,
-    };
-    Rejection::new(check, error.to_string())
 }

@@ -12,13 +12,14 @@ use hyper::body::Incoming;
 
 use super::codes::{self, Check};
 use super::{EmulatorError, Faults, inquiry_balance};
+use crate::RegionEndpoint;
 use crate::signing::{RequestVerifier, VerifyError};
 use crate::timestamp::Timestamp;
 use crate::{EndpointInfo, Region, gateway};
 
-/// The endpoints the emulator serves, found by path. Adding an endpoint adds a line here (and
-/// a line in `codes`).
-const ROUTES: &[Route] = &[inquiry_balance::ROUTE];
+/// The endpoints with behaviour of their own, by id. Every other endpoint of the spec is
+/// answered from its region's documented example response (see the module documentation).
+const HANDLERS: &[Handler] = &[inquiry_balance::HANDLER];
 
 /// `X-TIMESTAMP`, in requests and answers.
 const X_TIMESTAMP: HeaderName = HeaderName::from_static("x-timestamp");
@@ -33,12 +34,15 @@ const DRAIN_BYTES: usize = 256 * 1024;
 /// How long the emulator waits for the rest of an oversized body.
 const DRAIN_TIME: Duration = Duration::from_secs(1);
 
-/// An endpoint the emulator serves.
-pub(super) struct Route {
-    /// The spec's facts: path and service code.
-    pub(super) endpoint: EndpointInfo,
-    /// Answers a request whose headers and signature have been checked: reads the body as
-    /// the region's typed request and returns the region's typed response, serialized.
+/// An endpoint the emulator serves, as the spec describes it.
+type Route = EndpointInfo;
+
+/// Hand-written behaviour for one endpoint.
+pub(super) struct Handler {
+    /// The endpoint's id in the spec.
+    pub(super) id: &'static str,
+    /// Answers a request whose headers, signature and body rules have been checked: reads
+    /// the body as the region's typed request and returns the region's typed response.
     pub(super) answer: fn(&Ledger, Region, &str) -> Result<Vec<u8>, Rejection>,
 }
 
@@ -149,7 +153,7 @@ impl Reply {
     fn rejected(route: &Route, rejection: &Rejection, offset_seconds: i32) -> Self {
         Self::error(
             rejection.check.status(),
-            rejection.check.code(route.endpoint.service_code),
+            rejection.check.code(route.service_code),
             rejection.check.name(),
             &rejection.message,
             offset_seconds,
@@ -270,11 +274,11 @@ impl State {
                 0,
             ));
         }
-        ROUTES
+        gateway::ENDPOINTS
             .iter()
-            .find(|route| route.endpoint.path == path)
+            .find(|route| route.path == path)
             .ok_or_else(|| {
-                let known: Vec<&str> = ROUTES.iter().map(|route| route.endpoint.path).collect();
+                let known: Vec<&str> = gateway::ENDPOINTS.iter().map(|route| route.path).collect();
                 Reply::error(
                     404,
                     codes::UNKNOWN_PATH.to_owned(),
@@ -398,7 +402,44 @@ impl State {
                 ),
             )
         })?;
-        (route.answer)(&self.ledger, partner.region, text).map_err(Failure::Rejected)
+        let region = partner.region;
+        let Some(offered) = region.info().endpoint(route.id) else {
+            let offers: Vec<&str> = region.endpoints().iter().map(|e| e.endpoint.path).collect();
+            return Err(reject(
+                Check::EndpointNotOffered,
+                format!(
+                    "the {region} region does not offer {} ({}); it offers: {}",
+                    route.id,
+                    route.path,
+                    offers.join(", ")
+                ),
+            ));
+        };
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            reject(
+                Check::BodyNotJson,
+                format!(
+                    "the body is not JSON: {e}; send one JSON object, byte for byte the body \
+                     that was signed"
+                ),
+            )
+        })?;
+        crate::rules::check(offered.request_rules, &json, region.info()).map_err(|e| {
+            reject(
+                Check::InvalidBodyFields,
+                format!(
+                    "the body is not a valid {region} {} request: {e}{}",
+                    route.id,
+                    example_hint(offered)
+                ),
+            )
+        })?;
+        match HANDLERS.iter().find(|h| h.id == route.id) {
+            Some(handler) => {
+                (handler.answer)(&self.ledger, region, text).map_err(Failure::Rejected)
+            }
+            None => Ok(answer_from_example(offered)),
+        }
     }
 
     /// Reads the body, never holding more than the limit (plus one network frame).
@@ -483,6 +524,35 @@ impl State {
         // The top 53 bits, as a double in [0, 1).
         (z >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// ", for example {…}" from the region's first documented request, or nothing.
+pub(super) fn example_hint(offered: &RegionEndpoint) -> String {
+    offered
+        .examples
+        .iter()
+        .find_map(|example| example.request.and_then(|m| m.body))
+        .map(|body| format!("; for example {body}"))
+        .unwrap_or_default()
+}
+
+/// The answer of an endpoint with no behaviour of its own: the region's first documented
+/// example response that succeeded, or `{"code":"00","message":"Successful"}` when the spec
+/// has none.
+fn answer_from_example(offered: &RegionEndpoint) -> Vec<u8> {
+    let success = offered.examples.iter().find_map(|example| {
+        let body = example.response.and_then(|m| m.body)?;
+        let value: serde_json::Value = serde_json::from_str(body).ok()?;
+        (value.get("code").and_then(serde_json::Value::as_str) == Some(gateway::SUCCESS_CODE))
+            .then(|| body.as_bytes().to_vec())
+    });
+    success.unwrap_or_else(|| {
+        format!(
+            "{{\"code\":\"{}\",\"message\":\"Successful\"}}",
+            gateway::SUCCESS_CODE
+        )
+        .into_bytes()
+    })
 }
 
 /// Why a routed request got no success answer.

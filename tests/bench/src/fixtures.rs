@@ -8,9 +8,10 @@
 use aws_lc_rs::signature::RsaKeyPair;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use smilepayz::definitions::BalanceType;
 use smilepayz::regions::thb;
 use smilepayz::signing::{MerchantPrivateKey, MerchantPublicKey, MerchantSecret};
-use smilepayz::{BalanceType, Client, Region, SignatureScheme};
+use smilepayz::{Client, Region, SignatureScheme};
 use smilepayz_baseline::{BalanceClient, BalanceRequest};
 
 /// The benchmark merchant's RSA-2048 private key, Base64 PKCS#8 DER.
@@ -92,7 +93,7 @@ pub fn baseline_client(base_url: &str) -> BalanceClient {
 /// # Panics
 /// Never: the account number and balance type are valid for THB.
 pub fn sdk_request() -> thb::InquiryBalanceRequest {
-    thb::InquiryBalanceRequest::new(ACCOUNT_NO, [BalanceType::BALANCE]).expect("a valid request")
+    thb::InquiryBalanceRequest::new(ACCOUNT_NO, [BalanceType::Balance]).expect("a valid request")
 }
 
 /// The hand-written client's request.

@@ -4,8 +4,9 @@
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use smilepayz::definitions::BalanceType;
 use smilepayz::regions::thb;
-use smilepayz::{BalanceType, Client, decode_response};
+use smilepayz::{Client, decode_response};
 use smilepayz_baseline::{BalanceClient, BalanceRequest, parse_response};
 
 use crate::fixtures::ACCOUNT_NO;
@@ -17,7 +18,7 @@ use crate::fixtures::ACCOUNT_NO;
 /// # Panics
 /// If any step fails (none does with the fixtures).
 pub fn sdk(client: &Client, answer: &[u8]) -> usize {
-    let request = thb::InquiryBalanceRequest::new(ACCOUNT_NO, [BalanceType::BALANCE])
+    let request = thb::InquiryBalanceRequest::new(ACCOUNT_NO, [BalanceType::Balance])
         .expect("a valid request");
     let signed = client.sign_request(&request).expect("signed");
     let response =

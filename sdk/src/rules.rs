@@ -1,0 +1,616 @@
+//! The rules a request body must follow in a region, as data generated from the spec, and the
+//! one checker that applies them.
+//!
+//! Each region's module holds a [`Object`] per endpoint it offers (for example
+//! `regions::thb::INQUIRY_BALANCE_REQUEST_RULES`): the shared fields with the region's
+//! overrides (a field made mandatory, other limits, fewer allowed values) and its extra
+//! fields. Typed requests are checked by serializing them and running [`check`]; the
+//! emulator and the `smilepayz call` command check raw JSON bodies with the same rules, so a
+//! body is judged the same way wherever it comes from.
+//!
+//! Numbers are read by `serde_json` without its arbitrary-precision feature, so a JSON number
+//! is seen through its shortest round-trip form: exact for amounts of up to 15 significant
+//! digits, which covers every documented amount. The typed money types never use a float.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{FieldProblem, RegionInfo, ValidationError};
+
+/// The rules of one JSON object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Object {
+    /// Its fields.
+    pub fields: &'static [Field],
+    /// Groups of fields of which at least one must be present.
+    pub at_least_one_of: &'static [&'static [&'static str]],
+}
+
+/// The rules of one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Field {
+    /// Its JSON key.
+    pub name: &'static str,
+    /// Whether it must be present (and not null).
+    pub required: bool,
+    /// What it holds.
+    pub kind: Kind,
+}
+
+/// The characters a string may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Chars {
+    /// ASCII letters and digits.
+    Alphanumeric,
+    /// ASCII digits.
+    Digits,
+    /// Printable ASCII.
+    Ascii,
+}
+
+/// The two shapes of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MoneyShape {
+    /// `{"currency", "value": "decimal string"}`.
+    ValueString,
+    /// `{"currency", "amount": number}`.
+    AmountNumber,
+}
+
+/// What a field holds, with its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A string.
+    String {
+        /// Least length in characters.
+        min_length: Option<u32>,
+        /// Greatest length in characters.
+        max_length: Option<u32>,
+        /// Allowed characters.
+        chars: Option<Chars>,
+    },
+    /// A whole number.
+    Integer {
+        /// Least value.
+        minimum: Option<i64>,
+        /// Greatest value.
+        maximum: Option<i64>,
+    },
+    /// An exact decimal number.
+    Decimal {
+        /// Least value.
+        minimum: Option<&'static str>,
+        /// Greatest value.
+        maximum: Option<&'static str>,
+    },
+    /// `true` or `false`.
+    Boolean,
+    /// A timestamp string.
+    Timestamp {
+        /// Whether it carries `±HH:MM`.
+        offset: bool,
+    },
+    /// One of a set of values.
+    Enum {
+        /// The allowed values, as text.
+        values: &'static [&'static str],
+        /// Whether they are whole numbers.
+        integer: bool,
+        /// Whether any value of the right type is allowed (an open enum no region restricts).
+        any: bool,
+    },
+    /// A list.
+    List {
+        /// The items.
+        item: &'static Kind,
+        /// Least number of items.
+        min_items: Option<u32>,
+        /// Greatest number of items.
+        max_items: Option<u32>,
+    },
+    /// An object.
+    Object {
+        /// Its fields.
+        fields: &'static [Field],
+        /// Whether a list of such objects is accepted too.
+        one_or_many: bool,
+    },
+    /// Money in the region's currency.
+    Money {
+        /// Its shape.
+        shape: MoneyShape,
+    },
+    /// A JSON object, or a string holding one.
+    JsonObject,
+    /// A string holding JSON.
+    JsonString,
+}
+
+/// Checks a typed value (serialized to JSON) against `rules` in `region`.
+///
+/// # Errors
+/// Every field that breaks a rule, by JSON path.
+pub fn validate<T: Serialize>(
+    value: &T,
+    rules: &Object,
+    region: &RegionInfo,
+) -> Result<(), ValidationError> {
+    let json = serde_json::to_value(value).map_err(|e| {
+        ValidationError::new(vec![FieldProblem {
+            path: "(body)".to_owned(),
+            message: format!("cannot be written as JSON: {e}"),
+        }])
+    })?;
+    check(rules, &json, region)
+}
+
+/// Checks a JSON body against `rules` in `region`.
+///
+/// # Errors
+/// Every field that breaks a rule, by JSON path, in the order of the body.
+pub fn check(rules: &Object, body: &Value, region: &RegionInfo) -> Result<(), ValidationError> {
+    let mut out = Vec::new();
+    let mut path = String::new();
+    check_object(
+        rules.fields,
+        rules.at_least_one_of,
+        body,
+        region,
+        &mut path,
+        &mut out,
+    );
+    if out.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(out))
+    }
+}
+
+fn problem(out: &mut Vec<FieldProblem>, path: &str, message: String) {
+    out.push(FieldProblem {
+        path: if path.is_empty() {
+            "(body)".to_owned()
+        } else {
+            path.to_owned()
+        },
+        message,
+    });
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn check_object(
+    fields: &[Field],
+    groups: &[&[&str]],
+    value: &Value,
+    region: &RegionInfo,
+    path: &mut String,
+    out: &mut Vec<FieldProblem>,
+) {
+    let Some(object) = value.as_object() else {
+        problem(
+            out,
+            path,
+            format!("must be a JSON object, not {}", json_kind(value)),
+        );
+        return;
+    };
+    for field in fields {
+        if field.required && object.get(field.name).is_none_or(Value::is_null) {
+            problem(
+                out,
+                &join(path, field.name),
+                format!("required in {}", region.code),
+            );
+        }
+    }
+    for group in groups {
+        let present = group
+            .iter()
+            .any(|name| object.get(*name).is_some_and(|v| !v.is_null() && v != ""));
+        if !present {
+            problem(
+                out,
+                path,
+                format!(
+                    "needs at least one of {} in {}",
+                    group.join(", "),
+                    region.code
+                ),
+            );
+        }
+    }
+    for (name, item) in object {
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            problem(
+                out,
+                &join(path, name),
+                format!(
+                    "is not a field of this message in {}; its fields are {}",
+                    region.code,
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        if item.is_null() && !field.required {
+            continue;
+        }
+        let len = path.len();
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+        check_value(&field.kind, item, region, path, out);
+        path.truncate(len);
+    }
+}
+
+fn check_value(
+    kind: &Kind,
+    value: &Value,
+    region: &RegionInfo,
+    path: &mut String,
+    out: &mut Vec<FieldProblem>,
+) {
+    match kind {
+        Kind::String {
+            min_length,
+            max_length,
+            chars,
+        } => match value.as_str() {
+            None => problem(
+                out,
+                path,
+                format!("must be a string, not {}", json_kind(value)),
+            ),
+            Some(text) => {
+                let n = text.chars().count();
+                if let Some(min) = min_length
+                    && n < *min as usize
+                {
+                    problem(
+                        out,
+                        path,
+                        format!("is {n} characters long; at least {min} are needed"),
+                    );
+                }
+                if let Some(max) = max_length
+                    && n > *max as usize
+                {
+                    problem(
+                        out,
+                        path,
+                        format!("is {n} characters long; the gateway accepts at most {max}"),
+                    );
+                }
+                if let Some(set) = chars
+                    && !text.chars().all(|c| in_set(*set, c))
+                {
+                    let what = match set {
+                        Chars::Alphanumeric => "letters and digits (A-Z, a-z, 0-9)",
+                        Chars::Digits => "digits",
+                        Chars::Ascii => "printable ASCII characters",
+                    };
+                    problem(out, path, format!("may hold only {what}"));
+                }
+            }
+        },
+        Kind::Integer { minimum, maximum } => match value.as_i64() {
+            None => problem(out, path, format!("must be a whole number, not {value}")),
+            Some(n) => {
+                if let Some(min) = minimum
+                    && n < *min
+                {
+                    problem(out, path, format!("is {n}; the least allowed is {min}"));
+                }
+                if let Some(max) = maximum
+                    && n > *max
+                {
+                    problem(out, path, format!("is {n}; the greatest allowed is {max}"));
+                }
+            }
+        },
+        Kind::Decimal { minimum, maximum } => match number_text(value) {
+            None => problem(out, path, format!("must be a decimal number, not {value}")),
+            Some(text) => check_limits(&text, *minimum, *maximum, path, out),
+        },
+        Kind::Boolean => {
+            if !value.is_boolean() {
+                problem(out, path, format!("must be true or false, not {value}"));
+            }
+        }
+        Kind::Timestamp { offset } => {
+            let ok = value.as_str().is_some_and(|t| timestamp_ok(t, *offset));
+            if !ok {
+                let shape = if *offset {
+                    "yyyy-MM-ddTHH:mm:ss±HH:mm"
+                } else {
+                    "yyyy-MM-ddTHH:mm:ss (no offset)"
+                };
+                problem(
+                    out,
+                    path,
+                    format!("must be a timestamp {shape}, not {value}"),
+                );
+            }
+        }
+        Kind::Enum {
+            values,
+            integer,
+            any,
+        } => {
+            let text = match value {
+                Value::String(t) if !integer => Some(t.clone()),
+                Value::Number(n) if *integer && n.is_i64() => Some(n.to_string()),
+                _ => None,
+            };
+            match text {
+                None => problem(
+                    out,
+                    path,
+                    format!(
+                        "must be {}, not {value}",
+                        if *integer {
+                            "a whole number"
+                        } else {
+                            "a string"
+                        }
+                    ),
+                ),
+                Some(text) => {
+                    if !any && !values.contains(&text.as_str()) {
+                        problem(
+                            out,
+                            path,
+                            format!(
+                                "{text} is not allowed in {}; use one of {}",
+                                region.code,
+                                values.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Kind::List {
+            item,
+            min_items,
+            max_items,
+        } => match value.as_array() {
+            None => problem(
+                out,
+                path,
+                format!("must be a list, not {}", json_kind(value)),
+            ),
+            Some(items) => {
+                if let Some(min) = min_items
+                    && items.len() < *min as usize
+                {
+                    problem(
+                        out,
+                        path,
+                        format!("has {} items; at least {min} are needed", items.len()),
+                    );
+                }
+                if let Some(max) = max_items
+                    && items.len() > *max as usize
+                {
+                    problem(
+                        out,
+                        path,
+                        format!("has {} items; at most {max} are allowed", items.len()),
+                    );
+                }
+                for (i, v) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    check_value(item, v, region, path, out);
+                    path.truncate(len);
+                }
+            }
+        },
+        Kind::Object {
+            fields,
+            one_or_many,
+        } => match value.as_array() {
+            Some(items) if *one_or_many => {
+                if items.is_empty() {
+                    problem(out, path, "must hold at least one entry".to_owned());
+                }
+                for (i, v) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("[{i}]"));
+                    check_object(fields, &[], v, region, path, out);
+                    path.truncate(len);
+                }
+            }
+            _ => check_object(fields, &[], value, region, path, out),
+        },
+        Kind::Money { shape } => check_money(*shape, value, region, path, out),
+        Kind::JsonObject => {
+            if !(value.is_object() || value.is_string()) {
+                problem(
+                    out,
+                    path,
+                    "must be a JSON object, or a string holding one".to_owned(),
+                );
+            }
+        }
+        Kind::JsonString => {
+            if !value.is_string() {
+                problem(out, path, "must be a string holding JSON".to_owned());
+            }
+        }
+    }
+}
+
+fn check_money(
+    shape: MoneyShape,
+    value: &Value,
+    region: &RegionInfo,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    let key = match shape {
+        MoneyShape::ValueString => "value",
+        MoneyShape::AmountNumber => "amount",
+    };
+    let Some(object) = value.as_object() else {
+        problem(
+            out,
+            path,
+            format!("must be money, an object with currency and {key}"),
+        );
+        return;
+    };
+    match object.get("currency").and_then(Value::as_str) {
+        Some(c) if c == region.currency => {}
+        Some(c) => problem(
+            out,
+            &join(path, "currency"),
+            format!(
+                "is {c:?}, but {} amounts are in {}",
+                region.code, region.currency
+            ),
+        ),
+        None => problem(
+            out,
+            &join(path, "currency"),
+            format!("required in {} (write {:?})", region.code, region.currency),
+        ),
+    }
+    let text = match (shape, object.get(key)) {
+        (MoneyShape::ValueString, Some(Value::String(t))) => Some(t.clone()),
+        (MoneyShape::AmountNumber, Some(v @ Value::Number(_))) => number_text(v),
+        _ => None,
+    };
+    match text.as_deref().and_then(decimal_scale) {
+        None => problem(
+            out,
+            &join(path, key),
+            match shape {
+                MoneyShape::ValueString => {
+                    "must be a decimal in a string, e.g. \"250000.00\"".to_owned()
+                }
+                MoneyShape::AmountNumber => {
+                    "must be a decimal number, e.g. 10000 or 100.50".to_owned()
+                }
+            },
+        ),
+        Some(scale) => {
+            if scale > usize::from(region.money_scale) {
+                problem(
+                    out,
+                    &join(path, key),
+                    format!(
+                        "{} has {scale} decimal places; {} amounts have at most {} ({})",
+                        text.unwrap_or_default(),
+                        region.code,
+                        region.money_scale,
+                        region.money_format
+                    ),
+                );
+            }
+        }
+    }
+    for k in object.keys() {
+        if k != "currency" && k != key {
+            problem(
+                out,
+                &join(path, k),
+                format!("is not a field of money; money has currency and {key}"),
+            );
+        }
+    }
+}
+
+fn check_limits(
+    text: &str,
+    minimum: Option<&str>,
+    maximum: Option<&str>,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    use std::cmp::Ordering;
+    let Ok(amount) = text.parse::<crate::Amount>() else {
+        problem(out, path, format!("must be a decimal number, not {text}"));
+        return;
+    };
+    if let Some(min) = minimum.and_then(|m| m.parse::<crate::Amount>().ok())
+        && amount.compare(min) == Some(Ordering::Less)
+    {
+        problem(out, path, format!("is {text}; the least allowed is {min}"));
+    }
+    if let Some(max) = maximum.and_then(|m| m.parse::<crate::Amount>().ok())
+        && amount.compare(max) == Some(Ordering::Greater)
+    {
+        problem(
+            out,
+            path,
+            format!("is {text}; the greatest allowed is {max}"),
+        );
+    }
+}
+
+/// The decimal places of a plain decimal, or `None` if it is not one.
+fn decimal_scale(text: &str) -> Option<usize> {
+    text.parse::<crate::Amount>()
+        .ok()
+        .map(|a| usize::from(a.scale()))
+}
+
+/// A JSON number as plain decimal text (no exponent).
+fn number_text(value: &Value) -> Option<String> {
+    let Value::Number(n) = value else {
+        return None;
+    };
+    let text = n.to_string();
+    if text.contains(['e', 'E']) {
+        return None;
+    }
+    Some(text)
+}
+
+fn in_set(set: Chars, c: char) -> bool {
+    match set {
+        Chars::Alphanumeric => c.is_ascii_alphanumeric(),
+        Chars::Digits => c.is_ascii_digit(),
+        Chars::Ascii => (' '..='~').contains(&c),
+    }
+}
+
+/// `yyyy-MM-ddTHH:mm:ss`, with `±HH:MM` when `offset`.
+fn timestamp_ok(text: &str, offset: bool) -> bool {
+    if offset {
+        return crate::timestamp::Timestamp::parse(text).is_ok();
+    }
+    let b = text.as_bytes();
+    b.len() == 19
+        && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+}
