@@ -792,7 +792,7 @@ fn region_endpoint(
                 p.extend(json_steps(&json_path));
                 problems.push(
                     src.at(&p),
-                    format!("the example's `{json_path}` {message}"),
+                    format!("the example's `{json_path}`: {message}"),
                     "fix the example, or the field's rules if the example is right",
                 );
             }

@@ -203,3 +203,90 @@ fn regions_parse_from_their_code_in_any_case() {
     let codes: Vec<&str> = Region::ALL.iter().map(|r| r.code()).collect();
     assert!(error.to_string().contains(&codes.join(", ")), "{error}");
 }
+
+#[test]
+fn inquiry_status_builder_names_every_offending_field() {
+    use smilepayz::definitions::{TradeType, TransactionStatus};
+    use smilepayz::regions::thb;
+
+    // Neither orderNo nor tradeNo, and no tradeType: every problem at once.
+    let error = thb::InquiryStatusRequest::builder().build().unwrap_err();
+    assert_eq!(error.to_string(), "tradeType: required in THB");
+    let error = thb::InquiryStatusRequest::builder()
+        .trade_type(TradeType::PayIn)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "(body): needs at least one of orderNo, tradeNo in THB"
+    );
+    let error = thb::InquiryStatusRequest::builder()
+        .trade_type(TradeType::PayOut)
+        .order_no("ab-1")
+        .build()
+        .unwrap_err();
+    assert_eq!(error.problems().len(), 2, "{error}");
+    assert!(error.field("orderNo").is_some(), "{error}");
+
+    let request = thb::InquiryStatusRequest::builder()
+        .trade_type(TradeType::PayIn)
+        .order_no("S20001A1B2C3")
+        .build()
+        .expect("valid");
+    assert_eq!(
+        serde_json::to_string(&request).expect("serializes"),
+        r#"{"tradeType":1,"orderNo":"S20001A1B2C3"}"#
+    );
+
+    // A status the spec does not list is kept, and written back as it came.
+    let body = r#"{"code":"00","message":"Successful","money":{"amount":800.50,"currency":"THB"},"status":"REFUNDED","tradeType":1}"#;
+    let response: thb::InquiryStatusResponse = serde_json::from_str(body).expect("reads");
+    assert_eq!(
+        response.status,
+        Some(TransactionStatus::Unknown("REFUNDED".to_owned()))
+    );
+    // The amount keeps its digits: 800.50, not the float 800.5.
+    assert_eq!(
+        response.money.expect("money").amount().to_string(),
+        "800.50"
+    );
+    assert_eq!(
+        serde_json::to_string(&response).expect("writes"),
+        r#"{"code":"00","message":"Successful","tradeType":1,"money":{"currency":"THB","amount":800.50},"status":"REFUNDED"}"#
+    );
+    // A closed enum refuses what it does not list.
+    assert!(serde_json::from_str::<TradeType>("3").is_err());
+}
+
+#[test]
+fn request_amounts_are_checked_against_the_region_money_format() {
+    use smilepayz::rules::{Field, Kind, MoneyShape, Object};
+    // A request rule with one money field, checked in THB (#.##) and USDT (#.####).
+    const RULES: Object = Object {
+        fields: &[Field {
+            name: "money",
+            required: true,
+            kind: Kind::Money {
+                shape: MoneyShape::AmountNumber,
+            },
+        }],
+        at_least_one_of: &[],
+    };
+    let body = |currency: &str, amount: &str| -> serde_json::Value {
+        serde_json::from_str(&format!(
+            r#"{{"money":{{"currency":"{currency}","amount":{amount}}}}}"#
+        ))
+        .expect("JSON")
+    };
+    let thb = Region::Thb.info();
+    assert!(smilepayz::rules::check(&RULES, &body("THB", "100.25"), thb).is_ok());
+    let error = smilepayz::rules::check(&RULES, &body("THB", "100.125"), thb).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "money.amount: 100.125 has 3 decimal places; THB amounts have at most 2 (#.##)"
+    );
+    let usdt = Region::Usdt.info();
+    assert!(smilepayz::rules::check(&RULES, &body("USDT", "100.1234"), usdt).is_ok());
+    let error = smilepayz::rules::check(&RULES, &body("THB", "1"), usdt).unwrap_err();
+    assert!(error.field("money.currency").is_some(), "{error}");
+}

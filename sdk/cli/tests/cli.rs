@@ -349,3 +349,64 @@ fn serve_prints_its_address_and_credentials_that_work() {
     );
     assert!(stdout(&output).contains("250000"), "{}", stdout(&output));
 }
+
+#[test]
+fn every_endpoint_answers_its_example_in_every_region_that_offers_it() {
+    let output = smilepayz(&["endpoints", "--json"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let list = list.as_array().expect("a list");
+    assert!(list.iter().any(|e| e["id"] == "inquiry-status"), "{list:?}");
+    let mut calls = 0;
+    for endpoint in list {
+        let id = endpoint["id"].as_str().expect("id");
+        assert!(
+            endpoint["path"]
+                .as_str()
+                .expect("path")
+                .starts_with("/v2.0/")
+        );
+        for region in endpoint["regions"].as_array().expect("regions") {
+            let region = region.as_str().expect("code");
+            let output = smilepayz(&["call", id, "--region", region, "--example"], &[]);
+            assert!(
+                output.status.success(),
+                "{id} in {region}: {}",
+                stderr(&output)
+            );
+            let body: serde_json::Value =
+                serde_json::from_slice(&output.stdout).expect("the response is JSON");
+            assert_eq!(body["code"], "00", "{id} in {region}");
+            calls += 1;
+        }
+    }
+    assert!(calls >= list.len());
+}
+
+#[test]
+fn a_body_the_rules_refuse_exits_2_before_sending() {
+    let output = smilepayz(
+        &["call", "inquiry-status", "--region", "THB", "--body", "{}"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("tradeType: required in THB"), "{err}");
+    assert!(
+        err.contains("needs at least one of orderNo, tradeNo"),
+        "{err}"
+    );
+    assert!(output.stdout.is_empty());
+
+    let output = smilepayz(
+        &["call", "no-such-endpoint", "--region", "THB", "--example"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown endpoint"),
+        "{}",
+        stderr(&output)
+    );
+}
