@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::{
     self, Definition, Field, Namespace, RegionFacts, Resolver, Side, Source, Step, Ty, keys,
+    pascal_only,
 };
 use crate::naming;
 use crate::node::{self, Node};
@@ -451,14 +452,6 @@ fn with(path: &[Step], k: &str) -> Vec<Step> {
     let mut p = path.to_vec();
     p.push(Step::Key(k.to_owned()));
     p
-}
-
-fn pascal_only(name: &str) -> Result<(), String> {
-    if name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_') {
-        Ok(())
-    } else {
-        Err("it is not PascalCase".to_owned())
-    }
 }
 
 /// Parses `±HH:MM` into seconds east of UTC, within the offsets in use (-12:00 to +14:00).

@@ -866,7 +866,8 @@ impl Resolver<'_> {
     }
 }
 
-fn pascal_only(name: &str) -> Result<(), String> {
+/// Whether `name` is PascalCase (starts upper case, no `_`).
+pub(crate) fn pascal_only(name: &str) -> Result<(), String> {
     if name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('_') {
         Ok(())
     } else {
