@@ -45,6 +45,9 @@ pub struct Endpoint {
     pub request: Vec<Field>,
     /// The response's fields.
     pub response: Vec<Field>,
+    /// Every type name in the endpoint's namespace (generated and inline), with the field
+    /// that named it: a region's extra fields must not reuse them.
+    pub types: Namespace,
 }
 
 /// A loaded, checked region.
@@ -295,6 +298,7 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
     let mut endpoints = Vec::new();
     let mut paths: BTreeMap<&str, &str> = BTreeMap::new();
     let mut prefixes: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut service_codes: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, endpoint) in &spec.endpoints {
         let here = keys(&["endpoints", id]);
         let at = |k: &str| src.at(&keys(&["endpoints", id, k]));
@@ -305,6 +309,7 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             || id.starts_with('-')
             || id.ends_with('-')
             || id.contains("--")
+            || id.contains('_')
         {
             problems.push(
                 src.at_key(&keys(&["endpoints"]), id),
@@ -360,6 +365,15 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
                 format!("service code {:?} is not two digits", endpoint.service_code),
                 "write the gateway's two-digit service code in quotes, e.g. \"11\"",
             );
+        } else if let Some(other) = service_codes.insert(&endpoint.service_code, id) {
+            problems.push(
+                at("service_code"),
+                format!(
+                    "service code {:?} is also the service code of endpoint `{other}`",
+                    endpoint.service_code
+                ),
+                "each endpoint has its own service code on the gateway (it is part of every result code); copy it from the endpoint's page",
+            );
         }
         // The endpoint's own namespace, with the names the generator gives its items.
         let prefix = &endpoint.type_prefix;
@@ -369,6 +383,9 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             "RequestBuilder",
             "Variant",
             "Visitor",
+            // Emitted in each region's module for the endpoint.
+            "RequestExtra",
+            "ResponseExtra",
         ]
         .iter()
         .map(|suffix| (format!("{prefix}{suffix}"), "(generated)".to_owned()))
@@ -438,6 +455,7 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             spec: endpoint.clone(),
             request,
             response,
+            types: namespace,
         });
     }
     Shared {
@@ -678,10 +696,10 @@ fn region_endpoint(
     }
 
     let prefix = &endpoint.spec.type_prefix;
-    let mut namespace: Namespace = ["RequestExtra", "ResponseExtra"]
-        .iter()
-        .map(|suffix| (format!("{prefix}{suffix}"), "(generated)".to_owned()))
-        .collect();
+    let mut namespace: Namespace = endpoint.types.clone();
+    for suffix in ["RequestExtra", "ResponseExtra"] {
+        namespace.insert(format!("{prefix}{suffix}"), "(generated)".to_owned());
+    }
     let mut extras = Vec::new();
     for (side, specs, shared_fields) in [
         ("request", &own.extra_fields.request, &request),
@@ -1037,8 +1055,47 @@ fn apply_override(
             }
         }
     }
+    check_limits_after_override(&field.ty, path, &at, problems);
     if let Some(doc) = &change.doc {
         field.region_doc = Some(doc.trim().to_owned());
+    }
+}
+
+/// After an override, the lower limits must still be at most the upper ones (string lengths
+/// are compared where they are set).
+fn check_limits_after_override(ty: &Ty, path: &str, at: &Location, problems: &mut Problems) {
+    let mut above = |what: &str, low: String, high: String| {
+        problems.push(
+            at.clone(),
+            format!("override `{path}` leaves {what} {low} above {}", high),
+            "make the lower limit at most the upper one",
+        );
+    };
+    let (item, list_limits) = match ty {
+        Ty::List {
+            item,
+            min_items,
+            max_items,
+        } => (item.as_ref(), Some((*min_items, *max_items))),
+        other => (other, None),
+    };
+    if let Some((Some(min), Some(max))) = list_limits
+        && min > max
+    {
+        above("min_items", min.to_string(), format!("max_items {max}"));
+    }
+    match item {
+        Ty::Integer {
+            minimum: Some(min),
+            maximum: Some(max),
+        } if min > max => above("minimum", min.to_string(), format!("maximum {max}")),
+        Ty::Decimal {
+            minimum: Some(min),
+            maximum: Some(max),
+        } if model::compare_decimal(min, max) == Some(std::cmp::Ordering::Greater) => {
+            above("minimum", min.clone(), format!("maximum {max}"))
+        }
+        _ => {}
     }
 }
 

@@ -459,7 +459,26 @@ impl Resolver<'_> {
             }
             (None, Some(name)) => {
                 self.check_only(spec, None, src, here, problems);
-                self.reference(name, src, &with(here, &[key("ref")]), problems)
+                let ty = self.reference(name, src, &with(here, &[key("ref")]), problems)?;
+                match ty {
+                    Ty::Object { object, .. } => Some(Ty::Object {
+                        object,
+                        one_or_many: spec.one_or_many,
+                    }),
+                    other if spec.one_or_many => {
+                        problems.push(
+                            at("one_or_many"),
+                            format!(
+                                "`one_or_many` only applies to an object, and `{}` is a `ref: {name}` to {}",
+                                spec.name,
+                                other.kind_name()
+                            ),
+                            "remove `one_or_many`, or reference an object definition",
+                        );
+                        None
+                    }
+                    other => Some(other),
+                }
             }
             (Some(FieldKind::List), reference) => {
                 self.check_only(spec, Some(FieldKind::List), src, here, problems);
@@ -1640,11 +1659,16 @@ pub fn check_value(
                 bad("must be a JSON object, or a string holding one".to_owned());
             }
         }
-        Ty::JsonString => {
-            if !value.is_string() {
-                bad("must be a string holding JSON".to_owned());
+        Ty::JsonString => match value.as_str() {
+            None => bad("must be a string holding JSON".to_owned()),
+            Some(text)
+                if !text.is_empty()
+                    && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() =>
+            {
+                bad(format!("must be a string holding JSON, not {text:?}"));
             }
-        }
+            Some(_) => {}
+        },
     }
 }
 

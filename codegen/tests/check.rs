@@ -61,11 +61,10 @@ impl SpecCopy {
     }
 }
 
+/// The line (from 1) where `needle` first starts; the needle may span lines.
 fn line_of(text: &str, needle: &str) -> usize {
-    1 + text
-        .lines()
-        .position(|l| l.contains(needle))
-        .expect("needle in file")
+    let at = text.find(needle).expect("needle in file");
+    1 + text[..at].matches('\n').count()
 }
 
 #[test]
@@ -292,4 +291,357 @@ fn generate_writes_what_the_library_generates() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
     assert!(!out.path().join("smilepayz_generated.rs").exists());
+}
+
+/// An endpoint to append to gateway.yaml, with one request field written as `FIELD`.
+const PROBE: &str = r#"
+  probe:
+    type_prefix: Probe
+    title: API probe
+    summary: A probe endpoint.
+    method: POST
+    path: /v2.0/probe
+    service_code: "77"
+    read_only: true
+    request:
+      - FIELD
+    response:
+      - {name: code, required: true, type: string, doc: The result code.}
+      - {name: message, required: true, type: string, doc: The result.}
+"#;
+
+/// Whether `check` refuses the spec with `message` at the line where `line_needle` starts,
+/// in the column where `column_needle` starts on that line (and says how to fix it).
+fn refused(
+    spec: &SpecCopy,
+    file: &str,
+    line_needle: &str,
+    column_needle: &str,
+    message: &str,
+) -> Result<(), String> {
+    let (code, stderr) = spec.check();
+    if code != 1 {
+        return Err(format!("expected {message:?}; check exited {code}:\n{stderr}"));
+    }
+    let text = std::fs::read_to_string(spec.dir.join(file)).expect("read");
+    let line = line_of(&text, line_needle);
+    let Some(column) = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.find(column_needle))
+        .map(|c| c + 1)
+    else {
+        return Err(format!("{column_needle:?} is not on the line of {line_needle:?}"));
+    };
+    let expected = format!("{}:{line}:{column}: error: {message}\n  help: ", spec.file(file));
+    if stderr.contains(&expected) {
+        Ok(())
+    } else {
+        Err(format!("expected {expected:?} in:\n{stderr}"))
+    }
+}
+
+#[test]
+fn every_field_construct_misused_gets_a_located_error() {
+    // (the field, where the error points on its line, the message)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "{name: count, required: true, type: integer, min_length: 2, doc: d}",
+            "2, doc",
+            "`min_length` only applies to a string, and `count` is a integer",
+        ),
+        (
+            "{name: count, required: true, type: integer, minimum: 5, maximum: 2, doc: d}",
+            "5, max",
+            "minimum 5 is more than maximum 2",
+        ),
+        (
+            "{name: rate, required: true, type: decimal, minimum: 1, doc: d}",
+            "1, doc",
+            "1 is not a decimal written as a string",
+        ),
+        (
+            "{name: rate, required: true, type: decimal, minimum: \"2\", maximum: \"1\", doc: d}",
+            "\"2\"",
+            "minimum 2 is more than maximum 1",
+        ),
+        (
+            "{name: word, required: true, type: string, min_length: 9, max_length: 3, doc: d}",
+            "9, max",
+            "min_length 9 is more than max_length 3",
+        ),
+        (
+            "{name: word, required: true, type: string, chars: letters, doc: d}",
+            "letters",
+            "`endpoints.probe.request[0].chars` must be one of \"alphanumeric\", \"digits\", \"ascii\", found \"letters\"",
+        ),
+        (
+            "{name: flag, required: true, type: boolean, examples: [\"yes\"], doc: d}",
+            "\"yes\"",
+            "example or default: must be true or false, not \"yes\"",
+        ),
+        (
+            "{name: at, required: true, type: timestamp, offset: false, examples: [\"2024-01-01T00:00:00+07:00\"], doc: d}",
+            "\"2024",
+            "example or default: must be a timestamp yyyy-MM-ddTHH:mm:ss (no offset), not \"2024-01-01T00:00:00+07:00\"",
+        ),
+        (
+            "{name: at, required: true, type: timestamp, examples: [\"2024-01-01 00:00:00\"], doc: d}",
+            "\"2024",
+            "example or default: must be a timestamp yyyy-MM-ddTHH:mm:ss±HH:mm, not \"2024-01-01 00:00:00\"",
+        ),
+        (
+            "{name: colour, required: true, type: enum, type_name: Colour, doc: d}",
+            "{name",
+            "enum `Colour` has no values",
+        ),
+        (
+            "{name: colour, required: true, type: enum, type_name: Colour, values: [A, 1], doc: d}",
+            "1]",
+            "enum value 1 is a number, so it needs a Rust name",
+        ),
+        (
+            "{name: colour, required: true, type: enum, type_name: Colour, values: [A, A], doc: d}",
+            "A]",
+            "enum value A is listed twice",
+        ),
+        (
+            "{name: colour, required: true, type: enum, values: [A, B], doc: d}",
+            "enum",
+            "enum field `colour` has no `type_name`",
+        ),
+        (
+            "{name: trade, required: true, ref: TradeType, open: true, doc: d}",
+            "true, doc",
+            "`open` only applies to an inline enum, and `trade` is a `ref: TradeType`",
+        ),
+        (
+            "{name: trade, required: true, ref: TradeType, examples: [3], doc: d}",
+            "3]",
+            "example or default: 3 is not allowed; use one of 1, 2",
+        ),
+        (
+            "{name: tags, required: true, type: list, doc: d}",
+            "list",
+            "list field `tags` does not say what it holds",
+        ),
+        (
+            "{name: tags, required: true, type: list, items: string, min_items: 3, max_items: 1, doc: d}",
+            "3, max",
+            "min_items 3 is more than max_items 1",
+        ),
+        (
+            "{name: tags, required: true, type: list, items: list, doc: d}",
+            "list, doc",
+            "list field `tags` holds lists",
+        ),
+        (
+            "{name: parcel, required: true, type: object, type_name: Parcel, doc: d}",
+            "object",
+            "object field `parcel` has no fields",
+        ),
+        (
+            "{name: parcel, required: true, type: object, type_name: parcel, doc: d, fields: [{name: a, required: true, type: string, doc: d}]}",
+            "parcel, doc",
+            "type_name `parcel` cannot be a Rust type name: it is not PascalCase",
+        ),
+        (
+            "{name: money, required: true, ref: Money, one_or_many: true, doc: d}",
+            "true, doc",
+            "`one_or_many` only applies to an object, and `money` is a `ref: Money` to money",
+        ),
+        (
+            "{name: money, required: true, type: money, shape: number, doc: d}",
+            "number",
+            "`endpoints.probe.request[0].shape` must be one of \"value-string\", \"amount-number\", found \"number\"",
+        ),
+        (
+            "{name: money, required: true, ref: Mony, doc: d}",
+            "Mony",
+            "`ref: Mony` names no definition",
+        ),
+        (
+            "{name: extra, required: true, type: json-string, examples: [\"{not json\"], doc: d}",
+            "\"{not",
+            "example or default: must be a string holding JSON, not \"{not json\"",
+        ),
+        (
+            "{name: note, required: false, type: string, default: 5, doc: d}",
+            "5,",
+            "example or default: must be a string, not a number",
+        ),
+        (
+            "{name: note, required: true, type: string, default: x, doc: d}",
+            "x, doc",
+            "field `note` is required and has a default",
+        ),
+        (
+            "{name: note, required: true, type: string, ref: Money, doc: d}",
+            "string",
+            "field `note` has both `type: string` and `ref:`",
+        ),
+        (
+            "{name: note, required: true, doc: d}",
+            "note",
+            "field `note` has no type",
+        ),
+        (
+            "{name: note, required: true, type: string}",
+            "note",
+            "field `note` has no documentation",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (field, column_needle, message) in cases {
+        let spec = SpecCopy::new();
+        let path = spec.dir.join("gateway.yaml");
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str(&PROBE.replace("FIELD", field));
+        std::fs::write(&path, text).expect("write");
+        let line_needle = format!("- {field}");
+        if let Err(why) = refused(&spec, "gateway.yaml", &line_needle, column_needle, message) {
+            failures.push(why);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn endpoint_and_region_rules_misused_get_located_errors() {
+    let probe = PROBE.replace(
+        "FIELD",
+        "{name: tradeNo, required: false, type: string, doc: d}",
+    );
+    type Edit = (&'static str, String, String);
+    // (edits, the file, where the error's line is, where on it, the message)
+    let cases: Vec<(Vec<Edit>, &str, &str, &str, &str)> = vec![
+        (
+            vec![("gateway.yaml", "  inquiry-status:".into(), "  inquiry_status:".into())],
+            "gateway.yaml",
+            "  inquiry_status:",
+            "inquiry_status",
+            "endpoint id `inquiry_status` is not kebab-case",
+        ),
+        (
+            vec![("gateway.yaml", "service_code: \"92\"".into(), "service_code: \"11\"".into())],
+            "gateway.yaml",
+            "service_code: \"11\"\n    read_only: true\n    # \"At",
+            "\"11\"",
+            "service code \"11\" is also the service code of endpoint `inquiry-balance`",
+        ),
+        (
+            vec![(
+                "gateway.yaml",
+                "    at_least_one_of: [[orderNo, tradeNo]]".into(),
+                "    at_least_one_of: [[orderNo, tradeId]]".into(),
+            )],
+            "gateway.yaml",
+            "at_least_one_of",
+            "[orderNo, tradeId]",
+            "at_least_one_of names `tradeId`, which is not a request field of `inquiry-status`",
+        ),
+        (
+            vec![(
+                "gateway.yaml",
+                "    at_least_one_of: [[orderNo, tradeNo]]".into(),
+                "    at_least_one_of: [[orderNo]]".into(),
+            )],
+            "gateway.yaml",
+            "at_least_one_of",
+            "[orderNo]",
+            "an at_least_one_of group needs two fields or more",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  inquiry-status:\n".into(),
+                "  inquiry-status:\n    overrides:\n      request.orderNo:\n        min_length: 40\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.orderNo:",
+            "request.orderNo",
+            "override `request.orderNo` leaves min_length 40 above max_length 32",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  inquiry-status:\n".into(),
+                "  inquiry-status:\n    overrides:\n      request.tradeType:\n        values: [3]\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.tradeType:",
+            "request.tradeType",
+            "override `request.tradeType`: 3 is not a value of the closed enum `TradeType`",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  inquiry-status:\n".into(),
+                "  inquiry-status:\n    overrides:\n      request.balanceTypes:\n        min_items: 9\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.balanceTypes:\n        min_items: 9",
+            "request.balanceTypes",
+            "override `request.balanceTypes` names no field of `inquiry-status`",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "    overrides:\n      request.balanceTypes:\n".into(),
+                "    overrides:\n      request.balanceTypes:\n        max_items: 1\n        min_items: 2\n      request.accountNo:\n        minimum: 3\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.balanceTypes:",
+            "request.balanceTypes",
+            "override `request.balanceTypes` leaves min_items 2 above max_items 1",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  inquiry-status:\n".into(),
+                "  inquiry-status:\n    extra_fields:\n      request:\n        - {name: orderInfo, required: false, type: object, type_name: InquiryStatusRequestExtra, doc: d, fields: [{name: a, required: false, type: string, doc: d}]}\n".into(),
+            )],
+            "regions/thb.yaml",
+            "name: orderInfo",
+            "InquiryStatusRequestExtra",
+            "type_name `InquiryStatusRequestExtra` is already used in this endpoint by field `(generated)`",
+        ),
+        (
+            vec![
+                ("gateway.yaml", "      - name: remark\n".into(), "      - name: detail\n        required: false\n        type: object\n        type_name: Detail\n        doc: d\n        fields: [{name: a, required: false, type: string, doc: d}]\n      - name: remark\n".into()),
+                ("regions/thb.yaml", "  inquiry-status:\n".into(), "  inquiry-status:\n    extra_fields:\n      response:\n        - {name: more, required: false, type: object, type_name: Detail, doc: d, fields: [{name: b, required: false, type: string, doc: d}]}\n".into()),
+            ],
+            "regions/thb.yaml",
+            "name: more",
+            "Detail,",
+            "type_name `Detail` is already used in this endpoint by field `detail`",
+        ),
+        (
+            vec![
+                ("gateway.yaml", String::new(), probe.clone()),
+                ("regions/thb.yaml", "  inquiry-status:\n".into(), "  probes:\n    examples: []\n  inquiry-status:\n".into()),
+            ],
+            "regions/thb.yaml",
+            "  probes:",
+            "probes",
+            "endpoint `probes` is not in gateway.yaml",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (edits, file, line_needle, column_needle, message) in cases {
+        let spec = SpecCopy::new();
+        for (edited, from, to) in edits {
+            if from.is_empty() {
+                let path = spec.dir.join(edited);
+                let text = std::fs::read_to_string(&path).expect("read");
+                spec.write(edited, &(text + &to));
+            } else {
+                spec.edit(edited, &from, &to);
+            }
+        }
+        if let Err(why) = refused(&spec, file, line_needle, column_needle, message) {
+            failures.push(why);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

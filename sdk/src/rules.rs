@@ -455,11 +455,17 @@ fn check_value(
                 );
             }
         }
-        Kind::JsonString => {
-            if !value.is_string() {
+        // An empty string counts as absent, as everywhere in these rules.
+        Kind::JsonString => match value.as_str() {
+            None => problem(out, path, "must be a string holding JSON".to_owned()),
+            Some(text)
+                if !text.is_empty()
+                    && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() =>
+            {
                 problem(out, path, "must be a string holding JSON".to_owned());
             }
-        }
+            Some(_) => {}
+        },
     }
 }
 
