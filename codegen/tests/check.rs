@@ -321,7 +321,9 @@ fn refused(
 ) -> Result<(), String> {
     let (code, stderr) = spec.check();
     if code != 1 {
-        return Err(format!("expected {message:?}; check exited {code}:\n{stderr}"));
+        return Err(format!(
+            "expected {message:?}; check exited {code}:\n{stderr}"
+        ));
     }
     let text = std::fs::read_to_string(spec.dir.join(file)).expect("read");
     let line = line_of(&text, line_needle);
@@ -331,9 +333,14 @@ fn refused(
         .and_then(|l| l.find(column_needle))
         .map(|c| c + 1)
     else {
-        return Err(format!("{column_needle:?} is not on the line of {line_needle:?}"));
+        return Err(format!(
+            "{column_needle:?} is not on the line of {line_needle:?}"
+        ));
     };
-    let expected = format!("{}:{line}:{column}: error: {message}\n  help: ", spec.file(file));
+    let expected = format!(
+        "{}:{line}:{column}: error: {message}\n  help: ",
+        spec.file(file)
+    );
     if stderr.contains(&expected) {
         Ok(())
     } else {

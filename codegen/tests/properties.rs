@@ -737,34 +737,125 @@ fn field_kind() -> impl Strategy<Value = Vec<(String, Y)>> {
             })
             .collect(),
     );
+    let s = |t: &str| Y::Str(t.to_owned());
+    let int = |i: i64| Y::Int(i.into());
     prop_oneof![
-        Just(entries(&[("type", Y::Str("string".into()))])),
-        Just(entries(&[("type", Y::Str("json-object".into()))])),
-        Just(entries(&[("type", Y::Str("balance-type".into()))])),
+        Just(entries(&[("type", s("string"))])),
+        (
+            0u32..40,
+            0u32..40,
+            prop::sample::select(&["alphanumeric", "digits", "ascii", "letters"][..])
+        )
+            .prop_map(move |(a, b, chars)| vec![
+                ("type".to_owned(), s("string")),
+                ("min_length".to_owned(), int(a.into())),
+                ("max_length".to_owned(), int(b.into())),
+                ("chars".to_owned(), s(chars)),
+            ]),
+        (any::<i64>(), any::<i64>()).prop_map(move |(a, b)| vec![
+            ("type".to_owned(), s("integer")),
+            ("minimum".to_owned(), int(a)),
+            ("maximum".to_owned(), int(b)),
+        ]),
+        (text(), prop_oneof![text(), Just("1.5".to_owned())]).prop_map(move |(a, b)| vec![
+            ("type".to_owned(), s("decimal")),
+            ("minimum".to_owned(), Y::Str(a)),
+            ("maximum".to_owned(), Y::Str(b)),
+        ]),
         Just(entries(&[
-            ("type", Y::Str("list".into())),
-            ("items", Y::Str("string".into()))
+            ("type", s("boolean")),
+            ("default", Y::Bool(true))
         ])),
-        Just(entries(&[
-            ("type", Y::Str("money".into())),
-            ("fields", money_fields)
-        ])),
-        "[A-Z][A-Za-z]{0,8}".prop_map(|type_name| {
-            vec![
-                ("type".to_owned(), Y::Str("object".into())),
+        any::<bool>().prop_map(move |offset| vec![
+            ("type".to_owned(), s("timestamp")),
+            ("offset".to_owned(), Y::Bool(offset)),
+        ]),
+        (
+            "[A-Z][A-Za-z]{0,8}",
+            any::<bool>(),
+            prop::collection::vec(
+                prop_oneof![
+                    text().prop_map(Y::Str),
+                    any::<i8>().prop_map(|i| Y::Int(i.into()))
+                ],
+                0..4
+            ),
+        )
+            .prop_map(move |(type_name, open, values)| vec![
+                ("type".to_owned(), s("enum")),
                 ("type_name".to_owned(), Y::Str(type_name)),
-                (
-                    "fields".to_owned(),
-                    Y::Seq(vec![Y::Map(vec![
-                        ("name".to_owned(), Y::Str("inner".into())),
-                        ("required".to_owned(), Y::Bool(false)),
-                        ("type".to_owned(), Y::Str("string".into())),
-                        ("doc_type".to_owned(), Y::Str("String".into())),
-                        ("description".to_owned(), Y::Str("x".into())),
-                    ])]),
-                ),
+                ("open".to_owned(), Y::Bool(open)),
+                ("values".to_owned(), Y::Seq(values)),
+            ]),
+        Just(vec![
+            ("type".to_owned(), s("enum")),
+            ("type_name".to_owned(), s("Lane")),
+            (
+                "values".to_owned(),
+                Y::Seq(vec![Y::Map(vec![
+                    ("value".to_owned(), int(1)),
+                    ("name".to_owned(), s("Fast")),
+                    ("doc".to_owned(), s("x")),
+                ])])
+            ),
+        ]),
+        prop::sample::select(
+            &[
+                "BalanceType",
+                "TradeType",
+                "TransactionStatus",
+                "PaymentMethod",
+                "Money",
+                "Nothing"
+            ][..]
+        )
+        .prop_map(move |name| vec![("ref".to_owned(), s(name))]),
+        (
+            prop::sample::select(&["BalanceType", "TradeType", "Money"][..]),
+            0u32..3,
+            0u32..3
+        )
+            .prop_map(move |(name, a, b)| vec![
+                ("type".to_owned(), s("list")),
+                ("ref".to_owned(), s(name)),
+                ("min_items".to_owned(), int(a.into())),
+                ("max_items".to_owned(), int(b.into())),
+            ]),
+        Just(entries(&[("type", s("json-object"))])),
+        Just(entries(&[("type", s("json-string"))])),
+        Just(entries(&[("type", s("balance-type"))])),
+        Just(entries(&[("type", s("list")), ("items", s("string"))])),
+        Just(entries(&[("type", s("money")), ("fields", money_fields)])),
+        prop::sample::select(&["value-string", "amount-number", "number"][..]).prop_map(
+            move |shape| vec![
+                ("type".to_owned(), s("money")),
+                ("shape".to_owned(), s(shape))
             ]
-        }),
+        ),
+        ("[A-Z][A-Za-z]{0,8}", any::<bool>(), any::<bool>()).prop_map(
+            move |(type_name, list, one_or_many)| {
+                let fields = Y::Seq(vec![Y::Map(vec![
+                    ("name".to_owned(), s("inner")),
+                    ("required".to_owned(), Y::Bool(false)),
+                    ("type".to_owned(), s("string")),
+                    ("doc".to_owned(), s("x")),
+                ])]);
+                let mut kind = if list {
+                    vec![
+                        ("type".to_owned(), s("list")),
+                        ("items".to_owned(), s("object")),
+                    ]
+                } else {
+                    vec![("type".to_owned(), s("object"))]
+                };
+                kind.push(("type_name".to_owned(), Y::Str(type_name)));
+                if one_or_many {
+                    kind.push(("one_or_many".to_owned(), Y::Bool(true)));
+                }
+                kind.push(("fields".to_owned(), fields));
+                kind
+            }
+        ),
     ]
 }
 
@@ -789,6 +880,7 @@ enum Mutation {
     Code(String),
     /// Adds an extra field with a name, an optional rust_name and a description.
     ExtraField {
+        endpoint: &'static str,
         request: bool,
         name: String,
         rust_name: Option<String>,
@@ -798,6 +890,59 @@ enum Mutation {
     },
     /// Adds a field note with any text.
     FieldNote(String, String),
+    /// Adds (or replaces) an override of a field's path with some keys.
+    Override {
+        endpoint: &'static str,
+        path: String,
+        keys: Vec<(String, Y)>,
+    },
+}
+
+const ENDPOINT_IDS: &[&str] = &["inquiry-balance", "inquiry-status"];
+
+/// Paths an override may name: real ones of both endpoints, and some that are not.
+const OVERRIDE_PATHS: &[&str] = &[
+    "request.accountNo",
+    "request.balanceTypes",
+    "request.orderNo",
+    "request.tradeNo",
+    "request.tradeType",
+    "response.accountInfos",
+    "response.accountInfos.balanceType",
+    "response.accountInfos.amount",
+    "response.status",
+    "response.money",
+    "request.nothing",
+    "accountNo",
+];
+
+fn override_keys() -> impl Strategy<Value = Vec<(String, Y)>> {
+    let key = prop::sample::select(
+        &[
+            "required",
+            "min_length",
+            "max_length",
+            "chars",
+            "minimum",
+            "maximum",
+            "min_items",
+            "max_items",
+            "values",
+            "doc",
+            "max",
+        ][..],
+    );
+    let value = prop_oneof![
+        small_value(),
+        (0i64..50).prop_map(|i| Y::Int(i.into())),
+        Just(Y::Str("12.5".into())),
+        Just(Y::Str("digits".into())),
+        Just(Y::Seq(vec![Y::Str("BALANCE".into())])),
+        Just(Y::Seq(vec![Y::Int(1.into())])),
+        Just(Y::Seq(vec![Y::Int(3.into())])),
+        Just(Y::Bool(true)),
+    ];
+    prop::collection::vec((key.prop_map(str::to_owned), value), 0..4)
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -826,6 +971,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             ][..]).prop_map(str::to_owned),
         ].prop_map(Mutation::Code),
         4 => (
+            prop::sample::select(ENDPOINT_IDS),
             any::<bool>(),
             field_name(),
             prop::option::of(prop_oneof!["[a-z][a-z0-9_]{0,8}", field_name()]),
@@ -833,9 +979,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             text(),
             any::<bool>(),
         )
-            .prop_map(|(request, name, rust_name, kind, description, required)| {
-                Mutation::ExtraField { request, name, rust_name, kind, description, required }
+            .prop_map(|(endpoint, request, name, rust_name, kind, description, required)| {
+                Mutation::ExtraField { endpoint, request, name, rust_name, kind, description, required }
             }),
+        3 => (
+            prop::sample::select(ENDPOINT_IDS),
+            prop_oneof![prop::sample::select(OVERRIDE_PATHS).prop_map(str::to_owned), text()],
+            override_keys(),
+        )
+            .prop_map(|(endpoint, path, keys)| Mutation::Override { endpoint, path, keys }),
         1 => (
             prop_oneof![
                 prop::sample::select(&[
@@ -934,6 +1086,7 @@ fn mutate(tree: &mut Y, file: &str, mutations: &[Mutation]) -> String {
                 }
             }
             Mutation::ExtraField {
+                endpoint,
                 request,
                 name,
                 rust_name,
@@ -946,22 +1099,37 @@ fn mutate(tree: &mut Y, file: &str, mutations: &[Mutation]) -> String {
                     ("required".to_owned(), Y::Bool(*required)),
                     ("doc_type".to_owned(), Y::Str("String".into())),
                     ("description".to_owned(), Y::Str(description.clone())),
+                    ("doc".to_owned(), Y::Str(description.clone())),
                 ];
                 if let Some(rust_name) = rust_name {
                     field.push(("rust_name".to_owned(), Y::Str(rust_name.clone())));
                 }
                 field.extend(kind.iter().cloned());
                 let side = if *request { "request" } else { "response" };
-                let list = tree
+                if let Some(list) = tree
                     .entry("endpoints")
-                    .and_then(|e| e.entry("inquiry-balance"))
+                    .and_then(|e| e.entry(endpoint))
                     .and_then(|e| e.entry("extra_fields"))
-                    .and_then(|e| e.entry(side));
-                if let Some(list) = list {
+                    .and_then(|e| e.entry(side))
+                {
                     match list {
                         Y::Seq(items) => items.push(Y::Map(field)),
                         other => *other = Y::Seq(vec![Y::Map(field)]),
                     }
+                }
+            }
+            Mutation::Override {
+                endpoint,
+                path,
+                keys,
+            } => {
+                if let Some(Y::Map(overrides)) = tree
+                    .entry("endpoints")
+                    .and_then(|e| e.entry(endpoint))
+                    .and_then(|e| e.entry("overrides"))
+                {
+                    overrides.retain(|(k, _)| k != path);
+                    overrides.push((path.clone(), Y::Map(keys.clone())));
                 }
             }
             Mutation::FieldNote(path, note) => {

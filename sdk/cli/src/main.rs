@@ -367,9 +367,16 @@ impl InquiryBalanceVisitor for ExampleAccount {
     type Output = Option<String>;
 
     fn visit<R: InquiryBalanceVariant>(self) -> Option<String> {
-        <R as InquiryBalanceVariant>::EXAMPLES
+        // The account an example asks about, else the one an example answers for.
+        let examples = <R as InquiryBalanceVariant>::EXAMPLES;
+        let requests = examples
             .iter()
-            .filter_map(|e| e.response.and_then(|m| m.body))
+            .filter_map(|e| e.request.and_then(|m| m.body));
+        let responses = examples
+            .iter()
+            .filter_map(|e| e.response.and_then(|m| m.body));
+        requests
+            .chain(responses)
             .filter_map(|body| serde_json::from_str::<serde_json::Value>(body).ok())
             .find_map(|v| v.get("accountNo")?.as_str().map(str::to_owned))
     }
