@@ -619,6 +619,7 @@ fn check_region(
             code: &spec.code,
             currency: &spec.currency,
             scale: scale.unwrap_or(8),
+            format: &spec.money_format,
         };
         for (id, own) in &spec.endpoints {
             let here = keys(&["endpoints", id]);

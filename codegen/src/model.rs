@@ -1337,6 +1337,8 @@ pub struct RegionFacts<'a> {
     pub currency: &'a str,
     /// Its money scale.
     pub scale: u8,
+    /// Its money format, e.g. `#.##`.
+    pub format: &'a str,
 }
 
 /// Checks a JSON value against fields, collecting `(json path, message)` problems.
@@ -1369,17 +1371,27 @@ pub fn check_object(
             .iter()
             .any(|name| object.get(name).is_some_and(|v| !v.is_null() && v != ""))
         {
+            let place = region
+                .map(|r| format!(" in {}", r.code))
+                .unwrap_or_default();
             out.push((
                 shown(path),
-                format!("needs at least one of {}", group.join(", ")),
+                format!("needs at least one of {}{place}", group.join(", ")),
             ));
         }
     }
     for (name, item) in object {
         let Some(field) = fields.iter().find(|f| &f.name == name) else {
+            let known: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+            let place = region
+                .map(|r| format!(" in {}", r.code))
+                .unwrap_or_default();
             out.push((
                 join(path, name),
-                "is not a field of this message".to_owned(),
+                format!(
+                    "is not a field of this message{place}; its fields are {}",
+                    known.join(", ")
+                ),
             ));
             continue;
         };
@@ -1455,7 +1467,12 @@ pub fn check_value(
                 if let Some(set) = chars
                     && !text.chars().all(|c| in_set(*set, c))
                 {
-                    bad(format!("may hold only {} characters", set.as_str()));
+                    let what = match set {
+                        CharSet::Alphanumeric => "letters and digits (A-Z, a-z, 0-9)",
+                        CharSet::Digits => "digits",
+                        CharSet::Ascii => "printable ASCII characters",
+                    };
+                    bad(format!("may hold only {what}"));
                 }
             }
         },
@@ -1599,19 +1616,20 @@ pub fn check_value(
                 return;
             };
             let currency = object.get("currency").and_then(Value::as_str);
-            if let Some(region) = region
-                && currency != Some(region.currency)
-            {
-                out.push((
+            match (currency, region) {
+                (Some(c), Some(region)) if c != region.currency => out.push((
                     join(path, "currency"),
                     format!(
-                        "is {}, but the region's currency is {}",
-                        currency.map_or("missing".to_owned(), |c| format!("{c:?}")),
-                        region.currency
+                        "is {c:?}, but {} amounts are in {}",
+                        region.code, region.currency
                     ),
-                ));
-            } else if currency.is_none() {
-                out.push((join(path, "currency"), "required".to_owned()));
+                )),
+                (None, Some(region)) => out.push((
+                    join(path, "currency"),
+                    format!("required in {} (write {:?})", region.code, region.currency),
+                )),
+                (None, None) => out.push((join(path, "currency"), "required".to_owned())),
+                _ => {}
             }
             let amount_key = amount_key(*shape);
             let amount = object.get(amount_key);
@@ -1641,8 +1659,8 @@ pub fn check_value(
                         out.push((
                             join(path, amount_key),
                             format!(
-                                "{text} has {scale} decimal places; {} amounts have at most {}",
-                                region.code, region.scale
+                                "{text} has {scale} decimal places; {} amounts have at most {} ({})",
+                                region.code, region.scale, region.format
                             ),
                         ));
                     }
@@ -1650,7 +1668,10 @@ pub fn check_value(
             }
             for k in object.keys() {
                 if k != "currency" && k != amount_key {
-                    out.push((join(path, k), "is not a field of money".to_owned()));
+                    out.push((
+                        join(path, k),
+                        format!("is not a field of money; money has currency and {amount_key}"),
+                    ));
                 }
             }
         }

@@ -173,7 +173,7 @@ fn bad_values_and_clashes_between_regions_are_reported() {
     }
     // The examples still say PEN: the drift is caught too.
     assert!(
-        stderr.contains("currency`: is \"PEN\", but the region's currency is THB"),
+        stderr.contains("currency`: is \"PEN\", but PEN amounts are in THB"),
         "{stderr}"
     );
 }

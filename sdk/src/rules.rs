@@ -299,7 +299,7 @@ fn check_value(
                     problem(
                         out,
                         path,
-                        format!("is {n} characters long; the gateway accepts at most {max}"),
+                        format!("is {n} characters long; at most {max} are allowed"),
                     );
                 }
                 if let Some(set) = chars
@@ -462,7 +462,11 @@ fn check_value(
                 if !text.is_empty()
                     && serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() =>
             {
-                problem(out, path, "must be a string holding JSON".to_owned());
+                problem(
+                    out,
+                    path,
+                    format!("must be a string holding JSON, not {text:?}"),
+                );
             }
             Some(_) => {}
         },

@@ -179,7 +179,7 @@ fn requests_are_checked_against_the_region() {
         thb::InquiryBalanceRequest::new("x".repeat(129), [BalanceType::Balance]).unwrap_err();
     assert_eq!(
         error.field("accountNo").map(|p| p.message.as_str()),
-        Some("is 129 characters long; the gateway accepts at most 128")
+        Some("is 129 characters long; at most 128 are allowed")
     );
     assert!(thb::InquiryBalanceRequest::new("ñ".repeat(128), [BalanceType::Balance]).is_ok());
     let error = thb::InquiryBalanceRequest::new("1", []).unwrap_err();
