@@ -768,6 +768,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let mut required_names = Vec::new();
     let mut required_values = Vec::new();
     let mut build_inits = Vec::new();
+    let mut partial_puts = Vec::new();
     for field in &endpoint.request {
         let fid = field_ident(field)?;
         let ty = ty_tokens(&field.ty, &place)?;
@@ -794,6 +795,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 None => build_inits.push(quote! { #fid: self.#fid, }),
             }
         }
+        partial_puts.push(quote! { crate::rules::put(&mut partial, #wire, &self.#fid); });
         builder_members.push(quote! { #fid: ::core::option::Option<#ty>, });
         builder_inits.push(quote! { #fid: ::core::option::Option::None, });
         let text = format!(
@@ -821,6 +823,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         builder_members.push(quote! { pub(crate) extra: R::RequestExtra, });
         builder_inits.push(quote! { extra: ::core::default::Default::default(), });
         build_inits.push(quote! { extra: self.extra, });
+        partial_puts.push(quote! { crate::rules::put_all(&mut partial, &self.extra); });
         setters.push(quote! {
             #[doc = " Sets the region's extra fields all at once (each region's module also has a setter per field)."]
             pub fn extra(mut self, extra: R::RequestExtra) -> Self {
@@ -836,10 +839,22 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         builder_members.push(quote! { region: ::core::marker::PhantomData<fn() -> R>, });
         builder_inits.push(quote! { region: ::core::marker::PhantomData, });
     }
+    // With a mandatory field missing there is no request to validate, so the fields that
+    // are set are checked as JSON: the error still names every problem, not only the gaps.
     let unpack = if required_names.is_empty() {
         quote! {}
     } else {
         quote! {
+            if !problems.is_empty() {
+                let mut partial = ::serde_json::Map::new();
+                #(#partial_puts)*
+                return ::core::result::Result::Err(crate::rules::partial_error(
+                    &<R as #variant>::REQUEST_RULES,
+                    partial,
+                    &<R as crate::RegionSpec>::INFO,
+                    problems,
+                ));
+            }
             let (#(#required_names,)*) = (#(#required_values,)*) else {
                 return ::core::result::Result::Err(crate::ValidationError::new(problems));
             };
@@ -905,9 +920,36 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     } else {
         quote! {}
     };
-    let new_doc = format!(
-        " A request from its mandatory fields, checked against the region's rules (see [`{request}::validate`]). For optional and region-only fields use [`{request}::builder`]."
-    );
+    // A constructor from the mandatory fields alone, unless the endpoint also needs one
+    // field of a group (`at_least_one_of`): such a request could never be valid.
+    let new_fn = if e.at_least_one_of.is_empty() {
+        let new_doc = format!(
+            " A request from its mandatory fields, checked against the region's rules (see [`{request}::validate`]). For optional and region-only fields use [`{request}::builder`]."
+        );
+        quote! {
+            #[doc = #new_doc]
+            pub fn new(#(#params),*) -> ::core::result::Result<Self, crate::ValidationError> {
+                let request = Self { #(#inits)* };
+                request.validate()?;
+                ::core::result::Result::Ok(request)
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let builder_doc = if e.at_least_one_of.is_empty() {
+        " A builder with every field unset.".to_owned()
+    } else {
+        let groups: Vec<String> = e
+            .at_least_one_of
+            .iter()
+            .map(|g| g.iter().map(|f| code(f)).collect::<Vec<_>>().join(" or "))
+            .collect();
+        format!(
+            " A builder with every field unset. (There is no `new()`: a request also needs {}.)",
+            groups.join(", and ")
+        )
+    };
     Ok(quote! {
         #docs
         #notes
@@ -933,14 +975,9 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             #(#items)*
 
             impl<R: #variant> #request<R> {
-                #[doc = #new_doc]
-                pub fn new(#(#params),*) -> ::core::result::Result<Self, crate::ValidationError> {
-                    let request = Self { #(#inits)* };
-                    request.validate()?;
-                    ::core::result::Result::Ok(request)
-                }
+                #new_fn
 
-                #[doc = " A builder with every field unset."]
+                #[doc = #builder_doc]
                 pub fn builder() -> #builder<R> {
                     #builder { #(#builder_inits)* }
                 }

@@ -126,6 +126,43 @@ pub enum Kind {
     JsonString,
 }
 
+/// Adds a builder's field to a partial body, when it is set (for `build()` with a mandatory
+/// field missing). The SDK's field types always serialize; one that did not would be left out.
+pub(crate) fn put<T: Serialize>(
+    body: &mut serde_json::Map<String, Value>,
+    key: &str,
+    value: &Option<T>,
+) {
+    if let Some(json) = value.as_ref().and_then(|v| serde_json::to_value(v).ok()) {
+        body.insert(key.to_owned(), json);
+    }
+}
+
+/// The error of a `build()` with mandatory fields missing: every problem of the fields that
+/// are set, with the missing ones (`missing`, in case the rules do not name them).
+pub(crate) fn partial_error(
+    rules: &Object,
+    partial: serde_json::Map<String, Value>,
+    region: &RegionInfo,
+    missing: Vec<FieldProblem>,
+) -> ValidationError {
+    match check(rules, &Value::Object(partial), region) {
+        Err(error) => error,
+        Ok(()) => ValidationError::new(missing),
+    }
+}
+
+/// Adds every set field of a region's extra fields to a partial body.
+#[allow(
+    dead_code,
+    reason = "generated code calls it only when some region has extra request fields"
+)]
+pub(crate) fn put_all<T: Serialize>(body: &mut serde_json::Map<String, Value>, extra: &T) {
+    if let Ok(Value::Object(fields)) = serde_json::to_value(extra) {
+        body.extend(fields);
+    }
+}
+
 /// Checks a typed value (serialized to JSON) against `rules` in `region`.
 ///
 /// # Errors

@@ -206,12 +206,34 @@ fn regions_parse_from_their_code_in_any_case() {
 
 #[test]
 fn inquiry_status_builder_names_every_offending_field() {
-    use smilepayz::definitions::{TradeType, TransactionStatus};
+    use smilepayz::definitions::{BalanceType, TradeType, TransactionStatus};
     use smilepayz::regions::thb;
 
     // Neither orderNo nor tradeNo, and no tradeType: every problem at once.
     let error = thb::InquiryStatusRequest::builder().build().unwrap_err();
-    assert_eq!(error.to_string(), "tradeType: required in THB");
+    assert_eq!(
+        error.to_string(),
+        "tradeType: required in THB; (body): needs at least one of orderNo, tradeNo in THB"
+    );
+    // A mandatory field missing does not hide what is wrong with the fields that are set.
+    let error = thb::InquiryStatusRequest::builder()
+        .order_no("ab-1")
+        .build()
+        .unwrap_err();
+    assert!(error.field("tradeType").is_some(), "{error}");
+    assert_eq!(
+        error.field("orderNo").map(|p| p.message.as_str()),
+        Some("is 4 characters long; at least 6 are needed"),
+        "{error}"
+    );
+    let error = thb::InquiryBalanceRequest::builder()
+        .balance_types([BalanceType::Available])
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "accountNo: required in THB; balanceTypes[0]: AVAILABLE is not allowed in THB; use one of BALANCE"
+    );
     let error = thb::InquiryStatusRequest::builder()
         .trade_type(TradeType::PayIn)
         .build()
