@@ -344,18 +344,22 @@ fn describe_ty(ty: &Ty) -> String {
         Ty::Timestamp { offset: false } => {
             "a timestamp without offset, yyyy-MM-ddTHH:mm:ss (the region's local time)".to_owned()
         }
-        Ty::Enum(e) => {
-            let values: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
-            format!(
-                "one of {}{}",
-                values.join(", "),
-                if e.open {
-                    " (other values are kept)"
-                } else {
-                    ""
-                }
-            )
-        }
+        // A region's override narrows the values a request may send (`allowed`).
+        Ty::Enum(e) => match &e.allowed {
+            Some(allowed) => format!("one of {}", allowed.join(", ")),
+            None => {
+                let values: Vec<&str> = e.variants.iter().map(|v| v.wire.as_str()).collect();
+                format!(
+                    "one of {}{}",
+                    values.join(", "),
+                    if e.open {
+                        " (other values are kept)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+        },
         Ty::List {
             item,
             min_items,
