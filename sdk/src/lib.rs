@@ -26,12 +26,14 @@
 //! ```
 
 mod api;
+pub mod callback;
 #[cfg(feature = "client")]
 pub mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 mod error;
 pub mod money;
+pub mod order_no;
 mod region;
 pub mod rules;
 pub mod signing;
@@ -48,6 +50,7 @@ pub use client::{
 };
 pub use error::{FieldProblem, ValidationError};
 pub use money::{Amount, AmountError, Decimal, Money, TransactionMoney};
+pub use order_no::{OrderNo, OrderNoError};
 pub use region::{RegionEndpoint, RegionInfo, RegionSpec, UnknownRegion};
 pub use regions::Region;
 pub use signing::SignatureScheme;

@@ -471,6 +471,83 @@ impl fmt::Debug for MerchantKeyPair {
     }
 }
 
+/// A Smilepayz-style platform key pair: signs callbacks as the platform does. The gateway
+/// emulator holds one, and tests use one to sign the callbacks their handlers receive
+/// (see [`crate::callback::testing`]). A merchant never has the real platform's private key.
+pub struct PlatformKeyPair {
+    private: Arc<RsaKeyPair>,
+    /// Verifies the callbacks this pair signs: give it to the code under test.
+    pub public: PlatformPublicKey,
+    spki_base64: String,
+}
+
+impl PlatformKeyPair {
+    /// Generates a new RSA-2048 key pair with aws-lc-rs.
+    ///
+    /// # Errors
+    /// [`KeyError::Generation`] if aws-lc-rs fails (not caused by any input).
+    pub fn generate() -> Result<Self, KeyError> {
+        let pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generation)?;
+        let spki = pair
+            .public_key()
+            .as_der()
+            .map_err(|_| KeyError::Generation)?;
+        let spki_base64 = STANDARD.encode(spki.as_ref());
+        let public =
+            PlatformPublicKey::from_base64_spki(&spki_base64).map_err(|_| KeyError::Generation)?;
+        Ok(Self {
+            private: Arc::new(pair),
+            public,
+            spki_base64,
+        })
+    }
+
+    /// The public key as Base64 X.509 `SubjectPublicKeyInfo` DER, the form Smilepayz
+    /// publishes its platform key in.
+    #[must_use]
+    pub fn public_spki_base64(&self) -> String {
+        self.spki_base64.clone()
+    }
+
+    /// The callback `X-SIGNATURE`: Base64 SHA256withRSA over `trade_no + "|" + timestamp`.
+    ///
+    /// # Errors
+    /// [`SignError::Backend`] if the crypto library fails (not caused by the inputs).
+    pub fn sign_callback(&self, trade_no: &str, timestamp: &str) -> Result<String, SignError> {
+        let message = StringToSign::callback(trade_no, timestamp);
+        let mut signature = vec![0; self.private.public_modulus_len()];
+        self.private
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|_| SignError::Backend {
+                scheme: SignatureScheme::Sha256WithRsa,
+            })?;
+        Ok(STANDARD.encode(signature))
+    }
+}
+
+impl Clone for PlatformKeyPair {
+    fn clone(&self) -> Self {
+        Self {
+            private: Arc::clone(&self.private),
+            public: self.public.clone(),
+            spki_base64: self.spki_base64.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for PlatformKeyPair {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlatformKeyPair")
+            .field("bits", &self.public.bits())
+            .finish_non_exhaustive()
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Key text decoding
 // ---------------------------------------------------------------------------------------------
