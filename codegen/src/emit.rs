@@ -733,6 +733,9 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let mut locals = Vec::new();
     local_types(&endpoint.request, &mut locals);
     local_types(&endpoint.response, &mut locals);
+    if let Some(fields) = &endpoint.callback {
+        local_types(fields, &mut locals);
+    }
     for local in locals {
         items.push(match local {
             LocalType::Object(object) => emit_object(object, &place)?,
@@ -761,6 +764,24 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         !response_extra && !endpoint.response.iter().any(|f| f.ty.uses_region()),
     )?);
     let request_phantom = !request_extra && !endpoint.request.iter().any(|f| f.ty.uses_region());
+    if let (Some(callback), Some(fields)) = (&e.callback, &endpoint.callback) {
+        let name = checked_ident(&callback.type_name)?;
+        let about = format!(
+            "{}: what the gateway POSTs to the merchant's `callbackUrl` when an order of {} reaches a final status.\n\n{}\n\nVerify it with [`crate::callback::CallbackVerifier`], which checks the signature over `tradeNo|X-TIMESTAMP` and reads the raw body as this type; then answer [`crate::callback::SUCCESS_REPLY`]. The signature covers neither the status nor the amount: confirm with `inquiry-status` before shipping goods. Deliveries repeat: handle them idempotently by `tradeNo`.",
+            callback.title,
+            e.title,
+            callback.doc.trim()
+        );
+        items.push(emit_struct(
+            &name,
+            &about,
+            fields,
+            &generics,
+            &place,
+            None,
+            !fields.iter().any(|f| f.ty.uses_region()),
+        )?);
+    }
 
     // The constructor takes the required fields in the spec's order; the builder takes any.
     let mut params = Vec::new();
@@ -1289,6 +1310,9 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
         let mut locals = Vec::new();
         local_types(&endpoint.request, &mut locals);
         local_types(&endpoint.response, &mut locals);
+        if let Some(fields) = &endpoint.callback {
+            local_types(fields, &mut locals);
+        }
         for local in locals {
             let (type_name, generic, about) = match local {
                 LocalType::Object(o) => (
@@ -1420,6 +1444,17 @@ fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
             let docs = doc_raw(&text);
             items.push(quote! {
                 #docs
+                pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
+            });
+        }
+        if let Some(callback) = &e.callback {
+            let alias = checked_ident(&callback.type_name)?;
+            let text = doc_safe(&format!(
+                " The {} {name} sends (money in {}). Read it with [`crate::callback::CallbackVerifier::verify`].",
+                callback.title, region.spec.currency
+            ));
+            items.push(quote! {
+                #[doc = #text]
                 pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
             });
         }

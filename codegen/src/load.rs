@@ -48,6 +48,8 @@ pub struct Endpoint {
     /// Every type name in the endpoint's namespace (generated and inline), with the field
     /// that named it: a region's extra fields must not reuse them.
     pub types: Namespace,
+    /// The endpoint's callback (notification) body fields, when it has one.
+    pub callback: Option<Vec<Field>>,
 }
 
 /// A loaded, checked region.
@@ -404,6 +406,48 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             &mut namespace,
             problems,
         );
+        let callback = endpoint.callback.as_ref().map(|callback| {
+            let cat = with(&here, "callback");
+            if let Err(why) = naming::check_identifier(&callback.type_name)
+                .and_then(|()| pascal_only(&callback.type_name))
+            {
+                problems.push(
+                    src.at(&with(&cat, "type_name")),
+                    format!(
+                        "callback type_name `{}` cannot be a Rust type name: {why}",
+                        callback.type_name
+                    ),
+                    "use a PascalCase name such as PayInNotification",
+                );
+            } else if let Some(other) =
+                namespace.insert(callback.type_name.clone(), "(callback)".to_owned())
+            {
+                problems.push(
+                    src.at(&with(&cat, "type_name")),
+                    format!(
+                        "callback type_name `{}` is already used in this endpoint by field `{other}`",
+                        callback.type_name
+                    ),
+                    "give the notification a name of its own, e.g. PayInNotification",
+                );
+            }
+            let fields = resolver.fields(
+                &callback.fields,
+                src,
+                &with(&cat, "fields"),
+                &mut namespace,
+                problems,
+            );
+            let signed = fields.iter().find(|f| f.name == "tradeNo");
+            if !signed.is_some_and(|f| f.required && matches!(f.ty, Ty::String { .. })) {
+                problems.push(
+                    src.at(&with(&cat, "fields")),
+                    format!("the callback of `{id}` has no required string field `tradeNo`"),
+                    "add it: the platform signs tradeNo|X-TIMESTAMP, so every callback carries it",
+                );
+            }
+            fields
+        });
         for (role, name) in [
             ("code_field", &spec.result.code_field),
             ("message_field", &spec.result.message_field),
@@ -456,6 +500,7 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             request,
             response,
             types: namespace,
+            callback,
         });
     }
     Shared {

@@ -156,6 +156,28 @@ pub struct EndpointSpec {
     pub request: Vec<FieldSpec>,
     /// The response body's fields.
     pub response: Vec<FieldSpec>,
+    /// The notification the gateway POSTs to the merchant's `callbackUrl` when an order of
+    /// this endpoint reaches a final status (pay-in, pay-out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackSpec>,
+}
+
+/// A callback: a body the gateway sends to the merchant, signed over `tradeNo|X-TIMESTAMP`
+/// with the platform key, answered with the text `SUCCESS`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSpec {
+    /// The PascalCase name of the generated notification type, e.g. `PayInNotification`.
+    pub type_name: String,
+    /// The documentation page's title, e.g. `Pay-in notification`.
+    pub title: String,
+    /// What the notification is, in our own words (rustdoc).
+    pub doc: String,
+    /// Where the field list comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The body's fields. One of them must be the signed `tradeNo`, a required string.
+    pub fields: Vec<FieldSpec>,
 }
 
 /// An HTTP method.

@@ -519,6 +519,14 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
         "FIELD",
         "{name: tradeNo, required: false, type: string, doc: d}",
     );
+    let callback_without_trade_no = PROBE.replace(
+        "FIELD",
+        "{name: tradeNo, required: false, type: string, doc: d}",
+    ) + "    callback:\n      type_name: ProbeNotification\n      title: Probe notification\n      doc: d\n      fields:\n        - {name: orderNo, required: true, type: string, doc: d}\n";
+    let callback_named_like_the_request = PROBE.replace(
+        "FIELD",
+        "{name: tradeNo, required: false, type: string, doc: d}",
+    ) + "    callback:\n      type_name: ProbeRequest\n      title: Probe notification\n      doc: d\n      fields:\n        - {name: tradeNo, required: true, type: string, doc: d}\n";
     type Edit = (&'static str, String, String);
     // (edits, the file, where the error's line is, where on it, the message)
     let cases: Vec<(Vec<Edit>, &str, &str, &str, &str)> = vec![
@@ -634,6 +642,25 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             "endpoint `probes` is not in gateway.yaml",
         ),
     ];
+    let cases: Vec<(Vec<Edit>, &str, &str, &str, &str)> = cases
+        .into_iter()
+        .chain([
+            (
+                vec![("gateway.yaml", String::new(), callback_without_trade_no)],
+                "gateway.yaml",
+                "- {name: orderNo, required: true, type: string, doc: d}",
+                "- {name: orderNo",
+                "the callback of `probe` has no required string field `tradeNo`",
+            ),
+            (
+                vec![("gateway.yaml", String::new(), callback_named_like_the_request)],
+                "gateway.yaml",
+                "type_name: ProbeRequest",
+                "ProbeRequest",
+                "callback type_name `ProbeRequest` is already used in this endpoint by field `(generated)`",
+            ),
+        ])
+        .collect();
     let mut failures = Vec::new();
     for (edits, file, line_needle, column_needle, message) in cases {
         let spec = SpecCopy::new();
