@@ -7,7 +7,7 @@ use smilepayz::endpoints::inquiry_balance::{
     InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
 };
 use smilepayz::signing::{MerchantSecret, SignatureScheme};
-use smilepayz::{Client, Error, Region, RetryPolicy};
+use smilepayz::{Client, Region, RetryPolicy};
 
 /// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
 trait VisitExt {
@@ -75,25 +75,24 @@ impl RegionVisitor for Roundtrip {
             assert_eq!(info.amount.currency(), R::INFO.currency);
             assert_eq!(info.balance_type, BalanceType::Balance);
 
-            // An account the ledger does not hold is the gateway's refusal, code and message kept.
-            let unknown =
-                InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::Balance])
-                    .expect("valid");
-            match client.send(&unknown).await {
-                Err(Error::Gateway {
-                    status,
-                    code,
-                    message,
-                    ..
-                }) => {
-                    assert_eq!(
-                        (status, code.as_str()),
-                        (404, codes::inquiry_balance::UNKNOWN_ACCOUNT)
-                    );
-                    assert!(message.contains("no-such-account"), "{message}");
-                }
-                other => panic!("{}: expected a refusal, got {other:?}", R::INFO.code),
-            }
+            // Any other account number is answered too, at its opening balance, as the
+            // sandbox answers account numbers it does not know.
+            let other = InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::Balance])
+                .expect("valid");
+            let answered = client
+                .send(&other)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", R::INFO.code));
+            assert_eq!(answered.account_no.as_deref(), Some("no-such-account"));
+            let entry = answered.account_infos.first().expect("one entry");
+            let opening: smilepayz::Amount = smilepayz::emulator::OTHER_ACCOUNT_OPENING_BALANCE
+                .parse()
+                .expect("an amount");
+            assert!(
+                entry.amount.value().same_value(opening),
+                "{}",
+                entry.amount.value()
+            );
             emulator.shutdown().await;
         })
     }
@@ -135,7 +134,8 @@ async fn the_hmac_scheme_works_end_to_end() {
     let response = client.send(&request).await.expect("answered");
     assert_eq!(
         response.account_infos.first().map(|i| i.amount.to_string()),
-        Some("250000 PEN".to_owned())
+        // Live balances are written at the region's money format (#.##).
+        Some("250000.00 PEN".to_owned())
     );
     emulator.shutdown().await;
 }

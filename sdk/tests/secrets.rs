@@ -83,7 +83,7 @@ async fn debug_display_errors_and_traces_hold_no_secret() {
         .expect("a full request succeeds");
     assert_eq!(response.code, "00");
 
-    // Errors: a refusal from the emulator (wrong secret), and an unknown account.
+    // Errors: a refusal from the emulator (wrong secret), and an unknown order.
     let wrong = Client::builder()
         .base_url(emulator.base_url())
         .partner_id(merchant.partner_id.clone())
@@ -92,10 +92,12 @@ async fn debug_display_errors_and_traces_hold_no_secret() {
         .build()
         .expect("client");
     let refused = wrong.send(&request).await.expect_err("wrong secret");
-    let missing = client
-        .send(&thb::InquiryBalanceRequest::new("nobody", [BalanceType::Balance]).expect("valid"))
-        .await
-        .expect_err("unknown account");
+    let nobody = thb::InquiryStatusRequest::builder()
+        .trade_type(smilepayz::definitions::TradeType::PayIn)
+        .order_no("S20011NOBODY")
+        .build()
+        .expect("valid");
+    let missing = client.send(&nobody).await.expect_err("unknown order");
     for error in [&refused, &missing] {
         assert_clean("an error's Display", &error.to_string(), &secrets);
         assert_clean("an error's Debug", &format!("{error:?}"), &secrets);

@@ -422,7 +422,11 @@ fn the_served_emulator_answers_the_new_endpoint_over_http() {
         }
         let line = next();
         if let Some(rest) = line.strip_prefix("partner id IDR") {
-            partner = rest.trim().to_owned();
+            partner = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
         } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_MERCHANT_SECRET=") {
             secret = rest.to_owned();
         } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_PRIVATE_KEY=") {

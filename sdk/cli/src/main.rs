@@ -145,6 +145,14 @@ enum Command {
         /// Share of connections dropped without an answer (0 to 1).
         #[arg(long, default_value_t = 0.0)]
         drop_connection_rate: f64,
+        /// How long after creation a pay-in or pay-out settles, in milliseconds (0 settles
+        /// before answering).
+        #[arg(long, default_value_t = 1000)]
+        settle_after_ms: u64,
+        /// Print one JSON object (base URL, platform public key, merchants with their
+        /// credentials and accounts) as the first line, for scripts and other test suites.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -253,6 +261,8 @@ async fn run(command: Command) -> Result<(), Failure> {
             server_error_rate,
             malformed_body_rate,
             drop_connection_rate,
+            settle_after_ms,
+            json,
         } => {
             let faults = Faults {
                 latency: (latency_ms > 0).then(|| Duration::from_millis(latency_ms)),
@@ -261,7 +271,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 drop_connection_rate,
                 ..Faults::default()
             };
-            serve(addr, faults).await
+            serve(addr, faults, Duration::from_millis(settle_after_ms), json).await
         }
     }
 }
@@ -688,7 +698,9 @@ async fn call(
     let parsed: Option<serde_json::Value> = serde_json::from_slice(&raw.body).ok();
     let mut out = std::io::stdout().lock();
     match &parsed {
-        Some(value) => writeln!(out, "{}", serde_json::to_string_pretty(value)?)?,
+        // Indented, but otherwise as the gateway wrote it: key order and the digits of every
+        // number (100.50 stays 100.50; a parse into numbers would print 100.5).
+        Some(_) => writeln!(out, "{}", indent_json(&text))?,
         None => writeln!(out, "{text}")?,
     }
     let code = parsed.as_ref().and_then(|v| {
@@ -722,36 +734,83 @@ async fn call(
     }
 }
 
-async fn serve(addr: SocketAddr, faults: Faults) -> Result<(), Failure> {
-    let mut builder = Emulator::builder().bind(addr).faults(faults);
+async fn serve(
+    addr: SocketAddr,
+    faults: Faults,
+    settle_after: Duration,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut builder = Emulator::builder()
+        .bind(addr)
+        .faults(faults)
+        .settle_after(settle_after);
     // One test merchant per region, all with the same secret and key, so one set of
-    // credentials works everywhere.
+    // credentials works everywhere; each has its own numeric sandbox id and accounts.
     let first = TestMerchant::generate(Region::ALL[0])?;
     let mut partners = Vec::new();
     for region in Region::ALL {
         let mut merchant = first.merchant();
         merchant.region = *region;
-        merchant.partner_id = format!("sandbox-emulator-{}", region.code().to_lowercase());
+        merchant.partner_id = TestMerchant::generate_id(*region);
         partners.push((region, merchant.partner_id.clone()));
         builder = builder.merchant(merchant);
     }
     let running = builder.start().await?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "listening on {}", running.base_url())?;
-    for (region, partner_id) in &partners {
-        writeln!(out, "partner id {:<6} {partner_id}", region.code())?;
+    if json {
+        let merchants: Vec<serde_json::Value> = partners
+            .iter()
+            .map(|(region, partner_id)| {
+                let accounts = running.accounts(partner_id);
+                serde_json::json!({
+                    "region": region.code(),
+                    "partnerId": partner_id,
+                    "merchantSecret": first.secret_text.expose_secret(),
+                    "privateKey": first.private_key_base64.expose_secret(),
+                    "payinAccountNo": accounts.as_ref().map(|a| a.payin_account_no.clone()),
+                    "payoutAccountNo": accounts.as_ref().map(|a| a.payout_account_no.clone()),
+                })
+            })
+            .collect();
+        let line = serde_json::json!({
+            "baseUrl": running.base_url(),
+            "platformPublicKey": running.platform_public_key_base64(),
+            "merchants": merchants,
+        });
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(out, "listening on {}", running.base_url())?;
+        for (region, partner_id) in &partners {
+            let accounts = running.accounts(partner_id);
+            writeln!(
+                out,
+                "partner id {:<6} {partner_id}  pay-in account {}  pay-out account {}",
+                region.code(),
+                accounts
+                    .as_ref()
+                    .map_or("-", |a| a.payin_account_no.as_str()),
+                accounts
+                    .as_ref()
+                    .map_or("-", |a| a.payout_account_no.as_str()),
+            )?;
+        }
+        writeln!(
+            out,
+            "SMILEPAYZ_MERCHANT_SECRET={}",
+            first.secret_text.expose_secret()
+        )?;
+        writeln!(
+            out,
+            "SMILEPAYZ_PRIVATE_KEY={}",
+            first.private_key_base64.expose_secret()
+        )?;
+        writeln!(out, "merchant public key: {}", first.public_key_base64)?;
+        writeln!(
+            out,
+            "platform public key (verifies callbacks): {}",
+            running.platform_public_key_base64()
+        )?;
     }
-    writeln!(
-        out,
-        "SMILEPAYZ_MERCHANT_SECRET={}",
-        first.secret_text.expose_secret()
-    )?;
-    writeln!(
-        out,
-        "SMILEPAYZ_PRIVATE_KEY={}",
-        first.private_key_base64.expose_secret()
-    )?;
-    writeln!(out, "merchant public key: {}", first.public_key_base64)?;
     out.flush()?;
     drop(out);
     tokio::signal::ctrl_c()
@@ -759,4 +818,84 @@ async fn serve(addr: SocketAddr, faults: Faults) -> Result<(), Failure> {
         .map_err(|e| Failure(format!("cannot wait for Ctrl-C: {e}"), 1))?;
     running.shutdown().await;
     Ok(())
+}
+
+/// Indents valid JSON text two spaces per level without reading its values, so that keys
+/// keep their order and numbers their digits.
+fn indent_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut chars = text.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                if chars.peek() == Some(&close) {
+                    chars.next();
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indent_json;
+
+    #[test]
+    fn indenting_keeps_order_digits_and_strings() {
+        let text = r#"{"z":1,"money":{"amount":100.50,"currency":"THB"},"list":[],"o":{},"s":"a,{b}:\"c\""}"#;
+        let indented = indent_json(text);
+        assert_eq!(
+            indented,
+            "{\n  \"z\": 1,\n  \"money\": {\n    \"amount\": 100.50,\n    \"currency\": \"THB\"\n  },\n  \"list\": [],\n  \"o\": {},\n  \"s\": \"a,{b}:\\\"c\\\"\"\n}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&indented).expect("still JSON");
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).expect("JSON")
+        );
+    }
 }

@@ -211,13 +211,23 @@ define_codes! {
         TimestampOutOfWindow / TIMESTAMP_OUT_OF_WINDOW = 401, "04";
         /// `X-PARTNER-ID` is not a registered merchant.
         UnknownPartner / UNKNOWN_PARTNER = 401, "05";
-        /// The account is not in the emulator's ledger for the merchant's
-        /// region.
-        UnknownAccount / UNKNOWN_ACCOUNT = 404, "01";
-        /// The account holds none of the requested balance types.
-        NoMatchingBalance / NO_MATCHING_BALANCE = 404, "02";
         /// The merchant's region does not offer the endpoint.
         EndpointNotOffered / ENDPOINT_NOT_OFFERED = 404, "03";
+        /// `inquiry-status`: no transaction of this merchant has this
+        /// `tradeNo` or `orderNo` with this `tradeType`.
+        TransactionNotFound / TRANSACTION_NOT_FOUND = 404, "04";
+        /// Pay-in or pay-out: the merchant already used this `orderNo` for
+        /// the same kind of order.
+        DuplicateOrder / DUPLICATE_ORDER = 409, "01";
+        /// Pay-out: the pay-out account's available balance is less than the
+        /// amount; nothing was held.
+        InsufficientBalance / INSUFFICIENT_BALANCE = 400, "07";
+        /// Pay-in or pay-out: `callbackUrl` is not a loopback `http://` URL,
+        /// the only kind the emulator delivers to.
+        CallbackUrlRefused / CALLBACK_URL_REFUSED = 400, "08";
+        /// The emulator holds as many transactions as it may
+        /// (`EmulatorBuilder::max_transactions`).
+        TooManyTransactions / TOO_MANY_TRANSACTIONS = 503, "02";
         /// A bug in the emulator (its ledger or a serializer failed);
         /// please report it.
         InternalError / INTERNAL_ERROR = 500, "01";
@@ -265,9 +275,12 @@ mod tests {
             (SIGNATURE_WRONG_LENGTH, "4011103"),
             (TIMESTAMP_OUT_OF_WINDOW, "4011104"),
             (UNKNOWN_PARTNER, "4011105"),
-            (UNKNOWN_ACCOUNT, "4041101"),
-            (NO_MATCHING_BALANCE, "4041102"),
             (ENDPOINT_NOT_OFFERED, "4041103"),
+            (TRANSACTION_NOT_FOUND, "4041104"),
+            (DUPLICATE_ORDER, "4091101"),
+            (INSUFFICIENT_BALANCE, "4001107"),
+            (CALLBACK_URL_REFUSED, "4001108"),
+            (TOO_MANY_TRANSACTIONS, "5031102"),
             (INTERNAL_ERROR, "5001101"),
             (INJECTED_SERVER_ERROR, "5031101"),
         ];

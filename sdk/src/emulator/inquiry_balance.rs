@@ -8,12 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::EmulatorError;
 use super::codes::Check;
-use super::service::{Handler, Rejection};
+use super::sandbox::Sandbox;
+use super::service::{Call, Handler, Rejection};
 use crate::endpoints::inquiry_balance::{
     AccountInfo, ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
     InquiryBalanceVisitor, visit,
 };
-use crate::{OneOrMany, Region, gateway};
+use crate::{Money, OneOrMany, Region, gateway};
 
 /// The endpoint's behaviour, as the emulator routes it.
 pub(super) const HANDLER: Handler = Handler {
@@ -47,20 +48,6 @@ impl Accounts {
             }
         }
         Ok(accounts)
-    }
-
-    /// The accounts of a region, for messages.
-    fn list(&self, region: Region) -> String {
-        let names: Vec<&str> = self
-            .by_region
-            .get(&region)
-            .map(|accounts| accounts.keys().map(String::as_str).collect())
-            .unwrap_or_default();
-        if names.is_empty() {
-            "none".to_owned()
-        } else {
-            names.join(", ")
-        }
     }
 }
 
@@ -108,17 +95,16 @@ impl InquiryBalanceVisitor for Seed<'_> {
     }
 }
 
-/// Answers a request whose headers and signature have been checked, for `region`.
-fn answer(
-    ledger: &super::service::Ledger,
-    region: Region,
-    body: &str,
-) -> Result<Vec<u8>, Rejection> {
+/// Answers a request whose headers, signature and body rules have been checked.
+fn answer(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
+    let region = call.region;
     visit(
         region,
         Answer {
-            accounts: &ledger.inquiry_balance,
-            body,
+            accounts: &call.state.ledger.inquiry_balance,
+            sandbox: &call.state.sandbox,
+            partner_id: call.partner_id,
+            body: call.body,
         },
     )
     .unwrap_or_else(|| {
@@ -129,9 +115,12 @@ fn answer(
     })
 }
 
-/// Reads, checks and answers one request with the region's typed request and response.
+/// Reads one request with the region's typed request, and answers the account's live
+/// balances with the region's typed response.
 struct Answer<'a> {
     accounts: &'a Accounts,
+    sandbox: &'a Sandbox,
+    partner_id: &'a str,
     body: &'a str,
 }
 
@@ -142,91 +131,70 @@ impl InquiryBalanceVisitor for Answer<'_> {
         // The body has passed the region's rules already.
         let request: InquiryBalanceRequest<R> =
             serde_json::from_str(self.body).map_err(body_rejection::<R>)?;
-        let balance_types = request.balance_types.clone();
-
         let region = R::REGION;
-        let held = self
-            .accounts
-            .by_region
-            .get(&region)
-            .and_then(|accounts| accounts.get(&request.account_no))
-            .ok_or_else(|| {
-                Rejection::new(
-                    Check::UnknownAccount,
-                    format!(
-                        "account {:?} is not in the emulator's {region} ledger; its {region} \
-                         accounts (from the spec's documented examples) are: {}",
-                        request.account_no,
-                        self.accounts.list(region)
-                    ),
-                )
-            })?;
-        let held = held
-            .downcast_ref::<InquiryBalanceResponse<R>>()
-            .ok_or_else(|| {
-                Rejection::new(
-                    Check::InternalError,
-                    format!(
-                        "the emulator's {region} ledger holds the wrong type for this account; \
-                         this is a bug in the emulator, please report it"
-                    ),
-                )
-            })?;
-
-        let mut entries: Vec<AccountInfo<R>> = held
-            .account_infos
-            .iter()
-            .filter(|entry| balance_types.contains(&entry.balance_type))
-            .cloned()
-            .collect();
-        if entries.is_empty() {
-            let held_types: Vec<&str> = held
-                .account_infos
-                .iter()
-                .map(|entry| entry.balance_type.as_str())
-                .collect();
-            let asked: Vec<&str> = balance_types
-                .iter()
-                .map(crate::definitions::BalanceType::as_str)
-                .collect();
-            return Err(Rejection::new(
-                Check::NoMatchingBalance,
-                format!(
-                    "account {:?} holds no balance of the requested types {asked:?} in the \
-                     emulator's ledger; it holds {held_types:?}",
-                    request.account_no
-                ),
-            ));
-        }
-        // Keep the form the ledger has: one object stays one object.
-        let account_infos = if entries.len() == 1 && matches!(held.account_infos, OneOrMany::One(_))
-        {
-            match entries.pop() {
-                Some(entry) => OneOrMany::One(entry),
-                None => OneOrMany::Many(entries),
-            }
-        } else {
-            OneOrMany::Many(entries)
-        };
-
-        let response = InquiryBalanceResponse::<R> {
-            code: gateway::SUCCESS_CODE.to_owned(),
-            message: held.message.clone(),
-            account_no: Some(request.account_no),
-            name: held.name.clone(),
-            balance_types: Some(balance_types),
-            account_infos,
-            extra: held.extra.clone(),
-        };
-        serde_json::to_vec(&response).map_err(|e| {
+        let bug = |what: &str| {
             Rejection::new(
                 Check::InternalError,
                 format!(
-                    "the emulator could not serialize its {region} answer ({e}); this is a bug \
-                     in the emulator, please report it"
+                    "the emulator's {region} {what}; this is a bug in the emulator, please report it"
                 ),
             )
-        })
+        };
+        // The merchant's own accounts, or any other number at its opening balance.
+        let live = self
+            .sandbox
+            .balance(self.partner_id, &request.account_no)
+            .ok_or_else(|| bug("books have no accounts for this merchant"))?;
+        // The documented example answer of the region gives the wording and extra fields.
+        let template = self
+            .accounts
+            .by_region
+            .get(&region)
+            .and_then(|accounts| accounts.values().next())
+            .and_then(|held| held.downcast_ref::<InquiryBalanceResponse<R>>())
+            .ok_or_else(|| {
+                bug("spec has no example answer of inquiry-balance to take its wording from")
+            })?;
+
+        let mut account_infos: Vec<AccountInfo<R>> = Vec::new();
+        for balance_type in &request.balance_types {
+            if account_infos
+                .iter()
+                .any(|e| &e.balance_type == balance_type)
+            {
+                continue;
+            }
+            let amount = if balance_type.as_str() == "AVAILABLE" {
+                live.available
+            } else {
+                live.balance
+            };
+            account_infos.push(AccountInfo {
+                balance_type: balance_type.clone(),
+                amount: Money::new(amount),
+                available_balance: Money::new(live.available),
+            });
+        }
+        // One entry is sent as one object, as the documented examples do.
+        let account_infos = if account_infos.len() == 1 {
+            match account_infos.pop() {
+                Some(entry) => OneOrMany::One(entry),
+                None => OneOrMany::Many(account_infos),
+            }
+        } else {
+            OneOrMany::Many(account_infos)
+        };
+        let response = InquiryBalanceResponse::<R> {
+            code: gateway::SUCCESS_CODE.to_owned(),
+            message: template.message.clone(),
+            account_no: Some(request.account_no),
+            name: template.name.clone(),
+            balance_types: Some(request.balance_types),
+            account_infos,
+            extra: template.extra.clone(),
+        };
+        serde_json::to_vec(&response)
+            .map_err(|e| bug(&format!("answer could not be written ({e})")))
     }
 }
 

@@ -49,8 +49,9 @@ impl fmt::Debug for Merchant {
 /// A freshly made sandbox merchant: an RSA-2048 key pair and a random 64-hex-character
 /// secret, with both halves of every credential, for tests that need to sign requests.
 ///
-/// The partner id is `sandbox-emulator-<region code in lower case>`, e.g.
-/// `sandbox-emulator-thb`; change [`TestMerchant::partner_id`] before calling
+/// The partner id looks like the gateway's sandbox ids: `sandbox-` and five digits, `200`
+/// and the region's two-digit area code (`sandbox-20011` for THB, `sandbox-20015` for PEN,
+/// `sandbox-20030` for USDT). Change [`TestMerchant::partner_id`] before calling
 /// [`TestMerchant::merchant`] to register two test merchants of one region.
 ///
 /// `Debug` shows the partner id, region and key size, never the secret or key material.
@@ -93,7 +94,7 @@ impl TestMerchant {
         }
         let secret = MerchantSecret::new(hex.as_str()).map_err(EmulatorError::Key)?;
         Ok(Self {
-            partner_id: format!("sandbox-emulator-{}", region.code().to_ascii_lowercase()),
+            partner_id: Self::generate_id(region),
             region,
             secret,
             secret_text: SecretString::from(hex),
@@ -102,6 +103,13 @@ impl TestMerchant {
             private_key: pair.private,
             public_key: pair.public,
         })
+    }
+
+    /// The sandbox-style partner id a test merchant of `region` gets: `sandbox-200` and the
+    /// region's two-digit area code, e.g. `sandbox-20011` for THB.
+    #[must_use]
+    pub fn generate_id(region: Region) -> String {
+        format!("sandbox-200{:02}", region.info().area_code % 100)
     }
 
     /// The merchant to register with [`EmulatorBuilder::merchant`](super::EmulatorBuilder::merchant):

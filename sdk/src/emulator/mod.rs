@@ -129,8 +129,11 @@
 //! once the checks have reached it), result code and status. Secrets, signatures and bodies are never
 //! logged, and `Debug` of [`Merchant`] and [`TestMerchant`] redacts them.
 
+mod delivery;
 mod inquiry_balance;
 mod merchant;
+mod orders;
+mod sandbox;
 mod service;
 
 pub mod codes;
@@ -150,12 +153,26 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
+pub use delivery::{CallbackRetries, Delivery};
 pub use merchant::{Merchant, TestMerchant};
+pub use sandbox::{
+    Balance, MerchantAccounts, OTHER_ACCOUNT_OPENING_BALANCE, PAYIN_OPENING_BALANCE,
+    PAYOUT_OPENING_BALANCE, Status, TradeKind, Transaction, account_numbers,
+};
 
 use crate::Region;
 use crate::gateway;
-use crate::signing::{KeyError, RequestVerifier};
+use crate::signing::{KeyError, PlatformKeyPair, PlatformPublicKey, RequestVerifier};
+use delivery::DeliveryLog;
+use sandbox::Sandbox;
 use service::{Ledger, Partner, State};
+
+/// How long after creation a transaction settles, by default.
+pub const DEFAULT_SETTLE_AFTER: Duration = Duration::from_secs(1);
+/// How many transactions an emulator keeps, by default; past it, new orders are refused.
+pub const DEFAULT_MAX_TRANSACTIONS: usize = 1_000_000;
+/// How many callback deliveries the emulator remembers (the oldest are forgotten).
+const DELIVERY_LOG_LIMIT: usize = 100_000;
 
 /// The default body limit: 64 KiB.
 const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
@@ -189,6 +206,10 @@ pub struct EmulatorBuilder {
     clock_skew: Duration,
     max_body_bytes: usize,
     bind: SocketAddr,
+    settle_after: Duration,
+    max_transactions: usize,
+    callback_retries: CallbackRetries,
+    platform: Option<PlatformKeyPair>,
 }
 
 impl Default for EmulatorBuilder {
@@ -199,6 +220,10 @@ impl Default for EmulatorBuilder {
             clock_skew: Duration::from_secs(u64::from(gateway::CLOCK_SKEW_SECONDS)),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            settle_after: DEFAULT_SETTLE_AFTER,
+            max_transactions: DEFAULT_MAX_TRANSACTIONS,
+            callback_retries: CallbackRetries::default(),
+            platform: None,
         }
     }
 }
@@ -241,6 +266,37 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How long after creation a pay-in or pay-out settles (1 s by default; zero settles it
+    /// before the answer is sent).
+    #[must_use]
+    pub fn settle_after(mut self, d: Duration) -> Self {
+        self.settle_after = d;
+        self
+    }
+
+    /// How many transactions the emulator keeps (1,000,000 by default); past it, pay-ins
+    /// and pay-outs are refused with `TOO_MANY_TRANSACTIONS`, so memory stays bounded.
+    #[must_use]
+    pub fn max_transactions(mut self, n: usize) -> Self {
+        self.max_transactions = n;
+        self
+    }
+
+    /// How callbacks the merchant does not accept are delivered again.
+    #[must_use]
+    pub fn callback_retries(mut self, retries: CallbackRetries) -> Self {
+        self.callback_retries = retries;
+        self
+    }
+
+    /// The platform key pair that signs callbacks; by default a fresh one per emulator (see
+    /// [`RunningEmulator::platform_public_key`]).
+    #[must_use]
+    pub fn platform_key(mut self, pair: PlatformKeyPair) -> Self {
+        self.platform = Some(pair);
+        self
+    }
+
     /// Checks the configuration, seeds the ledger, binds the address and starts serving on
     /// the current tokio runtime.
     ///
@@ -278,6 +334,15 @@ impl EmulatorBuilder {
             }
         }
         let ledger = Ledger::seed()?;
+        let platform = match self.platform {
+            Some(pair) => pair,
+            None => PlatformKeyPair::generate().map_err(EmulatorError::Key)?,
+        };
+        let (finals, mut final_rx) = tokio::sync::mpsc::unbounded_channel();
+        let sandbox = Sandbox::new(self.settle_after, self.max_transactions, finals);
+        for (partner_id, partner) in &partners {
+            sandbox.open(partner_id, partner.region);
+        }
         let bind = self.bind;
         let listener = TcpListener::bind(bind)
             .await
@@ -288,6 +353,7 @@ impl EmulatorBuilder {
         let state = Arc::new(State {
             partners,
             ledger,
+            sandbox,
             clock_skew: self.clock_skew,
             max_body_bytes: self.max_body_bytes,
             faults: self.faults,
@@ -295,13 +361,58 @@ impl EmulatorBuilder {
             served: AtomicU64::new(0),
         });
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped.clone()));
+        let platform = Arc::new(platform);
+        let deliveries = Arc::new(DeliveryLog::new(DELIVERY_LOG_LIMIT));
+        // Settles transactions as their time comes (reads settle what is due too).
+        let tick =
+            (self.settle_after / 10).clamp(Duration::from_millis(1), Duration::from_millis(20));
+        let ticker_state = Arc::clone(&state);
+        let mut ticker_stop = stopped.clone();
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = ticker_stop.changed() => break,
+                    () = tokio::time::sleep(tick) => ticker_state.sandbox.settle_due(),
+                }
+            }
+        });
+        // Delivers the callback of every transaction that became final.
+        let (dispatch_platform, dispatch_log, retries) = (
+            Arc::clone(&platform),
+            Arc::clone(&deliveries),
+            self.callback_retries,
+        );
+        let mut dispatch_stop = stopped;
+        let dispatcher = tokio::spawn(async move {
+            let mut deliveries = JoinSet::new();
+            loop {
+                tokio::select! {
+                    _ = dispatch_stop.changed() => break,
+                    Some(transaction) = final_rx.recv() => {
+                        if transaction.callback_url.is_some() {
+                            deliveries.spawn(delivery::deliver(
+                                transaction,
+                                Arc::clone(&dispatch_platform),
+                                retries,
+                                Arc::clone(&dispatch_log),
+                            ));
+                        }
+                    }
+                    Some(_) = deliveries.join_next(), if !deliveries.is_empty() => {}
+                }
+            }
+            deliveries.shutdown().await;
+        });
         tracing::info!(%addr, "Smilepayz gateway emulator listening");
         Ok(RunningEmulator {
             addr,
             state,
             stop,
             task,
+            background: vec![ticker, dispatcher],
+            platform,
+            deliveries,
         })
     }
 }
@@ -362,6 +473,10 @@ pub struct RunningEmulator {
     state: Arc<State>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    /// The settlement ticker and the callback dispatcher.
+    background: Vec<JoinHandle<()>>,
+    platform: Arc<PlatformKeyPair>,
+    deliveries: Arc<DeliveryLog>,
 }
 
 impl RunningEmulator {
@@ -384,12 +499,64 @@ impl RunningEmulator {
         self.state.served.load(Ordering::Relaxed)
     }
 
+    /// The platform public key that verifies the emulator's callbacks.
+    #[must_use]
+    pub fn platform_public_key(&self) -> PlatformPublicKey {
+        self.platform.public.clone()
+    }
+
+    /// The platform public key as Base64 X.509 `SubjectPublicKeyInfo` DER.
+    #[must_use]
+    pub fn platform_public_key_base64(&self) -> String {
+        self.platform.public_spki_base64()
+    }
+
+    /// A merchant's pay-in and pay-out account numbers, if it is registered.
+    #[must_use]
+    pub fn accounts(&self, partner_id: &str) -> Option<MerchantAccounts> {
+        self.state.sandbox.accounts_of(partner_id)
+    }
+
+    /// The live balance of one of a merchant's accounts (any other account number is opened
+    /// at [`OTHER_ACCOUNT_OPENING_BALANCE`], as balance inquiry does).
+    #[must_use]
+    pub fn balance(&self, partner_id: &str, account_no: &str) -> Option<Balance> {
+        self.state.sandbox.balance(partner_id, account_no)
+    }
+
+    /// A transaction by its `tradeNo`.
+    #[must_use]
+    pub fn transaction(&self, trade_no: &str) -> Option<Transaction> {
+        self.state.sandbox.get(trade_no)
+    }
+
+    /// How many transactions the emulator holds.
+    #[must_use]
+    pub fn transaction_count(&self) -> usize {
+        self.state.sandbox.len()
+    }
+
+    /// Settles a transaction now, whatever its time, and delivers its callback; returns it if
+    /// this call made it final.
+    pub fn settle(&self, trade_no: &str) -> Option<Transaction> {
+        self.state.sandbox.settle(trade_no)
+    }
+
+    /// Every callback delivery so far, oldest first (the most recent 100,000).
+    #[must_use]
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.deliveries.all()
+    }
+
     /// Stops accepting connections, lets open ones finish the request in progress (for up to
-    /// 5 seconds), and returns once the accept loop has ended.
+    /// 5 seconds), stops settling and delivering, and returns once all has ended.
     pub async fn shutdown(self) {
         self.stop.send_replace(true);
         if let Err(error) = self.task.await {
             tracing::warn!(%error, "the emulator's accept loop ended abnormally");
+        }
+        for task in self.background {
+            let _ = task.await;
         }
     }
 }

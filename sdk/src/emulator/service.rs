@@ -11,7 +11,8 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 
 use super::codes::{self, Check};
-use super::{EmulatorError, Faults, inquiry_balance};
+use super::sandbox::Sandbox;
+use super::{EmulatorError, Faults, inquiry_balance, orders};
 use crate::RegionEndpoint;
 use crate::signing::{RequestVerifier, VerifyError};
 use crate::timestamp::Timestamp;
@@ -19,7 +20,12 @@ use crate::{EndpointInfo, Region, gateway};
 
 /// The endpoints with behaviour of their own, by id. Every other endpoint of the spec is
 /// answered from its region's documented example response (see the module documentation).
-const HANDLERS: &[Handler] = &[inquiry_balance::HANDLER];
+const HANDLERS: &[Handler] = &[
+    inquiry_balance::HANDLER,
+    orders::PAY_IN,
+    orders::PAY_OUT,
+    orders::INQUIRY_STATUS,
+];
 
 /// `X-TIMESTAMP`, in requests and answers.
 const X_TIMESTAMP: HeaderName = HeaderName::from_static("x-timestamp");
@@ -42,8 +48,20 @@ pub(super) struct Handler {
     /// The endpoint's id in the spec.
     pub(super) id: &'static str,
     /// Answers a request whose headers, signature and body rules have been checked: reads
-    /// the body as the region's typed request and returns the region's typed response.
-    pub(super) answer: fn(&Ledger, Region, &str) -> Result<Vec<u8>, Rejection>,
+    /// the body as the region's request and returns the region's response.
+    pub(super) answer: fn(&Call<'_>) -> Result<Vec<u8>, Rejection>,
+}
+
+/// One checked request, as a handler sees it.
+pub(super) struct Call<'a> {
+    /// Everything the emulator holds.
+    pub(super) state: &'a State,
+    /// The merchant's region.
+    pub(super) region: Region,
+    /// The merchant's partner id.
+    pub(super) partner_id: &'a str,
+    /// The body, UTF-8 JSON that passed the region's rules.
+    pub(super) body: &'a str,
 }
 
 /// What the emulator holds, per endpoint.
@@ -99,6 +117,8 @@ pub(super) struct Partner {
 pub(super) struct State {
     pub(super) partners: HashMap<String, Partner>,
     pub(super) ledger: Ledger,
+    /// The merchants' accounts and transactions.
+    pub(super) sandbox: Sandbox,
     pub(super) clock_skew: Duration,
     pub(super) max_body_bytes: usize,
     pub(super) faults: Faults,
@@ -435,9 +455,13 @@ impl State {
             )
         })?;
         match HANDLERS.iter().find(|h| h.id == route.id) {
-            Some(handler) => {
-                (handler.answer)(&self.ledger, region, text).map_err(Failure::Rejected)
-            }
+            Some(handler) => (handler.answer)(&Call {
+                state: self,
+                region,
+                partner_id,
+                body: text,
+            })
+            .map_err(Failure::Rejected),
             None => Ok(answer_from_example(offered)),
         }
     }

@@ -1,0 +1,672 @@
+//! The emulator's books: each merchant's accounts and transactions, kept in memory.
+//!
+//! Amounts are whole numbers of the region's smallest unit (`i128`, at the scale of the
+//! region's money format, e.g. satang for THB): requests have been checked against the money
+//! format already, so converting never rounds, and adding never loses a digit. Every change of
+//! balances happens under one lock, in one step, so concurrent pay-ins and pay-outs neither
+//! lose nor double-count money.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::codes::Check;
+use super::service::Rejection;
+use crate::timestamp::Timestamp;
+use crate::{Amount, Region};
+
+/// What a pay-in account holds when the emulator starts.
+pub const PAYIN_OPENING_BALANCE: &str = "0";
+/// What a pay-out account holds when the emulator starts (in the region's major unit).
+pub const PAYOUT_OPENING_BALANCE: &str = "1000000";
+/// What any other account number holds when it is first asked for, as the sandbox answers
+/// account numbers it does not know (the spec's examples show 250000).
+pub const OTHER_ACCOUNT_OPENING_BALANCE: &str = "250000";
+
+/// Pay-in or pay-out, as `tradeType` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TradeKind {
+    /// `tradeType` 1.
+    PayIn,
+    /// `tradeType` 2.
+    PayOut,
+}
+
+impl TradeKind {
+    /// The `tradeType` number.
+    #[must_use]
+    pub fn trade_type(self) -> u8 {
+        match self {
+            TradeKind::PayIn => 1,
+            TradeKind::PayOut => 2,
+        }
+    }
+}
+
+/// Where a transaction stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Registered; the payer has not chosen a payment method (checkout link).
+    Init,
+    /// Waiting for payment, or being paid out.
+    Processing,
+    /// Final: the money moved.
+    Success,
+    /// Final: it failed; nothing moved.
+    Failed,
+    /// Final: not paid in time; nothing moved.
+    Expired,
+}
+
+impl Status {
+    /// The status as the gateway writes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Init => "INIT",
+            Status::Processing => "PROCESSING",
+            Status::Success => "SUCCESS",
+            Status::Failed => "FAILED",
+            Status::Expired => "EXPIRED",
+        }
+    }
+
+    /// Whether it is final.
+    #[must_use]
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Success | Status::Failed | Status::Expired)
+    }
+}
+
+/// A transaction as the emulator holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transaction {
+    /// The gateway's number for it.
+    pub trade_no: String,
+    /// The merchant's order number.
+    pub order_no: String,
+    /// Pay-in or pay-out.
+    pub kind: TradeKind,
+    /// The merchant's partner id.
+    pub partner_id: String,
+    /// The merchant's region.
+    pub region: Region,
+    /// The amount, at the region's scale.
+    pub amount: Amount,
+    /// The payment method asked for (empty: the checkout page chooses).
+    pub payment_method: String,
+    /// Where the notification goes, if anywhere.
+    pub callback_url: Option<String>,
+    /// For a pay-out, the beneficiary's account.
+    pub cash_account: Option<String>,
+    /// The merchant name the request gave, if any.
+    pub merchant_name: Option<String>,
+    /// Where it stands.
+    pub status: Status,
+    /// When it was created.
+    pub created: Timestamp,
+    /// How it will end.
+    outcome: Status,
+    /// When it settles.
+    settle_at: Instant,
+}
+
+/// One of a merchant's accounts: its balance and what is available (the balance less the
+/// pay-outs held against it), in the region's smallest unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Balance {
+    /// The total balance.
+    pub balance: Amount,
+    /// What is available for transactions.
+    pub available: Amount,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Account {
+    balance: i128,
+    available: i128,
+}
+
+struct MerchantBooks {
+    region: Region,
+    payin_account_no: String,
+    payout_account_no: String,
+    accounts: HashMap<String, Account>,
+}
+
+#[derive(Default)]
+struct Books {
+    merchants: HashMap<String, MerchantBooks>,
+    transactions: HashMap<String, Transaction>,
+    by_order: HashMap<(String, TradeKind, String), String>,
+    /// Transactions not final yet, by when they settle.
+    pending: BTreeSet<(Instant, String)>,
+    serial: u64,
+}
+
+/// A new order, read from a checked request body.
+#[derive(Debug, Clone)]
+pub(super) struct NewOrder {
+    pub(super) order_no: String,
+    pub(super) amount: Amount,
+    pub(super) payment_method: String,
+    pub(super) callback_url: Option<String>,
+    pub(super) cash_account: Option<String>,
+    pub(super) merchant_name: Option<String>,
+}
+
+/// The merchants' books, shared by the connections.
+pub(super) struct Sandbox {
+    books: Mutex<Books>,
+    settle_after: Duration,
+    max_transactions: usize,
+    /// Where transactions that became final go (to have their callbacks delivered).
+    finals: tokio::sync::mpsc::UnboundedSender<Transaction>,
+}
+
+/// A merchant's two account numbers, as the emulator gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantAccounts {
+    /// Collects pay-ins.
+    pub payin_account_no: String,
+    /// Funds pay-outs.
+    pub payout_account_no: String,
+}
+
+/// The account numbers of a partner in a region: 20 digits, like the gateway's
+/// (`2` + area code + `1` for pay-in or `2` for pay-out + the merchant's digits).
+#[must_use]
+pub fn account_numbers(partner_id: &str, region: Region) -> MerchantAccounts {
+    let digits: String = partner_id.chars().filter(char::is_ascii_digit).collect();
+    let tail = format!("{digits:0>16}");
+    let tail = &tail[tail.len() - 16..];
+    let area = region.info().area_code % 100;
+    MerchantAccounts {
+        payin_account_no: format!("2{area:02}1{tail}"),
+        payout_account_no: format!("2{area:02}2{tail}"),
+    }
+}
+
+fn units_at(amount: Amount, scale: u8) -> Option<i128> {
+    let factor = 10i128.checked_pow(u32::from(scale.checked_sub(amount.scale())?))?;
+    amount.units().checked_mul(factor)
+}
+
+fn opening(text: &str, scale: u8) -> i128 {
+    text.parse::<Amount>()
+        .ok()
+        .and_then(|a| units_at(a, scale))
+        .unwrap_or(0)
+}
+
+fn internal(message: String) -> Rejection {
+    Rejection::new(
+        Check::InternalError,
+        format!("{message}; this is a bug in the emulator, please report it"),
+    )
+}
+
+impl Sandbox {
+    pub(super) fn new(
+        settle_after: Duration,
+        max_transactions: usize,
+        finals: tokio::sync::mpsc::UnboundedSender<Transaction>,
+    ) -> Self {
+        Self {
+            books: Mutex::new(Books::default()),
+            settle_after,
+            max_transactions,
+            finals,
+        }
+    }
+
+    /// Hands transactions that became final to the callback dispatcher.
+    fn announce(&self, finals: Vec<Transaction>) {
+        for transaction in finals {
+            // Closed only when the emulator stops; then nobody is waiting for callbacks.
+            let _ = self.finals.send(transaction);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Books> {
+        // A panic while holding the lock cannot leave the books half-changed: every change
+        // is computed first and written in one step. So a poisoned lock is still usable.
+        self.books
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Opens a merchant's pay-in and pay-out accounts.
+    pub(super) fn open(&self, partner_id: &str, region: Region) {
+        let numbers = account_numbers(partner_id, region);
+        let scale = region.info().money_scale;
+        let mut accounts = HashMap::new();
+        let payin = opening(PAYIN_OPENING_BALANCE, scale);
+        let payout = opening(PAYOUT_OPENING_BALANCE, scale);
+        accounts.insert(
+            numbers.payin_account_no.clone(),
+            Account {
+                balance: payin,
+                available: payin,
+            },
+        );
+        accounts.insert(
+            numbers.payout_account_no.clone(),
+            Account {
+                balance: payout,
+                available: payout,
+            },
+        );
+        self.lock().merchants.insert(
+            partner_id.to_owned(),
+            MerchantBooks {
+                region,
+                payin_account_no: numbers.payin_account_no,
+                payout_account_no: numbers.payout_account_no,
+                accounts,
+            },
+        );
+    }
+
+    /// The balance of one of a merchant's accounts. An account number the merchant does not
+    /// have is opened at [`OTHER_ACCOUNT_OPENING_BALANCE`], as the sandbox answers any.
+    pub(super) fn balance(&self, partner_id: &str, account_no: &str) -> Option<Balance> {
+        let mut books = self.lock();
+        let finals = books.settle_due(Instant::now());
+        let balance = books.balance(partner_id, account_no);
+        drop(books);
+        self.announce(finals);
+        balance
+    }
+}
+
+impl Books {
+    fn balance(&mut self, partner_id: &str, account_no: &str) -> Option<Balance> {
+        let merchant = self.merchants.get_mut(partner_id)?;
+        let scale = merchant.region.info().money_scale;
+        let account = *merchant
+            .accounts
+            .entry(account_no.to_owned())
+            .or_insert_with(|| {
+                let opening = opening(OTHER_ACCOUNT_OPENING_BALANCE, scale);
+                Account {
+                    balance: opening,
+                    available: opening,
+                }
+            });
+        Some(Balance {
+            balance: Amount::new(account.balance, scale),
+            available: Amount::new(account.available, scale),
+        })
+    }
+}
+
+impl Sandbox {
+    /// Creates a pay-in or pay-out; a pay-out is held against the pay-out account at once.
+    /// With `settle_after` zero it is final when this returns.
+    pub(super) fn create(
+        &self,
+        partner_id: &str,
+        kind: TradeKind,
+        order: NewOrder,
+    ) -> Result<Transaction, Rejection> {
+        let mut books = self.lock();
+        if books.transactions.len() >= self.max_transactions {
+            return Err(Rejection::new(
+                Check::TooManyTransactions,
+                format!(
+                    "the emulator holds {} transactions, its limit; start a new emulator, or raise \
+                     EmulatorBuilder::max_transactions",
+                    books.transactions.len()
+                ),
+            ));
+        }
+        let key = (partner_id.to_owned(), kind, order.order_no.clone());
+        if let Some(trade_no) = books.by_order.get(&key) {
+            return Err(Rejection::new(
+                Check::DuplicateOrder,
+                format!(
+                    "orderNo {:?} is already used by this merchant's {} {trade_no}; an orderNo is \
+                     unique per merchant and is the idempotency key: ask inquiry-status by it to \
+                     learn what became of the first request, or use a new orderNo",
+                    order.order_no,
+                    match kind {
+                        TradeKind::PayIn => "pay-in",
+                        TradeKind::PayOut => "pay-out",
+                    }
+                ),
+            ));
+        }
+        let Some(merchant) = books.merchants.get(partner_id) else {
+            return Err(internal(format!("merchant {partner_id:?} has no books")));
+        };
+        let region = merchant.region;
+        let info = region.info();
+        let scale = info.money_scale;
+        let units = units_at(order.amount, scale).ok_or_else(|| {
+            internal(format!(
+                "the amount {} does not fit the {region} scale",
+                order.amount
+            ))
+        })?;
+        let payout_account_no = merchant.payout_account_no.clone();
+        if kind == TradeKind::PayOut {
+            let available = merchant
+                .accounts
+                .get(&payout_account_no)
+                .map_or(0, |a| a.available);
+            if units > available {
+                return Err(Rejection::new(
+                    Check::InsufficientBalance,
+                    format!(
+                        "the pay-out account {payout_account_no} has {} {} available, less than the \
+                         {} {} asked; nothing was held or sent",
+                        Amount::new(available, scale),
+                        info.currency,
+                        order.amount,
+                        info.currency
+                    ),
+                ));
+            }
+        }
+        let ends = |suffix: &str| order.order_no.to_ascii_uppercase().ends_with(suffix);
+        let outcome = if ends("FAIL") {
+            Status::Failed
+        } else if ends("EXPIRE") && kind == TradeKind::PayIn {
+            Status::Expired
+        } else {
+            Status::Success
+        };
+        books.serial += 1;
+        let created = Timestamp::at(SystemTime::now(), info.utc_offset_seconds);
+        let digits: String = partner_id.chars().filter(char::is_ascii_digit).collect();
+        let merchant_digits = format!("{digits:0>5}");
+        let merchant_digits = &merchant_digits[merchant_digits.len() - 5..];
+        let stamp = created.to_string();
+        let compact: String = stamp[2..19].chars().filter(char::is_ascii_digit).collect();
+        let trade_no = format!(
+            "T{:02}{}{merchant_digits}{compact}{:06}",
+            info.area_code % 100,
+            kind.trade_type(),
+            books.serial % 1_000_000
+        );
+        let status = if kind == TradeKind::PayIn && order.payment_method.is_empty() {
+            Status::Init
+        } else {
+            Status::Processing
+        };
+        if kind == TradeKind::PayOut
+            && let Some(account) = books
+                .merchants
+                .get_mut(partner_id)
+                .and_then(|m| m.accounts.get_mut(&payout_account_no))
+        {
+            account.available -= units;
+        }
+        let transaction = Transaction {
+            trade_no: trade_no.clone(),
+            order_no: order.order_no,
+            kind,
+            partner_id: partner_id.to_owned(),
+            region,
+            amount: Amount::new(units, scale),
+            payment_method: order.payment_method,
+            callback_url: order.callback_url,
+            cash_account: order.cash_account,
+            merchant_name: order.merchant_name,
+            status,
+            created,
+            outcome,
+            settle_at: Instant::now() + self.settle_after,
+        };
+        books.by_order.insert(key, trade_no.clone());
+        books
+            .pending
+            .insert((transaction.settle_at, trade_no.clone()));
+        books.transactions.insert(trade_no.clone(), transaction);
+        if self.settle_after.is_zero() {
+            books.settle(&trade_no);
+        }
+        let finals = if self.settle_after.is_zero() {
+            books
+                .transactions
+                .get(&trade_no)
+                .cloned()
+                .into_iter()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let created = books
+            .transactions
+            .get(&trade_no)
+            .cloned()
+            .ok_or_else(|| internal("a transaction vanished".to_owned()));
+        drop(books);
+        self.announce(finals);
+        created
+    }
+
+    /// Settles a transaction now, whatever its time (the library's explicit settlement, and
+    /// the timer's). Returns it when this call made it final; `None` if it was already final
+    /// or is unknown.
+    pub(super) fn settle(&self, trade_no: &str) -> Option<Transaction> {
+        let settled = self.lock().settle(trade_no);
+        self.announce(settled.iter().cloned().collect());
+        settled
+    }
+
+    /// Settles every transaction whose time has come.
+    pub(super) fn settle_due(&self) {
+        let finals = self.lock().settle_due(Instant::now());
+        self.announce(finals);
+    }
+
+    /// A merchant's transaction by `tradeNo` or `orderNo`, of the given kind.
+    pub(super) fn find(
+        &self,
+        partner_id: &str,
+        kind: TradeKind,
+        trade_no: Option<&str>,
+        order_no: Option<&str>,
+    ) -> Option<Transaction> {
+        let mut books = self.lock();
+        let finals = books.settle_due(Instant::now());
+        let found = books.find(partner_id, kind, trade_no, order_no);
+        drop(books);
+        self.announce(finals);
+        found
+    }
+
+    /// A transaction by `tradeNo`, of any merchant.
+    pub(super) fn get(&self, trade_no: &str) -> Option<Transaction> {
+        self.lock().transactions.get(trade_no).cloned()
+    }
+
+    /// How many transactions are held.
+    pub(super) fn len(&self) -> usize {
+        self.lock().transactions.len()
+    }
+
+    /// The merchant's account numbers.
+    pub(super) fn accounts_of(&self, partner_id: &str) -> Option<MerchantAccounts> {
+        self.lock()
+            .merchants
+            .get(partner_id)
+            .map(|m| MerchantAccounts {
+                payin_account_no: m.payin_account_no.clone(),
+                payout_account_no: m.payout_account_no.clone(),
+            })
+    }
+}
+
+impl Books {
+    fn find(
+        &self,
+        partner_id: &str,
+        kind: TradeKind,
+        trade_no: Option<&str>,
+        order_no: Option<&str>,
+    ) -> Option<Transaction> {
+        let trade_no = match (trade_no, order_no) {
+            (Some(t), _) if !t.is_empty() => t.to_owned(),
+            (_, Some(o)) => self
+                .by_order
+                .get(&(partner_id.to_owned(), kind, o.to_owned()))?
+                .clone(),
+            _ => return None,
+        };
+        self.transactions
+            .get(&trade_no)
+            .filter(|t| t.partner_id == partner_id && t.kind == kind)
+            .cloned()
+    }
+
+    fn settle_due(&mut self, now: Instant) -> Vec<Transaction> {
+        let mut due = Vec::new();
+        while let Some((at, _)) = self.pending.first() {
+            if *at > now {
+                break;
+            }
+            if let Some((_, trade_no)) = self.pending.pop_first() {
+                due.push(trade_no);
+            }
+        }
+        due.iter().filter_map(|t| self.settle(t)).collect()
+    }
+
+    fn settle(&mut self, trade_no: &str) -> Option<Transaction> {
+        let transaction = self.transactions.get(trade_no)?;
+        if transaction.status.is_final() {
+            return None;
+        }
+        self.pending
+            .remove(&(transaction.settle_at, trade_no.to_owned()));
+        let (partner_id, kind, outcome) = (
+            transaction.partner_id.clone(),
+            transaction.kind,
+            transaction.outcome,
+        );
+        let units = transaction.amount.units();
+        let merchant = self.merchants.get_mut(&partner_id)?;
+        let account_no = match kind {
+            TradeKind::PayIn => merchant.payin_account_no.clone(),
+            TradeKind::PayOut => merchant.payout_account_no.clone(),
+        };
+        let account = merchant.accounts.get_mut(&account_no)?;
+        match (kind, outcome) {
+            (TradeKind::PayIn, Status::Success) => {
+                account.balance += units;
+                account.available += units;
+            }
+            (TradeKind::PayOut, Status::Success) => account.balance -= units,
+            // The hold is released.
+            (TradeKind::PayOut, _) => account.available += units,
+            (TradeKind::PayIn, _) => {}
+        }
+        let transaction = self.transactions.get_mut(trade_no)?;
+        transaction.status = outcome;
+        Some(transaction.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(order_no: &str, amount: &str) -> NewOrder {
+        NewOrder {
+            order_no: order_no.to_owned(),
+            amount: amount.parse().expect("amount"),
+            payment_method: "QRPAY".to_owned(),
+            callback_url: None,
+            cash_account: None,
+            merchant_name: None,
+        }
+    }
+
+    #[test]
+    fn pay_ins_credit_and_pay_outs_hold_then_debit_exactly() {
+        let (finals, mut announced) = tokio::sync::mpsc::unbounded_channel();
+        let sandbox = Sandbox::new(Duration::from_secs(3600), 10, finals);
+        sandbox.open("sandbox-20011", Region::Thb);
+        let accounts = sandbox.accounts_of("sandbox-20011").expect("opened");
+        let payin = sandbox
+            .create(
+                "sandbox-20011",
+                TradeKind::PayIn,
+                order("S20011A1", "100.5"),
+            )
+            .expect("created");
+        assert_eq!(payin.status, Status::Processing);
+        assert!(payin.trade_no.len() <= 32, "{}", payin.trade_no);
+        assert_eq!(payin.amount.to_string(), "100.50");
+        sandbox.settle(&payin.trade_no).expect("settles");
+        assert!(sandbox.settle(&payin.trade_no).is_none(), "settles once");
+        assert_eq!(
+            announced.try_recv().map(|t| t.status),
+            Ok(Status::Success),
+            "announced once"
+        );
+        assert!(announced.try_recv().is_err());
+        let credited = sandbox
+            .balance("sandbox-20011", &accounts.payin_account_no)
+            .expect("balance");
+        assert_eq!(credited.balance.to_string(), "100.50");
+
+        let payout = sandbox
+            .create(
+                "sandbox-20011",
+                TradeKind::PayOut,
+                order("S20011B1", "0.01"),
+            )
+            .expect("created");
+        let held = sandbox
+            .balance("sandbox-20011", &accounts.payout_account_no)
+            .expect("balance");
+        assert_eq!(
+            (held.balance.to_string(), held.available.to_string()),
+            ("1000000.00".to_owned(), "999999.99".to_owned())
+        );
+        sandbox.settle(&payout.trade_no);
+        let debited = sandbox
+            .balance("sandbox-20011", &accounts.payout_account_no)
+            .expect("balance");
+        assert_eq!(debited.balance.to_string(), "999999.99");
+
+        let error = sandbox
+            .create(
+                "sandbox-20011",
+                TradeKind::PayOut,
+                order("S20011B2", "1000000"),
+            )
+            .expect_err("overdraft");
+        assert!(
+            format!("{error:?}").contains("nothing was held"),
+            "{error:?}"
+        );
+        let failed = sandbox
+            .create("sandbox-20011", TradeKind::PayOut, order("S20011FAIL", "5"))
+            .expect("created");
+        sandbox.settle(&failed.trade_no);
+        let released = sandbox
+            .balance("sandbox-20011", &accounts.payout_account_no)
+            .expect("balance");
+        assert_eq!(released.available, debited.available);
+        assert!(
+            sandbox
+                .create("sandbox-20011", TradeKind::PayIn, order("S20011A1", "1"))
+                .is_err(),
+            "a repeated orderNo is refused"
+        );
+        // The limit.
+        for i in 0..10 {
+            let _ = sandbox.create(
+                "sandbox-20011",
+                TradeKind::PayIn,
+                order(&format!("S20011C{i}"), "1"),
+            );
+        }
+        assert_eq!(sandbox.len(), 10);
+    }
+}
