@@ -1,0 +1,504 @@
+//! The whole money flow, through the typed SDK, against the emulator, in each seed region:
+//! a pay-in, its callback received and verified, inquiry-status SUCCESS and the pay-in account
+//! credited exactly; a failed pay-in that moves nothing; a repeated orderNo refused; a callback
+//! answered with an error and delivered again; a pay-out held, settled, called back and
+//! debited; an overdraft refused with nothing moved; and concurrent pay-ins that add up.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
+use smilepayz::definitions::{BalanceType, TradeType, TransactionStatus};
+use smilepayz::emulator::{CallbackRetries, Emulator, RunningEmulator, TestMerchant, codes};
+use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
+use smilepayz::endpoints::inquiry_status::{InquiryStatusRequest, InquiryStatusVariant};
+use smilepayz::endpoints::pay_in::{PayInNotification, PayInRequest, PayInVariant};
+use smilepayz::endpoints::pay_out::{PayOutNotification, PayOutRequest, PayOutVariant};
+use smilepayz::regions::{pen::Pen, thb::Thb, usdt::Usdt};
+use smilepayz::{Amount, Client, Error, OrderNo, RegionSpec};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// One callback as the merchant's server received it.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// A merchant's callback endpoint on a loopback port: records every delivery and answers
+/// `SUCCESS`, except the first `refuse_first` deliveries, which get a 500.
+struct CallbackServer {
+    url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl CallbackServer {
+    async fn start(refuse_first: usize) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!(
+            "http://{}/smilepayz/callback",
+            listener.local_addr().expect("addr")
+        );
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&received);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let mut data = Vec::new();
+                    let mut buffer = [0u8; 4096];
+                    // Read the head, then Content-Length bytes of body (bounded: 64 KiB).
+                    let (head_end, length) = loop {
+                        let Ok(n) = stream.read(&mut buffer).await else {
+                            return;
+                        };
+                        if n == 0 || data.len() > 65_536 {
+                            return;
+                        }
+                        data.extend_from_slice(&buffer[..n]);
+                        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+                            let length = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(0);
+                            break (end + 4, length);
+                        }
+                    };
+                    while data.len() < head_end + length {
+                        let Ok(n) = stream.read(&mut buffer).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        data.extend_from_slice(&buffer[..n]);
+                    }
+                    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+                    let headers = head
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+                        .collect();
+                    let body = data[head_end..head_end + length].to_vec();
+                    let count = {
+                        let mut log = log.lock().expect("log");
+                        log.push(Received { headers, body });
+                        log.len()
+                    };
+                    let reply = if count <= refuse_first {
+                        "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 5\r\nconnection: close\r\n\r\nerror".to_owned()
+                    } else {
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{SUCCESS_REPLY}",
+                            SUCCESS_REPLY.len()
+                        )
+                    };
+                    let _ = stream.write_all(reply.as_bytes()).await;
+                });
+            }
+        });
+        Self { url, received }
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("log").clone()
+    }
+
+    /// Waits (at most 10 s) until `n` deliveries have arrived.
+    async fn wait_for(&self, n: usize) -> Vec<Received> {
+        for _ in 0..200 {
+            let received = self.received();
+            if received.len() >= n {
+                return received;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{n} callbacks expected, {} arrived", self.received().len());
+    }
+}
+
+trait FullRegion: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant {}
+impl<R: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant> FullRegion
+    for R
+{
+}
+
+/// The region's first documented example request of an endpoint, as JSON.
+fn example(examples: &[smilepayz::Example]) -> Value {
+    let body = examples
+        .iter()
+        .find_map(|e| e.request.and_then(|m| m.body))
+        .expect("an example request");
+    serde_json::from_str(body).expect("JSON")
+}
+
+fn amount(text: &str) -> Amount {
+    text.parse().expect("an amount")
+}
+
+struct Setup {
+    emulator: RunningEmulator,
+    client: Client,
+    partner_id: String,
+    payin_account: String,
+    payout_account: String,
+}
+
+async fn setup<R: RegionSpec>(settle_after: Duration) -> Setup {
+    let merchant = TestMerchant::generate(R::REGION).expect("merchant");
+    let emulator = Emulator::builder()
+        .merchant(merchant.merchant())
+        .settle_after(settle_after)
+        .callback_retries(CallbackRetries {
+            attempts: 3,
+            first_delay: Duration::from_millis(50),
+            timeout: Duration::from_secs(2),
+        })
+        .start()
+        .await
+        .expect("starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .partner_id(merchant.partner_id.clone())
+        .merchant_secret(merchant.secret.clone())
+        .private_key(merchant.private_key.clone())
+        .build()
+        .expect("client");
+    let accounts = emulator.accounts(&merchant.partner_id).expect("accounts");
+    Setup {
+        emulator,
+        client,
+        partner_id: merchant.partner_id,
+        payin_account: accounts.payin_account_no,
+        payout_account: accounts.payout_account_no,
+    }
+}
+
+async fn balance<R: FullRegion>(setup: &Setup, account: &str) -> (Amount, Amount) {
+    let request = InquiryBalanceRequest::<R>::new(account, [BalanceType::Balance]).expect("valid");
+    let response = setup.client.send(&request).await.expect("balance");
+    let entry = response.account_infos.first().expect("an entry");
+    (entry.amount.value(), entry.available_balance.value())
+}
+
+fn pay_in<R: FullRegion>(order_no: &OrderNo, value: &str, callback_url: &str) -> PayInRequest<R> {
+    let mut body = example(<R as PayInVariant>::EXAMPLES);
+    body["orderNo"] = Value::String(order_no.to_string());
+    body["money"]["amount"] = serde_json::from_str(value).expect("a number");
+    body["callbackUrl"] = Value::String(callback_url.to_owned());
+    let request: PayInRequest<R> = serde_json::from_value(body).expect("a pay-in request");
+    request.validate().expect("valid");
+    request
+}
+
+fn pay_out<R: FullRegion>(order_no: &OrderNo, value: &str, callback_url: &str) -> PayOutRequest<R> {
+    let mut body = example(<R as PayOutVariant>::EXAMPLES);
+    body["orderNo"] = Value::String(order_no.to_string());
+    body["money"]["amount"] = serde_json::from_str(value).expect("a number");
+    body["callbackUrl"] = Value::String(callback_url.to_owned());
+    let request: PayOutRequest<R> = serde_json::from_value(body).expect("a pay-out request");
+    request.validate().expect("valid");
+    request
+}
+
+async fn status<R: FullRegion>(
+    setup: &Setup,
+    trade_type: TradeType,
+    order_no: &OrderNo,
+) -> Result<TransactionStatus, Error> {
+    let request = InquiryStatusRequest::<R>::builder()
+        .trade_type(trade_type)
+        .order_no(order_no.as_str())
+        .build()
+        .expect("valid");
+    let response = setup.client.send(&request).await?;
+    Ok(response.status.expect("a status"))
+}
+
+fn verify<N: serde::de::DeserializeOwned>(setup: &Setup, received: &Received) -> N {
+    CallbackVerifier::new(setup.emulator.platform_public_key())
+        .verify::<N>(
+            received
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_bytes())),
+            &received.body,
+            SystemTime::now(),
+        )
+        .expect("the callback verifies")
+        .notification
+}
+
+/// `value` in the region's money format, e.g. 100.5 → 100.50 in THB.
+fn at_scale<R: RegionSpec>(value: &str) -> String {
+    let a = amount(value);
+    let scale = R::INFO.money_scale;
+    let units = a.units() * 10i128.pow(u32::from(scale - a.scale()));
+    Amount::new(units, scale).to_string()
+}
+
+async fn flow<R: FullRegion>(value: &str) {
+    let code = R::INFO.code;
+    let setup = setup::<R>(Duration::from_secs(3600)).await;
+    let server = CallbackServer::start(1).await;
+
+    // Pay-in: created PROCESSING, settled, called back (the first delivery is refused, so it
+    // comes again), confirmed by inquiry-status, and credited exactly.
+    let (opening, _) = balance::<R>(&setup, &setup.payin_account).await;
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    let created = setup
+        .client
+        .send(&pay_in::<R>(&order, value, &server.url))
+        .await
+        .unwrap_or_else(|e| panic!("{code}: {e}"));
+    let trade_no = created.trade_no.clone().expect("a tradeNo");
+    assert_eq!(
+        created.status,
+        Some(TransactionStatus::Processing),
+        "{code}"
+    );
+    assert_eq!(
+        status::<R>(&setup, TradeType::PayIn, &order)
+            .await
+            .expect("found"),
+        TransactionStatus::Processing
+    );
+    setup.emulator.settle(&trade_no).expect("settles");
+    let received = server.wait_for(2).await;
+    let first: PayInNotification<R> = verify(&setup, &received[0]);
+    let again: PayInNotification<R> = verify(&setup, &received[1]);
+    assert_eq!(first.trade_no, trade_no, "{code}");
+    assert_eq!(first.order_no, order.as_str(), "{code}");
+    assert_eq!(first.status, TransactionStatus::Success, "{code}");
+    assert_eq!(
+        again.trade_no, trade_no,
+        "{code}: delivered again after the 500"
+    );
+    assert!(
+        first.money.amount().same_value(amount(value)),
+        "{code}: {}",
+        first.money.amount()
+    );
+    let deliveries = setup.emulator.deliveries();
+    assert_eq!(
+        deliveries
+            .iter()
+            .map(|d| (d.attempt, d.accepted))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, true)],
+        "{code}: {deliveries:?}"
+    );
+    assert_eq!(
+        status::<R>(&setup, TradeType::PayIn, &order)
+            .await
+            .expect("found"),
+        TransactionStatus::Success
+    );
+    // A wrong tradeType is not found.
+    match status::<R>(&setup, TradeType::PayOut, &order).await {
+        Err(Error::Gateway {
+            status, code: c, ..
+        }) => {
+            assert_eq!(status, 404, "{code}");
+            assert_eq!(
+                c,
+                codes::on_endpoint(
+                    codes::inquiry_balance::TRANSACTION_NOT_FOUND,
+                    &smilepayz::endpoints::inquiry_status::ENDPOINT
+                )
+            );
+        }
+        other => panic!("{code}: {other:?}"),
+    }
+    let (credited, available) = balance::<R>(&setup, &setup.payin_account).await;
+    assert_eq!(
+        credited.to_string(),
+        at_scale::<R>(value),
+        "{code}: opening {opening}"
+    );
+    assert!(available.same_value(credited), "{code}");
+
+    // The same orderNo again is refused: it is the idempotency key.
+    match setup
+        .client
+        .send(&pay_in::<R>(&order, value, &server.url))
+        .await
+    {
+        Err(Error::Gateway {
+            status,
+            code: c,
+            message,
+            ..
+        }) => {
+            assert_eq!(status, 409, "{code}");
+            assert_eq!(
+                c,
+                codes::on_endpoint(
+                    codes::inquiry_balance::DUPLICATE_ORDER,
+                    &smilepayz::endpoints::pay_in::ENDPOINT
+                )
+            );
+            assert!(message.contains("inquiry-status"), "{message}");
+        }
+        other => panic!("{code}: a repeated orderNo was not refused: {other:?}"),
+    }
+
+    // A pay-in that fails moves nothing.
+    let failing = OrderNo::new(format!(
+        "{}FAIL",
+        &OrderNo::generate(&setup.partner_id)
+            .expect("order")
+            .as_str()[..28]
+    ))
+    .expect("order no");
+    let created = setup
+        .client
+        .send(&pay_in::<R>(&failing, value, &server.url))
+        .await
+        .expect("created");
+    setup
+        .emulator
+        .settle(&created.trade_no.expect("tradeNo"))
+        .expect("settles");
+    let received = server.wait_for(3).await;
+    let failed: PayInNotification<R> = verify(&setup, &received[2]);
+    assert_eq!(failed.status, TransactionStatus::Failed, "{code}");
+    assert_eq!(
+        status::<R>(&setup, TradeType::PayIn, &failing)
+            .await
+            .expect("found"),
+        TransactionStatus::Failed
+    );
+    assert_eq!(
+        balance::<R>(&setup, &setup.payin_account).await.0,
+        credited,
+        "{code}"
+    );
+
+    // Pay-out: held against the available balance, then settled, called back and debited.
+    let (before, before_available) = balance::<R>(&setup, &setup.payout_account).await;
+    let payout_order = OrderNo::generate(&setup.partner_id).expect("order no");
+    let created = setup
+        .client
+        .send(&pay_out::<R>(&payout_order, value, &server.url))
+        .await
+        .unwrap_or_else(|e| panic!("{code}: {e}"));
+    let payout_trade = created.trade_no.expect("tradeNo");
+    let (held, held_available) = balance::<R>(&setup, &setup.payout_account).await;
+    assert!(
+        held.same_value(before),
+        "{code}: the balance does not move while held"
+    );
+    assert_eq!(
+        before_available.units() - held_available.units(),
+        amount(&at_scale::<R>(value)).units(),
+        "{code}: the amount is held"
+    );
+    setup.emulator.settle(&payout_trade).expect("settles");
+    let received = server.wait_for(4).await;
+    let paid: PayOutNotification<R> = verify(&setup, &received[3]);
+    assert_eq!(
+        (paid.trade_no.as_str(), paid.status),
+        (payout_trade.as_str(), TransactionStatus::Success)
+    );
+    let (after, after_available) = balance::<R>(&setup, &setup.payout_account).await;
+    assert_eq!(after, held_available, "{code}: debited exactly");
+    assert_eq!(after_available, held_available, "{code}");
+    assert_eq!(
+        status::<R>(&setup, TradeType::PayOut, &payout_order)
+            .await
+            .expect("found"),
+        TransactionStatus::Success
+    );
+
+    // An overdraft is refused, and nothing is held.
+    let too_much = format!(
+        "{}",
+        after.units() / 10i128.pow(u32::from(after.scale())) + 1
+    );
+    match setup
+        .client
+        .send(&pay_out::<R>(
+            &OrderNo::generate(&setup.partner_id).expect("order"),
+            &too_much,
+            &server.url,
+        ))
+        .await
+    {
+        Err(Error::Gateway {
+            status, code: c, ..
+        }) => {
+            assert_eq!(status, 400, "{code}");
+            assert_eq!(
+                c,
+                codes::on_endpoint(
+                    codes::inquiry_balance::INSUFFICIENT_BALANCE,
+                    &smilepayz::endpoints::pay_out::ENDPOINT
+                )
+            );
+        }
+        other => panic!("{code}: an overdraft was not refused: {other:?}"),
+    }
+    assert_eq!(
+        balance::<R>(&setup, &setup.payout_account).await,
+        (after, after_available),
+        "{code}"
+    );
+    setup.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_thb() {
+    flow::<Thb>("100.50").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_pen() {
+    flow::<Pen>("12.5").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_usdt() {
+    flow::<Usdt>("12.3456").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pay_ins_never_lose_or_double_count_money() {
+    let setup = Arc::new(setup::<Thb>(Duration::ZERO).await);
+    let server = CallbackServer::start(0).await;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut expected: i128 = 0;
+    for i in 0..32u32 {
+        // 1.01, 2.02, … in satang-exact amounts.
+        let value = format!("{}.{:02}", i + 1, (i + 1) % 100);
+        expected += amount(&value).units() * if amount(&value).scale() == 2 { 1 } else { 10 };
+        let setup = Arc::clone(&setup);
+        let url = server.url.clone();
+        tasks.spawn(async move {
+            let order = OrderNo::generate(&setup.partner_id).expect("order no");
+            setup
+                .client
+                .send(&pay_in::<Thb>(&order, &value, &url))
+                .await
+                .map(|r| r.status)
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        assert_eq!(
+            done.expect("task").expect("pay-in"),
+            Some(TransactionStatus::Success)
+        );
+    }
+    let (balance, available) = balance::<Thb>(&setup, &setup.payin_account).await;
+    assert_eq!(balance.units(), expected, "{balance}");
+    assert_eq!(available.units(), expected);
+    assert_eq!(server.wait_for(32).await.len(), 32, "one callback each");
+}
