@@ -1050,3 +1050,44 @@ async fn future_timestamp_is_refused(h: &mut Harness, seconds: u64) {
     }
     panic!("every try crossed a second boundary");
 }
+
+#[tokio::test]
+async fn idle_and_half_sent_connections_are_closed_after_the_idle_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let merchant =
+        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz::emulator::Emulator::builder()
+        .merchant(merchant.merchant())
+        .idle_timeout(std::time::Duration::from_millis(300))
+        .start()
+        .await
+        .expect("starts");
+    for sent in [
+        &b""[..],
+        &b"POST /v2.0/inquiry-balance HTTP/1.1\r\nHost: x\r\n"[..],
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(emulator.addr())
+            .await
+            .expect("connects");
+        stream.write_all(sent).await.expect("writes");
+        let started = std::time::Instant::now();
+        let mut buffer = [0u8; 512];
+        // The emulator closes the connection (EOF, or a reset), within a bounded time.
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            loop {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "still open after 10 s with {sent:?}");
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(250),
+            "closed too early: {:?}",
+            started.elapsed()
+        );
+    }
+    emulator.shutdown().await;
+}

@@ -184,6 +184,11 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long the accept loop pauses after a failed accept (e.g. out of file descriptors).
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+/// A connection that sends nothing for this long (idle between requests, or stalled in the
+/// middle of one) is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request head (request line and headers) must arrive within this time once it begins.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The emulator: [`Emulator::builder`] configures and starts one.
 #[derive(Debug, Clone, Copy)]
@@ -210,6 +215,7 @@ pub struct EmulatorBuilder {
     max_transactions: usize,
     callback_retries: CallbackRetries,
     platform: Option<PlatformKeyPair>,
+    idle_timeout: Duration,
 }
 
 impl Default for EmulatorBuilder {
@@ -224,6 +230,7 @@ impl Default for EmulatorBuilder {
             max_transactions: DEFAULT_MAX_TRANSACTIONS,
             callback_retries: CallbackRetries::default(),
             platform: None,
+            idle_timeout: IDLE_TIMEOUT,
         }
     }
 }
@@ -286,6 +293,14 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn callback_retries(mut self, retries: CallbackRetries) -> Self {
         self.callback_retries = retries;
+        self
+    }
+
+    /// How long a connection may send nothing (idle between requests, or stalled in the
+    /// middle of one) before it is closed: 30 s by default.
+    #[must_use]
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.idle_timeout = d;
         self
     }
 
@@ -354,6 +369,7 @@ impl EmulatorBuilder {
             partners,
             ledger,
             sandbox,
+            idle_timeout: self.idle_timeout,
             clock_skew: self.clock_skew,
             max_body_bytes: self.max_body_bytes,
             faults: self.faults,
@@ -693,6 +709,7 @@ async fn serve_connection(
     if let Err(error) = stream.set_nodelay(true) {
         tracing::debug!(%error, "the emulator could not set TCP_NODELAY");
     }
+    let idle = state.idle_timeout;
     let service = service_fn(move |request| {
         let state = Arc::clone(&state);
         async move { state.serve(request).await }
@@ -700,7 +717,9 @@ async fn serve_connection(
     let connection = http1::Builder::new()
         .keep_alive(true)
         .max_header_size(MAX_HEAD_BYTES)
-        .serve_connection(TokioIo::new(stream), service);
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT.min(idle))
+        .serve_connection(TokioIo::new(IdleTimeout::new(stream, idle)), service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,
@@ -711,5 +730,72 @@ async fn serve_connection(
     };
     if let Err(error) = result {
         tracing::debug!(%error, "an emulator connection ended with an error");
+    }
+}
+
+/// A stream whose reads fail once nothing has arrived for `limit`, so idle and stalled
+/// connections do not stay open for ever.
+struct IdleTimeout {
+    stream: TcpStream,
+    limit: Duration,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl IdleTimeout {
+    fn new(stream: TcpStream, limit: Duration) -> Self {
+        Self {
+            stream,
+            limit,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+}
+
+impl tokio::io::AsyncRead for IdleTimeout {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::task::Poll;
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.stream).poll_read(cx, buf) {
+            Poll::Ready(result) => {
+                let next = tokio::time::Instant::now() + this.limit;
+                this.deadline.as_mut().reset(next);
+                Poll::Ready(result)
+            }
+            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the connection was idle for too long",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for IdleTimeout {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }

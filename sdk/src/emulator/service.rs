@@ -119,6 +119,8 @@ pub(super) struct State {
     pub(super) ledger: Ledger,
     /// The merchants' accounts and transactions.
     pub(super) sandbox: Sandbox,
+    /// How long a connection may stay silent.
+    pub(super) idle_timeout: Duration,
     pub(super) clock_skew: Duration,
     pub(super) max_body_bytes: usize,
     pub(super) faults: Faults,
