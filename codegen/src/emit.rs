@@ -640,7 +640,63 @@ fn emit_object(object: &ObjectType, place: &Place) -> Result<TokenStream> {
     } else {
         object.doc.clone()
     };
-    emit_struct(&name, &about, &object.fields, &generics, place, None, false)
+    let definition = emit_struct(&name, &about, &object.fields, &generics, place, None, false)?;
+    // A constructor from the mandatory fields (the others unset), so that code does not
+    // have to spell out every optional field; with no mandatory field, `Default` too.
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    for field in &object.fields {
+        let fid = field_ident(field)?;
+        if field.type_required {
+            let ty = ty_tokens(&field.ty, place)?;
+            let (param_ty, convert) = param(&field.ty, &ty, place)?;
+            params.push(quote! { #fid: #param_ty });
+            inits.push(quote! { #fid: #fid #convert, });
+        } else {
+            inits.push(quote! { #fid: ::core::option::Option::None, });
+        }
+    }
+    let impl_generics = if generic {
+        quote! { <R: crate::RegionSpec> }
+    } else {
+        quote! {}
+    };
+    let type_generics = if generic {
+        quote! { <R> }
+    } else {
+        quote! {}
+    };
+    let new_doc = if params.is_empty() {
+        format!(
+            " An empty `{}`: every field unset; set the ones you need.",
+            object.name.name()
+        )
+    } else {
+        format!(
+            " A `{}` from its mandatory fields; the optional ones are unset.",
+            object.name.name()
+        )
+    };
+    let default = if params.is_empty() {
+        quote! {
+            impl #impl_generics ::core::default::Default for #name #type_generics {
+                fn default() -> Self { Self::new() }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    Ok(quote! {
+        #definition
+        impl #impl_generics #name #type_generics {
+            #[doc = #new_doc]
+            #[must_use]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+        #default
+    })
 }
 
 fn definitions_module(spec: &Spec) -> Result<TokenStream> {

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
+use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, Faults, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{
@@ -127,6 +128,29 @@ enum Command {
         #[arg(long)]
         platform_public_key: String,
     },
+    /// Receive callbacks on a local port: verify each with the platform public key, print it
+    /// (valid, or which check failed) and answer SUCCESS. The tool for "are the gateway's
+    /// callbacks reaching me and verifying?". Prints `listening on http://ADDR` first.
+    Listen {
+        /// The address to bind; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: SocketAddr,
+        /// The platform public key: Base64 SPKI DER, or PEM (the emulator prints its own).
+        #[arg(long)]
+        platform_public_key: String,
+        /// How far X-TIMESTAMP may be from this machine's clock, in seconds.
+        #[arg(long, default_value_t = 300)]
+        tolerance_seconds: u64,
+        /// Do not check the clock (for replayed callbacks).
+        #[arg(long)]
+        no_clock_check: bool,
+        /// Stop after this many callbacks (by default, run until interrupted).
+        #[arg(long)]
+        count: Option<u64>,
+        /// Print one JSON object per callback instead of a line of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the local gateway emulator until interrupted. Prints the address it bound first,
     /// then the partner ids, secret and private key it accepts.
     Serve {
@@ -237,6 +261,23 @@ async fn run(command: Command) -> Result<(), Failure> {
             body,
             scheme,
         } => sign(&timestamp, &body, scheme.into()),
+        Command::Listen {
+            addr,
+            platform_public_key,
+            tolerance_seconds,
+            no_clock_check,
+            count,
+            json,
+        } => {
+            let key = PlatformPublicKey::parse(&platform_public_key)?;
+            let mut verifier = CallbackVerifier::new(key);
+            verifier = if no_clock_check {
+                verifier.without_clock_check()
+            } else {
+                verifier.tolerance(Duration::from_secs(tolerance_seconds))
+            };
+            listen(addr, verifier, count, json).await
+        }
         Command::VerifyCallback {
             trade_no,
             timestamp,
@@ -878,6 +919,95 @@ fn indent_json(text: &str) -> String {
         }
     }
     out
+}
+
+/// Receives callbacks until `count` have arrived (or for ever), printing each.
+async fn listen(
+    addr: SocketAddr,
+    verifier: CallbackVerifier,
+    count: Option<u64>,
+    json: bool,
+) -> Result<(), Failure> {
+    use http_body_util::BodyExt as _;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure(format!("cannot listen on {addr}: {e}"), 1))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Failure(format!("cannot read the bound address: {e}"), 1))?;
+    println!("listening on http://{bound}");
+    std::io::stdout().flush()?;
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let verifier = std::sync::Arc::new(verifier);
+    let mut received = 0u64;
+    loop {
+        if count.is_some_and(|n| received >= n) {
+            return Ok(());
+        }
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let verifier = std::sync::Arc::clone(&verifier);
+                let seen = seen_tx.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                        let verifier = std::sync::Arc::clone(&verifier);
+                        let seen = seen.clone();
+                        async move {
+                            let (parts, body) = request.into_parts();
+                            let body = http_body_util::Limited::new(body, 64 * 1024)
+                                .collect()
+                                .await
+                                .map(|b| b.to_bytes())
+                                .unwrap_or_default();
+                            let verified = verifier.verify::<serde_json::Value>(
+                                parts.headers.iter(),
+                                &body,
+                                std::time::SystemTime::now(),
+                            );
+                            print_callback(parts.uri.path(), &body, &verified, json);
+                            let _ = seen.send(());
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
+                                http_body_util::Full::new(bytes::Bytes::from_static(SUCCESS_REPLY.as_bytes())),
+                            ))
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+            Some(()) = seen_rx.recv() => received += 1,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+/// One line (or JSON object) per callback: valid with its main fields, or why not.
+fn print_callback(
+    path: &str,
+    body: &[u8],
+    verified: &Result<
+        smilepayz::callback::Verified<serde_json::Value>,
+        smilepayz::callback::CallbackError,
+    >,
+    json: bool,
+) {
+    let text = |v: &serde_json::Value, k: &str| v.get(k).map(|x| x.to_string()).unwrap_or_default();
+    let line = match (verified, json) {
+        (Ok(ok), true) => serde_json::json!({"valid": true, "path": path, "tradeNo": ok.trade_no, "timestamp": ok.timestamp.to_string(), "body": ok.notification}).to_string(),
+        (Err(e), true) => serde_json::json!({"valid": false, "path": path, "error": e.to_string(), "body": String::from_utf8_lossy(body)}).to_string(),
+        (Ok(ok), false) => format!(
+            "valid   {path} tradeNo={} orderNo={} status={} money={} (answered SUCCESS)",
+            ok.trade_no,
+            text(&ok.notification, "orderNo"),
+            text(&ok.notification, "status"),
+            text(&ok.notification, "money"),
+        ),
+        (Err(e), false) => format!("invalid {path}: {e} (answered SUCCESS anyway)"),
+    };
+    println!("{line}");
+    let _ = std::io::stdout().flush();
 }
 
 #[cfg(test)]

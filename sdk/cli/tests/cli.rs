@@ -416,3 +416,125 @@ fn a_body_the_rules_refuse_exits_2_before_sending() {
         stderr(&output)
     );
 }
+
+#[test]
+fn listen_receives_and_verifies_the_emulators_callbacks() {
+    use std::io::{BufRead, BufReader};
+    let spawn = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        // A watchdog, so that a child that stops printing cannot hang the test run.
+        let pid = child.id().to_string();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            let _ = Command::new("kill").arg(&pid).status();
+        });
+        let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        (child, lines)
+    };
+    let (mut serve, mut served) = spawn(&["serve", "--json", "--settle-after-ms", "0"]);
+    let first = served.next().and_then(Result::ok).expect("a JSON line");
+    let config: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    let base_url = config["baseUrl"].as_str().expect("baseUrl").to_owned();
+    let platform_key = config["platformPublicKey"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let thb = config["merchants"]
+        .as_array()
+        .expect("merchants")
+        .iter()
+        .find(|m| m["region"] == "THB")
+        .expect("a THB merchant")
+        .clone();
+    assert!(
+        thb["partnerId"]
+            .as_str()
+            .expect("id")
+            .starts_with("sandbox-")
+    );
+    assert!(
+        thb["payinAccountNo"]
+            .as_str()
+            .is_some_and(|a| a.len() == 20),
+        "{thb}"
+    );
+
+    let (mut listen, mut heard) = spawn(&[
+        "listen",
+        "--platform-public-key",
+        &platform_key,
+        "--count",
+        "2",
+        "--json",
+    ]);
+    let first = heard.next().and_then(Result::ok).expect("a line");
+    let listen_url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+
+    let env = [
+        (
+            "SMILEPAYZ_PARTNER_ID",
+            thb["partnerId"].as_str().expect("id"),
+        ),
+        (
+            "SMILEPAYZ_MERCHANT_SECRET",
+            thb["merchantSecret"].as_str().expect("secret"),
+        ),
+        (
+            "SMILEPAYZ_PRIVATE_KEY",
+            thb["privateKey"].as_str().expect("key"),
+        ),
+    ];
+    for order_no in ["S20011LISTEN0001", "S20011LISTEN0002FAIL"] {
+        let body = serde_json::json!({
+            "orderNo": order_no,
+            "purpose": "listen test",
+            "merchant": {"merchantId": thb["partnerId"]},
+            "money": {"currency": "THB", "amount": 100.50},
+            "paymentMethod": "QRPAY",
+            "payer": {"name": "Somchai", "accountNo": "1234567890", "bankName": "KBANK"},
+            "callbackUrl": format!("{listen_url}/callback"),
+        })
+        .to_string();
+        let output = smilepayz(
+            &[
+                "call",
+                "pay-in",
+                "--region",
+                "THB",
+                "--base-url",
+                &base_url,
+                "--body",
+                &body,
+            ],
+            &env,
+        );
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let line = heard.next().and_then(Result::ok).expect("a callback line");
+        let callback: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(callback["valid"], true, "{callback}");
+        assert_eq!(callback["path"], "/callback");
+        statuses.push(
+            callback["body"]["status"]
+                .as_str()
+                .expect("status")
+                .to_owned(),
+        );
+    }
+    statuses.sort();
+    assert_eq!(statuses, ["FAILED", "SUCCESS"]);
+    // --count 2: it ends by itself.
+    assert!(listen.wait().expect("ends").success());
+    let _ = serve.kill();
+    let _ = serve.wait();
+}
