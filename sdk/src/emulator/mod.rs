@@ -5,7 +5,8 @@
 //! endpoint of the spec, in every region, the way the v2.0 gateway does: it checks the
 //! headers, the X-TIMESTAMP window, the partner id and the `X-SIGNATURE` (RSA or HMAC, over
 //! the exact body bytes), reads the body as the merchant's region's typed request, and answers
-//! with the region's typed response from a ledger seeded from the spec's documented examples.
+//! from the merchant's live accounts and transactions (a stateful sandbox: pay-ins, pay-outs,
+//! settlement and signed callbacks; see [the books](#the-books-a-stateful-sandbox)).
 //! Nothing in it names a region: regions, endpoints, headers and examples all come from the
 //! generated code.
 //!
@@ -53,34 +54,70 @@
 //! 6. `X-SIGNATURE` verifies over `X-TIMESTAMP|merchantSecret|body`, the body as the raw bytes
 //!    received, with the merchant's scheme, secret and key (401: malformed Base64, wrong
 //!    length and mismatch each have their own code).
-//! 7. The body is UTF-8 (400) and JSON (400), reads as the merchant's region's typed request
-//!    (a missing field or a wrong type: 400, with serde's message), and passes the request's
-//!    `validate()`: lengths and the region's balance types (400).
-//! 8. The endpoint answers. For `inquiry-balance`, the account must be in the ledger (404);
-//!    the answer is the region's `InquiryBalanceResponse`, code `00`, with the account's
-//!    entries of the requested balance types (404 if it holds none of them), and an
-//!    X-TIMESTAMP in the region's offset.
+//! 7. The body is UTF-8 (400) and JSON (400), and passes the region's rules for the
+//!    endpoint (the generated rules table; 400, the message naming each field by JSON path).
+//!    An endpoint the merchant's region does not offer is a 404.
+//! 8. The endpoint answers, in the region's currency and offset, as described below.
+//!    Endpoints without behaviour of their own answer with the region's first documented
+//!    example response.
 //!
 //! Until the partner is known, error answers carry X-TIMESTAMP in the request's offset (or
 //! UTC, before X-TIMESTAMP is read); after that, in the merchant's region's offset.
 //!
-//! # The ledger
+//! # The books: a stateful sandbox
 //!
-//! Accounts are seeded from every region's documented example responses
-//! (`INQUIRY_BALANCE_EXAMPLES[..].response.body`), keyed by region and `accountNo`, and parsed
-//! as the region's typed response when the emulator starts, so every answer is valid for its
-//! region. With the current spec that is account `21220030202403071031` in PEN and
-//! `21120030202403071031` in THB and USDT, each holding one `BALANCE` entry of 250000.
+//! Each registered merchant has, in its region, a pay-in account and a pay-out account
+//! ([`RunningEmulator::accounts`]; 20-digit numbers like the gateway's, see
+//! [`account_numbers`]). They open at [`PAYIN_OPENING_BALANCE`] (0) and
+//! [`PAYOUT_OPENING_BALANCE`] (1,000,000 in the region's major unit). Any other account
+//! number is answered too, as the sandbox does, opening at [`OTHER_ACCOUNT_OPENING_BALANCE`]
+//! (250,000) the first time it is asked for. Amounts are kept exactly, in the region's
+//! smallest unit, and every change happens under one lock: concurrent orders never lose or
+//! double-count money. State is in memory, bounded by
+//! [`EmulatorBuilder::max_transactions`] (1,000,000 by default; past it new orders get
+//! `TOO_MANY_TRANSACTIONS`).
+//!
+//! - **inquiry-balance** answers the account's live balance and available balance.
+//! - **pay-in** creates a transaction with a `tradeNo` in the gateway's shape, status
+//!   `PROCESSING` (or `INIT` with a checkout link when `paymentMethod` is empty), and answers
+//!   with channel data: `qrString` for QR methods, `vaNumber` and `receiverBankName` for
+//!   `BANK`, a wallet address for `USDT`, otherwise `paymentUrl`. A repeated `orderNo` of the
+//!   merchant is refused (`DUPLICATE_ORDER`, 409).
+//! - **pay-out** holds the amount against the pay-out account's available balance, or is
+//!   refused with `INSUFFICIENT_BALANCE` when it is short (nothing is held).
+//! - **Settlement**: [`EmulatorBuilder::settle_after`] (1 s by default; zero settles before
+//!   answering) after creation, or at once with [`RunningEmulator::settle`], a transaction
+//!   becomes final. A pay-in becomes `SUCCESS` and credits the balance and available balance;
+//!   a pay-out becomes `SUCCESS` and debits the balance (the hold is spent). Test values end
+//!   it otherwise, as test card numbers do: an `orderNo` ending in `FAIL` ends `FAILED`, a
+//!   pay-in `orderNo` ending in `EXPIRE` ends `EXPIRED`; neither moves money (a failed
+//!   pay-out's hold is released).
+//! - **inquiry-status** by `orderNo` or `tradeNo` answers the transaction as it stands; a
+//!   wrong `tradeType` or an unknown number is `TRANSACTION_NOT_FOUND` (404). The region's
+//!   documented examples are answered as documented.
+//! - **Callbacks**: on every final status, the notification (`orderNo`, `tradeNo`,
+//!   `merchantId`, `merchantName`, `paymentMethod`, `transactionTime` in local time,
+//!   `status`, `money`) is POSTed to the order's `callbackUrl`, signed with the emulator's
+//!   platform key ([`RunningEmulator::platform_public_key`]) over `tradeNo|X-TIMESTAMP` in the
+//!   region's offset. It is delivered again, with a doubling delay, until the merchant
+//!   answers 200 `SUCCESS` ([`CallbackRetries`]: six deliveries over about a minute by
+//!   default). Only loopback `http://` callback URLs are accepted; any other is refused at
+//!   order time (`CALLBACK_URL_REFUSED`). [`RunningEmulator::deliveries`] lists every delivery
+//!   and how it was answered.
+//! - Connections that send nothing for [`EmulatorBuilder::idle_timeout`] (30 s), and request
+//!   heads that take more than 10 s, are closed.
 //!
 //! # Result codes
 //!
 //! **These are the emulator's own codes, not the gateway's.** Smilepayz publishes no v2.0
 //! error-code table, so the emulator uses SNAP BI-style seven-digit codes: the HTTP status,
-//! the endpoint's service code from the spec (`11` for `inquiry-balance`; `00` before a
-//! request is routed), and a two-digit case. Every check has its own code, exported as
-//! constants in [`codes`]. A real gateway answers the same mistakes with different codes, so
-//! test your error handling against "code is not `00`" and the HTTP status; use these codes
-//! to tell the emulator's rejections apart.
+//! the endpoint's service code from the spec (`11` for `inquiry-balance`, `92` for
+//! `inquiry-status`, `90` for `pay-in`, `91` for `pay-out`; `00` before a request is routed),
+//! and a two-digit case. Every check has its own code, exported as constants in [`codes`]
+//! (written out for inquiry-balance; [`codes::on_endpoint`] gives another endpoint's). A
+//! real gateway answers the same mistakes with different codes, so test your error handling
+//! against "code is not `00`" and the HTTP status; use these codes to tell the emulator's
+//! rejections apart.
 //!
 //! | code | status | constant | meaning |
 //! |---|---|---|---|
@@ -100,12 +137,13 @@
 //! | `4011103` | 401 | [`codes::inquiry_balance::SIGNATURE_WRONG_LENGTH`] | the signature has the wrong length for the scheme and key |
 //! | `4001104` | 400 | [`codes::inquiry_balance::BODY_NOT_UTF8`] | the body is not UTF-8 |
 //! | `4001105` | 400 | [`codes::inquiry_balance::BODY_NOT_JSON`] | the body is not JSON |
-//! | `4001106` | 400 | [`codes::inquiry_balance::INVALID_BODY_FIELDS`] | a required field is missing or has the wrong type |
-//! | `4001107` | 400 | [`codes::inquiry_balance::FIELD_TOO_LONG`] | a field is longer than the spec allows |
-//! | `4001108` | 400 | [`codes::inquiry_balance::EMPTY_LIST`] | a list that needs an entry is empty |
-//! | `4001109` | 400 | [`codes::inquiry_balance::BALANCE_TYPE_NOT_OFFERED`] | a balance type the region does not offer |
-//! | `4041101` | 404 | [`codes::inquiry_balance::UNKNOWN_ACCOUNT`] | the account is not in the ledger |
-//! | `4041102` | 404 | [`codes::inquiry_balance::NO_MATCHING_BALANCE`] | the account holds none of the requested balance types |
+//! | `4041103` | 404 | [`codes::inquiry_balance::ENDPOINT_NOT_OFFERED`] | the merchant's region does not offer the endpoint |
+//! | `4001106` | 400 | [`codes::inquiry_balance::INVALID_BODY_FIELDS`] | the body breaks the region's rules (each field named) |
+//! | `4041104` | 404 | [`codes::inquiry_balance::TRANSACTION_NOT_FOUND`] | inquiry-status: no such transaction of this merchant and `tradeType` |
+//! | `4091101` | 409 | [`codes::inquiry_balance::DUPLICATE_ORDER`] | pay-in, pay-out: the `orderNo` is already used |
+//! | `4001107` | 400 | [`codes::inquiry_balance::INSUFFICIENT_BALANCE`] | pay-out: the available balance is short; nothing held |
+//! | `4001108` | 400 | [`codes::inquiry_balance::CALLBACK_URL_REFUSED`] | `callbackUrl` is not a loopback `http://` URL |
+//! | `5031102` | 503 | [`codes::inquiry_balance::TOO_MANY_TRANSACTIONS`] | the emulator holds as many transactions as it may |
 //! | `5001101` | 500 | [`codes::inquiry_balance::INTERNAL_ERROR`] | a bug in the emulator |
 //! | `5031101` | 503 | [`codes::inquiry_balance::INJECTED_SERVER_ERROR`] | an injected server error ([`Faults`]) |
 //!
