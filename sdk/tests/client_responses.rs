@@ -426,3 +426,223 @@ async fn redirects_are_not_followed() {
     );
     assert_eq!(count.load(Ordering::SeqCst), 0, "the redirect was followed");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile pay-in, pay-out and inquiry-status answers
+// ---------------------------------------------------------------------------------------------
+
+fn thb_pay_in() -> thb::PayInRequest {
+    use smilepayz::definitions::{Merchant, Payer, PaymentMethod};
+    thb::PayInRequest::builder()
+        .order_no("S20001HOSTILE01")
+        .purpose("hostile answers")
+        .merchant(Merchant::new("sandbox-test"))
+        .money(smilepayz::TransactionMoney::parse("100.50").expect("amount"))
+        .payment_method(PaymentMethod::Qrpay)
+        .payer(Payer {
+            name: Some("Somchai".into()),
+            account_no: Some("1234567890".into()),
+            bank_name: Some("KBANK".into()),
+            ..Payer::default()
+        })
+        .build()
+        .expect("valid")
+}
+
+fn thb_pay_out() -> thb::PayOutRequest {
+    use smilepayz::definitions::{Merchant, PaymentMethod};
+    thb::PayOutRequest::builder()
+        .order_no("S20001HOSTILE02")
+        .purpose("hostile answers")
+        .merchant(Merchant::new("sandbox-test"))
+        .money(smilepayz::TransactionMoney::parse("10").expect("amount"))
+        .payment_method(PaymentMethod::Kbank)
+        .cash_account("17385238451")
+        .build()
+        .expect("valid")
+}
+
+fn thb_status() -> thb::InquiryStatusRequest {
+    thb::InquiryStatusRequest::builder()
+        .trade_type(smilepayz::definitions::TradeType::PayIn)
+        .order_no("S20001HOSTILE01")
+        .build()
+        .expect("valid")
+}
+
+const SECRET_TEXT: &str = "0123456789abcdef";
+
+/// No output of an outcome holds the merchant secret.
+fn clean<T: std::fmt::Debug>(what: &str, outcome: &Result<T, Error>) {
+    let shown = match outcome {
+        Ok(value) => format!("{value:?}"),
+        Err(error) => format!("{error} {error:?}"),
+    };
+    assert!(
+        !shown.contains(SECRET_TEXT),
+        "{what}: the secret leaked: {shown}"
+    );
+}
+
+#[tokio::test]
+async fn hostile_pay_in_answers_are_clear_errors_or_unknown_values() {
+    let ok = r#"{"code":"00","message":"Successful","orderNo":"S20001HOSTILE01","tradeNo":"T1","money":{"currency":"THB","amount":100.50},"channel":{"paymentMethod":"QRPAY","qrString":"000201"},"status":"PROCESSING"}"#;
+    let send = |body: String| async move {
+        let url = serve(Behaviour::Answer(200, body)).await;
+        client(&url, RetryPolicy::none()).send(&thb_pay_in()).await
+    };
+    // The documented shape, read exactly.
+    let read = send(ok.into()).await;
+    clean("ok", &read);
+    let read = read.expect("reads");
+    assert_eq!(read.money.expect("money").amount().to_string(), "100.50");
+
+    // Missing channel and status: optional, so the answer still reads.
+    let bare =
+        send(r#"{"code":"00","message":"Successful","orderNo":"S20001HOSTILE01"}"#.into()).await;
+    clean("bare", &bare);
+    let bare = bare.expect("a bare answer reads");
+    assert!(bare.channel.is_none() && bare.status.is_none());
+
+    // A status the SDK does not know is kept, not an error.
+    let unknown = send(ok.replace("PROCESSING", "ON_HOLD"))
+        .await
+        .expect("reads");
+    assert_eq!(
+        unknown.status.map(|s| s.as_str().to_owned()).as_deref(),
+        Some("ON_HOLD")
+    );
+
+    // The amount as a string is a documented alternative; read exactly too.
+    let text = send(ok.replace("100.50", "\"100.50\""))
+        .await
+        .expect("reads");
+    assert_eq!(text.money.expect("money").amount().to_string(), "100.50");
+
+    // Wrong currency, an amount that is not a number, a truncated body: decode errors that
+    // keep the body, never a panic.
+    for (what, body, needle) in [
+        ("wrong currency", ok.replace("THB", "USD"), "USD"),
+        (
+            "amount is not a number",
+            ok.replace("100.50", "true"),
+            "amount",
+        ),
+        ("truncated", ok[..ok.len() / 2].to_owned(), "EOF"),
+        (
+            "channel is a list",
+            ok.replace(r#"{"paymentMethod":"QRPAY","qrString":"000201"}"#, "[1]"),
+            "channel",
+        ),
+    ] {
+        let outcome = send(body).await;
+        clean(what, &outcome);
+        match outcome {
+            Err(Error::Decode { reason, body, .. }) => {
+                assert!(
+                    reason.contains(needle) || body.contains(needle),
+                    "{what}: {reason}"
+                );
+            }
+            other => panic!("{what}: expected a decode error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn hostile_pay_out_and_status_answers_are_clear_errors_or_unknown_values() {
+    let payout_ok = r#"{"code":"00","message":"successful","orderNo":"S20001HOSTILE02","tradeNo":"T2","status":"PROCESSING","disbursementTime":"2020-12-17T10:55:00+07:00","merchant":{"merchantId":"sandbox-test","accountNo":"2033924234782342"},"money":{"currency":"THB","amount":10},"channel":{"paymentMethod":"KBANK","cashAccount":"17385238451","accountName":"Betty"}}"#;
+    let url = serve(Behaviour::Answer(200, payout_ok.into())).await;
+    let read = client(&url, RetryPolicy::none()).send(&thb_pay_out()).await;
+    clean("pay-out", &read);
+    assert_eq!(read.expect("reads").trade_no.as_deref(), Some("T2"));
+    let url = serve(Behaviour::Answer(200, payout_ok.replace("THB", "PEN"))).await;
+    assert!(matches!(
+        client(&url, RetryPolicy::none()).send(&thb_pay_out()).await,
+        Err(Error::Decode { .. })
+    ));
+    // A refusal is the gateway's code and message, for the merchant to act on.
+    let url = serve(Behaviour::Answer(
+        400,
+        r#"{"code":"4009107","message":"insufficient balance"}"#.into(),
+    ))
+    .await;
+    match client(&url, RetryPolicy::none()).send(&thb_pay_out()).await {
+        Err(Error::Gateway { code, message, .. }) => {
+            assert_eq!(
+                (code.as_str(), message.as_str()),
+                ("4009107", "insufficient balance")
+            );
+        }
+        other => panic!("expected the gateway's refusal, got {other:?}"),
+    }
+
+    let status_ok = r#"{"code":"00","message":"Successful","tradeNo":"T1","tradeType":1,"money":{"currency":"THB","amount":800.50},"status":"SETTLED_LATER","paymentMethod":"NEWPAY"}"#;
+    let url = serve(Behaviour::Answer(200, status_ok.into())).await;
+    let read = client(&url, RetryPolicy::none()).send(&thb_status()).await;
+    clean("status", &read);
+    let read = read.expect("unknown values decode");
+    assert_eq!(
+        read.status.map(|s| s.as_str().to_owned()).as_deref(),
+        Some("SETTLED_LATER")
+    );
+    assert_eq!(
+        read.payment_method
+            .map(|m| m.as_str().to_owned())
+            .as_deref(),
+        Some("NEWPAY")
+    );
+    // A tradeType outside 1 and 2 is refused: it is a closed set.
+    let url = serve(Behaviour::Answer(
+        200,
+        status_ok.replace("\"tradeType\":1", "\"tradeType\":3"),
+    ))
+    .await;
+    assert!(matches!(
+        client(&url, RetryPolicy::none()).send(&thb_status()).await,
+        Err(Error::Decode { .. })
+    ));
+    // A truncated status answer, and one cut off mid-body.
+    let url = serve(Behaviour::Answer(200, status_ok[..20].into())).await;
+    assert!(matches!(
+        client(&url, RetryPolicy::none()).send(&thb_status()).await,
+        Err(Error::Decode { .. })
+    ));
+    let url = serve(Behaviour::CutShort {
+        declared: status_ok.len(),
+        body: status_ok[..30].into(),
+    })
+    .await;
+    let cut = client(&url, RetryPolicy::none()).send(&thb_status()).await;
+    clean("cut", &cut);
+    assert!(cut.is_err());
+}
+
+#[tokio::test]
+async fn pay_in_and_pay_out_are_never_retried_and_inquiry_status_is() {
+    let policy = RetryPolicy {
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(40),
+        total_budget: Duration::from_secs(5),
+    };
+    for behaviour in [Behaviour::Answer(503, "busy".into()), Behaviour::Close] {
+        let (url, count) = serve_counted(behaviour.clone()).await;
+        let pay_in = client(&url, policy).send(&thb_pay_in()).await;
+        assert!(pay_in.is_err());
+        let (url2, count2) = serve_counted(behaviour.clone()).await;
+        let pay_out = client(&url2, policy).send(&thb_pay_out()).await;
+        assert!(pay_out.is_err());
+        let (url3, count3) = serve_counted(behaviour).await;
+        assert!(client(&url3, policy).send(&thb_status()).await.is_err());
+        // Give the server a moment to count what it read.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(count.load(Ordering::SeqCst), 1, "pay-in was sent once");
+        assert_eq!(count2.load(Ordering::SeqCst), 1, "pay-out was sent once");
+        assert_eq!(
+            count3.load(Ordering::SeqCst),
+            4,
+            "inquiry-status is read-only: retried"
+        );
+    }
+}
