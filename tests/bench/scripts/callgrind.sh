@@ -38,7 +38,7 @@ if [[ " $what " == *" per-request "* ]]; then
     echo "per-request client CPU, instructions (callgrind, $(date -u +%F))"
     printf '%-10s %15s %15s %12s\n' mode 'I(100)' 'I(300)' 'per request'
     declare -A per
-    for mode in sign-only sdk baseline; do
+    for mode in sign-only sdk sdk-pay-in baseline; do
         for n in 100 300; do
             run "$out/$mode-$n.out" "$bins/per-request" "$mode" "$n"
         done
@@ -48,6 +48,7 @@ if [[ " $what " == *" per-request "* ]]; then
         printf '%-10s %15d %15d %12d\n' "$mode" "$i100" "$i300" "${per[$mode]}"
     done
     echo "SDK beyond the sign:          $(( per[sdk] - per[sign-only] )) instructions per request (goal < 25000)"
+    echo "SDK pay-in beyond the sign:    $(( per[sdk-pay-in] - per[sign-only] )) instructions per request (goal <= 1.5x the balance inquiry's)"
     echo "hand-written beyond the sign: $(( per[baseline] - per[sign-only] )) instructions per request"
     echo "SDK / sign-only:              $(awk -v a="${per[sdk]}" -v b="${per[sign-only]}" 'BEGIN { printf "%.4f", a / b }')"
 fi

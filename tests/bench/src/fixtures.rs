@@ -34,6 +34,15 @@ pub const THB_RESPONSE: &str = concat!(
     r#""amount":{"currency":"THB","value":"250000.50"},"#,
     r#""availableBalance":{"currency":"THB","value":"250000.00"}}}"#
 );
+/// A canned THB pay-in answer, as the emulator writes one.
+pub const THB_PAY_IN_RESPONSE: &str = concat!(
+    r#"{"code":"00","message":"Successful","orderNo":"S20001BENCH000000000000000001","#,
+    r#""tradeNo":"T11120001261201203000000001","merchant":{"merchantId":"sandbox-bench-thb","#,
+    r#""accountNo":"21110000000000020001"},"transactionTime":"2026-12-01T20:30:00+07:00","#,
+    r#""money":{"currency":"THB","amount":100.50},"channel":{"paymentMethod":"QRPAY","#,
+    r#""qrString":"00020101021229370016EMULATORT11120001261201203000000001"},"status":"PROCESSING"}"#
+);
+
 /// The length of the string a request signature covers:
 /// `X-TIMESTAMP` (25) `|` secret (64) `|` body.
 pub const STRING_TO_SIGN_LEN: usize = 25 + 1 + SECRET.len() + 1 + REQUEST_BODY.len();

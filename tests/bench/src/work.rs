@@ -26,6 +26,34 @@ pub fn sdk(client: &Client, answer: &[u8]) -> usize {
     signed.signature.len() + signed.body.len() + response.account_infos.len()
 }
 
+/// The SDK's pay-in: the THB builder with every mandatory field (payer included), `build()`
+/// (every region rule), `Client::sign_request` and `decode_response` of a canned pay-in
+/// answer, to set beside the balance inquiry's figure.
+///
+/// # Panics
+/// If any step fails (none does with the fixtures).
+pub fn sdk_pay_in(client: &Client, answer: &[u8]) -> usize {
+    use smilepayz::definitions::{Merchant, Payer, PaymentMethod};
+    let request = thb::PayInRequest::builder()
+        .order_no("S20001BENCH000000000000000001")
+        .purpose("Order 1001")
+        .merchant(Merchant::new("sandbox-bench-thb"))
+        .money(smilepayz::TransactionMoney::parse("100.50").expect("an amount"))
+        .payment_method(PaymentMethod::Qrpay)
+        .payer(Payer {
+            name: Some("Somchai".into()),
+            account_no: Some("1234567890".into()),
+            bank_name: Some("KBANK".into()),
+            ..Payer::default()
+        })
+        .callback_url("http://127.0.0.1:8080/smilepayz/pay-in")
+        .build()
+        .expect("a valid pay-in");
+    let signed = client.sign_request(&request).expect("signed");
+    let response = decode_response::<thb::PayInResponse>(200, answer).expect("a THB answer");
+    signed.signature.len() + signed.body.len() + response.trade_no.map_or(0, |t| t.len())
+}
+
 /// The hand-written client: a struct, `serde_json::to_string`, a `format!`ted timestamp and
 /// string to sign, the RSA sign, Base64, and `serde_json::from_slice` of the canned answer.
 ///

@@ -1,5 +1,5 @@
 //! Callgrind driver for one request's client-side CPU work (no network):
-//! `per-request <sdk|baseline|sign-only> <N>` does the work of N requests.
+//! `per-request <sdk|sdk-pay-in|baseline|sign-only> <N>` does the work of N requests.
 //!
 //! Run it under `valgrind --tool=callgrind` for N = 100 and N = 300: set-up (loading the key,
 //! building the client) is the same in both runs, so `(I(300) - I(100)) / 200` is the
@@ -13,7 +13,7 @@ use smilepayz_bench::{fixtures, work};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(mode), Some(Ok(n))) = (args.get(1), args.get(2).map(|n| n.parse::<usize>())) else {
-        eprintln!("usage: per-request <sdk|baseline|sign-only> <N>");
+        eprintln!("usage: per-request <sdk|sdk-pay-in|baseline|sign-only> <N>");
         return ExitCode::FAILURE;
     };
     let answer = fixtures::THB_RESPONSE.as_bytes();
@@ -23,6 +23,13 @@ fn main() -> ExitCode {
             let client = fixtures::sdk_client("http://127.0.0.1:9");
             for _ in 0..n {
                 total = total.wrapping_add(work::sdk(black_box(&client), black_box(answer)));
+            }
+        }
+        "sdk-pay-in" => {
+            let client = fixtures::sdk_client("http://127.0.0.1:9");
+            let answer = fixtures::THB_PAY_IN_RESPONSE.as_bytes();
+            for _ in 0..n {
+                total = total.wrapping_add(work::sdk_pay_in(black_box(&client), black_box(answer)));
             }
         }
         "baseline" => {
@@ -44,7 +51,7 @@ fn main() -> ExitCode {
             }
         }
         other => {
-            eprintln!("unknown mode {other:?}; use sdk, baseline or sign-only");
+            eprintln!("unknown mode {other:?}; use sdk, sdk-pay-in, baseline or sign-only");
             return ExitCode::FAILURE;
         }
     }
