@@ -15,6 +15,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+mod fast;
+
 use crate::{FieldProblem, RegionInfo, ValidationError};
 
 /// The rules of one JSON object.
@@ -172,6 +174,15 @@ pub fn validate<T: Serialize>(
     rules: &Object,
     region: &RegionInfo,
 ) -> Result<(), ValidationError> {
+    // Checked while serializing when the shape allows (the same result, without a `Value`
+    // of the whole body); otherwise through one.
+    if let Some(problems) = fast::check(value, rules, region) {
+        return if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError::new(problems))
+        };
+    }
     let json = serde_json::to_value(value).map_err(|e| {
         ValidationError::new(vec![FieldProblem {
             path: "(body)".to_owned(),
