@@ -16,7 +16,7 @@ pub mod reference;
 pub mod schema_check;
 pub mod spec;
 
-pub use emit::{EmitError, generate, region_source, shared_source};
+pub use emit::{EmitError, FILES_HEADER, generate, generate_files, region_source, shared_source};
 pub use load::{Region, Spec, load, spec_files};
 pub use problem::{Location, Problem, Problems};
 #[cfg(feature = "cli")]

@@ -59,12 +59,29 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             };
             let out = out.ok_or("generate needs --out <dir>")?;
-            let code = smilepayz_codegen::generate(&spec).map_err(|e| e.to_string())?;
-            std::fs::create_dir_all(&out)
-                .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
-            let file = out.join("smilepayz_generated.rs");
-            write(&file, &code)?;
-            println!("wrote {}", file.display());
+            let files = smilepayz_codegen::generate_files(&spec).map_err(|e| e.to_string())?;
+            let regions = out.join("regions");
+            std::fs::create_dir_all(&regions)
+                .map_err(|e| format!("cannot create {}: {e}", regions.display()))?;
+            // A region removed from the spec leaves no file behind.
+            let keep: Vec<std::path::PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
+            if let Ok(entries) = std::fs::read_dir(&regions) {
+                for entry in entries.filter_map(Result::ok) {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "rs") && !keep.contains(&path) {
+                        std::fs::remove_file(&path)
+                            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                        println!("removed {}", path.display());
+                    }
+                }
+            }
+            for (relative, text) in &files {
+                let file = out.join(relative);
+                if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
+                    write(&file, text)?;
+                    println!("wrote {}", file.display());
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         "schema" => {

@@ -270,13 +270,28 @@ fn generate_writes_what_the_library_generates() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let written =
-        std::fs::read_to_string(out.path().join("smilepayz_generated.rs")).expect("written");
     let spec = smilepayz_codegen::load(&repo_spec()).expect("loads");
-    assert_eq!(
-        written,
-        smilepayz_codegen::generate(&spec).expect("generates")
+    let files = smilepayz_codegen::generate_files(&spec).expect("generates");
+    assert!(
+        files.len() > spec.regions.len(),
+        "mod.rs and one file per region"
     );
+    for (relative, text) in &files {
+        let written = std::fs::read_to_string(out.path().join(relative)).expect("written");
+        assert_eq!(&written, text, "{relative}");
+    }
+    // A file of a region that is gone is removed on the next run.
+    let stray = out.path().join("regions/gone.rs");
+    std::fs::write(&stray, "// old").expect("write");
+    let again = Command::new(env!("CARGO_BIN_EXE_smilepayz-codegen"))
+        .arg("generate")
+        .arg(repo_spec())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .expect("runs");
+    assert!(again.status.success());
+    assert!(!stray.exists(), "the stray region file was not removed");
 
     // A broken spec writes nothing and exits 1.
     let broken = SpecCopy::new();
@@ -290,7 +305,7 @@ fn generate_writes_what_the_library_generates() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
-    assert!(!out.path().join("smilepayz_generated.rs").exists());
+    assert!(!out.path().join("mod.rs").exists());
 }
 
 /// An endpoint to append to gateway.yaml, with one request field written as `FIELD`.

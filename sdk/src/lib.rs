@@ -56,4 +56,13 @@ pub use regions::Region;
 pub use signing::SignatureScheme;
 pub use wire::{ExtraFields, JsonObjectOrString, NoExtraFields, OneOrMany};
 
+// The generated code: committed in src/generated/, or (feature `regenerate`, in the
+// repository) generated afresh from the spec by the build script.
+// Formatted by prettyplease, byte for byte as generated: `cargo fmt` leaves it alone.
+#[cfg(not(smilepayz_regenerated))]
+#[rustfmt::skip]
+mod generated;
+#[cfg(not(smilepayz_regenerated))]
+pub use generated::{definitions, endpoints, gateway, regions};
+#[cfg(smilepayz_regenerated)]
 include!(concat!(env!("OUT_DIR"), "/smilepayz_generated.rs"));

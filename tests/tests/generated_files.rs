@@ -74,3 +74,50 @@ fn every_region_file_is_a_module_and_a_region() {
         "the SDK was built from a different spec"
     );
 }
+
+#[test]
+fn the_committed_generated_code_is_current() {
+    // The crate builds from these files when it is not regenerating (from the registry, and
+    // `cargo build -p smilepayz` here); they must be exactly what the spec generates.
+    const FIX: &str = "run `cargo run --bin smilepayz-codegen -- generate spec --out sdk/src/generated` and commit the result";
+    let files = smilepayz_codegen::generate_files(&load()).expect("generates");
+    let mut stale = Vec::new();
+    for (relative, text) in &files {
+        let path = format!("sdk/src/generated/{relative}");
+        if committed(&path) != *text {
+            stale.push(path);
+        }
+        syn::parse_file(text).unwrap_or_else(|e| panic!("{relative} does not parse: {e}"));
+    }
+    let expected: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    for entry in std::fs::read_dir(root().join("sdk/src/generated/regions"))
+        .expect("sdk/src/generated/regions exists")
+        .filter_map(Result::ok)
+    {
+        let name = format!("regions/{}", entry.file_name().to_string_lossy());
+        if !expected.contains(&name) {
+            stale.push(format!(
+                "sdk/src/generated/{name} (no such region in the spec)"
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated code: {}; {FIX}",
+        stale.join(", ")
+    );
+    // The split layout holds the same code as the single file the build script writes.
+    let single = smilepayz_codegen::generate(&load()).expect("generates");
+    for (relative, text) in &files {
+        if let Some(module) = relative
+            .strip_prefix("regions/")
+            .and_then(|r| r.strip_suffix(".rs"))
+        {
+            assert!(
+                single.contains(&format!("pub mod {module} {{")),
+                "{relative} has no module in the single-file output"
+            );
+            assert!(text.lines().count() > 10, "{relative} is nearly empty");
+        }
+    }
+}

@@ -158,10 +158,12 @@ fn build() -> Result<Variant, String> {
         }
     };
     let locked = ["--locked", "--offline"];
+    // `regenerate`: build from the variant spec, not the committed code.
     cargo(
         &[
             &["build"],
             &locked[..],
+            &["--features", "smilepayz/regenerate"],
             &["--package", "smilepayz-cli", "--bin", "smilepayz"],
         ]
         .concat(),
