@@ -12,6 +12,7 @@
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(smilepayz_regenerated)");
+    println!("cargo::rustc-check-cfg=cfg(docsrs)");
     println!("cargo::rerun-if-env-changed=SMILEPAYZ_SPEC_DIR");
     regenerate::run();
 }

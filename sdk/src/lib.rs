@@ -1,35 +1,13 @@
-//! A typed client for the Smilepayz payment gateway (API v2.0), generated region by region
-//! from the YAML spec in the repository's `spec/` folder.
-//!
-//! Each region is a module, such as [`regions::thb`], whose request and response types are
-//! fixed to the region's currency; [`Region`] picks one at run time.
-//!
-//! ```
-//! use smilepayz::regions::thb;
-//! use smilepayz::definitions::BalanceType;
-//!
-//! let request = thb::InquiryBalanceRequest::new("21120030202403071031", [BalanceType::Balance])?;
-//! assert_eq!(
-//!     serde_json::to_string(&request)?,
-//!     r#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#
-//! );
-//!
-//! // A THB response is read as THB; one in another currency is an error.
-//! let body = r#"{"code":"00","message":"Successful","accountInfos":{"balanceType":"BALANCE",
-//!     "amount":{"currency":"THB","value":"250000.50"},
-//!     "availableBalance":{"currency":"THB","value":"250000"}}}"#;
-//! let response: thb::InquiryBalanceResponse = serde_json::from_str(body)?;
-//! let info = response.account_infos.first().expect("one entry");
-//! assert_eq!(info.amount.value().to_string(), "250000.50");
-//! assert!(serde_json::from_str::<thb::InquiryBalanceResponse>(&body.replace("THB", "USD")).is_err());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 pub mod callback;
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
 #[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 mod error;
 pub mod money;
@@ -44,6 +22,7 @@ pub use api::{
     ApiRequest, EndpointInfo, Example, ExampleMessage, GatewayResponse, HeaderInfo, SignPart,
 };
 #[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
     Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, SignedRequest,
     decode_response,
