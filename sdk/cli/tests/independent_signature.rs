@@ -2,7 +2,9 @@
 //! and secret and signs a random body; `smilepayz sign` must print the same signature, and
 //! the emulator must accept the request it signed.
 //!
-//! Needs `python3` with `cryptography` (`.ci/run` installs it when missing).
+//! Needs `python3` with `cryptography`. Without them the test says so and is skipped, unless
+//! `SMILEPAYZ_REQUIRE_PYTHON=1` demands it: `.ci/run` installs `cryptography` and sets that
+//! variable, so CI never skips it.
 
 use std::process::Command;
 
@@ -29,6 +31,26 @@ signature = base64.b64encode(key.sign((timestamp + "|" + secret + "|" + body).en
 print(json.dumps({"private": private_b64, "public": public_b64, "secret": secret, "body": body, "timestamp": timestamp, "signature": signature}))
 "#;
 
+/// Whether Python's `cryptography` can run here. When it cannot: skip, saying so, unless
+/// `SMILEPAYZ_REQUIRE_PYTHON=1` demands the cross-check (then fail, saying how to fix it).
+fn python_available() -> bool {
+    let works = Command::new("python3")
+        .args(["-c", "import cryptography"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if works {
+        return true;
+    }
+    let why = "python3 with `cryptography` is not available here (install it: `python3 -m pip install cryptography`)";
+    if std::env::var("SMILEPAYZ_REQUIRE_PYTHON").as_deref() == Ok("1") {
+        panic!("SMILEPAYZ_REQUIRE_PYTHON=1, but {why}");
+    }
+    eprintln!(
+        "skipped: the independent signature cross-check needs {why}; set SMILEPAYZ_REQUIRE_PYTHON=1 to make it fail instead"
+    );
+    false
+}
+
 fn python_case(account: Option<&str>) -> serde_json::Value {
     let output = Command::new("python3")
         .args(["-c", PYTHON])
@@ -49,6 +71,9 @@ fn field<'a>(case: &'a serde_json::Value, key: &str) -> &'a str {
 
 #[tokio::test]
 async fn python_signatures_match_sign_and_pass_the_emulator() {
+    if !python_available() {
+        return;
+    }
     for round in 0..3 {
         // Round 0 asks for the USDT example account; the others for random, unknown ones.
         let case = python_case((round == 0).then_some("21120030202403071031"));
