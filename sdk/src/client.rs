@@ -110,6 +110,24 @@ pub enum ConfigError {
     /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
+    /// The partner id cannot be sent in the X-PARTNER-ID header.
+    #[error(
+        "the partner id {partner_id:?} cannot be sent as X-PARTNER-ID: {reason}; use the merchant id the platform gave you"
+    )]
+    PartnerId {
+        /// The partner id, as given (it is not a secret).
+        partner_id: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// An environment variable of [`ClientBuilder::from_env`] is missing or unusable.
+    #[error("{variable}: {reason}")]
+    Env {
+        /// The variable, e.g. `SMILEPAYZ_PARTNER_ID`.
+        variable: &'static str,
+        /// What is wrong, and how to fix it. Never the variable's value for a secret.
+        reason: String,
+    },
 }
 
 /// Why a request failed. Keeps the HTTP status and the raw body where there is one, and says
@@ -285,7 +303,98 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
+/// The environment variables [`ClientBuilder::from_env`] reads, as the `smilepayz` command does.
+pub mod env {
+    /// The merchant id (X-PARTNER-ID).
+    pub const PARTNER_ID: &str = "SMILEPAYZ_PARTNER_ID";
+    /// The merchant secret.
+    pub const MERCHANT_SECRET: &str = "SMILEPAYZ_MERCHANT_SECRET";
+    /// The merchant private key: Base64 PKCS#8, or PEM.
+    pub const PRIVATE_KEY: &str = "SMILEPAYZ_PRIVATE_KEY";
+    /// A file holding the private key, when `SMILEPAYZ_PRIVATE_KEY` is not set.
+    pub const PRIVATE_KEY_FILE: &str = "SMILEPAYZ_PRIVATE_KEY_FILE";
+    /// `sandbox` or `production`.
+    pub const ENVIRONMENT: &str = "SMILEPAYZ_ENVIRONMENT";
+    /// A base URL instead of an environment (for example a local emulator's).
+    pub const BASE_URL: &str = "SMILEPAYZ_BASE_URL";
+}
+
+/// A variable's value: `None` when unset or blank.
+fn env_value(variable: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(variable) {
+        Ok(value) if !value.trim().is_empty() => Ok(Some(value.trim().to_owned())),
+        Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::Env {
+            variable,
+            reason: "it is not valid UTF-8".to_owned(),
+        }),
+    }
+}
+
 impl ClientBuilder {
+    /// A builder set from the environment variables the `smilepayz` command reads (see
+    /// [`env`]): `SMILEPAYZ_PARTNER_ID`, `SMILEPAYZ_MERCHANT_SECRET`, `SMILEPAYZ_PRIVATE_KEY`
+    /// (or `SMILEPAYZ_PRIVATE_KEY_FILE`), and `SMILEPAYZ_ENVIRONMENT` (`sandbox` or
+    /// `production`) or `SMILEPAYZ_BASE_URL`. Unset variables are left for the builder's
+    /// setters (and `build()` names what is still missing); a set one that is unusable is an
+    /// error naming it, never showing a secret.
+    ///
+    /// # Errors
+    /// [`ConfigError::Env`] for a variable that is not UTF-8, names no environment, or whose
+    /// key file cannot be read; [`ConfigError::Key`] for a secret or key that does not parse.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut builder = Client::builder();
+        match (env_value(env::ENVIRONMENT)?, env_value(env::BASE_URL)?) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Env {
+                    variable: env::ENVIRONMENT,
+                    reason: format!("set it or {}, not both", env::BASE_URL),
+                });
+            }
+            (Some(name), None) => {
+                builder = builder.environment(match name.to_ascii_lowercase().as_str() {
+                    "sandbox" => Environment::Sandbox,
+                    "production" => Environment::Production,
+                    _ => {
+                        return Err(ConfigError::Env {
+                            variable: env::ENVIRONMENT,
+                            reason: format!(
+                                "{name:?} is not an environment; use sandbox or production (or set {} instead)",
+                                env::BASE_URL
+                            ),
+                        });
+                    }
+                });
+            }
+            (None, Some(url)) => builder = builder.base_url(url),
+            (None, None) => {}
+        }
+        if let Some(partner_id) = env_value(env::PARTNER_ID)? {
+            builder = builder.partner_id(partner_id);
+        }
+        if let Some(secret) = env_value(env::MERCHANT_SECRET)? {
+            builder = builder.merchant_secret(MerchantSecret::new(secret)?);
+        }
+        let key_text = match env_value(env::PRIVATE_KEY)? {
+            Some(text) => Some(text),
+            None => match env_value(env::PRIVATE_KEY_FILE)? {
+                Some(path) => {
+                    Some(
+                        std::fs::read_to_string(&path).map_err(|e| ConfigError::Env {
+                            variable: env::PRIVATE_KEY_FILE,
+                            reason: format!("cannot read {path}: {e}"),
+                        })?,
+                    )
+                }
+                None => None,
+            },
+        };
+        if let Some(text) = key_text {
+            builder = builder.private_key(MerchantPrivateKey::parse(&text)?);
+        }
+        Ok(builder)
+    }
+
     /// Where to send requests: sandbox, production or any base URL.
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = Some(environment);
@@ -355,21 +464,34 @@ impl ClientBuilder {
     /// request.
     pub fn build(self) -> Result<Client, ConfigError> {
         let environment = self.environment.ok_or(ConfigError::Missing(
-            "an environment (sandbox, production or a base URL)",
+            "an environment (sandbox, production or a base URL; SMILEPAYZ_ENVIRONMENT or SMILEPAYZ_BASE_URL with from_env)",
         ))?;
-        let base_url = environment.base_url().to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        let base_url = environment.base_url().trim_end_matches('/').to_owned();
+        // Checked now, so a bad URL is a configuration error here, never a retryable
+        // network error at the first request.
+        let parsed =
+            reqwest::Url::parse(&base_url).map_err(|_| ConfigError::BaseUrl(base_url.clone()))?;
+        if !matches!(parsed.scheme(), "https" | "http")
+            || parsed.host_str().is_none_or(str::is_empty)
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
             return Err(ConfigError::BaseUrl(base_url));
         }
-        let partner_id =
-            self.partner_id
-                .filter(|p| !p.trim().is_empty())
-                .ok_or(ConfigError::Missing(
-                    "a partner id (X-PARTNER-ID, your merchant id)",
-                ))?;
-        let secret = self
-            .secret
-            .ok_or(ConfigError::Missing("the merchant secret"))?;
+        let partner_id = self.partner_id.filter(|p| !p.trim().is_empty()).ok_or(
+            ConfigError::Missing(
+                "a partner id (X-PARTNER-ID, your merchant id; SMILEPAYZ_PARTNER_ID with from_env)",
+            ),
+        )?;
+        if !partner_id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::PartnerId {
+                partner_id,
+                reason: "it holds a space, a control character (such as a newline) or a non-ASCII character, which a header cannot carry",
+            });
+        }
+        let secret = self.secret.ok_or(ConfigError::Missing(
+            "the merchant secret (SMILEPAYZ_MERCHANT_SECRET with from_env)",
+        ))?;
         let signer = Signer::new(self.scheme, secret, self.private_key)?;
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
@@ -442,6 +564,23 @@ pub struct RawResponse {
 }
 
 impl Client {
+    /// A client from the environment variables the `smilepayz` command reads
+    /// ([`ClientBuilder::from_env`]), with the default timeouts and retries.
+    ///
+    /// ```no_run
+    /// // SMILEPAYZ_ENVIRONMENT=sandbox SMILEPAYZ_PARTNER_ID=sandbox-20001
+    /// // SMILEPAYZ_MERCHANT_SECRET=… SMILEPAYZ_PRIVATE_KEY_FILE=/run/secrets/smilepayz.pem
+    /// let client = smilepayz::Client::from_env()?;
+    /// # Ok::<(), smilepayz::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ClientBuilder::from_env`], then [`ClientBuilder::build`] (for example
+    /// [`ConfigError::Missing`] when no environment or partner id is set).
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
+
     /// A builder, with the spec's signature scheme and the default timeouts and retries.
     pub fn builder() -> ClientBuilder {
         ClientBuilder {

@@ -570,19 +570,8 @@ async fn connect(
     };
     match environment {
         Some(environment) => {
-            let partner_id = env_var("SMILEPAYZ_PARTNER_ID")?.ok_or_else(|| {
-                Failure(
-                    "set SMILEPAYZ_PARTNER_ID to your merchant id (X-PARTNER-ID)".to_owned(),
-                    1,
-                )
-            })?;
-            let mut builder = Client::builder()
-                .environment(environment)
-                .partner_id(partner_id)
-                .merchant_secret(merchant_secret()?);
-            if let Some(key) = private_key()? {
-                builder = builder.private_key(key);
-            }
+            // The credentials as the library reads them; --env or --base-url decides where.
+            let builder = smilepayz::ClientBuilder::from_env()?.environment(environment);
             Ok((builder.build()?, None))
         }
         None => {

@@ -11,6 +11,8 @@ fn smilepayz(args: &[&str], env: &[(&str, &str)]) -> Output {
         "SMILEPAYZ_MERCHANT_SECRET",
         "SMILEPAYZ_PRIVATE_KEY",
         "SMILEPAYZ_PRIVATE_KEY_FILE",
+        "SMILEPAYZ_ENVIRONMENT",
+        "SMILEPAYZ_BASE_URL",
     ] {
         command.env_remove(name);
     }
@@ -537,4 +539,61 @@ fn listen_receives_and_verifies_the_emulators_callbacks() {
     assert!(listen.wait().expect("ends").success());
     let _ = serve.kill();
     let _ = serve.wait();
+}
+
+#[test]
+fn credentials_come_from_the_same_variables_as_the_library_and_errors_name_them() {
+    let base = [
+        "balance",
+        "--region",
+        "THB",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--account-no",
+        "1",
+    ];
+    let secret = "0123456789abcdef".repeat(4);
+    for (env, expected) in [
+        (vec![], "SMILEPAYZ_PARTNER_ID"),
+        (
+            vec![("SMILEPAYZ_PARTNER_ID", "sandbox-20001")],
+            "SMILEPAYZ_MERCHANT_SECRET",
+        ),
+        (
+            vec![
+                ("SMILEPAYZ_PARTNER_ID", "sandbox-20001"),
+                ("SMILEPAYZ_MERCHANT_SECRET", secret.as_str()),
+                ("SMILEPAYZ_PRIVATE_KEY_FILE", "/nonexistent/key.pem"),
+            ],
+            "SMILEPAYZ_PRIVATE_KEY_FILE: cannot read /nonexistent/key.pem",
+        ),
+        (
+            vec![
+                ("SMILEPAYZ_PARTNER_ID", "sandbox-2000\n1"),
+                ("SMILEPAYZ_MERCHANT_SECRET", secret.as_str()),
+            ],
+            "cannot be sent as X-PARTNER-ID",
+        ),
+        (
+            vec![
+                ("SMILEPAYZ_ENVIRONMENT", "staging"),
+                ("SMILEPAYZ_PARTNER_ID", "sandbox-20001"),
+            ],
+            "SMILEPAYZ_ENVIRONMENT: \"staging\" is not an environment",
+        ),
+    ] {
+        let output = smilepayz(&base, &env);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{env:?}: {}",
+            stderr(&output)
+        );
+        let err = stderr(&output);
+        assert!(err.contains(expected), "{env:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(!err.contains(&secret), "the secret leaked: {err}");
+        // Refused before any connection: not a network error.
+        assert!(!err.contains("cannot reach"), "{err}");
+    }
 }

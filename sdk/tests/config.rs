@@ -1,0 +1,61 @@
+//! A client that cannot work is refused when it is built, naming what is wrong, never at the
+//! first request as a retryable network error.
+
+use smilepayz::signing::MerchantSecret;
+use smilepayz::{Client, ConfigError};
+
+fn builder() -> smilepayz::ClientBuilder {
+    Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .partner_id("sandbox-20001")
+        .merchant_secret(MerchantSecret::new("0123456789abcdef".repeat(4)).expect("secret"))
+        .signature_scheme(smilepayz::SignatureScheme::HmacSha512)
+}
+
+#[test]
+fn a_partner_id_a_header_cannot_carry_is_a_configuration_error() {
+    assert!(builder().build().is_ok());
+    for bad in [
+        "sandbox-2000\n1",
+        "sandbox 20001",
+        "sandbox-2000é",
+        "a\u{7f}b",
+    ] {
+        match builder().partner_id(bad).build() {
+            Err(error @ ConfigError::PartnerId { .. }) => {
+                assert!(error.to_string().contains("X-PARTNER-ID"), "{error}");
+            }
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        builder().partner_id("   ").build(),
+        Err(ConfigError::Missing(what)) if what.contains("SMILEPAYZ_PARTNER_ID")
+    ));
+}
+
+#[test]
+fn a_base_url_that_is_not_an_http_origin_is_a_configuration_error() {
+    for bad in [
+        "ftp://gateway.smilepayz.com",
+        "gateway.smilepayz.com",
+        "http://",
+        "https://gateway.smilepayz.com/?x=1",
+        "https://gateway.smilepayz.com/#top",
+        "https://exa mple.com",
+    ] {
+        assert!(
+            matches!(
+                builder().base_url(bad).build(),
+                Err(ConfigError::BaseUrl(_))
+            ),
+            "{bad:?} was accepted"
+        );
+    }
+    // A trailing slash is fine: paths are joined without doubling it.
+    let client = builder()
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .expect("builds");
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
+}
