@@ -33,6 +33,11 @@ impl Timestamp {
     }
 
     /// The given time, written in the offset `offset_seconds` east of UTC.
+    ///
+    /// X-TIMESTAMP writes the offset as `±HH:MM`, so an offset with leftover seconds is taken
+    /// to whole minutes (towards zero) here, before the local time is computed from it: the
+    /// text then always names the same instant (an offset of 25,230 s is written `+07:00`,
+    /// with the local time of `+07:00`, not that of `+07:00:30`).
     pub fn at(time: SystemTime, offset_seconds: i32) -> Self {
         let unix_seconds = match time.duration_since(UNIX_EPOCH) {
             Ok(after) => after.as_secs() as i64,
@@ -40,7 +45,7 @@ impl Timestamp {
         };
         Timestamp {
             unix_seconds,
-            offset_seconds,
+            offset_seconds: offset_seconds - offset_seconds % 60,
         }
     }
 
@@ -195,6 +200,18 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_offset_with_seconds_still_names_the_same_instant() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        for offset in [25_230, -18_045, 59, -59, 19_800] {
+            let stamp = super::Timestamp::at(at, offset);
+            let text = stamp.to_string();
+            let back = super::Timestamp::parse(&text).expect("parses");
+            assert_eq!(back.unix_seconds(), 1_700_000_000, "{offset}: {text}");
+            assert_eq!(back.offset_seconds() % 60, 0);
+        }
+    }
+
     use super::*;
 
     #[test]
