@@ -17,7 +17,10 @@ use crate::RegionSpec;
 pub const MAX_DIGITS: usize = 38;
 
 /// An exact decimal: `units × 10^-scale`, with the scale it was written with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Equality, hashing and ordering are by value: `12.5`, `12.50` and `012.500` are equal (and
+/// hash alike), while each keeps its own text for display and for writing it back.
+#[derive(Debug, Clone, Copy)]
 pub struct Amount {
     units: i128,
     scale: u8,
@@ -71,19 +74,57 @@ impl Amount {
         self.units < 0
     }
 
-    /// Whether the two amounts are the same number, whatever their scales (12.5 and 12.50).
+    /// Whether the two amounts are the same number, whatever their scales (12.5 and 12.50);
+    /// the same as `==`.
     pub fn same_value(self, other: Amount) -> bool {
-        let scale = self.scale.max(other.scale);
-        match (self.rescaled(scale), other.rescaled(scale)) {
-            (Some(a), Some(b)) => a == b,
-            _ => false,
-        }
+        self == other
     }
 
-    /// Compares two amounts by value, whatever their scales; `None` if rescaling overflows.
+    /// Compares two amounts by value, whatever their scales (always `Some`; kept for callers
+    /// of the earlier fallible version). The same as [`Ord::cmp`].
     pub fn compare(self, other: Amount) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(&other))
+    }
+
+    /// The same value at its smallest scale: `12.50` → (1250 → 125, 1).
+    fn normalized(self) -> (i128, u8) {
+        let (mut units, mut scale) = (self.units, self.scale);
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        (units, scale)
+    }
+
+    /// The sum, at the larger of the two scales; `None` if it has more than 38 digits.
+    #[must_use]
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
         let scale = self.scale.max(other.scale);
-        Some(self.rescaled(scale)?.cmp(&other.rescaled(scale)?))
+        let units = self.rescaled(scale)?.checked_add(other.rescaled(scale)?)?;
+        Amount::fits(units).then(|| Amount::new(units, scale))
+    }
+
+    /// The difference, at the larger of the two scales; `None` if it has more than 38 digits.
+    #[must_use]
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        let scale = self.scale.max(other.scale);
+        let units = self.rescaled(scale)?.checked_sub(other.rescaled(scale)?)?;
+        Amount::fits(units).then(|| Amount::new(units, scale))
+    }
+
+    /// The amount as a whole number of `10^-scale` units (minor units at `scale`: 12.5 at
+    /// scale 2 is 1250); `None` if it has more decimal places than `scale` (that would round)
+    /// or does not fit.
+    #[must_use]
+    pub fn to_units_at(self, scale: u8) -> Option<i128> {
+        let (units, own) = self.normalized();
+        let factor = 10i128.checked_pow(u32::from(scale.checked_sub(own)?))?;
+        units.checked_mul(factor).filter(|u| Amount::fits(*u))
+    }
+
+    /// Whether a units count has at most [`MAX_DIGITS`] digits.
+    fn fits(units: i128) -> bool {
+        units.unsigned_abs() < 10u128.pow(MAX_DIGITS as u32)
     }
 
     /// The amount as a JSON number: its digits without leading zeros, never through a float.
@@ -95,6 +136,41 @@ impl Amount {
     fn rescaled(self, scale: u8) -> Option<i128> {
         let factor = 10i128.checked_pow(u32::from(scale.checked_sub(self.scale)?))?;
         self.units.checked_mul(factor)
+    }
+}
+
+impl PartialEq for Amount {
+    fn eq(&self, other: &Self) -> bool {
+        self.normalized() == other.normalized()
+    }
+}
+
+impl Eq for Amount {}
+
+impl std::hash::Hash for Amount {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.normalized().hash(state);
+    }
+}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Amount {
+    /// By value, exactly, for any two amounts (no rescaling that could overflow): whole parts
+    /// first, then the fractions at a common scale (each fraction is below `10^38`).
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.normalized(), other.normalized());
+        let pow = |scale: u8| 10i128.pow(u32::from(scale));
+        let (whole_a, frac_a) = (a.0 / pow(a.1), a.0 % pow(a.1));
+        let (whole_b, frac_b) = (b.0 / pow(b.1), b.0 % pow(b.1));
+        let scale = a.1.max(b.1);
+        whole_a
+            .cmp(&whole_b)
+            .then_with(|| (frac_a * pow(scale - a.1)).cmp(&(frac_b * pow(scale - b.1))))
     }
 }
 
@@ -222,6 +298,55 @@ impl<R> PartialEq for Money<R> {
 }
 
 impl<R> Eq for Money<R> {}
+
+impl<R> std::hash::Hash for Money<R> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl<R> PartialOrd for Money<R> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<R> Ord for Money<R> {
+    /// By value (`12.5` and `12.50` are equal); the currency is the region's for both.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl<R: RegionSpec> Money<R> {
+    /// The sum; `None` if it has more than 38 digits. Both are in the region's currency, by
+    /// their type.
+    #[must_use]
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.value.checked_add(other.value).map(Self::new)
+    }
+
+    /// The difference (it may be negative); `None` if it has more than 38 digits.
+    #[must_use]
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        self.value.checked_sub(other.value).map(Self::new)
+    }
+
+    /// The amount in the region's minor units, by its money format's scale (THB `#.##`:
+    /// 100.50 is 10050; USDT `#.####`: 1.5 is 15000); `None` if it has more decimal places
+    /// than the format (it would have to be rounded) or does not fit.
+    #[must_use]
+    pub fn to_minor_units(&self) -> Option<i128> {
+        self.value.to_units_at(R::INFO.money_scale)
+    }
+
+    /// An amount from the region's minor units (THB: 10050 is 100.50), written at the money
+    /// format's scale.
+    #[must_use]
+    pub fn from_minor_units(units: i128) -> Self {
+        Self::new(Amount::new(units, R::INFO.money_scale))
+    }
+}
 
 impl<R: RegionSpec> fmt::Debug for Money<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -371,7 +496,7 @@ fn amount_to_json<S: Serializer>(amount: Amount, serializer: S) -> Result<S::Ok,
 /// It is read from the number's own digits and written from them, never through a float; a
 /// string holding a decimal is accepted when reading, as some gateway versions send one.
 /// (Serialization writes a raw JSON number, so it is meant for `serde_json`.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Decimal(pub Amount);
 
 impl From<Amount> for Decimal {
@@ -462,6 +587,55 @@ impl<R> PartialEq for TransactionMoney<R> {
 }
 
 impl<R> Eq for TransactionMoney<R> {}
+
+impl<R> std::hash::Hash for TransactionMoney<R> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.amount.hash(state);
+    }
+}
+
+impl<R> PartialOrd for TransactionMoney<R> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<R> Ord for TransactionMoney<R> {
+    /// By value (`12.5` and `12.50` are equal); the currency is the region's for both.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.amount.cmp(&other.amount)
+    }
+}
+
+impl<R: RegionSpec> TransactionMoney<R> {
+    /// The sum; `None` if it has more than 38 digits. Both are in the region's currency, by
+    /// their type.
+    #[must_use]
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        self.amount.checked_add(other.amount).map(Self::new)
+    }
+
+    /// The difference (it may be negative); `None` if it has more than 38 digits.
+    #[must_use]
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        self.amount.checked_sub(other.amount).map(Self::new)
+    }
+
+    /// The amount in the region's minor units, by its money format's scale (THB `#.##`:
+    /// 100.50 is 10050; USDT `#.####`: 1.5 is 15000); `None` if it has more decimal places
+    /// than the format (it would have to be rounded) or does not fit.
+    #[must_use]
+    pub fn to_minor_units(&self) -> Option<i128> {
+        self.amount.to_units_at(R::INFO.money_scale)
+    }
+
+    /// An amount from the region's minor units (THB: 10050 is 100.50), written at the money
+    /// format's scale.
+    #[must_use]
+    pub fn from_minor_units(units: i128) -> Self {
+        Self::new(Amount::new(units, R::INFO.money_scale))
+    }
+}
 
 impl<R: RegionSpec> fmt::Debug for TransactionMoney<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -564,7 +738,9 @@ mod tests {
         let a: Amount = "12.50".parse().unwrap();
         assert_eq!((a.units(), a.scale()), (1250, 2));
         assert!(a.same_value("12.5".parse().unwrap()));
-        assert_ne!(a, "12.5".parse().unwrap());
+        // Equal by value, different in text.
+        assert_eq!(a, "12.5".parse().unwrap());
+        assert_ne!(a.to_string(), "12.5");
     }
 
     #[test]
