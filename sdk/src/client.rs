@@ -235,8 +235,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect { .. } | Error::Timeout { .. } | Error::BodyInterrupted { .. } => true,
-            Error::Http { status, .. } | Error::Decode { status, .. } => *status >= 500,
-            Error::Gateway { status, .. } => *status >= 500,
+            Error::Http { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Gateway { status, .. } => retryable_status(*status),
             _ => false,
         }
     }
@@ -284,6 +285,7 @@ pub struct ClientBuilder {
     read_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    deadline: Duration,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -393,6 +395,14 @@ impl ClientBuilder {
             builder = builder.private_key(MerchantPrivateKey::parse(&text)?);
         }
         Ok(builder)
+    }
+
+    /// How long one call may take in all, every attempt and wait included (30 s by default):
+    /// each attempt's timeout is at most what is left of it, and no retry starts that could
+    /// not finish in time.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// Where to send requests: sandbox, production or any base URL.
@@ -512,6 +522,8 @@ impl ClientBuilder {
             signer,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            deadline: self.deadline,
+            attempt_timeout: self.timeout,
         })
     }
 }
@@ -525,6 +537,9 @@ pub struct Client {
     signer: Signer,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    deadline: Duration,
+    /// One attempt's own limit (`ClientBuilder::timeout`), within the deadline.
+    attempt_timeout: Duration,
 }
 
 impl fmt::Debug for Client {
@@ -561,6 +576,8 @@ pub struct RawResponse {
     pub timestamp: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+    /// The `Retry-After` header, in seconds, when present.
+    pub retry_after: Option<Duration>,
 }
 
 impl Client {
@@ -593,6 +610,7 @@ impl Client {
             timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(15),
             retry: RetryPolicy::default(),
+            deadline: DEFAULT_DEADLINE,
             max_response_bytes: 1 << 20,
         }
     }
@@ -664,21 +682,27 @@ impl Client {
     ) -> Result<RawResponse, Error> {
         let url = format!("{}{}", self.base_url, endpoint.path);
         let started = Instant::now();
+        let deadline = started + self.deadline;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let span =
                 tracing::debug_span!("smilepayz.request", endpoint = endpoint.id, region, attempt);
+            // Each attempt gets at most what is left of the operation's deadline.
+            let left = deadline.saturating_duration_since(Instant::now());
             let result = self
-                .attempt(&url, offset_seconds, body.clone())
+                .attempt(&url, offset_seconds, body.clone(), left)
                 .instrument(span)
                 .await;
+            let mut retry_after = None;
             let outcome = result.and_then(|raw| {
-                if raw.status >= 500 {
-                    // Keep the 5xx as an error so it can be retried; the last one is returned
-                    // with its body if no retry succeeds.
+                if retryable_status(raw.status) {
+                    // 429, 500, 502, 503 and 504 stay errors so they can be retried; the last
+                    // one is returned with its body if no retry succeeds.
+                    retry_after = raw.retry_after;
                     Err(server_error(raw.status, &raw.body))
                 } else {
+                    // Any other answer (501 and other 4xx included) is final.
                     Ok(raw)
                 }
             });
@@ -688,8 +712,14 @@ impl Client {
                     let may_retry = endpoint.read_only
                         && error.is_retryable()
                         && attempt < self.retry.max_attempts;
-                    let wait = self.retry.backoff(attempt);
-                    if !may_retry || started.elapsed() + wait > self.retry.total_budget {
+                    // The gateway's Retry-After, when longer than our own backoff.
+                    let wait = self
+                        .retry
+                        .backoff(attempt)
+                        .max(retry_after.unwrap_or_default());
+                    let in_time = Instant::now() + wait < deadline
+                        && started.elapsed() + wait <= self.retry.total_budget;
+                    if !may_retry || !in_time {
                         return Err(error);
                     }
                     tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, %error, "retrying");
@@ -704,11 +734,19 @@ impl Client {
         url: &str,
         offset_seconds: i32,
         body: bytes::Bytes,
+        left: Duration,
     ) -> Result<RawResponse, Error> {
+        if left.is_zero() {
+            return Err(Error::Timeout {
+                url: url.to_owned(),
+                reason: format!("the call's deadline of {:?} passed", self.deadline),
+            });
+        }
         let signed = self.sign_body(offset_seconds, body)?;
         let response = self
             .http
             .post(url)
+            .timeout(left.min(self.attempt_timeout))
             .header(http::header::CONTENT_TYPE, "application/json")
             .header("X-TIMESTAMP", signed.timestamp)
             .header("X-SIGNATURE", signed.signature)
@@ -723,12 +761,20 @@ impl Client {
             .get("X-TIMESTAMP")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        // Seconds only; an HTTP-date Retry-After is left to the backoff.
+        let retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let body = read_limited(response, status, self.max_response_bytes).await?;
         tracing::debug!(status, bytes = body.len(), "answered");
         Ok(RawResponse {
             status,
             timestamp,
             body,
+            retry_after,
         })
     }
 }
@@ -814,6 +860,15 @@ fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, Error> {
 fn lossy(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
 }
+
+/// The answers a read-only call is retried on: too many requests, and the server errors a
+/// retry can cure (not 501, which says the server will never do it).
+fn retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+/// How long one call may take in all, by default.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
 fn server_error(status: u16, body: &[u8]) -> Error {
     match serde_json::from_slice::<Envelope>(body) {

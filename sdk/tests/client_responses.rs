@@ -27,6 +27,9 @@ enum Behaviour {
     Close,
     /// Redirects to this URL.
     Redirect(String),
+    /// Answers the n-th request with the n-th entry (status, extra headers, body); the last
+    /// entry repeats.
+    Script(Vec<(u16, &'static str, String)>),
 }
 
 async fn read_request(stream: &mut TcpStream) -> bool {
@@ -115,6 +118,19 @@ async fn serve_counted(behaviour: Behaviour) -> (String, Arc<AtomicUsize>) {
                             return;
                         }
                         Behaviour::Close => return,
+                        Behaviour::Script(answers) => {
+                            let n = counter.load(Ordering::SeqCst);
+                            let (status, headers, body) = &answers[(n - 1).min(answers.len() - 1)];
+                            let head = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n",
+                                body.len()
+                            );
+                            if stream.write_all(head.as_bytes()).await.is_err()
+                                || stream.write_all(body.as_bytes()).await.is_err()
+                            {
+                                return;
+                            }
+                        }
                         Behaviour::Redirect(to) => {
                             let head = format!(
                                 "HTTP/1.1 307 Temporary Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n"
@@ -270,7 +286,9 @@ async fn a_non_success_code_is_a_gateway_error_with_code_and_message() {
 
 #[tokio::test]
 async fn every_status_family_is_a_typed_error() {
-    for status in [301, 400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504] {
+    for status in [
+        301, 400, 401, 403, 404, 409, 413, 429, 500, 501, 502, 503, 504, 505,
+    ] {
         let result = outcome(Behaviour::Answer(status, "<html>oops</html>".into())).await;
         match &result {
             Err(Error::Http { status: s, body }) => {
@@ -280,7 +298,9 @@ async fn every_status_family_is_a_typed_error() {
             other => panic!("HTTP {status}: {other:?}"),
         }
         let retryable = result.as_ref().err().is_some_and(Error::is_retryable);
-        assert_eq!(retryable, status >= 500, "HTTP {status}");
+        // Retried: too many requests and the server errors a retry can cure; not 501 or 505.
+        let expected = matches!(status, 429 | 500 | 502 | 503 | 504);
+        assert_eq!(retryable, expected, "HTTP {status}");
     }
     // A 2xx that is not 200 is still read as an answer.
     let (status, _) = decode_error(outcome(Behaviour::Answer(202, "{}".into())).await);
@@ -645,4 +665,109 @@ async fn pay_in_and_pay_out_are_never_retried_and_inquiry_status_is() {
             "inquiry-status is read-only: retried"
         );
     }
+}
+
+fn retrying(base_url: &str, deadline: Duration) -> Client {
+    let keys = MerchantKeyPair::generate().expect("key pair");
+    Client::builder()
+        .base_url(base_url)
+        .partner_id("sandbox-test")
+        .merchant_secret(MerchantSecret::new("0123456789abcdef".repeat(4)).expect("secret"))
+        .private_key(keys.private)
+        .retry(RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(40),
+            total_budget: Duration::from_secs(20),
+        })
+        .deadline(deadline)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn one_deadline_bounds_the_whole_call() {
+    // A gateway that never answers: the call ends at the deadline (plus a small margin), not
+    // after per-attempt timeouts and retries added up.
+    let (url, count) = serve_counted(Behaviour::Silent).await;
+    let started = Instant::now();
+    let error = retrying(&url, Duration::from_millis(800))
+        .send(&thb_request())
+        .await
+        .expect_err("no answer");
+    let took = started.elapsed();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(took >= Duration::from_millis(750), "{took:?}");
+    assert!(
+        took < Duration::from_millis(800 + 700),
+        "past the deadline: {took:?}"
+    );
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "no retry can finish in time"
+    );
+}
+
+#[tokio::test]
+async fn too_many_requests_is_retried_after_retry_after_and_then_succeeds() {
+    let busy = r#"{"code":"4291100","message":"too many requests"}"#.to_owned();
+    let (url, count) = serve_counted(Behaviour::Script(vec![
+        (429, "retry-after: 1\r\n", busy),
+        (200, "", THB_OK.to_owned()),
+    ]))
+    .await;
+    let started = Instant::now();
+    let response = retrying(&url, Duration::from_secs(10))
+        .send(&thb_request())
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(response.code, "00");
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After was honoured"
+    );
+
+    // A Retry-After beyond the deadline is not waited for: the 429 comes back at once.
+    let (url, count) = serve_counted(Behaviour::Script(vec![(
+        429,
+        "retry-after: 60\r\n",
+        r#"{"code":"4291100","message":"too many requests"}"#.to_owned(),
+    )]))
+    .await;
+    let started = Instant::now();
+    match retrying(&url, Duration::from_secs(5))
+        .send(&thb_request())
+        .await
+    {
+        Err(Error::Gateway { status: 429, .. }) => {}
+        other => panic!("expected the 429, got {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_503_is_retried_and_a_501_is_not() {
+    let (url, count) = serve_counted(Behaviour::Script(vec![
+        (503, "", "busy".to_owned()),
+        (200, "", THB_OK.to_owned()),
+    ]))
+    .await;
+    let response = retrying(&url, Duration::from_secs(10))
+        .send(&thb_request())
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(response.code, "00");
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+
+    let (url, count) = serve_counted(Behaviour::Answer(501, "not implemented".into())).await;
+    let error = retrying(&url, Duration::from_secs(10))
+        .send(&thb_request())
+        .await
+        .expect_err("501");
+    assert_eq!(error.status(), Some(501));
+    assert!(!error.is_retryable());
+    assert_eq!(count.load(Ordering::SeqCst), 1, "a 501 is sent once");
 }
