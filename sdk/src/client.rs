@@ -147,7 +147,7 @@ pub enum Error {
     /// The request could not be signed; it was not sent.
     #[error("the request could not be signed: {0}")]
     Sign(#[from] SignError),
-    /// No connection could be made, or it broke before an answer began.
+    /// No connection could be made: the request was not sent.
     #[error("cannot reach the gateway at {url}: {reason}")]
     Connect {
         /// The URL tried.
@@ -155,13 +155,31 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
-    /// No complete answer within the configured timeouts.
-    #[error("the gateway at {url} did not answer in time ({reason})")]
+    /// No complete answer within the configured timeouts: the request may have been sent and
+    /// acted on.
+    #[error(
+        "the gateway at {url} did not answer in time ({reason}); the request may have been sent{hint}"
+    )]
     Timeout {
         /// The URL tried.
         url: String,
         /// Which timeout.
         reason: String,
+        /// For an endpoint that is not read-only, what to do before sending it again.
+        hint: &'static str,
+    },
+    /// The connection broke after the request was written, before an answer began: the
+    /// request may have been sent and acted on.
+    #[error(
+        "the connection to the gateway at {url} broke before an answer ({reason}); the request may have been sent{hint}"
+    )]
+    NoAnswer {
+        /// The URL tried.
+        url: String,
+        /// What went wrong.
+        reason: String,
+        /// For an endpoint that is not read-only, what to do before sending it again.
+        hint: &'static str,
     },
     /// The answer began but its body broke off.
     #[error("the gateway's answer broke off (HTTP {status}): {reason}")]
@@ -234,11 +252,29 @@ impl Error {
     /// cut short, and 5xx answers.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Connect { .. } | Error::Timeout { .. } | Error::BodyInterrupted { .. } => true,
+            Error::Connect { .. }
+            | Error::Timeout { .. }
+            | Error::NoAnswer { .. }
+            | Error::BodyInterrupted { .. } => true,
             Error::Http { status, .. }
             | Error::Decode { status, .. }
             | Error::Gateway { status, .. } => retryable_status(*status),
             _ => false,
+        }
+    }
+
+    /// Whether the request reached the gateway: never sent (configuration, validation,
+    /// signing, no connection), perhaps sent (a timeout or a broken connection after it was
+    /// written: for a pay-in or pay-out, ask inquiry-status by the same `orderNo` before
+    /// sending it again), or answered (status and body kept).
+    pub fn sent(&self) -> Sent {
+        match self {
+            Error::Invalid(_)
+            | Error::Serialize { .. }
+            | Error::Sign(_)
+            | Error::Connect { .. } => Sent::No,
+            Error::Timeout { .. } | Error::NoAnswer { .. } => Sent::Maybe,
+            _ => Sent::Answered,
         }
     }
 
@@ -272,6 +308,23 @@ impl Error {
         }
     }
 }
+
+/// Whether a failed request reached the gateway; see [`Error::sent`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sent {
+    /// It was not sent: nothing can have happened.
+    No,
+    /// It may have been sent and acted on; the outcome is unknown. For an endpoint that is
+    /// not read-only, ask inquiry-status (by `orderNo`, the idempotency key) before sending
+    /// it again.
+    Maybe,
+    /// The gateway answered; the error holds what it said.
+    Answered,
+}
+
+/// What an error says to do after a request of an endpoint that is not read-only may have
+/// been sent.
+const NOT_READ_ONLY_HINT: &str = "; it is not read-only, so it was not retried: ask inquiry-status by the same orderNo before sending it again";
 
 /// Builds a [`Client`].
 pub struct ClientBuilder {
@@ -690,8 +743,13 @@ impl Client {
                 tracing::debug_span!("smilepayz.request", endpoint = endpoint.id, region, attempt);
             // Each attempt gets at most what is left of the operation's deadline.
             let left = deadline.saturating_duration_since(Instant::now());
+            let hint = if endpoint.read_only {
+                ""
+            } else {
+                NOT_READ_ONLY_HINT
+            };
             let result = self
-                .attempt(&url, offset_seconds, body.clone(), left)
+                .attempt(&url, offset_seconds, body.clone(), left, hint)
                 .instrument(span)
                 .await;
             let mut retry_after = None;
@@ -735,11 +793,13 @@ impl Client {
         offset_seconds: i32,
         body: bytes::Bytes,
         left: Duration,
+        hint: &'static str,
     ) -> Result<RawResponse, Error> {
         if left.is_zero() {
             return Err(Error::Timeout {
                 url: url.to_owned(),
                 reason: format!("the call's deadline of {:?} passed", self.deadline),
+                hint,
             });
         }
         let signed = self.sign_body(offset_seconds, body)?;
@@ -754,7 +814,7 @@ impl Client {
             .body(signed.body)
             .send()
             .await
-            .map_err(|e| transport_error(url, &e))?;
+            .map_err(|e| transport_error(url, &e, hint))?;
         let status = response.status().as_u16();
         let timestamp = response
             .headers()
@@ -768,7 +828,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = read_limited(response, status, self.max_response_bytes).await?;
+        let body = read_limited(response, status, self.max_response_bytes, hint).await?;
         tracing::debug!(status, bytes = body.len(), "answered");
         Ok(RawResponse {
             status,
@@ -779,7 +839,7 @@ impl Client {
     }
 }
 
-fn transport_error(url: &str, error: &reqwest::Error) -> Error {
+fn transport_error(url: &str, error: &reqwest::Error, hint: &'static str) -> Error {
     // reqwest's Display of a connection error is terse; its source chain says why.
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(error);
@@ -788,15 +848,23 @@ fn transport_error(url: &str, error: &reqwest::Error) -> Error {
         reason.push_str(&cause.to_string());
         source = cause.source();
     }
-    if error.is_timeout() {
-        Error::Timeout {
-            url: url.to_owned(),
-            reason,
-        }
-    } else {
+    if error.is_connect() {
+        // No connection (a connect timeout included): the request was not sent.
         Error::Connect {
             url: url.to_owned(),
             reason,
+        }
+    } else if error.is_timeout() {
+        Error::Timeout {
+            url: url.to_owned(),
+            reason,
+            hint,
+        }
+    } else {
+        Error::NoAnswer {
+            url: url.to_owned(),
+            reason,
+            hint,
         }
     }
 }
@@ -807,6 +875,7 @@ async fn read_limited(
     mut response: reqwest::Response,
     status: u16,
     limit: usize,
+    hint: &'static str,
 ) -> Result<Vec<u8>, Error> {
     if response
         .content_length()
@@ -828,6 +897,7 @@ async fn read_limited(
                 return Err(Error::Timeout {
                     url: error.url().map(|u| u.to_string()).unwrap_or_default(),
                     reason: "reading the body".to_owned(),
+                    hint,
                 });
             }
             Err(error) => {

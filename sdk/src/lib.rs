@@ -24,7 +24,7 @@ pub use api::{
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
-    Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, SignedRequest,
+    Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, Sent, SignedRequest,
     decode_response,
 };
 pub use error::{FieldProblem, ValidationError};

@@ -327,8 +327,51 @@ async fn a_body_cut_short_and_a_closed_connection_are_retryable_errors() {
     assert!(cut.is_retryable());
 
     let closed = outcome(Behaviour::Close).await.expect_err("closed");
-    assert!(matches!(closed, Error::Connect { .. }), "{closed:?}");
+    // The request was written before the server hung up: it may have been acted on.
+    assert!(matches!(closed, Error::NoAnswer { .. }), "{closed:?}");
+    assert_eq!(closed.sent(), smilepayz::Sent::Maybe);
     assert!(closed.is_retryable());
+    assert!(
+        !closed.to_string().contains("inquiry-status"),
+        "read-only: {closed}"
+    );
+}
+
+#[tokio::test]
+async fn each_error_says_whether_the_request_may_have_been_sent() {
+    use smilepayz::Sent;
+    // Never sent: nothing listening.
+    let nothing = client("http://127.0.0.1:9", RetryPolicy::none())
+        .send(&thb_pay_in())
+        .await
+        .expect_err("no server");
+    assert_eq!(nothing.sent(), Sent::No, "{nothing}");
+    // Maybe sent: a pay-in whose connection broke, or that timed out, says what to do.
+    for behaviour in [Behaviour::Close, Behaviour::Silent] {
+        let url = serve(behaviour).await;
+        let error = client(&url, RetryPolicy::none())
+            .send(&thb_pay_in())
+            .await
+            .expect_err("no answer");
+        assert_eq!(error.sent(), Sent::Maybe, "{error}");
+        let text = error.to_string();
+        assert!(text.contains("may have been sent"), "{text}");
+        assert!(
+            text.contains("ask inquiry-status by the same orderNo before sending it again"),
+            "{text}"
+        );
+    }
+    // Answered: the gateway's refusal.
+    let url = serve(Behaviour::Answer(
+        400,
+        r#"{"code":"4009001","message":"bad"}"#.into(),
+    ))
+    .await;
+    let refused = client(&url, RetryPolicy::none())
+        .send(&thb_pay_in())
+        .await
+        .expect_err("refused");
+    assert_eq!(refused.sent(), Sent::Answered);
 }
 
 #[tokio::test]
