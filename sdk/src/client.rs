@@ -388,7 +388,7 @@ fn env_value(variable: &'static str) -> Result<Option<String>, ConfigError> {
 
 impl ClientBuilder {
     /// A builder set from the environment variables the `smilepayz` command reads (see
-    /// [`env`]): `SMILEPAYZ_PARTNER_ID`, `SMILEPAYZ_MERCHANT_SECRET`, `SMILEPAYZ_PRIVATE_KEY`
+    /// [`env`](mod@env)): `SMILEPAYZ_PARTNER_ID`, `SMILEPAYZ_MERCHANT_SECRET`, `SMILEPAYZ_PRIVATE_KEY`
     /// (or `SMILEPAYZ_PRIVATE_KEY_FILE`), and `SMILEPAYZ_ENVIRONMENT` (`sandbox` or
     /// `production`) or `SMILEPAYZ_BASE_URL`. Unset variables are left for the builder's
     /// setters (and `build()` names what is still missing); a set one that is unusable is an
