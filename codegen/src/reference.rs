@@ -219,6 +219,10 @@ pub fn reference_markdown(spec: &Spec) -> Result<String, askama::Error> {
             });
         }
         field_rows("response", "", &resolved.response, &mut fields);
+        // The notification the gateway sends for the endpoint's orders, when it has one.
+        if let Some(callback) = &resolved.callback {
+            field_rows("callback", "", callback, &mut fields);
+        }
 
         let mut shared_paths = Vec::new();
         flatten("request", &resolved.request, &mut shared_paths);
