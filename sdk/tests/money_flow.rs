@@ -502,3 +502,63 @@ async fn concurrent_pay_ins_never_lose_or_double_count_money() {
     assert_eq!(available.units(), expected);
     assert_eq!(server.wait_for(32).await.len(), 32, "one callback each");
 }
+
+#[tokio::test]
+async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() {
+    let setup = setup::<Thb>(Duration::ZERO).await;
+    // Only loopback http:// URLs: the emulator never sends anything off this machine.
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    match setup
+        .client
+        .send(&pay_in::<Thb>(
+            &order,
+            "10",
+            "https://shop.example/smilepayz/pay-in",
+        ))
+        .await
+    {
+        Err(Error::Gateway {
+            status,
+            code,
+            message,
+            ..
+        }) => {
+            assert_eq!(status, 400);
+            assert_eq!(
+                code,
+                codes::on_endpoint(
+                    codes::inquiry_balance::CALLBACK_URL_REFUSED,
+                    &smilepayz::endpoints::pay_in::ENDPOINT
+                )
+            );
+            assert!(message.contains("loopback"), "{message}");
+        }
+        other => panic!("a remote callbackUrl was accepted: {other:?}"),
+    }
+    // A merchant that never answers SUCCESS gets the configured number of deliveries (3),
+    // then no more.
+    let server = CallbackServer::start(usize::MAX).await;
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    setup
+        .client
+        .send(&pay_in::<Thb>(&order, "10", &server.url))
+        .await
+        .expect("created");
+    assert_eq!(server.wait_for(3).await.len(), 3);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        server.received().len(),
+        3,
+        "delivered again past the attempts"
+    );
+    let deliveries = setup.emulator.deliveries();
+    assert_eq!(
+        deliveries
+            .iter()
+            .map(|d| (d.attempt, d.accepted))
+            .collect::<Vec<_>>(),
+        [(1, false), (2, false), (3, false)]
+    );
+    assert!(deliveries.iter().all(|d| d.http_status == Some(500)));
+    setup.emulator.shutdown().await;
+}

@@ -193,7 +193,7 @@ pub(super) async fn deliver(
             accepted,
             error,
         });
-        if accepted || attempt == retries.attempts {
+        if accepted || attempt >= retries.attempts.max(1) {
             return;
         }
         tokio::time::sleep(delay).await;
