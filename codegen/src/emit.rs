@@ -777,6 +777,9 @@ fn has_extras(spec: &Spec, id: &str, request: bool) -> bool {
     })
 }
 
+/// The request field that is the gateway's idempotency key.
+const ORDER_NO_FIELD: &str = "orderNo";
+
 fn endpoints_module(spec: &Spec) -> Result<TokenStream> {
     let mut modules = Vec::new();
     for endpoint in &spec.endpoints {
@@ -990,6 +993,27 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         .ok_or_else(|| EmitError(format!("`{id}` has no result message field")))
         .and_then(field_ident)?;
 
+    // The gateway's idempotency key, when the request has it: errors carry it, so that an
+    // unknown outcome can be asked about by it.
+    let order_no_fn = match endpoint
+        .request
+        .iter()
+        .find(|f| f.name == ORDER_NO_FIELD && matches!(f.ty, Ty::String { .. }))
+    {
+        Some(field) => {
+            let fid = field_ident(field)?;
+            let value = if field.type_required {
+                quote! { ::core::option::Option::Some(&self.#fid) }
+            } else {
+                quote! { self.#fid.as_deref() }
+            };
+            quote! {
+                fn order_no(&self) -> ::core::option::Option<&str> { #value }
+            }
+        }
+        None => quote! {},
+    };
+
     let summary = e.doc.as_deref().unwrap_or(&e.summary);
     let retry = if e.read_only {
         "Read-only: the client retries it on connection failures and server errors."
@@ -1131,6 +1155,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                     #request::validate(self)
                 }
+                #order_no_fn
             }
 
             impl<R: #variant> crate::GatewayResponse for #response<R> {

@@ -66,6 +66,10 @@ pub trait ApiRequest: Serialize + DeserializeOwned + std::fmt::Debug + Clone + S
     const ENDPOINT: EndpointInfo;
     /// Checks the values against the spec and the region.
     fn validate(&self) -> Result<(), ValidationError>;
+    /// The request's `orderNo` (its idempotency key), for endpoints whose request has one.
+    fn order_no(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// A response body: typed, and carrying the gateway's result code and message.

@@ -3,7 +3,7 @@
 //! One request is: serialize the body once, take an X-TIMESTAMP in the region's offset, sign
 //! `timestamp|secret|body`, send those exact bytes, read at most `max_response_bytes` of the
 //! answer and parse it into the region's response type. A response whose code is not the
-//! success code is a [`Error::Gateway`] that keeps the code and message.
+//! success code is an [`ErrorKind::Gateway`] that keeps the code and message.
 //!
 //! Read-only endpoints (balance inquiry) are retried on connection failures, timeouts, bodies
 //! cut short and 5xx answers, with bounded, jittered exponential backoff inside a total time
@@ -15,11 +15,13 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use crate::signing::{
-    KeyError, MerchantPrivateKey, MerchantSecret, SignError, SignatureScheme, Signer,
-};
+use crate::signing::{KeyError, MerchantPrivateKey, MerchantSecret, SignatureScheme, Signer};
 use crate::timestamp::Timestamp;
-use crate::{ApiRequest, EndpointInfo, GatewayResponse, RegionSpec, ValidationError};
+
+mod error;
+use crate::{ApiRequest, EndpointInfo, GatewayResponse, RegionSpec};
+use error::retryable_status;
+pub use error::{Error, ErrorKind, Sent};
 
 /// Where the client sends requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,198 +130,6 @@ pub enum ConfigError {
         /// What is wrong, and how to fix it. Never the variable's value for a secret.
         reason: String,
     },
-}
-
-/// Why a request failed. Keeps the HTTP status and the raw body where there is one, and says
-/// whether trying again can help ([`Error::is_retryable`]).
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The request breaks the spec; it was not sent.
-    #[error("the request was not sent: {0}")]
-    Invalid(#[from] ValidationError),
-    /// The request could not be serialized; it was not sent.
-    #[error("the request could not be serialized: {reason}")]
-    Serialize {
-        /// Why.
-        reason: String,
-    },
-    /// The request could not be signed; it was not sent.
-    #[error("the request could not be signed: {0}")]
-    Sign(#[from] SignError),
-    /// No connection could be made: the request was not sent.
-    #[error("cannot reach the gateway at {url}: {reason}")]
-    Connect {
-        /// The URL tried.
-        url: String,
-        /// What went wrong.
-        reason: String,
-    },
-    /// No complete answer within the configured timeouts: the request may have been sent and
-    /// acted on.
-    #[error(
-        "the gateway at {url} did not answer in time ({reason}); the request may have been sent{hint}"
-    )]
-    Timeout {
-        /// The URL tried.
-        url: String,
-        /// Which timeout.
-        reason: String,
-        /// For an endpoint that is not read-only, what to do before sending it again.
-        hint: &'static str,
-    },
-    /// The connection broke after the request was written, before an answer began: the
-    /// request may have been sent and acted on.
-    #[error(
-        "the connection to the gateway at {url} broke before an answer ({reason}); the request may have been sent{hint}"
-    )]
-    NoAnswer {
-        /// The URL tried.
-        url: String,
-        /// What went wrong.
-        reason: String,
-        /// For an endpoint that is not read-only, what to do before sending it again.
-        hint: &'static str,
-    },
-    /// The answer began but its body broke off.
-    #[error("the gateway's answer broke off (HTTP {status}): {reason}")]
-    BodyInterrupted {
-        /// The HTTP status.
-        status: u16,
-        /// What went wrong.
-        reason: String,
-    },
-    /// The answer's body is larger than the client accepts.
-    #[error(
-        "the gateway's answer (HTTP {status}) is larger than {limit} bytes; raise max_response_bytes if that is expected"
-    )]
-    TooLarge {
-        /// The HTTP status.
-        status: u16,
-        /// The limit, in bytes.
-        limit: usize,
-    },
-    /// The gateway answered with an error code (anything but the success code).
-    #[error("the gateway refused the request (HTTP {status}): code {code}: {message}")]
-    Gateway {
-        /// The HTTP status.
-        status: u16,
-        /// The gateway's code.
-        code: String,
-        /// The gateway's message.
-        message: String,
-        /// The raw body.
-        body: String,
-    },
-    /// The answer is an HTTP error without the gateway's code and message.
-    #[error(
-        "the gateway answered HTTP {status} without a result code{}",
-        snippet(body)
-    )]
-    Http {
-        /// The HTTP status.
-        status: u16,
-        /// The raw body.
-        body: String,
-    },
-    /// The answer could not be read as the region's response: not JSON, a wrong type, a
-    /// missing field, a currency that is not the region's.
-    #[error(
-        "the gateway's answer (HTTP {status}) is not a valid response: {reason}{}",
-        snippet(body)
-    )]
-    Decode {
-        /// The HTTP status.
-        status: u16,
-        /// What is wrong with it.
-        reason: String,
-        /// The raw body.
-        body: String,
-    },
-}
-
-fn snippet(body: &str) -> String {
-    if body.is_empty() {
-        return "; the body is empty".to_owned();
-    }
-    let cut: String = body.chars().take(200).collect();
-    let more = if cut.len() < body.len() { "…" } else { "" };
-    format!("; body: {cut}{more}")
-}
-
-impl Error {
-    /// Whether trying the same request again can help: connection failures, timeouts, bodies
-    /// cut short, and 5xx answers.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Connect { .. }
-            | Error::Timeout { .. }
-            | Error::NoAnswer { .. }
-            | Error::BodyInterrupted { .. } => true,
-            Error::Http { status, .. }
-            | Error::Decode { status, .. }
-            | Error::Gateway { status, .. } => retryable_status(*status),
-            _ => false,
-        }
-    }
-
-    /// Whether the request reached the gateway: never sent (configuration, validation,
-    /// signing, no connection), perhaps sent (a timeout or a broken connection after it was
-    /// written: for a pay-in or pay-out, ask inquiry-status by the same `orderNo` before
-    /// sending it again), or answered (status and body kept).
-    pub fn sent(&self) -> Sent {
-        match self {
-            Error::Invalid(_)
-            | Error::Serialize { .. }
-            | Error::Sign(_)
-            | Error::Connect { .. } => Sent::No,
-            Error::Timeout { .. } | Error::NoAnswer { .. } => Sent::Maybe,
-            _ => Sent::Answered,
-        }
-    }
-
-    /// The HTTP status, when an answer came.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Error::BodyInterrupted { status, .. }
-            | Error::TooLarge { status, .. }
-            | Error::Gateway { status, .. }
-            | Error::Http { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    /// The raw body, when one was read.
-    pub fn body(&self) -> Option<&str> {
-        match self {
-            Error::Gateway { body, .. } | Error::Http { body, .. } | Error::Decode { body, .. } => {
-                Some(body)
-            }
-            _ => None,
-        }
-    }
-
-    /// The gateway's result code, when it sent one.
-    pub fn gateway_code(&self) -> Option<&str> {
-        match self {
-            Error::Gateway { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-}
-
-/// Whether a failed request reached the gateway; see [`Error::sent`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sent {
-    /// It was not sent: nothing can have happened.
-    No,
-    /// It may have been sent and acted on; the outcome is unknown. For an endpoint that is
-    /// not read-only, ask inquiry-status (by `orderNo`, the idempotency key) before sending
-    /// it again.
-    Maybe,
-    /// The gateway answered; the error holds what it said.
-    Answered,
 }
 
 /// What an error says to do after a request of an endpoint that is not read-only may have
@@ -675,28 +485,42 @@ impl Client {
 
     /// Sends a typed request and reads the region's typed response, e.g. a
     /// `regions::thb::InquiryBalanceRequest` answered with a `regions::thb::InquiryBalanceResponse`.
+    ///
+    /// # Errors
+    /// An [`Error`] naming the endpoint, the region, the attempts made and the request's
+    /// `orderNo`; [`Error::sent`] says whether the request can have had an effect.
     pub async fn send<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
-        let body = serialize(request)?;
-        let raw = self
-            .exchange(
-                &Q::ENDPOINT,
-                <Q::Region as RegionSpec>::INFO.code,
-                <Q::Region as RegionSpec>::INFO.utc_offset_seconds,
-                body,
-            )
-            .await?;
-        decode_response::<Q::Response>(raw.status, &raw.body)
+        let region = <Q::Region as RegionSpec>::REGION;
+        let mut attempts = 0;
+        let outcome = match serialize(request) {
+            Ok(body) => self
+                .exchange(&Q::ENDPOINT, region, body, &mut attempts)
+                .await
+                .and_then(|raw| decode::<Q::Response>(raw.status, &raw.body)),
+            Err(kind) => Err(kind),
+        };
+        outcome.map_err(|kind| {
+            Error::from(kind).for_request(Q::ENDPOINT.id, region, attempts, request.order_no())
+        })
     }
 
     /// Signs a request as [`Client::send`] would, without sending it: the exact body bytes,
     /// the X-TIMESTAMP (now, in the region's offset) and the X-SIGNATURE. For debugging a
     /// refused signature, or for sending through an HTTP stack of your own.
     pub fn sign_request<Q: ApiRequest>(&self, request: &Q) -> Result<SignedRequest, Error> {
-        let body = serialize(request)?;
-        self.sign_body(<Q::Region as RegionSpec>::INFO.utc_offset_seconds, body)
+        let region = <Q::Region as RegionSpec>::REGION;
+        serialize(request)
+            .and_then(|body| self.sign_body(region.info().utc_offset_seconds, body))
+            .map_err(|kind| {
+                Error::from(kind).for_request(Q::ENDPOINT.id, region, 0, request.order_no())
+            })
     }
 
-    fn sign_body(&self, offset_seconds: i32, body: bytes::Bytes) -> Result<SignedRequest, Error> {
+    fn sign_body(
+        &self,
+        offset_seconds: i32,
+        body: bytes::Bytes,
+    ) -> Result<SignedRequest, ErrorKind> {
         let timestamp = Timestamp::now(offset_seconds).to_string();
         let signature = self.signer.sign(&timestamp, &body)?;
         Ok(SignedRequest {
@@ -715,32 +539,34 @@ impl Client {
         region: crate::Region,
         body: Vec<u8>,
     ) -> Result<RawResponse, Error> {
-        self.exchange(
-            endpoint,
-            region.code(),
-            region.info().utc_offset_seconds,
-            bytes::Bytes::from(body),
-        )
-        .await
+        let mut attempts = 0;
+        self.exchange(endpoint, region, bytes::Bytes::from(body), &mut attempts)
+            .await
+            .map_err(|kind| Error::from(kind).for_request(endpoint.id, region, attempts, None))
     }
 
     /// The attempts of one request: sign, send, read; retried as the policy and the endpoint
-    /// allow.
+    /// allow. `attempts` counts the attempts made.
     async fn exchange(
         &self,
         endpoint: &EndpointInfo,
-        region: &'static str,
-        offset_seconds: i32,
+        region: crate::Region,
         body: bytes::Bytes,
-    ) -> Result<RawResponse, Error> {
+        attempts: &mut u32,
+    ) -> Result<RawResponse, ErrorKind> {
         let url = format!("{}{}", self.base_url, endpoint.path);
+        let offset_seconds = region.info().utc_offset_seconds;
         let started = Instant::now();
         let deadline = started + self.deadline;
-        let mut attempt = 0;
         loop {
-            attempt += 1;
-            let span =
-                tracing::debug_span!("smilepayz.request", endpoint = endpoint.id, region, attempt);
+            *attempts += 1;
+            let attempt = *attempts;
+            let span = tracing::debug_span!(
+                "smilepayz.request",
+                endpoint = endpoint.id,
+                region = region.code(),
+                attempt
+            );
             // Each attempt gets at most what is left of the operation's deadline.
             let left = deadline.saturating_duration_since(Instant::now());
             let hint = if endpoint.read_only {
@@ -794,12 +620,13 @@ impl Client {
         body: bytes::Bytes,
         left: Duration,
         hint: &'static str,
-    ) -> Result<RawResponse, Error> {
+    ) -> Result<RawResponse, ErrorKind> {
         if left.is_zero() {
-            return Err(Error::Timeout {
+            return Err(ErrorKind::Timeout {
                 url: url.to_owned(),
                 reason: format!("the call's deadline of {:?} passed", self.deadline),
                 hint,
+                source: None,
             });
         }
         let signed = self.sign_body(offset_seconds, body)?;
@@ -814,7 +641,7 @@ impl Client {
             .body(signed.body)
             .send()
             .await
-            .map_err(|e| transport_error(url, &e, hint))?;
+            .map_err(|e| transport_error(url, e, hint))?;
         let status = response.status().as_u16();
         let timestamp = response
             .headers()
@@ -839,10 +666,10 @@ impl Client {
     }
 }
 
-fn transport_error(url: &str, error: &reqwest::Error, hint: &'static str) -> Error {
+fn transport_error(url: &str, error: reqwest::Error, hint: &'static str) -> ErrorKind {
     // reqwest's Display of a connection error is terse; its source chain says why.
     let mut reason = error.to_string();
-    let mut source = std::error::Error::source(error);
+    let mut source = std::error::Error::source(&error);
     while let Some(cause) = source {
         reason.push_str(": ");
         reason.push_str(&cause.to_string());
@@ -850,21 +677,24 @@ fn transport_error(url: &str, error: &reqwest::Error, hint: &'static str) -> Err
     }
     if error.is_connect() {
         // No connection (a connect timeout included): the request was not sent.
-        Error::Connect {
+        ErrorKind::Connect {
             url: url.to_owned(),
             reason,
+            source: Some(error),
         }
     } else if error.is_timeout() {
-        Error::Timeout {
+        ErrorKind::Timeout {
             url: url.to_owned(),
             reason,
             hint,
+            source: Some(error),
         }
     } else {
-        Error::NoAnswer {
+        ErrorKind::NoAnswer {
             url: url.to_owned(),
             reason,
             hint,
+            source: Some(error),
         }
     }
 }
@@ -876,34 +706,36 @@ async fn read_limited(
     status: u16,
     limit: usize,
     hint: &'static str,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, ErrorKind> {
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)
     {
-        return Err(Error::TooLarge { status, limit });
+        return Err(ErrorKind::TooLarge { status, limit });
     }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > limit {
-                    return Err(Error::TooLarge { status, limit });
+                    return Err(ErrorKind::TooLarge { status, limit });
                 }
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => return Ok(body),
             Err(error) if error.is_timeout() => {
-                return Err(Error::Timeout {
+                return Err(ErrorKind::Timeout {
                     url: error.url().map(|u| u.to_string()).unwrap_or_default(),
                     reason: "reading the body".to_owned(),
                     hint,
+                    source: Some(error),
                 });
             }
             Err(error) => {
-                return Err(Error::BodyInterrupted {
+                return Err(ErrorKind::BodyInterrupted {
                     status,
                     reason: error.to_string(),
+                    source: Some(error),
                 });
             }
         }
@@ -918,11 +750,11 @@ struct Envelope {
     message: String,
 }
 
-fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, Error> {
+fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, ErrorKind> {
     request.validate()?;
     serde_json::to_vec(request)
         .map(bytes::Bytes::from)
-        .map_err(|e| Error::Serialize {
+        .map_err(|e| ErrorKind::Serialize {
             reason: e.to_string(),
         })
 }
@@ -931,24 +763,18 @@ fn lossy(body: &[u8]) -> String {
     String::from_utf8_lossy(body).into_owned()
 }
 
-/// The answers a read-only call is retried on: too many requests, and the server errors a
-/// retry can cure (not 501, which says the server will never do it).
-fn retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
-}
-
 /// How long one call may take in all, by default.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(30);
 
-fn server_error(status: u16, body: &[u8]) -> Error {
+fn server_error(status: u16, body: &[u8]) -> ErrorKind {
     match serde_json::from_slice::<Envelope>(body) {
-        Ok(envelope) => Error::Gateway {
+        Ok(envelope) => ErrorKind::Gateway {
             status,
             code: envelope.code,
             message: envelope.message,
             body: lossy(body),
         },
-        Err(_) => Error::Http {
+        Err(_) => ErrorKind::Http {
             status,
             body: lossy(body),
         },
@@ -959,13 +785,17 @@ fn server_error(status: u16, body: &[u8]) -> Error {
 /// response; anything else is the matching [`Error`]. The typed parse comes first, since a
 /// success is the common case; only when it fails is the body read as a bare code and message.
 pub fn decode_response<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, Error> {
+    decode(status, body).map_err(Error::from)
+}
+
+fn decode<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, ErrorKind> {
     let text = || lossy(body);
     let success = crate::gateway::SUCCESS_CODE;
     if (200..300).contains(&status) {
         match serde_json::from_slice::<T>(body) {
             Ok(typed) if typed.result_code() == success => return Ok(typed),
             Ok(typed) => {
-                return Err(Error::Gateway {
+                return Err(ErrorKind::Gateway {
                     status,
                     code: typed.result_code().to_owned(),
                     message: typed.result_message().to_owned(),
@@ -974,13 +804,13 @@ pub fn decode_response<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T
             }
             Err(error) => {
                 return Err(match serde_json::from_slice::<Envelope>(body) {
-                    Ok(envelope) if envelope.code != success => Error::Gateway {
+                    Ok(envelope) if envelope.code != success => ErrorKind::Gateway {
                         status,
                         code: envelope.code,
                         message: envelope.message,
                         body: text(),
                     },
-                    _ => Error::Decode {
+                    _ => ErrorKind::Decode {
                         status,
                         reason: error.to_string(),
                         body: text(),
@@ -990,13 +820,13 @@ pub fn decode_response<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T
         }
     }
     match serde_json::from_slice::<Envelope>(body) {
-        Ok(envelope) => Err(Error::Gateway {
+        Ok(envelope) => Err(ErrorKind::Gateway {
             status,
             code: envelope.code,
             message: envelope.message,
             body: text(),
         }),
-        Err(_) => Err(Error::Http {
+        Err(_) => Err(ErrorKind::Http {
             status,
             body: text(),
         }),
@@ -1022,36 +852,5 @@ mod tests {
         let waits: std::collections::BTreeSet<Duration> =
             (0..20).map(|_| policy.backoff(3)).collect();
         assert!(waits.len() > 1, "backoff is not jittered");
-    }
-
-    #[test]
-    fn which_errors_are_retryable() {
-        let connect = Error::Connect {
-            url: "u".into(),
-            reason: "r".into(),
-        };
-        assert!(connect.is_retryable());
-        assert!(
-            Error::Http {
-                status: 503,
-                body: String::new()
-            }
-            .is_retryable()
-        );
-        assert!(
-            !Error::Http {
-                status: 404,
-                body: String::new()
-            }
-            .is_retryable()
-        );
-        let refused = Error::Gateway {
-            status: 401,
-            code: "4011101".into(),
-            message: "bad signature".into(),
-            body: String::new(),
-        };
-        assert!(!refused.is_retryable());
-        assert_eq!(refused.gateway_code(), Some("4011101"));
     }
 }

@@ -24,8 +24,8 @@ pub use api::{
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
-    Client, ClientBuilder, ConfigError, Environment, Error, RetryPolicy, Sent, SignedRequest,
-    decode_response,
+    Client, ClientBuilder, ConfigError, Environment, Error, ErrorKind, RetryPolicy, Sent,
+    SignedRequest, decode_response,
 };
 pub use error::{FieldProblem, ValidationError};
 pub use money::{Amount, AmountError, Decimal, Money, TransactionMoney};

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use smilepayz::definitions::BalanceType;
 use smilepayz::regions::{pen, thb};
 use smilepayz::signing::{MerchantKeyPair, MerchantSecret};
-use smilepayz::{Client, Error, RetryPolicy};
+use smilepayz::{Client, Error, ErrorKind, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -174,8 +174,8 @@ async fn outcome(behaviour: Behaviour) -> Result<thb::InquiryBalanceResponse, Er
 }
 
 fn decode_error(result: Result<thb::InquiryBalanceResponse, Error>) -> (u16, String) {
-    match result {
-        Err(Error::Decode { status, reason, .. }) => (status, reason),
+    match result.map_err(Error::into_kind) {
+        Err(ErrorKind::Decode { status, reason, .. }) => (status, reason),
         other => panic!("expected a decode error, got {other:?}"),
     }
 }
@@ -249,7 +249,10 @@ async fn malformed_bodies_are_decode_errors_that_keep_the_body() {
             Ok(ok) => panic!("{name}: accepted {ok:?}"),
         };
         let text = error.to_string();
-        assert!(matches!(error, Error::Decode { .. }), "{name}: {error:?}");
+        assert!(
+            matches!(error.kind(), ErrorKind::Decode { .. }),
+            "{name}: {error:?}"
+        );
         assert_eq!(
             error.body(),
             Some(body.as_str()),
@@ -267,8 +270,11 @@ async fn malformed_bodies_are_decode_errors_that_keep_the_body() {
 async fn a_non_success_code_is_a_gateway_error_with_code_and_message() {
     let body = r#"{"code":"4011101","message":"Unauthorized. Signature"}"#;
     for status in [200, 401] {
-        match outcome(Behaviour::Answer(status, body.into())).await {
-            Err(Error::Gateway {
+        match outcome(Behaviour::Answer(status, body.into()))
+            .await
+            .map_err(Error::into_kind)
+        {
+            Err(ErrorKind::Gateway {
                 status: s,
                 code,
                 message,
@@ -290,8 +296,8 @@ async fn every_status_family_is_a_typed_error() {
         301, 400, 401, 403, 404, 409, 413, 429, 500, 501, 502, 503, 504, 505,
     ] {
         let result = outcome(Behaviour::Answer(status, "<html>oops</html>".into())).await;
-        match &result {
-            Err(Error::Http { status: s, body }) => {
+        match result.as_ref().map_err(Error::kind) {
+            Err(ErrorKind::Http { status: s, body }) => {
                 assert_eq!(*s, status);
                 assert_eq!(body, "<html>oops</html>");
             }
@@ -309,8 +315,8 @@ async fn every_status_family_is_a_typed_error() {
 
 #[tokio::test]
 async fn an_endless_body_stops_at_the_size_limit() {
-    match outcome(Behaviour::Endless).await {
-        Err(Error::TooLarge { limit, .. }) => assert_eq!(limit, 64 * 1024),
+    match outcome(Behaviour::Endless).await.map_err(Error::into_kind) {
+        Err(ErrorKind::TooLarge { limit, .. }) => assert_eq!(limit, 64 * 1024),
         other => panic!("expected TooLarge, got {other:?}"),
     }
 }
@@ -323,12 +329,18 @@ async fn a_body_cut_short_and_a_closed_connection_are_retryable_errors() {
     })
     .await
     .expect_err("cut short");
-    assert!(matches!(cut, Error::BodyInterrupted { .. }), "{cut:?}");
+    assert!(
+        matches!(cut.kind(), ErrorKind::BodyInterrupted { .. }),
+        "{cut:?}"
+    );
     assert!(cut.is_retryable());
 
     let closed = outcome(Behaviour::Close).await.expect_err("closed");
     // The request was written before the server hung up: it may have been acted on.
-    assert!(matches!(closed, Error::NoAnswer { .. }), "{closed:?}");
+    assert!(
+        matches!(closed.kind(), ErrorKind::NoAnswer { .. }),
+        "{closed:?}"
+    );
     assert_eq!(closed.sent(), smilepayz::Sent::Maybe);
     assert!(closed.is_retryable());
     assert!(
@@ -354,7 +366,16 @@ async fn each_error_says_whether_the_request_may_have_been_sent() {
             .await
             .expect_err("no answer");
         assert_eq!(error.sent(), Sent::Maybe, "{error}");
+        // The error names the request: what an on-call engineer needs to look it up.
+        assert_eq!(error.endpoint(), Some("pay-in"));
+        assert_eq!(error.region(), Some(smilepayz::Region::Thb));
+        assert_eq!(error.attempts(), 1);
+        assert_eq!(error.order_no(), Some("S20001HOSTILE01"));
         let text = error.to_string();
+        assert!(
+            text.starts_with("pay-in in THB, orderNo S20001HOSTILE01, after 1 attempt: "),
+            "{text}"
+        );
         assert!(text.contains("may have been sent"), "{text}");
         assert!(
             text.contains("ask inquiry-status by the same orderNo before sending it again"),
@@ -372,13 +393,79 @@ async fn each_error_says_whether_the_request_may_have_been_sent() {
         .await
         .expect_err("refused");
     assert_eq!(refused.sent(), Sent::Answered);
+    assert_eq!(refused.gateway_code(), Some("4009001"));
+    assert_eq!(refused.order_no(), Some("S20001HOSTILE01"));
+    // An invalid request was never sent: no attempt, and the error still names it.
+    let mut invalid = thb_pay_in();
+    invalid.purpose = String::new();
+    let error = client(&url, RetryPolicy::none())
+        .send(&invalid)
+        .await
+        .expect_err("invalid");
+    assert_eq!(error.sent(), Sent::No);
+    assert_eq!(error.attempts(), 0);
+    assert!(
+        error.to_string().starts_with(
+            "pay-in in THB, orderNo S20001HOSTILE01: the request was not sent: purpose"
+        ),
+        "{error}"
+    );
+    assert!(matches!(error.kind(), ErrorKind::Invalid(_)));
+}
+
+#[tokio::test]
+async fn connection_errors_keep_their_source() {
+    let error = client("http://127.0.0.1:9", RetryPolicy::none())
+        .send(&thb_request())
+        .await
+        .expect_err("no server");
+    let source = std::error::Error::source(&error).expect("a source");
+    assert!(
+        source.downcast_ref::<reqwest::Error>().is_some(),
+        "{source:?}"
+    );
+    assert_eq!(error.endpoint(), Some("inquiry-balance"));
+    assert_eq!(error.order_no(), None);
+}
+
+#[tokio::test]
+async fn requests_name_the_sdk_in_their_user_agent() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let head = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.expect("accept");
+        let mut buffer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while !buffer.windows(4).any(|w| w == b"\r\n\r\n") && buffer.len() < 1 << 16 {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            }
+        }
+        // Hang up: the client's error is not what this test is about.
+        String::from_utf8_lossy(&buffer).to_lowercase()
+    });
+    let _ = client(&url, RetryPolicy::none()).send(&thb_request()).await;
+    let head = head.await.expect("server");
+    let agent = head
+        .lines()
+        .find_map(|l| l.strip_prefix("user-agent:"))
+        .map(str::trim)
+        .expect("a User-Agent header");
+    assert_eq!(
+        agent,
+        format!("smilepayz-rust/{}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[tokio::test]
 async fn a_server_that_never_answers_times_out() {
     let started = Instant::now();
     let error = outcome(Behaviour::Silent).await.expect_err("silent");
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -391,7 +478,10 @@ async fn nothing_listening_is_a_connect_error() {
         .send(&thb_request())
         .await
         .expect_err("refused");
-    assert!(matches!(error, Error::Connect { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Connect { .. }),
+        "{error:?}"
+    );
     assert!(error.to_string().contains(&url), "{error}");
 }
 
@@ -410,7 +500,7 @@ async fn retries_are_bounded_in_attempts_and_time() {
         .await
         .expect_err("still busy");
     assert!(
-        matches!(error, Error::Http { status: 503, .. }),
+        matches!(error.kind(), ErrorKind::Http { status: 503, .. }),
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -484,7 +574,7 @@ async fn redirects_are_not_followed() {
         .await
         .expect_err("a redirect is an error");
     assert!(
-        matches!(error, Error::Http { status: 307, .. }),
+        matches!(error.kind(), ErrorKind::Http { status: 307, .. }),
         "{error:?}"
     );
     assert_eq!(count.load(Ordering::SeqCst), 0, "the redirect was followed");
@@ -600,8 +690,8 @@ async fn hostile_pay_in_answers_are_clear_errors_or_unknown_values() {
     ] {
         let outcome = send(body).await;
         clean(what, &outcome);
-        match outcome {
-            Err(Error::Decode { reason, body, .. }) => {
+        match outcome.map_err(Error::into_kind) {
+            Err(ErrorKind::Decode { reason, body, .. }) => {
                 assert!(
                     reason.contains(needle) || body.contains(needle),
                     "{what}: {reason}"
@@ -621,8 +711,11 @@ async fn hostile_pay_out_and_status_answers_are_clear_errors_or_unknown_values()
     assert_eq!(read.expect("reads").trade_no.as_deref(), Some("T2"));
     let url = serve(Behaviour::Answer(200, payout_ok.replace("THB", "PEN"))).await;
     assert!(matches!(
-        client(&url, RetryPolicy::none()).send(&thb_pay_out()).await,
-        Err(Error::Decode { .. })
+        client(&url, RetryPolicy::none())
+            .send(&thb_pay_out())
+            .await
+            .map_err(Error::into_kind),
+        Err(ErrorKind::Decode { .. })
     ));
     // A refusal is the gateway's code and message, for the merchant to act on.
     let url = serve(Behaviour::Answer(
@@ -630,8 +723,12 @@ async fn hostile_pay_out_and_status_answers_are_clear_errors_or_unknown_values()
         r#"{"code":"4009107","message":"insufficient balance"}"#.into(),
     ))
     .await;
-    match client(&url, RetryPolicy::none()).send(&thb_pay_out()).await {
-        Err(Error::Gateway { code, message, .. }) => {
+    match client(&url, RetryPolicy::none())
+        .send(&thb_pay_out())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Gateway { code, message, .. }) => {
             assert_eq!(
                 (code.as_str(), message.as_str()),
                 ("4009107", "insufficient balance")
@@ -662,14 +759,20 @@ async fn hostile_pay_out_and_status_answers_are_clear_errors_or_unknown_values()
     ))
     .await;
     assert!(matches!(
-        client(&url, RetryPolicy::none()).send(&thb_status()).await,
-        Err(Error::Decode { .. })
+        client(&url, RetryPolicy::none())
+            .send(&thb_status())
+            .await
+            .map_err(Error::into_kind),
+        Err(ErrorKind::Decode { .. })
     ));
     // A truncated status answer, and one cut off mid-body.
     let url = serve(Behaviour::Answer(200, status_ok[..20].into())).await;
     assert!(matches!(
-        client(&url, RetryPolicy::none()).send(&thb_status()).await,
-        Err(Error::Decode { .. })
+        client(&url, RetryPolicy::none())
+            .send(&thb_status())
+            .await
+            .map_err(Error::into_kind),
+        Err(ErrorKind::Decode { .. })
     ));
     let url = serve(Behaviour::CutShort {
         declared: status_ok.len(),
@@ -697,7 +800,8 @@ async fn pay_in_and_pay_out_are_never_retried_and_inquiry_status_is() {
         let pay_out = client(&url2, policy).send(&thb_pay_out()).await;
         assert!(pay_out.is_err());
         let (url3, count3) = serve_counted(behaviour).await;
-        assert!(client(&url3, policy).send(&thb_status()).await.is_err());
+        let status = client(&url3, policy).send(&thb_status()).await;
+        assert_eq!(status.expect_err("failed").attempts(), 4);
         // Give the server a moment to count what it read.
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(count.load(Ordering::SeqCst), 1, "pay-in was sent once");
@@ -707,6 +811,7 @@ async fn pay_in_and_pay_out_are_never_retried_and_inquiry_status_is() {
             4,
             "inquiry-status is read-only: retried"
         );
+        assert_eq!(pay_in.expect_err("failed").attempts(), 1);
     }
 }
 
@@ -739,7 +844,10 @@ async fn one_deadline_bounds_the_whole_call() {
         .await
         .expect_err("no answer");
     let took = started.elapsed();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(
+        matches!(error.kind(), ErrorKind::Timeout { .. }),
+        "{error:?}"
+    );
     assert!(took >= Duration::from_millis(750), "{took:?}");
     assert!(
         took < Duration::from_millis(800 + 700),
@@ -783,8 +891,9 @@ async fn too_many_requests_is_retried_after_retry_after_and_then_succeeds() {
     match retrying(&url, Duration::from_secs(5))
         .send(&thb_request())
         .await
+        .map_err(Error::into_kind)
     {
-        Err(Error::Gateway { status: 429, .. }) => {}
+        Err(ErrorKind::Gateway { status: 429, .. }) => {}
         other => panic!("expected the 429, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(2));

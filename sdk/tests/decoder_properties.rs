@@ -24,7 +24,7 @@ use smilepayz::endpoints::inquiry_balance::{
     InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
 };
 use smilepayz::timestamp::Timestamp;
-use smilepayz::{Amount, Error, Region, decode_response, gateway};
+use smilepayz::{Amount, ErrorKind, Region, decode_response, gateway};
 
 /// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
 trait VisitExt {
@@ -196,8 +196,8 @@ fn client_decode<T: smilepayz::GatewayResponse>(
         Err(error) => {
             prop_assert!(
                 matches!(
-                    error,
-                    Error::Gateway { .. } | Error::Http { .. } | Error::Decode { .. }
+                    error.kind(),
+                    ErrorKind::Gateway { .. } | ErrorKind::Http { .. } | ErrorKind::Decode { .. }
                 ),
                 "{error:?}"
             );

@@ -16,7 +16,7 @@ use smilepayz::endpoints::inquiry_status::{InquiryStatusRequest, InquiryStatusVa
 use smilepayz::endpoints::pay_in::{PayInNotification, PayInRequest, PayInVariant};
 use smilepayz::endpoints::pay_out::{PayOutNotification, PayOutRequest, PayOutVariant};
 use smilepayz::regions::{pen::Pen, thb::Thb, usdt::Usdt};
-use smilepayz::{Amount, Client, Error, OrderNo, RegionSpec};
+use smilepayz::{Amount, Client, Error, ErrorKind, OrderNo, RegionSpec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -303,8 +303,11 @@ async fn flow<R: FullRegion>(value: &str) {
         TransactionStatus::Success
     );
     // A wrong tradeType is not found.
-    match status::<R>(&setup, TradeType::PayOut, &order).await {
-        Err(Error::Gateway {
+    match status::<R>(&setup, TradeType::PayOut, &order)
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::Gateway {
             status, code: c, ..
         }) => {
             assert_eq!(status, 404, "{code}");
@@ -331,8 +334,9 @@ async fn flow<R: FullRegion>(value: &str) {
         .client
         .send(&pay_in::<R>(&order, value, &server.url))
         .await
+        .map_err(Error::into_kind)
     {
-        Err(Error::Gateway {
+        Err(ErrorKind::Gateway {
             status,
             code: c,
             message,
@@ -432,8 +436,9 @@ async fn flow<R: FullRegion>(value: &str) {
             &server.url,
         ))
         .await
+        .map_err(Error::into_kind)
     {
-        Err(Error::Gateway {
+        Err(ErrorKind::Gateway {
             status, code: c, ..
         }) => {
             assert_eq!(status, 400, "{code}");
@@ -516,8 +521,9 @@ async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() 
             "https://shop.example/smilepayz/pay-in",
         ))
         .await
+        .map_err(Error::into_kind)
     {
-        Err(Error::Gateway {
+        Err(ErrorKind::Gateway {
             status,
             code,
             message,

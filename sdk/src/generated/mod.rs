@@ -1516,6 +1516,9 @@ pub mod endpoints {
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 InquiryStatusRequest::validate(self)
             }
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                self.order_no.as_deref()
+            }
         }
         impl<R: InquiryStatusVariant> crate::GatewayResponse
         for InquiryStatusResponse<R> {
@@ -2189,6 +2192,9 @@ pub mod endpoints {
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 PayInRequest::validate(self)
             }
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                ::core::option::Option::Some(&self.order_no)
+            }
         }
         impl<R: PayInVariant> crate::GatewayResponse for PayInResponse<R> {
             fn result_code(&self) -> &str {
@@ -2842,6 +2848,9 @@ pub mod endpoints {
             const ENDPOINT: crate::EndpointInfo = ENDPOINT;
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 PayOutRequest::validate(self)
+            }
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                ::core::option::Option::Some(&self.order_no)
             }
         }
         impl<R: PayOutVariant> crate::GatewayResponse for PayOutResponse<R> {
