@@ -15,6 +15,8 @@ use quote::{format_ident, quote};
 use crate::load::{Endpoint, Region, Spec};
 use crate::model::{Definition, EnumType, Field, ObjectType, Ty, TypeName};
 use crate::naming;
+
+mod any;
 use crate::spec::{CharSet, ExampleMessage, HeaderSpec, MoneyShape, SignPart, SignatureScheme};
 
 /// The first line of every generated file.
@@ -743,6 +745,11 @@ fn definitions_module(spec: &Spec) -> Result<TokenStream> {
     let mut items = Vec::new();
     for definition in spec.definitions.values() {
         items.push(match definition {
+            Definition::Object(object) if object.fields.iter().any(|f| f.ty.uses_region()) => {
+                let typed = emit_object(object, &place)?;
+                let twin = any::twin(object, &place)?;
+                quote! { #typed #twin }
+            }
             Definition::Object(object) => emit_object(object, &place)?,
             Definition::Enum(e) => emit_enum(e)?,
             Definition::Money {
@@ -799,7 +806,6 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let module = checked_ident(&endpoint.module)?;
     let prefix = &e.type_prefix;
     let variant = checked_ident(&format!("{prefix}Variant"))?;
-    let visitor = checked_ident(&format!("{prefix}Visitor"))?;
     let request = checked_ident(&format!("{prefix}Request"))?;
     let builder = checked_ident(&format!("{prefix}RequestBuilder"))?;
     let response = checked_ident(&format!("{prefix}Response"))?;
@@ -859,6 +865,10 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         !response_extra && !endpoint.response.iter().any(|f| f.ty.uses_region()),
     )?);
     let request_phantom = !request_extra && !endpoint.request.iter().any(|f| f.ty.uses_region());
+    let notification = match &e.callback {
+        Some(callback) => Some(checked_ident(&callback.type_name)?),
+        None => None,
+    };
     if let (Some(callback), Some(fields)) = (&e.callback, &endpoint.callback) {
         let name = checked_ident(&callback.type_name)?;
         let about = format!(
@@ -1048,19 +1058,6 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let service_code = &e.service_code;
     let read_only = e.read_only;
     let title = &e.title;
-    let mut visits = Vec::new();
-    for region in spec.regions.iter().filter(|r| r.endpoint(id).is_some()) {
-        let variant_name = checked_ident(&region.type_name)?;
-        let region_module = checked_ident(&region.module)?;
-        visits.push(quote! {
-            crate::Region::#variant_name => ::core::option::Option::Some(visitor.visit::<crate::regions::#region_module::#variant_name>()),
-        });
-    }
-    let fallback = if visits.len() < spec.regions.len() {
-        quote! { _ => ::core::option::Option::None, }
-    } else {
-        quote! {}
-    };
     // A constructor from the mandatory fields alone, unless the endpoint also needs one
     // field of a group (`at_least_one_of`): such a request could never be valid.
     let new_fn = if e.at_least_one_of.is_empty() {
@@ -1091,6 +1088,16 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             groups.join(", and ")
         )
     };
+    let any_items = any::endpoint_items(
+        spec,
+        endpoint,
+        &any::Typed {
+            request: &request,
+            builder: &builder,
+            response: &response,
+            notification: notification.as_ref(),
+        },
+    )?;
     Ok(quote! {
         #docs
         #notes
@@ -1163,20 +1170,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 fn result_message(&self) -> &str { &self.#message_field }
             }
 
-            #[doc = " Typed code to run for a region chosen at run time; see [`visit`]."]
-            pub trait #visitor {
-                #[doc = " What the visit returns."]
-                type Output;
-                #[doc = " Runs with the region's marker type."]
-                fn visit<R: #variant>(self) -> Self::Output;
-            }
-
-            #[doc = " Calls the visitor with the region's marker type, or returns `None` when the region"]
-            #[doc = " does not offer this endpoint."]
-            pub fn visit<V: #visitor>(region: crate::Region, visitor: V) -> ::core::option::Option<V::Output> {
-                #[allow(unreachable_patterns)]
-                match region { #(#visits)* #fallback }
-            }
+            #any_items
         }
     })
 }

@@ -384,13 +384,19 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             "Response",
             "RequestBuilder",
             "Variant",
-            "Visitor",
             // Emitted in each region's module for the endpoint.
             "RequestExtra",
             "ResponseExtra",
         ]
         .iter()
-        .map(|suffix| (format!("{prefix}{suffix}"), "(generated)".to_owned()))
+        .map(|suffix| format!("{prefix}{suffix}"))
+        // The run-time region types: `AnyPayInRequest`, …
+        .chain(
+            ["Request", "Response", "RequestBuilder", "RequestExtra"]
+                .iter()
+                .map(|suffix| format!("Any{prefix}{suffix}")),
+        )
+        .map(|name| (name, "(generated)".to_owned()))
         .collect();
         let request = resolver.fields(
             &endpoint.request,

@@ -172,6 +172,48 @@ impl CallbackVerifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified<N>, CallbackError> {
+        let (trade_no, timestamp) = self.check(headers, body, now)?;
+        let notification =
+            serde_json::from_slice(body).map_err(|e| CallbackError::Decode(e.to_string()))?;
+        Ok(Verified {
+            notification,
+            trade_no,
+            timestamp,
+        })
+    }
+
+    /// Checks a callback as [`verify`](Self::verify) does and decodes it as the notification
+    /// of `region`, chosen at run time: `N` is a generated `Any…Notification` (for example
+    /// `endpoints::pay_in::AnyPayInNotification`), for a service whose region comes from
+    /// configuration.
+    ///
+    /// # Errors
+    /// The first check that failed, as a [`CallbackError`]; [`CallbackError::Decode`] when the
+    /// body is not the region's notification.
+    pub fn verify_in<N: crate::FromRegionJson>(
+        &self,
+        region: crate::Region,
+        headers: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<[u8]>)>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<Verified<N>, CallbackError> {
+        let (trade_no, timestamp) = self.check(headers, body, now)?;
+        let notification =
+            N::from_region_json(region, body).map_err(|e| CallbackError::Decode(e.to_string()))?;
+        Ok(Verified {
+            notification,
+            trade_no,
+            timestamp,
+        })
+    }
+
+    /// The signature and clock checks: the signed `tradeNo` and the X-TIMESTAMP.
+    fn check(
+        &self,
+        headers: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<[u8]>)>,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<(String, Timestamp), CallbackError> {
         let mut signature = None;
         let mut timestamp = None;
         for (name, value) in headers {
@@ -215,13 +257,7 @@ impl CallbackVerifier {
                 });
             }
         }
-        let notification =
-            serde_json::from_slice(body).map_err(|e| CallbackError::Decode(e.to_string()))?;
-        Ok(Verified {
-            notification,
-            trade_no,
-            timestamp: parsed,
-        })
+        Ok((trade_no, parsed))
     }
 }
 

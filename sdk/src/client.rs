@@ -417,6 +417,28 @@ impl fmt::Debug for Client {
     }
 }
 
+/// What [`Client::send`] sends: every typed request ([`ApiRequest`]), and the generated
+/// `Any…Request` types of a region chosen at run time.
+pub trait Sendable: Sync {
+    /// What the gateway's success answer is read as.
+    type Response;
+    /// Sends the request with `client`; [`Client::send`] is the way to call it.
+    fn send_with<'a>(
+        &'a self,
+        client: &'a Client,
+    ) -> impl Future<Output = Result<Self::Response, Error>> + Send + 'a;
+}
+
+impl<Q: ApiRequest> Sendable for Q {
+    type Response = Q::Response;
+    fn send_with<'a>(
+        &'a self,
+        client: &'a Client,
+    ) -> impl Future<Output = Result<Self::Response, Error>> + Send + 'a {
+        client.send_typed(self)
+    }
+}
+
 /// A request signed and ready to send (see [`Client::sign_request`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
@@ -483,13 +505,20 @@ impl Client {
         &self.base_url
     }
 
-    /// Sends a typed request and reads the region's typed response, e.g. a
-    /// `regions::thb::InquiryBalanceRequest` answered with a `regions::thb::InquiryBalanceResponse`.
+    /// Sends a request and reads its response: a typed request answers with the region's
+    /// typed response (a `regions::thb::InquiryBalanceRequest` with a
+    /// `regions::thb::InquiryBalanceResponse`), a request for a region chosen at run time with
+    /// the matching `Any…` response (an `AnyInquiryBalanceRequest` with an
+    /// `AnyInquiryBalanceResponse`).
     ///
     /// # Errors
     /// An [`Error`] naming the endpoint, the region, the attempts made and the request's
     /// `orderNo`; [`Error::sent`] says whether the request can have had an effect.
-    pub async fn send<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
+    pub async fn send<Q: Sendable>(&self, request: &Q) -> Result<Q::Response, Error> {
+        request.send_with(self).await
+    }
+
+    async fn send_typed<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
         let region = <Q::Region as RegionSpec>::REGION;
         let mut attempts = 0;
         let outcome = match serialize(request) {
@@ -786,6 +815,51 @@ fn server_error(status: u16, body: &[u8]) -> ErrorKind {
 /// success is the common case; only when it fails is the body read as a bare code and message.
 pub fn decode_response<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, Error> {
     decode(status, body).map_err(Error::from)
+}
+
+/// Reads an answer as [`decode_response`] does, as the message of a region chosen at run time
+/// (an `Any…Response`, e.g. `AnyInquiryBalanceResponse`): a 2xx with the success code is the
+/// region's response; anything else is the matching [`Error`]. For tools that hold raw
+/// answers; [`Client::send`] decodes typed responses itself.
+///
+/// # Errors
+/// As [`decode_response`].
+pub fn decode_response_in<T: crate::FromRegionJson>(
+    region: crate::Region,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    let success = crate::gateway::SUCCESS_CODE;
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) if (200..300).contains(&status) && envelope.code == success => {
+            T::from_region_json(region, body).map_err(|error| {
+                ErrorKind::Decode {
+                    status,
+                    reason: error.to_string(),
+                    body: lossy(body),
+                }
+                .into()
+            })
+        }
+        Ok(envelope) => Err(ErrorKind::Gateway {
+            status,
+            code: envelope.code,
+            message: envelope.message,
+            body: lossy(body),
+        }
+        .into()),
+        Err(error) if (200..300).contains(&status) => Err(ErrorKind::Decode {
+            status,
+            reason: error.to_string(),
+            body: lossy(body),
+        }
+        .into()),
+        Err(_) => Err(ErrorKind::Http {
+            status,
+            body: lossy(body),
+        }
+        .into()),
+    }
 }
 
 fn decode<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, ErrorKind> {

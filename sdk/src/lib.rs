@@ -24,13 +24,15 @@ pub use api::{
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
-    Client, ClientBuilder, ConfigError, Environment, Error, ErrorKind, RetryPolicy, Sent,
-    SignedRequest, decode_response,
+    Client, ClientBuilder, ConfigError, Environment, Error, ErrorKind, RetryPolicy, Sendable, Sent,
+    SignedRequest, decode_response, decode_response_in,
 };
 pub use error::{FieldProblem, ValidationError};
-pub use money::{Amount, AmountError, Decimal, Money, TransactionMoney};
+pub use money::{Amount, AmountError, AnyMoney, Decimal, Money, TransactionMoney};
 pub use order_no::{OrderNo, OrderNoError};
-pub use region::{RegionEndpoint, RegionInfo, RegionSpec, UnknownRegion};
+pub use region::{
+    FromRegionJson, ReadError, RegionEndpoint, RegionInfo, RegionSpec, UnknownRegion,
+};
 pub use regions::Region;
 pub use signing::SignatureScheme;
 pub use wire::{ExtraFields, JsonObjectOrString, NoExtraFields, OneOrMany};

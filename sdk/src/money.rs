@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-use crate::RegionSpec;
+use crate::{Region, RegionSpec};
 
 /// The most digits an [`Amount`] keeps; more than any balance needs, and what fits in `i128`.
 pub const MAX_DIGITS: usize = 38;
@@ -711,6 +711,102 @@ impl<'de, R: RegionSpec> Deserialize<'de> for TransactionMoney<R> {
             }
         }
         deserializer.deserialize_map(MoneyVisitor(PhantomData))
+    }
+}
+
+/// An amount with the region it is in, for code that picks its region at run time: what the
+/// `Any…` types' accessors give for money (`AnyPayInResponse::money`, …).
+///
+/// Equality, hashing and ordering are by value within one region (`12.5 THB` equals
+/// `12.50 THB`); amounts of two regions are unequal and unordered.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AnyMoney {
+    amount: Amount,
+    region: Region,
+}
+
+impl AnyMoney {
+    /// An amount in `region`'s currency.
+    pub const fn new(amount: Amount, region: Region) -> Self {
+        AnyMoney { amount, region }
+    }
+
+    /// The amount, exactly as the gateway wrote it.
+    pub const fn amount(&self) -> Amount {
+        self.amount
+    }
+
+    /// The region.
+    pub const fn region(&self) -> Region {
+        self.region
+    }
+
+    /// The currency: the region's.
+    pub const fn currency(&self) -> &'static str {
+        self.region.info().currency
+    }
+
+    /// The sum; `None` for amounts of two regions or more than 38 digits.
+    #[must_use]
+    pub fn checked_add(self, other: Self) -> Option<Self> {
+        (self.region == other.region)
+            .then(|| self.amount.checked_add(other.amount))
+            .flatten()
+            .map(|amount| Self::new(amount, self.region))
+    }
+
+    /// The difference (it may be negative); `None` for amounts of two regions or more than 38
+    /// digits.
+    #[must_use]
+    pub fn checked_sub(self, other: Self) -> Option<Self> {
+        (self.region == other.region)
+            .then(|| self.amount.checked_sub(other.amount))
+            .flatten()
+            .map(|amount| Self::new(amount, self.region))
+    }
+
+    /// The amount in the region's minor units, by its money format's scale (THB: 100.50 is
+    /// 10050); `None` if it has more decimal places than the format or does not fit.
+    #[must_use]
+    pub fn to_minor_units(&self) -> Option<i128> {
+        self.amount.to_units_at(self.region.info().money_scale)
+    }
+
+    /// An amount from `region`'s minor units (THB: 10050 is 100.50).
+    #[must_use]
+    pub fn from_minor_units(units: i128, region: Region) -> Self {
+        Self::new(Amount::new(units, region.info().money_scale), region)
+    }
+}
+
+impl PartialOrd for AnyMoney {
+    /// By value within one region; `None` across regions.
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        (self.region == other.region).then(|| self.amount.cmp(&other.amount))
+    }
+}
+
+impl<R: RegionSpec> From<Money<R>> for AnyMoney {
+    fn from(money: Money<R>) -> Self {
+        AnyMoney::new(money.value, R::REGION)
+    }
+}
+
+impl<R: RegionSpec> From<TransactionMoney<R>> for AnyMoney {
+    fn from(money: TransactionMoney<R>) -> Self {
+        AnyMoney::new(money.amount, R::REGION)
+    }
+}
+
+impl fmt::Debug for AnyMoney {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AnyMoney({} {})", self.currency(), self.amount)
+    }
+}
+
+impl fmt::Display for AnyMoney {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency())
     }
 }
 

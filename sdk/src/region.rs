@@ -134,3 +134,72 @@ impl FromStr for Region {
             })
     }
 }
+
+/// Why JSON could not be read as an endpoint's message in a region chosen at run time (the
+/// `from_json` of the generated `Any…` types).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The region does not offer the endpoint.
+    #[error("{endpoint} is not offered in {region}; it is offered in {offered}")]
+    NotOffered {
+        /// The endpoint's id.
+        endpoint: &'static str,
+        /// The region asked for.
+        region: Region,
+        /// The regions that offer it, e.g. `PEN, THB`.
+        offered: String,
+    },
+    /// The JSON is not the region's message.
+    #[error("not a {region} {endpoint} {what}: {source}")]
+    Json {
+        /// The endpoint's id.
+        endpoint: &'static str,
+        /// The region.
+        region: Region,
+        /// `request`, `response` or `notification`.
+        what: &'static str,
+        /// What serde_json found wrong, with its line and column.
+        source: serde_json::Error,
+    },
+}
+
+impl ReadError {
+    #[doc(hidden)]
+    pub fn not_offered(endpoint: &'static str, region: Region) -> Self {
+        let offered: Vec<&str> = Region::ALL
+            .iter()
+            .filter(|r| r.info().endpoint(endpoint).is_some())
+            .map(|r| r.code())
+            .collect();
+        ReadError::NotOffered {
+            endpoint,
+            region,
+            offered: offered.join(", "),
+        }
+    }
+
+    #[doc(hidden)]
+    pub fn json(
+        endpoint: &'static str,
+        region: Region,
+        what: &'static str,
+        source: serde_json::Error,
+    ) -> Self {
+        ReadError::Json {
+            endpoint,
+            region,
+            what,
+            source,
+        }
+    }
+}
+
+/// A message read from JSON in a region chosen at run time: the generated `Any…` types.
+pub trait FromRegionJson: Sized {
+    /// Reads `json` as the message in `region`'s shape.
+    ///
+    /// # Errors
+    /// When the region does not offer the endpoint or the JSON is not its message.
+    fn from_region_json(region: Region, json: &[u8]) -> Result<Self, ReadError>;
+}

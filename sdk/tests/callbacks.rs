@@ -220,3 +220,34 @@ fn a_platform_key_pair_signs_what_the_published_verifier_checks() {
     ));
     assert!(!format!("{platform:?}").contains(&platform.public_spki_base64()[40..80]));
 }
+
+#[test]
+fn a_callback_decodes_in_a_region_chosen_at_run_time() {
+    use smilepayz::Region;
+    use smilepayz::definitions::TransactionStatus;
+    use smilepayz::endpoints::pay_in::AnyPayInNotification;
+
+    let platform = PlatformKeyPair::generate().expect("key pair");
+    // Written by hand, so the amount keeps its digits as the platform sends them.
+    let body = br#"{"orderNo":"S20001A1B2C3","tradeNo":"T111200242404100829509916","merchantId":"sandbox-20001","paymentMethod":"QRPAY","transactionTime":"2024-04-10T08:45:32","status":"SUCCESS","money":{"currency":"THB","amount":100.50}}"#;
+    let signed = testing::sign(&platform, body, 7 * 3600).expect("signs");
+    let verifier = CallbackVerifier::new(platform.public.clone());
+    let region: Region = "thb".parse().expect("a region");
+    let verified = verifier
+        .verify_in::<AnyPayInNotification>(region, signed.headers(), body, SystemTime::now())
+        .expect("verifies");
+    let notification = verified.notification;
+    assert_eq!(notification.region(), Region::Thb);
+    assert_eq!(notification.trade_no(), "T111200242404100829509916");
+    assert_eq!(notification.order_no(), "S20001A1B2C3");
+    assert_eq!(notification.status(), &TransactionStatus::Success);
+    let money = notification.money();
+    assert_eq!(money.to_string(), "100.50 THB");
+    assert_eq!(money.to_minor_units(), Some(10050));
+    // The same body read as another region's notification: its currency is not PEN's.
+    let error = verifier
+        .verify_in::<AnyPayInNotification>(Region::Pen, signed.headers(), body, SystemTime::now())
+        .expect_err("THB is not PEN");
+    assert!(matches!(error, CallbackError::Decode(_)), "{error}");
+    assert!(error.to_string().contains("PEN"), "{error}");
+}

@@ -19,24 +19,9 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use serde_json::{Map, Value};
-use smilepayz::endpoints::inquiry_balance::{InquiryBalanceResponse, InquiryBalanceVariant};
-use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
-};
+use smilepayz::endpoints::inquiry_balance::{AnyInquiryBalanceResponse, ENDPOINT};
 use smilepayz::timestamp::Timestamp;
-use smilepayz::{Amount, ErrorKind, Region, decode_response, gateway};
-
-/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
-trait VisitExt {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
-}
-
-impl VisitExt for smilepayz::Region {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
-        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
-            .expect("every region of the spec offers inquiry-balance")
-    }
-}
+use smilepayz::{Amount, ErrorKind, Region, decode_response_in, gateway};
 
 fn config(cases: u32) -> Config {
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
@@ -92,22 +77,21 @@ impl Tally {
 // The response decoder
 // ---------------------------------------------------------------------------------------------
 
-/// Reads `bytes` as region `R`'s response and checks what is accepted against `input`, the
+/// Reads `bytes` as `region`'s response and checks what is accepted against `input`, the
 /// JSON the bytes were written from (when they were). Returns whether it was accepted.
 struct Decode<'a> {
     bytes: &'a [u8],
     input: Option<&'a Value>,
 }
 
-impl RegionVisitor for Decode<'_> {
-    type Output = Result<bool, TestCaseError>;
-
-    fn visit<R: AnyRegion>(self) -> Self::Output {
-        let currency = R::INFO.currency;
-        let parsed = serde_json::from_slice::<InquiryBalanceResponse<R>>(self.bytes);
+impl Decode<'_> {
+    fn run(self, region: &Region) -> Result<bool, TestCaseError> {
+        let region = *region;
+        let currency = region.currency();
+        let parsed = AnyInquiryBalanceResponse::from_slice(region, self.bytes);
         // The client's decoder never panics either, whatever the status.
         for status in [200, 201, 400, 503] {
-            client_decode::<InquiryBalanceResponse<R>>(status, self.bytes)?;
+            client_decode(region, status, self.bytes)?;
         }
         if let Some(input) = self.input {
             let foreign = money_objects(input)
@@ -127,7 +111,7 @@ impl RegionVisitor for Decode<'_> {
         // Round trip: written and read again, the same response.
         let written =
             serde_json::to_vec(&response).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let again: InquiryBalanceResponse<R> = serde_json::from_slice(&written).map_err(|e| {
+        let again = AnyInquiryBalanceResponse::from_slice(region, &written).map_err(|e| {
             TestCaseError::fail(format!(
                 "an accepted response does not read back: {e}: {}",
                 String::from_utf8_lossy(&written)
@@ -135,7 +119,7 @@ impl RegionVisitor for Decode<'_> {
         })?;
         prop_assert_eq!(&again, &response);
         // Every amount is the gateway's string, and every currency the region's.
-        let entries: Vec<_> = response.account_infos.iter().collect();
+        let entries = response.account_infos();
         let infos = match self.input.and_then(|v| v.get("accountInfos")) {
             Some(Value::Array(items)) => items.iter().collect(),
             Some(one) => vec![one],
@@ -152,7 +136,7 @@ impl RegionVisitor for Decode<'_> {
                 prop_assert_eq!(money.currency(), currency);
                 prop_assert_eq!(info[key]["currency"].as_str(), Some(currency));
                 let sent = info[key]["value"].as_str();
-                let printed = money.value().to_string();
+                let printed = money.amount().to_string();
                 prop_assert_eq!(
                     Some(printed.as_str()),
                     sent,
@@ -181,17 +165,11 @@ fn money_objects(body: &Value) -> Vec<&Map<String, Value>> {
 
 /// `decode_response`, as `Client::send` applies it: never a panic, never a success that is
 /// not a 2xx with the success code.
-fn client_decode<T: smilepayz::GatewayResponse>(
-    status: u16,
-    bytes: &[u8],
-) -> Result<(), TestCaseError> {
-    match decode_response::<T>(status, bytes) {
+fn client_decode(region: Region, status: u16, bytes: &[u8]) -> Result<(), TestCaseError> {
+    match decode_response_in::<AnyInquiryBalanceResponse>(region, status, bytes) {
         Ok(response) => {
             prop_assert!((200..300).contains(&status));
-            prop_assert_eq!(
-                smilepayz::GatewayResponse::result_code(&response),
-                gateway::SUCCESS_CODE
-            );
+            prop_assert_eq!(response.code(), gateway::SUCCESS_CODE);
         }
         Err(error) => {
             prop_assert!(
@@ -211,29 +189,28 @@ fn client_decode<T: smilepayz::GatewayResponse>(
 
 /// A valid response of `region`: its documented example, with an `accountInfos` array of two
 /// entries and the extra fields some regions add.
-struct Seed;
-
-impl RegionVisitor for Seed {
-    type Output = Vec<Value>;
-
-    fn visit<R: AnyRegion>(self) -> Vec<Value> {
-        let mut seeds = Vec::new();
-        for example in <R as InquiryBalanceVariant>::EXAMPLES {
-            if let Some(body) = example.response.and_then(|m| m.body) {
-                let value: Value = serde_json::from_str(body).expect("examples are JSON");
-                let mut many = value.clone();
-                let info = value["accountInfos"].clone();
-                let mut second = info.clone();
-                second["amount"]["value"] = "0.05".into();
-                second["balanceType"] = "AVAILABLE".into();
-                many["accountInfos"] = Value::Array(vec![info, second]);
-                many["additionalInfo"] = serde_json::json!({"note": "x", "n": 1.5});
-                seeds.push(value);
-                seeds.push(many);
-            }
+fn seed(region: Region) -> Vec<Value> {
+    let mut seeds = Vec::new();
+    let examples = region
+        .info()
+        .endpoint(ENDPOINT.id)
+        .expect("every region of the spec offers inquiry-balance")
+        .examples;
+    for example in examples {
+        if let Some(body) = example.response.and_then(|m| m.body) {
+            let value: Value = serde_json::from_str(body).expect("examples are JSON");
+            let mut many = value.clone();
+            let info = value["accountInfos"].clone();
+            let mut second = info.clone();
+            second["amount"]["value"] = "0.05".into();
+            second["balanceType"] = "AVAILABLE".into();
+            many["accountInfos"] = Value::Array(vec![info, second]);
+            many["additionalInfo"] = serde_json::json!({"note": "x", "n": 1.5});
+            seeds.push(value);
+            seeds.push(many);
         }
-        seeds
     }
+    seeds
 }
 
 /// Strings an amount might be sent as.
@@ -436,7 +413,7 @@ fn apply(body: &mut Value, mutation: &Mutation) {
 fn mutated_responses_are_refused_or_read_exactly_in_every_region() {
     let seeds: Vec<(Region, Value)> = Region::ALL
         .iter()
-        .flat_map(|region| region.visit(Seed).into_iter().map(|v| (*region, v)))
+        .flat_map(|region| seed(*region).into_iter().map(|v| (*region, v)))
         .collect();
     assert!(
         seeds.len() >= 2 * Region::ALL.len(),
@@ -445,12 +422,12 @@ fn mutated_responses_are_refused_or_read_exactly_in_every_region() {
     // Unmutated, every seed is accepted.
     for (region, seed) in &seeds {
         let bytes = serde_json::to_vec(seed).expect("serialize");
-        let accepted = region
-            .visit(Decode {
-                bytes: &bytes,
-                input: Some(seed),
-            })
-            .unwrap_or_else(|e| panic!("{region}: {e}"));
+        let accepted = Decode {
+            bytes: &bytes,
+            input: Some(seed),
+        }
+        .run(region)
+        .unwrap_or_else(|e| panic!("{region}: {e}"));
         assert!(accepted, "{region}: {seed}");
     }
     let tally = Tally::default();
@@ -476,10 +453,11 @@ fn mutated_responses_are_refused_or_read_exactly_in_every_region() {
             } else {
                 *region
             };
-            let accepted = region.visit(Decode {
+            let accepted = Decode {
                 bytes: &bytes,
                 input: Some(&body),
-            })?;
+            }
+            .run(&region)?;
             tally.add(accepted);
             Ok(())
         },
@@ -489,7 +467,7 @@ fn mutated_responses_are_refused_or_read_exactly_in_every_region() {
 
 #[test]
 fn arbitrary_bytes_never_panic_the_decoder() {
-    let thb_body = Region::Thb.visit(Seed).remove(0);
+    let thb_body = seed(Region::Thb).remove(0);
     let valid = serde_json::to_vec(&thb_body).expect("serialize");
     let tally = Tally::default();
     let bytes = prop_oneof![
@@ -515,10 +493,11 @@ fn arbitrary_bytes_never_panic_the_decoder() {
         (bytes, any::<Index>()),
         |(bytes, region)| {
             let region = Region::ALL[region.index(Region::ALL.len())];
-            let accepted = region.visit(Decode {
+            let accepted = Decode {
                 bytes: &bytes,
                 input: None,
-            })?;
+            }
+            .run(&region)?;
             tally.add(accepted);
             Ok(())
         },
@@ -532,15 +511,15 @@ fn a_body_cut_short_or_with_a_repeated_money_key_is_refused() {
     // and every money key sent twice.
     let mut cases = 0;
     for region in Region::ALL {
-        for seed in region.visit(Seed) {
+        for seed in seed(*region) {
             let bytes = serde_json::to_vec(&seed).expect("serialize");
             for end in 0..bytes.len() {
-                let accepted = region
-                    .visit(Decode {
-                        bytes: &bytes[..end],
-                        input: None,
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let accepted = Decode {
+                    bytes: &bytes[..end],
+                    input: None,
+                }
+                .run(region)
+                .unwrap_or_else(|e| panic!("{e}"));
                 assert!(!accepted, "{region}: a prefix of {end} bytes was accepted");
                 cases += 1;
             }
@@ -562,12 +541,12 @@ fn a_body_cut_short_or_with_a_repeated_money_key_is_refused() {
             ] {
                 let twice = text.replacen(&from, &to, 1);
                 assert_ne!(twice, text);
-                let accepted = region
-                    .visit(Decode {
-                        bytes: twice.as_bytes(),
-                        input: None,
-                    })
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let accepted = Decode {
+                    bytes: twice.as_bytes(),
+                    input: None,
+                }
+                .run(region)
+                .unwrap_or_else(|e| panic!("{e}"));
                 assert!(!accepted, "{region}: a repeated key was accepted: {twice}");
                 cases += 1;
             }

@@ -11,27 +11,12 @@ use smilepayz::emulator::{
     Emulator, EmulatorError, Faults, Merchant, RunningEmulator, TestMerchant,
 };
 use smilepayz::endpoints::inquiry_balance::{
-    ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
-};
-use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
 use smilepayz::signing::{MerchantSecret, SignatureScheme, Signer};
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-
-/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
-trait VisitExt {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
-}
-
-impl VisitExt for smilepayz::Region {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
-        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
-            .expect("every region of the spec offers inquiry-balance")
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -185,94 +170,78 @@ fn replaced(
     headers
 }
 
-/// A region's documented example account, as a typed request serialized once, plus the
-/// balance types the ledger holds for it. Built from the region's examples, not by hand.
-struct ExampleAccount;
-
 /// (account number, request body, balance types held)
 type Example = (String, Vec<u8>, Vec<String>);
 
-impl RegionVisitor for ExampleAccount {
-    type Output = Example;
-
-    fn visit<R: AnyRegion>(self) -> Example {
-        let body = <R as InquiryBalanceVariant>::EXAMPLES
-            .iter()
-            .find_map(|example| example.response.and_then(|m| m.body))
-            .expect("every region documents an example response");
-        let response: InquiryBalanceResponse<R> =
-            serde_json::from_str(body).expect("the example is valid for its region");
-        let account = response
-            .account_no
-            .clone()
-            .expect("the example names its account");
-        let held: Vec<BalanceType> = response
-            .account_infos
-            .iter()
-            .map(|info| info.balance_type.clone())
-            .collect();
-        let request =
-            InquiryBalanceRequest::<R>::new(account.clone(), held.clone()).expect("valid request");
-        (
-            account,
-            serde_json::to_vec(&request).expect("serialize"),
-            held.iter().map(|t| t.as_str().to_owned()).collect(),
-        )
-    }
-}
-
+/// A region's documented example account, as a typed request serialized once, plus the
+/// balance types the ledger holds for it. Built from the region's examples, not by hand.
 fn example(region: Region) -> Example {
-    region.visit(ExampleAccount)
+    let body = region
+        .info()
+        .endpoint(ENDPOINT.id)
+        .expect("every region of the spec offers inquiry-balance")
+        .examples
+        .iter()
+        .find_map(|example| example.response.and_then(|m| m.body))
+        .expect("every region documents an example response");
+    let response = AnyInquiryBalanceResponse::from_json(region, body)
+        .expect("the example is valid for its region");
+    let account = response
+        .account_no()
+        .expect("the example names its account")
+        .to_owned();
+    let held: Vec<BalanceType> = response
+        .account_infos()
+        .into_iter()
+        .map(|info| info.balance_type)
+        .collect();
+    let body = request_body(
+        region,
+        account.clone(),
+        held.iter().map(|t| t.as_str().to_owned()).collect(),
+    );
+    (
+        account,
+        body,
+        held.iter().map(|t| t.as_str().to_owned()).collect(),
+    )
 }
 
 /// A request body for the region (typed, validated), serialized once.
-struct RequestBody {
-    account: String,
-    types: Vec<String>,
-}
-
-impl RegionVisitor for RequestBody {
-    type Output = Vec<u8>;
-
-    fn visit<R: AnyRegion>(self) -> Vec<u8> {
-        let request = InquiryBalanceRequest::<R>::new(
-            self.account,
-            self.types.into_iter().map(|t| {
-                t.parse::<BalanceType>()
-                    .expect("an open enum reads any value")
-            }),
-        )
+fn request_body(region: Region, account: String, types: Vec<String>) -> Vec<u8> {
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account)
+        .balance_types(types.into_iter().map(|t| {
+            t.parse::<BalanceType>()
+                .expect("an open enum reads any value")
+        }))
+        .build()
         .expect("valid request");
-        serde_json::to_vec(&request).expect("serialize")
-    }
+    serde_json::to_vec(&request).expect("serialize")
 }
 
 /// Reads an answer as the region's typed response: (code, accountNo, balance types of the
 /// entries).
-struct TypedAnswer<'a>(&'a [u8]);
-
-impl RegionVisitor for TypedAnswer<'_> {
-    type Output = Result<(String, Option<String>, Vec<String>), String>;
-
-    fn visit<R: AnyRegion>(self) -> Self::Output {
-        let response: InquiryBalanceResponse<R> =
-            serde_json::from_slice(self.0).map_err(|e| e.to_string())?;
-        assert!(
-            response
-                .account_infos
-                .iter()
-                .all(|info| { info.amount.currency() == R::INFO.currency })
-        );
-        Ok((
-            response.code,
-            response.account_no,
-            response
-                .account_infos
-                .iter()
-                .map(|info| info.balance_type.as_str().to_owned())
-                .collect(),
-        ))
-    }
+fn typed_answer(
+    region: Region,
+    body: &[u8],
+) -> Result<(String, Option<String>, Vec<String>), String> {
+    let response =
+        AnyInquiryBalanceResponse::from_slice(region, body).map_err(|e| e.to_string())?;
+    let infos = response.account_infos();
+    assert!(
+        infos
+            .iter()
+            .all(|info| info.amount.currency() == region.currency())
+    );
+    Ok((
+        response.code().to_owned(),
+        response.account_no().map(str::to_owned),
+        infos
+            .iter()
+            .map(|info| info.balance_type.as_str().to_owned())
+            .collect(),
+    ))
 }
 
 async fn start(merchants: &[Merchant], faults: Faults) -> RunningEmulator {
@@ -338,8 +307,7 @@ async fn every_region_answers_a_signed_request() {
             timestamp.ends_with(region.utc_offset()),
             "{region}: X-TIMESTAMP {timestamp} is not in the region's offset"
         );
-        let (code, account_no, types) = region
-            .visit(TypedAnswer(&answer.body))
+        let (code, account_no, types) = typed_answer(region, &answer.body)
             .unwrap_or_else(|e| panic!("{region}: not a {region} response: {e}"));
         assert_eq!(code, gateway::SUCCESS_CODE, "{region}");
         assert_eq!(account_no.as_deref(), Some(account.as_str()), "{region}");
@@ -370,10 +338,7 @@ async fn only_the_requested_balance_types_are_returned() {
             .iter()
             .map(|t| (*t).to_owned())
             .collect();
-        let body = region.visit(RequestBody {
-            account: account.clone(),
-            types: offered.clone(),
-        });
+        let body = request_body(region, account.clone(), offered.clone());
         let answer = post(
             &client,
             &url,
@@ -382,7 +347,7 @@ async fn only_the_requested_balance_types_are_returned() {
         )
         .await;
         assert_eq!(answer.status, 200, "{region}");
-        let (_, _, types) = region.visit(TypedAnswer(&answer.body)).expect("typed");
+        let (_, _, types) = typed_answer(region, &answer.body).expect("typed");
         assert_eq!(types, offered, "{region}");
         assert!(offered.iter().any(|t| held.contains(t)), "{region}");
         assert_eq!(
@@ -411,9 +376,7 @@ async fn hmac_sha512_merchants_work() {
         let headers = signed(&merchant.partner_id, signer, region, &body);
         let answer = post(&client, &url, &headers, &body).await;
         assert_eq!(answer.code(), gateway::SUCCESS_CODE, "{region}");
-        region
-            .visit(TypedAnswer(&answer.body))
-            .expect("typed response");
+        typed_answer(region, &answer.body).expect("typed response");
 
         // Another secret: same length, no match.
         let (_, other) = hmac_merchant(

@@ -17,28 +17,13 @@ use base64::Engine as _;
 use smilepayz::emulator::codes::{self, inquiry_balance as code};
 use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{
-    ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
-};
-use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
 use smilepayz::signing::Signer;
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
-
-/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
-trait VisitExt {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
-}
-
-impl VisitExt for smilepayz::Region {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
-        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
-            .expect("every region of the spec offers inquiry-balance")
-    }
-}
 
 /// How long any one exchange may take before the test fails: the emulator must answer or
 /// close within it.
@@ -168,28 +153,30 @@ fn request(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Vec<u
 // ---------------------------------------------------------------------------------------------
 
 /// A region's example account and a request body for it, typed and serialized once.
-struct ExampleBody;
-
-impl RegionVisitor for ExampleBody {
-    type Output = (String, Vec<u8>);
-
-    fn visit<R: AnyRegion>(self) -> (String, Vec<u8>) {
-        let body = <R as InquiryBalanceVariant>::EXAMPLES
-            .iter()
-            .find_map(|example| example.response.and_then(|m| m.body))
-            .expect("every region documents a response");
-        let response: InquiryBalanceResponse<R> = serde_json::from_str(body).expect("valid");
-        let account = response
-            .account_no
-            .clone()
-            .expect("the example names its account");
-        let types = response
-            .account_infos
-            .iter()
-            .map(|info| info.balance_type.clone());
-        let request = InquiryBalanceRequest::<R>::new(account.clone(), types).expect("valid");
-        (account, serde_json::to_vec(&request).expect("serialize"))
-    }
+fn example_body(region: Region) -> (String, Vec<u8>) {
+    let body = region
+        .info()
+        .endpoint(ENDPOINT.id)
+        .expect("every region of the spec offers inquiry-balance")
+        .examples
+        .iter()
+        .find_map(|example| example.response.and_then(|m| m.body))
+        .expect("every region documents a response");
+    let response = AnyInquiryBalanceResponse::from_json(region, body).expect("valid");
+    let account = response
+        .account_no()
+        .expect("the example names its account")
+        .to_owned();
+    let types = response
+        .account_infos()
+        .into_iter()
+        .map(|info| info.balance_type);
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account.clone())
+        .balance_types(types)
+        .build()
+        .expect("valid");
+    (account, serde_json::to_vec(&request).expect("serialize"))
 }
 
 struct Harness {
@@ -221,7 +208,7 @@ impl Harness {
             .await
             .expect("the emulator starts");
         let signer = merchant.signer().expect("signer");
-        let (account, body) = region.visit(ExampleBody);
+        let (account, body) = example_body(region);
         Harness {
             emulator,
             merchant,

@@ -1,37 +1,11 @@
 //! The client against the emulator over real loopback HTTP, in every region.
 
 use smilepayz::definitions::BalanceType;
+use smilepayz::emulator::example_account;
 use smilepayz::emulator::{Emulator, Merchant, RunningEmulator, TestMerchant, codes};
-use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
-use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
-};
+use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::signing::{MerchantSecret, SignatureScheme};
 use smilepayz::{Client, Region, RetryPolicy};
-
-/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
-trait VisitExt {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
-}
-
-impl VisitExt for smilepayz::Region {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
-        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
-            .expect("every region of the spec offers inquiry-balance")
-    }
-}
-
-/// The account of a region's first example response: what the emulator's ledger holds.
-fn example_account<R: AnyRegion>() -> String {
-    <R as InquiryBalanceVariant>::EXAMPLES
-        .iter()
-        .filter_map(|e| e.response.and_then(|m| m.body))
-        .find_map(|body| {
-            let value: serde_json::Value = serde_json::from_str(body).ok()?;
-            value["accountNo"].as_str().map(str::to_owned)
-        })
-        .unwrap_or_else(|| panic!("{} has no example account", R::INFO.code))
-}
 
 /// An emulator with a fresh test merchant for `region`, and a client signed as that merchant.
 async fn emulator_and_client(region: Region) -> (RunningEmulator, Client) {
@@ -51,57 +25,52 @@ async fn emulator_and_client(region: Region) -> (RunningEmulator, Client) {
     (emulator, client)
 }
 
-/// Starts an emulator with a test merchant for the region and queries its example account.
-struct Roundtrip;
+/// Starts an emulator with a test merchant for the region and queries its example account,
+/// with the region chosen at run time.
+async fn round_trip(region: Region) {
+    let (emulator, client) = emulator_and_client(region).await;
+    let account = example_account(region).expect("the region has an example account");
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account.clone())
+        .balance_types([BalanceType::Balance])
+        .build()
+        .expect("valid");
+    let response = client
+        .send(&request)
+        .await
+        .unwrap_or_else(|e| panic!("{region}: {e}"));
+    assert_eq!(response.region(), region);
+    assert_eq!(response.code(), "00");
+    assert_eq!(response.account_no(), Some(account.as_str()));
+    let infos = response.account_infos();
+    let info = infos.first().expect("one entry");
+    assert_eq!(info.amount.currency(), region.currency());
+    assert_eq!(info.balance_type, BalanceType::Balance);
 
-type Pending = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
-
-impl RegionVisitor for Roundtrip {
-    type Output = Pending;
-
-    fn visit<R: AnyRegion>(self) -> Pending {
-        Box::pin(async {
-            let (emulator, client) = emulator_and_client(R::REGION).await;
-            let account = example_account::<R>();
-            let request = InquiryBalanceRequest::<R>::new(account.clone(), [BalanceType::Balance])
-                .expect("valid");
-            let response = client
-                .send(&request)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", R::INFO.code));
-            assert_eq!(response.code, "00");
-            assert_eq!(response.account_no.as_deref(), Some(account.as_str()));
-            let info = response.account_infos.first().expect("one entry");
-            assert_eq!(info.amount.currency(), R::INFO.currency);
-            assert_eq!(info.balance_type, BalanceType::Balance);
-
-            // Any other account number is answered too, at its opening balance, as the
-            // sandbox answers account numbers it does not know.
-            let other = InquiryBalanceRequest::<R>::new("no-such-account", [BalanceType::Balance])
-                .expect("valid");
-            let answered = client
-                .send(&other)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", R::INFO.code));
-            assert_eq!(answered.account_no.as_deref(), Some("no-such-account"));
-            let entry = answered.account_infos.first().expect("one entry");
-            let opening: smilepayz::Amount = smilepayz::emulator::OTHER_ACCOUNT_OPENING_BALANCE
-                .parse()
-                .expect("an amount");
-            assert!(
-                entry.amount.value().same_value(opening),
-                "{}",
-                entry.amount.value()
-            );
-            emulator.shutdown().await;
-        })
-    }
+    // Any other account number is answered too, at its opening balance, as the sandbox
+    // answers account numbers it does not know.
+    let other = AnyInquiryBalanceRequest::builder(region)
+        .account_no("no-such-account")
+        .balance_types([BalanceType::Balance])
+        .build()
+        .expect("valid");
+    let answered = client
+        .send(&other)
+        .await
+        .unwrap_or_else(|e| panic!("{region}: {e}"));
+    assert_eq!(answered.account_no(), Some("no-such-account"));
+    let entry = answered.account_infos().remove(0);
+    let opening: smilepayz::Amount = smilepayz::emulator::OTHER_ACCOUNT_OPENING_BALANCE
+        .parse()
+        .expect("an amount");
+    assert_eq!(entry.amount.amount(), opening);
+    emulator.shutdown().await;
 }
 
 #[tokio::test]
 async fn every_region_round_trips_through_the_emulator() {
     for region in Region::ALL {
-        region.visit(Roundtrip).await;
+        round_trip(*region).await;
     }
 }
 

@@ -22,24 +22,9 @@ use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::codes::inquiry_balance as code;
 use smilepayz::emulator::{Emulator, Faults, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
-};
-use smilepayz::endpoints::inquiry_balance::{
-    InquiryBalanceVariant as AnyRegion, InquiryBalanceVisitor as RegionVisitor,
+    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
 use smilepayz::{Client, Error, ErrorKind, Region, RetryPolicy, gateway};
-
-/// `Region::visit` for inquiry-balance: every region of the repository's spec offers it.
-trait VisitExt {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output;
-}
-
-impl VisitExt for smilepayz::Region {
-    fn visit<V: RegionVisitor>(self, visitor: V) -> V::Output {
-        smilepayz::endpoints::inquiry_balance::visit(self, visitor)
-            .expect("every region of the spec offers inquiry-balance")
-    }
-}
 
 /// The load: this many requests in all, over this many concurrent tasks, within this time.
 const LOAD_REQUESTS: usize = 2_000;
@@ -51,78 +36,67 @@ const LOAD_TIME_LIMIT: Duration = Duration::from_secs(60);
 // ---------------------------------------------------------------------------------------------
 
 /// A region's example account (what the emulator's ledger holds) and its balance types.
-struct ExampleAccount;
-
-impl RegionVisitor for ExampleAccount {
-    type Output = (String, Vec<BalanceType>);
-
-    fn visit<R: AnyRegion>(self) -> Self::Output {
-        let body = <R as InquiryBalanceVariant>::EXAMPLES
-            .iter()
-            .find_map(|example| example.response.and_then(|m| m.body))
-            .expect("every region documents a response");
-        let response: InquiryBalanceResponse<R> = serde_json::from_str(body).expect("valid");
-        let account = response
-            .account_no
-            .clone()
-            .expect("the example names its account");
-        let types = response
-            .account_infos
-            .iter()
-            .map(|info| info.balance_type.clone())
-            .collect();
-        (account, types)
-    }
+fn example_account(region: Region) -> (String, Vec<BalanceType>) {
+    let body = region
+        .info()
+        .endpoint(ENDPOINT.id)
+        .expect("every region of the spec offers inquiry-balance")
+        .examples
+        .iter()
+        .find_map(|example| example.response.and_then(|m| m.body))
+        .expect("every region documents a response");
+    let response = AnyInquiryBalanceResponse::from_json(region, body).expect("valid");
+    let account = response
+        .account_no()
+        .expect("the example names its account")
+        .to_owned();
+    let types = response
+        .account_infos()
+        .into_iter()
+        .map(|info| info.balance_type)
+        .collect();
+    (account, types)
 }
-
-type Pending = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
 
 /// One balance inquiry for the region's example account, checked: code `00`, the account
 /// asked for, the balance types asked for, every amount in the region's currency.
-struct Inquire {
+async fn inquire(
     client: Client,
+    region: Region,
     account: String,
     types: Vec<BalanceType>,
-}
-
-impl RegionVisitor for Inquire {
-    type Output = Pending;
-
-    fn visit<R: AnyRegion>(self) -> Pending {
-        Box::pin(async move {
-            let region = R::INFO.code;
-            let request = InquiryBalanceRequest::<R>::new(self.account.clone(), self.types.clone())
-                .map_err(|e| format!("{region}: {e}"))?;
-            let response = self
-                .client
-                .send(&request)
-                .await
-                .map_err(|e| format!("{region}: {e}"))?;
-            if response.code != gateway::SUCCESS_CODE {
-                return Err(format!("{region}: code {}", response.code));
-            }
-            if response.account_no.as_deref() != Some(self.account.as_str()) {
-                return Err(format!("{region}: account {:?}", response.account_no));
-            }
-            let types: Vec<BalanceType> = response
-                .account_infos
-                .iter()
-                .map(|info| info.balance_type.clone())
-                .collect();
-            if types != self.types {
-                return Err(format!("{region}: balance types {types:?}"));
-            }
-            for info in &response.account_infos {
-                for money in [&info.amount, &info.available_balance] {
-                    if money.currency() != R::INFO.currency {
-                        return Err(format!("{region}: currency {}", money.currency()));
-                    }
-                }
-            }
-            Ok(())
-        })
+) -> Result<(), String> {
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account.clone())
+        .balance_types(types.clone())
+        .build()
+        .map_err(|e| format!("{region}: {e}"))?;
+    let response = client
+        .send(&request)
+        .await
+        .map_err(|e| format!("{region}: {e}"))?;
+    if response.code() != gateway::SUCCESS_CODE {
+        return Err(format!("{region}: code {}", response.code()));
     }
+    if response.account_no() != Some(account.as_str()) {
+        return Err(format!("{region}: account {:?}", response.account_no()));
+    }
+    let infos = response.account_infos();
+    let got: Vec<BalanceType> = infos.iter().map(|info| info.balance_type.clone()).collect();
+    if got != types {
+        return Err(format!("{region}: balance types {got:?}"));
+    }
+    for info in &infos {
+        for money in [info.amount, info.available_balance] {
+            if money.currency() != region.currency() {
+                return Err(format!("{region}: currency {}", money.currency()));
+            }
+        }
+    }
+    Ok(())
 }
+
+type Pending = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
 
 /// A merchant per region, an emulator that knows them all, and a client builder for each.
 struct Setup {
@@ -162,12 +136,8 @@ impl Setup {
 
     /// One inquiry, by `client`, for `merchant`'s region.
     fn inquire(client: &Client, merchant: &TestMerchant) -> Pending {
-        let (account, types) = merchant.region.visit(ExampleAccount);
-        merchant.region.visit(Inquire {
-            client: client.clone(),
-            account,
-            types,
-        })
+        let (account, types) = example_account(merchant.region);
+        Box::pin(inquire(client.clone(), merchant.region, account, types))
     }
 }
 
@@ -401,7 +371,7 @@ async fn persistent_faults_end_in_a_retryable_error_after_max_attempts_within_th
     let policy = quick_retries(5, Duration::from_secs(10));
     let merchant = setup.merchants[0].clone();
     let client = setup.client(&merchant, policy);
-    let (account, types) = merchant.region.visit(ExampleAccount);
+    let (account, types) = example_account(merchant.region);
     let started = Instant::now();
     let error = send_expecting_error(&client, merchant.region, &account, &types).await;
     let elapsed = started.elapsed();
@@ -510,30 +480,13 @@ async fn send_expecting_error(
     account: &str,
     types: &[BalanceType],
 ) -> Error {
-    struct SendOnce<'a> {
-        client: &'a Client,
-        account: &'a str,
-        types: &'a [BalanceType],
-    }
-    impl<'a> RegionVisitor for SendOnce<'a> {
-        type Output = Pin<Box<dyn Future<Output = Error> + 'a>>;
-        fn visit<R: AnyRegion>(self) -> Self::Output {
-            Box::pin(async move {
-                let request =
-                    InquiryBalanceRequest::<R>::new(self.account, self.types.iter().cloned())
-                        .expect("valid");
-                self.client
-                    .send(&request)
-                    .await
-                    .expect_err("the faults are persistent")
-            })
-        }
-    }
-    region
-        .visit(SendOnce {
-            client,
-            account,
-            types,
-        })
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account)
+        .balance_types(types.iter().cloned())
+        .build()
+        .expect("valid");
+    client
+        .send(&request)
         .await
+        .expect_err("the faults are persistent")
 }

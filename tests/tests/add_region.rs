@@ -84,5 +84,7 @@ fn a_new_region_file_gets_a_module_with_no_code_change() {
         );
     }
     let whole = smilepayz_codegen::generate(&spec).expect("generates");
-    assert!(whole.contains("visitor.visit::<crate::regions::idr::Idr>()"));
+    // The run-time region types gain the region too.
+    assert!(whole.contains("Idr(InquiryBalanceRequest<crate::regions::idr::Idr>)"));
+    assert!(whole.contains("Inner::Idr(b) => Inner::Idr(b.account_no(value.into()))"));
 }

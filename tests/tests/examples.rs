@@ -1,43 +1,45 @@
 //! Every example in the spec (the seed pages' examples among them) reads into its region's
 //! types and writes back JSON-equal.
 
-use smilepayz::endpoints::inquiry_balance::{
-    self, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
-    InquiryBalanceVisitor,
-};
-use smilepayz::{Example, GatewayResponse, Region};
+use serde::Serialize;
+use smilepayz::endpoints::{inquiry_balance, inquiry_status, pay_in, pay_out};
+use smilepayz::{FromRegionJson, Region};
 
-struct RoundTrip;
-
-impl InquiryBalanceVisitor for RoundTrip {
-    type Output = (&'static [Example], usize);
-
-    fn visit<R: InquiryBalanceVariant>(self) -> Self::Output {
-        let examples = <R as InquiryBalanceVariant>::EXAMPLES;
-        let mut bodies = 0;
-        for example in examples {
-            if let Some(body) = example.request.and_then(|m| m.body) {
-                let typed: InquiryBalanceRequest<R> = serde_json::from_str(body)
-                    .unwrap_or_else(|e| panic!("{} {} request: {e}", R::INFO.code, example.name));
-                typed
-                    .validate()
-                    .unwrap_or_else(|e| panic!("{} {} request: {e}", R::INFO.code, example.name));
-                assert_json_eq(body, &serde_json::to_string(&typed).expect("serializes"));
-                bodies += 1;
-            }
-            if let Some(body) = example.response.and_then(|m| m.body) {
-                let typed: InquiryBalanceResponse<R> = serde_json::from_str(body)
-                    .unwrap_or_else(|e| panic!("{} {} response: {e}", R::INFO.code, example.name));
-                assert_eq!(typed.result_code(), "00");
-                for info in &typed.account_infos {
-                    assert_eq!(info.amount.currency(), R::INFO.currency);
-                }
-                assert_json_eq(body, &serde_json::to_string(&typed).expect("serializes"));
-                bodies += 1;
-            }
+/// Reads every example body of `endpoint` in every region that offers it as the run-time
+/// region type `T` (the region's own typed message inside), checks it with `check`, and
+/// writes it back JSON-equal. Returns how many bodies were read.
+fn round_trip<T: FromRegionJson + Serialize>(
+    endpoint: &str,
+    request: bool,
+    check: impl Fn(&T) -> Result<(), String>,
+) -> usize {
+    let mut bodies = 0;
+    for region in Region::ALL {
+        let Some(offered) = region.info().endpoint(endpoint) else {
+            continue;
+        };
+        for example in offered.examples {
+            let message = if request {
+                example.request
+            } else {
+                example.response
+            };
+            let Some(body) = message.and_then(|m| m.body) else {
+                continue;
+            };
+            let what = format!(
+                "{region} {endpoint} {} {}",
+                example.name,
+                if request { "request" } else { "response" }
+            );
+            let typed = T::from_region_json(*region, body.as_bytes())
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            check(&typed).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_json_eq(body, &serde_json::to_string(&typed).expect("serializes"));
+            bodies += 1;
         }
-        (examples, bodies)
     }
+    bodies
 }
 
 fn assert_json_eq(expected: &str, actual: &str) {
@@ -73,33 +75,95 @@ fn every_example_passes_its_regions_rules() {
     }
     // Every body the spec's examples hold was checked, counted from the YAML itself, so that a
     // new region or endpoint needs no change here.
+    let ids: Vec<&str> = smilepayz::gateway::ENDPOINTS.iter().map(|e| e.id).collect();
+    assert!(total > 0);
+    assert_eq!(total, bodies_in_spec(&ids));
+}
+
+/// The example bodies the spec's region files hold for these endpoints.
+fn bodies_in_spec(endpoints: &[&str]) -> usize {
     let spec_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
     let spec = smilepayz_codegen::load(&spec_dir).expect("the spec loads");
-    let in_spec: usize = spec
-        .regions
+    spec.regions
         .iter()
-        .flat_map(|r| r.spec.endpoints.values())
-        .flat_map(|e| &e.examples)
+        .flat_map(|r| &r.spec.endpoints)
+        .filter(|(id, _)| endpoints.contains(&id.as_str()))
+        .flat_map(|(_, e)| &e.examples)
         .map(|e| {
             [&e.request, &e.response]
                 .iter()
                 .filter(|m| m.as_ref().is_some_and(|m| m.body.is_some()))
                 .count()
         })
-        .sum();
-    assert!(in_spec > 0);
-    assert_eq!(total, in_spec);
+        .sum()
 }
 
 #[test]
-fn every_inquiry_balance_example_reads_and_writes_back() {
+fn every_example_reads_and_writes_back() {
+    use smilepayz::gateway::SUCCESS_CODE;
+    let valid = |e: Result<(), smilepayz::ValidationError>| e.map_err(|e| e.to_string());
     let mut bodies = 0;
-    for region in Region::ALL {
-        if let Some(n) = inquiry_balance::visit(*region, RoundTrip) {
-            bodies += n.1;
-        }
-    }
+    bodies += round_trip(
+        inquiry_balance::ENDPOINT.id,
+        true,
+        |r: &inquiry_balance::AnyInquiryBalanceRequest| valid(r.validate()),
+    );
+    bodies += round_trip(
+        inquiry_balance::ENDPOINT.id,
+        false,
+        |r: &inquiry_balance::AnyInquiryBalanceResponse| {
+            // Balances are in the region's currency.
+            if r.code() == SUCCESS_CODE
+                && r.account_infos()
+                    .iter()
+                    .all(|i| i.amount.currency() == r.region().currency())
+            {
+                Ok(())
+            } else {
+                Err(format!("{r:?}"))
+            }
+        },
+    );
+    bodies += round_trip(
+        inquiry_status::ENDPOINT.id,
+        true,
+        |r: &inquiry_status::AnyInquiryStatusRequest| valid(r.validate()),
+    );
+    bodies += round_trip(
+        inquiry_status::ENDPOINT.id,
+        false,
+        |_: &inquiry_status::AnyInquiryStatusResponse| Ok(()),
+    );
+    bodies += round_trip(pay_in::ENDPOINT.id, true, |r: &pay_in::AnyPayInRequest| {
+        valid(r.validate())
+    });
+    bodies += round_trip(
+        pay_in::ENDPOINT.id,
+        false,
+        |r: &pay_in::AnyPayInResponse| match r.money() {
+            Some(money) if money.region() != r.region() => Err(format!("{money:?}")),
+            _ => Ok(()),
+        },
+    );
+    bodies += round_trip(
+        pay_out::ENDPOINT.id,
+        true,
+        |r: &pay_out::AnyPayOutRequest| valid(r.validate()),
+    );
+    bodies += round_trip(
+        pay_out::ENDPOINT.id,
+        false,
+        |_: &pay_out::AnyPayOutResponse| Ok(()),
+    );
+    // Every example body the spec holds for these endpoints, counted from the YAML.
+    let endpoints = [
+        inquiry_balance::ENDPOINT.id,
+        inquiry_status::ENDPOINT.id,
+        pay_in::ENDPOINT.id,
+        pay_out::ENDPOINT.id,
+    ];
     assert!(bodies > 0);
+    assert_eq!(bodies, bodies_in_spec(&endpoints));
 }
 
 #[test]

@@ -4,11 +4,9 @@
 //!
 //! Errors end the command with one line on stderr and a non-zero exit status, never a panic.
 
-use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -17,9 +15,7 @@ use secrecy::ExposeSecret;
 use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, Faults, TestMerchant};
-use smilepayz::endpoints::inquiry_balance::{
-    self, InquiryBalanceRequest, InquiryBalanceVariant, InquiryBalanceVisitor,
-};
+use smilepayz::endpoints::inquiry_balance::{self, AnyInquiryBalanceRequest};
 use smilepayz::signing::{
     MerchantPrivateKey, MerchantSecret, PlatformPublicKey, SignatureScheme, Signer, verify_callback,
 };
@@ -411,78 +407,44 @@ fn sign(timestamp: &str, body: &str, scheme: SignatureScheme) -> Result<(), Fail
     Ok(())
 }
 
-/// The account numbers of a region's example responses: what the emulator's ledger holds.
-struct ExampleAccount;
-
-impl InquiryBalanceVisitor for ExampleAccount {
-    type Output = Option<String>;
-
-    fn visit<R: InquiryBalanceVariant>(self) -> Option<String> {
-        // The account an example asks about, else the one an example answers for.
-        let examples = <R as InquiryBalanceVariant>::EXAMPLES;
-        let requests = examples
-            .iter()
-            .filter_map(|e| e.request.and_then(|m| m.body));
-        let responses = examples
-            .iter()
-            .filter_map(|e| e.response.and_then(|m| m.body));
-        requests
-            .chain(responses)
-            .filter_map(|body| serde_json::from_str::<serde_json::Value>(body).ok())
-            .find_map(|v| v.get("accountNo")?.as_str().map(str::to_owned))
-    }
-}
-
-/// One balance inquiry in a region chosen at run time, answered as a table or JSON.
-struct Inquiry<'a> {
-    client: &'a Client,
+/// One balance inquiry in a region chosen at run time, as printable lines and as JSON.
+async fn inquire(
+    client: &Client,
+    region: Region,
     account_no: String,
     balance_types: Vec<BalanceType>,
-}
-
-/// The region-independent result of an inquiry: its printable lines and its JSON.
-struct Report {
-    lines: Vec<String>,
-    json: String,
-}
-
-type Pending<'a> = Pin<Box<dyn Future<Output = Result<Report, Failure>> + Send + 'a>>;
-
-impl<'a> InquiryBalanceVisitor for Inquiry<'a> {
-    type Output = Pending<'a>;
-
-    fn visit<R: InquiryBalanceVariant>(self) -> Pending<'a> {
-        Box::pin(async move {
-            let request = InquiryBalanceRequest::<R>::new(self.account_no, self.balance_types)?;
-            let response = self.client.send(&request).await?;
-            let mut lines = vec![
-                format!("region   {} ({})", R::INFO.name, R::INFO.code),
-                format!(
-                    "account  {}",
-                    response.account_no.as_deref().unwrap_or("(not returned)")
-                ),
-            ];
-            if let Some(name) = &response.name {
-                lines.push(format!("name     {name}"));
-            }
-            lines.push(String::new());
-            lines.push(format!(
-                "{:<14} {:>24} {:>24}  CURRENCY",
-                "BALANCE TYPE", "AMOUNT", "AVAILABLE"
-            ));
-            for info in &response.account_infos {
-                lines.push(format!(
-                    "{:<14} {:>24} {:>24}  {}",
-                    info.balance_type.as_str(),
-                    info.amount.value().to_string(),
-                    info.available_balance.value().to_string(),
-                    R::INFO.currency
-                ));
-            }
-            let json = serde_json::to_string_pretty(&response)?;
-            Ok(Report { lines, json })
-        })
+) -> Result<(Vec<String>, String), Failure> {
+    let request = AnyInquiryBalanceRequest::builder(region)
+        .account_no(account_no)
+        .balance_types(balance_types)
+        .build()?;
+    let response = client.send(&request).await?;
+    let mut lines = vec![
+        format!("region   {} ({})", region.name(), region.code()),
+        format!(
+            "account  {}",
+            response.account_no().unwrap_or("(not returned)")
+        ),
+    ];
+    if let Some(name) = response.name() {
+        lines.push(format!("name     {name}"));
     }
+    lines.push(String::new());
+    lines.push(format!(
+        "{:<14} {:>24} {:>24}  CURRENCY",
+        "BALANCE TYPE", "AMOUNT", "AVAILABLE"
+    ));
+    for info in response.account_infos() {
+        lines.push(format!(
+            "{:<14} {:>24} {:>24}  {}",
+            info.balance_type.as_str(),
+            info.amount.amount().to_string(),
+            info.available_balance.amount().to_string(),
+            info.amount.currency()
+        ));
+    }
+    let json = serde_json::to_string_pretty(&response)?;
+    Ok((lines, json))
 }
 
 async fn balance(
@@ -501,7 +463,11 @@ async fn balance(
             .map(|t| t.parse::<BalanceType>())
             .collect::<Result<_, _>>()?
     };
-    if inquiry_balance::visit(region, ExampleAccount).is_none() {
+    if region
+        .info()
+        .endpoint(inquiry_balance::ENDPOINT.id)
+        .is_none()
+    {
         return Err(Failure(
             format!("the {region} region does not offer inquiry-balance"),
             2,
@@ -517,38 +483,23 @@ async fn balance(
                 1,
             ));
         }
-        None => inquiry_balance::visit(region, ExampleAccount)
-            .flatten()
-            .ok_or_else(|| {
-                Failure(
-                    format!("region {region} has no example account; give --account-no"),
-                    1,
-                )
-            })?,
+        None => smilepayz::emulator::example_account(region).ok_or_else(|| {
+            Failure(
+                format!("region {region} has no example account; give --account-no"),
+                1,
+            )
+        })?,
     };
-    let result = match inquiry_balance::visit(
-        region,
-        Inquiry {
-            client: &client,
-            account_no,
-            balance_types,
-        },
-    ) {
-        Some(pending) => pending.await,
-        None => Err(Failure(
-            format!("the {region} region does not offer inquiry-balance"),
-            2,
-        )),
-    };
+    let result = inquire(&client, region, account_no, balance_types).await;
     if let Some(running) = emulator {
         running.shutdown().await;
     }
-    let report = result?;
+    let (lines, report_json) = result?;
     let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", report.json)?;
+        writeln!(out, "{report_json}")?;
     } else {
-        for line in report.lines {
+        for line in lines {
             writeln!(out, "{line}")?;
         }
     }

@@ -1,20 +1,20 @@
-//! `POST /v2.0/inquiry-balance` in every region: the balance ledger and the answer.
+//! `POST /v2.0/inquiry-balance` in every region: the answer, from the live books.
 //!
-//! Nothing here names a region: the ledger is seeded, and requests are answered, through
-//! [`Region::visit`] with the region's typed request and response.
+//! Nothing here names a region: each region's documented example answer is read (and so
+//! checked against the region) through the run-time region types, and gives the wording and
+//! the region's own fields of every answer; the balances come from the sandbox's books.
 
-use std::any::Any;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
 
 use super::EmulatorError;
 use super::codes::Check;
-use super::sandbox::Sandbox;
 use super::service::{Call, Handler, Rejection};
 use crate::endpoints::inquiry_balance::{
-    AccountInfo, ENDPOINT, InquiryBalanceRequest, InquiryBalanceResponse, InquiryBalanceVariant,
-    InquiryBalanceVisitor, visit,
+    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
-use crate::{Money, OneOrMany, Region, gateway};
+use crate::{ReadError, Region, gateway};
 
 /// The endpoint's behaviour, as the emulator routes it.
 pub(super) const HANDLER: Handler = Handler {
@@ -22,189 +22,152 @@ pub(super) const HANDLER: Handler = Handler {
     answer,
 };
 
-/// Balance accounts by region and `accountNo`. Each value is the region's own typed
-/// `InquiryBalanceResponse<R>`, parsed (and so checked against the region) when seeded.
+/// Each region's documented success answer, read as the region's response.
 pub(super) struct Accounts {
-    by_region: HashMap<Region, BTreeMap<String, Box<dyn Any + Send + Sync>>>,
+    templates: HashMap<Region, AnyInquiryBalanceResponse>,
 }
 
 impl Accounts {
-    /// Every region's documented example responses, keyed by region and `accountNo`.
+    /// Every region's first documented success answer.
     ///
     /// # Errors
     /// [`EmulatorError::InvalidExample`] if an example response is not valid for its region.
     pub(super) fn seed() -> Result<Self, EmulatorError> {
-        let mut accounts = Self {
-            by_region: HashMap::new(),
-        };
+        let mut templates = HashMap::new();
         for region in Region::ALL {
-            if let Some(seeded) = visit(
-                *region,
-                Seed {
-                    accounts: &mut accounts,
-                },
-            ) {
-                seeded?;
-            }
-        }
-        Ok(accounts)
-    }
-}
-
-/// Adds one region's example responses to the ledger.
-struct Seed<'a> {
-    accounts: &'a mut Accounts,
-}
-
-impl InquiryBalanceVisitor for Seed<'_> {
-    type Output = Result<(), EmulatorError>;
-
-    fn visit<R: InquiryBalanceVariant>(self) -> Self::Output {
-        for example in <R as InquiryBalanceVariant>::EXAMPLES {
-            let Some(body) = example.response.and_then(|message| message.body) else {
+            let Some(offered) = region.info().endpoint(ENDPOINT.id) else {
                 continue;
             };
-            let invalid = |reason: String| EmulatorError::InvalidExample {
-                endpoint: ENDPOINT.id,
-                region: R::REGION,
-                example: example.name,
-                reason,
-            };
-            let response: InquiryBalanceResponse<R> =
-                serde_json::from_str(body).map_err(|e| invalid(e.to_string()))?;
-            if response.code != gateway::SUCCESS_CODE {
-                continue; // An error example: it holds no account.
-            }
-            // The response names the account; if not, the example's request does.
-            let account = match (&response.account_no, example.request.and_then(|m| m.body)) {
-                (Some(account), _) => account.clone(),
-                (None, Some(request)) => {
-                    serde_json::from_str::<InquiryBalanceRequest<R>>(request)
-                        .map_err(|e| invalid(format!("its request: {e}")))?
-                        .account_no
+            for example in offered.examples {
+                let Some(body) = example.response.and_then(|message| message.body) else {
+                    continue;
+                };
+                let response =
+                    AnyInquiryBalanceResponse::from_json(*region, body).map_err(|e| {
+                        EmulatorError::InvalidExample {
+                            endpoint: ENDPOINT.id,
+                            region: *region,
+                            example: example.name,
+                            reason: e.to_string(),
+                        }
+                    })?;
+                // An error example holds no account.
+                if response.code() == gateway::SUCCESS_CODE {
+                    templates.entry(*region).or_insert(response);
                 }
-                (None, None) => continue,
-            };
-            self.accounts
-                .by_region
-                .entry(R::REGION)
-                .or_default()
-                .insert(account, Box::new(response));
+            }
         }
-        Ok(())
+        Ok(Accounts { templates })
     }
 }
 
-/// Answers a request whose headers, signature and body rules have been checked.
+/// The account `region`'s documented balance inquiry examples ask about (else the one they
+/// answer for), or `None` when the region documents none. The emulator answers it like any
+/// other account number; tools and tests use it as a ready-made example.
+pub fn example_account(region: Region) -> Option<String> {
+    let examples = region.info().endpoint(ENDPOINT.id)?.examples;
+    let requests = examples
+        .iter()
+        .filter_map(|e| e.request.and_then(|m| m.body));
+    let responses = examples
+        .iter()
+        .filter_map(|e| e.response.and_then(|m| m.body));
+    requests
+        .chain(responses)
+        .filter_map(|body| serde_json::from_str::<Value>(body).ok())
+        .find_map(|v| v.get("accountNo")?.as_str().map(str::to_owned))
+}
+
+/// Answers a request whose headers, signature and body rules have been checked: the
+/// account's live balances, in the words and shape of the region's documented answer.
 fn answer(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
     let region = call.region;
-    visit(
-        region,
-        Answer {
-            accounts: &call.state.ledger.inquiry_balance,
-            sandbox: &call.state.sandbox,
-            partner_id: call.partner_id,
-            body: call.body,
-        },
-    )
-    .unwrap_or_else(|| {
-        Err(Rejection::new(
+    let bug = |what: &str| {
+        Rejection::new(
             Check::InternalError,
-            format!("the {region} region does not offer inquiry-balance; this is a bug in the emulator, please report it"),
-        ))
-    })
-}
-
-/// Reads one request with the region's typed request, and answers the account's live
-/// balances with the region's typed response.
-struct Answer<'a> {
-    accounts: &'a Accounts,
-    sandbox: &'a Sandbox,
-    partner_id: &'a str,
-    body: &'a str,
-}
-
-impl InquiryBalanceVisitor for Answer<'_> {
-    type Output = Result<Vec<u8>, Rejection>;
-
-    fn visit<R: InquiryBalanceVariant>(self) -> Self::Output {
-        // The body has passed the region's rules already.
-        let request: InquiryBalanceRequest<R> =
-            serde_json::from_str(self.body).map_err(body_rejection::<R>)?;
-        let region = R::REGION;
-        let bug = |what: &str| {
-            Rejection::new(
-                Check::InternalError,
-                format!(
-                    "the emulator's {region} {what}; this is a bug in the emulator, please report it"
-                ),
-            )
-        };
-        // The merchant's own accounts, or any other number at its opening balance.
-        let live = self
-            .sandbox
-            .balance(self.partner_id, &request.account_no)
-            .ok_or_else(|| bug("books have no accounts for this merchant"))?;
-        // The documented example answer of the region gives the wording and extra fields.
-        let template = self
-            .accounts
-            .by_region
-            .get(&region)
-            .and_then(|accounts| accounts.values().next())
-            .and_then(|held| held.downcast_ref::<InquiryBalanceResponse<R>>())
-            .ok_or_else(|| {
-                bug("spec has no example answer of inquiry-balance to take its wording from")
-            })?;
-
-        let mut account_infos: Vec<AccountInfo<R>> = Vec::new();
-        for balance_type in &request.balance_types {
-            if account_infos
-                .iter()
-                .any(|e| &e.balance_type == balance_type)
-            {
-                continue;
-            }
-            let amount = if balance_type.as_str() == "AVAILABLE" {
-                live.available
-            } else {
-                live.balance
-            };
-            account_infos.push(AccountInfo {
-                balance_type: balance_type.clone(),
-                amount: Money::new(amount),
-                available_balance: Money::new(live.available),
-            });
+            format!(
+                "the emulator's {region} {what}; this is a bug in the emulator, please report it"
+            ),
+        )
+    };
+    // The body has passed the region's rules already.
+    let request = AnyInquiryBalanceRequest::from_json(region, call.body)
+        .map_err(|e| body_rejection(region, e))?;
+    // The merchant's own accounts, or any other number at its opening balance.
+    let live = call
+        .state
+        .sandbox
+        .balance(call.partner_id, request.account_no())
+        .ok_or_else(|| bug("books have no accounts for this merchant"))?;
+    let template = call
+        .state
+        .ledger
+        .inquiry_balance
+        .templates
+        .get(&region)
+        .ok_or_else(|| {
+            bug("spec has no example answer of inquiry-balance to take its wording from")
+        })?;
+    let currency = region.currency();
+    let mut account_infos: Vec<Value> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for balance_type in request.balance_types() {
+        if seen.contains(&balance_type.as_str()) {
+            continue;
         }
-        // One entry is sent as one object, as the documented examples do.
-        let account_infos = if account_infos.len() == 1 {
-            match account_infos.pop() {
-                Some(entry) => OneOrMany::One(entry),
-                None => OneOrMany::Many(account_infos),
-            }
+        seen.push(balance_type.as_str());
+        let amount = if balance_type.as_str() == "AVAILABLE" {
+            live.available
         } else {
-            OneOrMany::Many(account_infos)
+            live.balance
         };
-        let response = InquiryBalanceResponse::<R> {
-            code: gateway::SUCCESS_CODE.to_owned(),
-            message: template.message.clone(),
-            account_no: Some(request.account_no),
-            name: template.name.clone(),
-            balance_types: Some(request.balance_types),
-            account_infos,
-            extra: template.extra.clone(),
-        };
-        serde_json::to_vec(&response)
-            .map_err(|e| bug(&format!("answer could not be written ({e})")))
+        account_infos.push(json!({
+            "balanceType": balance_type.as_str(),
+            "amount": {"currency": currency, "value": amount.to_string()},
+            "availableBalance": {"currency": currency, "value": live.available.to_string()},
+        }));
     }
+    // The documented answer's wording and region fields, with this request's account and
+    // balances; one entry is sent as one object, as the documented examples do.
+    let Ok(Value::Object(mut body)) = serde_json::to_value(template) else {
+        return Err(bug("example answer is not a JSON object"));
+    };
+    body.insert("code".into(), gateway::SUCCESS_CODE.into());
+    body.insert("accountNo".into(), request.account_no().into());
+    body.insert(
+        "balanceTypes".into(),
+        Value::Array(seen.iter().map(|t| Value::from(*t)).collect()),
+    );
+    body.insert(
+        "accountInfos".into(),
+        if account_infos.len() == 1 {
+            account_infos.pop().unwrap_or(Value::Null)
+        } else {
+            Value::Array(account_infos)
+        },
+    );
+    serde_json::to_vec(&Value::Object(body))
+        .map_err(|e| bug(&format!("answer could not be written ({e})")))
 }
 
 /// A body that is not JSON, or not this endpoint's request.
-fn body_rejection<R: InquiryBalanceVariant>(error: serde_json::Error) -> Rejection {
-    let region = R::REGION;
+fn body_rejection(region: Region, error: ReadError) -> Rejection {
+    let ReadError::Json { source: error, .. } = error else {
+        return Rejection::new(
+            Check::InternalError,
+            format!("{error}; this is a bug in the emulator, please report it"),
+        );
+    };
     if error.classify() == serde_json::error::Category::Data {
-        let example = <R as InquiryBalanceVariant>::EXAMPLES
-            .iter()
-            .find_map(|example| example.request.and_then(|m| m.body))
+        let example = region
+            .info()
+            .endpoint(ENDPOINT.id)
+            .and_then(|offered| {
+                offered
+                    .examples
+                    .iter()
+                    .find_map(|example| example.request.and_then(|m| m.body))
+            })
             .map(|body| format!(", for example {body}"))
             .unwrap_or_default();
         Rejection::new(

@@ -1,0 +1,721 @@
+//! The run-time region surface of one endpoint: for code that reads its region from
+//! configuration instead of naming a region type.
+//!
+//! For the request, the response and the notification, an enum over the regions that offer
+//! the endpoint (`AnyPayInRequest`, …) that serializes exactly as the typed value it holds,
+//! reads JSON in a region given at run time, and has one accessor per shared field. Money
+//! comes out as `crate::AnyMoney` (the amount with its region); an object holding money
+//! comes out as its region-free twin (`AnyAccountInfo`), generated here too. The request
+//! also gets a builder that takes a `crate::Region`.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{
+    EmitError, LocalType, Place, Result, checked_ident, code, doc, field_ident, local_types, param,
+    ty_tokens,
+};
+use crate::load::{Endpoint, Spec};
+use crate::model::{Field, ObjectType, Ty, TypeName};
+use crate::spec::MoneyShape;
+
+/// A region that offers the endpoint, as the generated code names it.
+struct Offering {
+    /// `Thb`: the enum variant and the region's marker type.
+    variant: Ident,
+    /// `crate::regions::thb::Thb`.
+    marker: TokenStream,
+    /// ` Thailand (THB).`, for documentation.
+    doc: String,
+    /// `THB`, for messages.
+    code: String,
+    /// The region's own request extra type, when it has extra request fields.
+    request_extra: Option<TokenStream>,
+}
+
+/// The names of the typed items the surface wraps.
+pub(super) struct Typed<'a> {
+    pub request: &'a Ident,
+    pub builder: &'a Ident,
+    pub response: &'a Ident,
+    pub notification: Option<&'a Ident>,
+}
+
+/// Accessor names the enums define themselves, which a field cannot take.
+const OWN_METHODS: &[&str] = &["region", "from_json", "from_slice", "validate", "builder"];
+
+pub(super) fn endpoint_items(
+    spec: &Spec,
+    endpoint: &Endpoint,
+    typed: &Typed<'_>,
+) -> Result<TokenStream> {
+    let id = &endpoint.id;
+    let prefix = &endpoint.spec.type_prefix;
+    let module = checked_ident(&endpoint.module)?;
+    let mut offering = Vec::new();
+    for region in spec.regions.iter() {
+        let Some(own) = region.endpoint(id) else {
+            continue;
+        };
+        let variant = checked_ident(&region.type_name)?;
+        let region_module = checked_ident(&region.module)?;
+        let request_extra = if own.request_extras.is_empty() {
+            None
+        } else {
+            let extra = checked_ident(&format!("{prefix}RequestExtra"))?;
+            Some(quote! { crate::regions::#region_module::#module::#extra })
+        };
+        offering.push(Offering {
+            marker: quote! { crate::regions::#region_module::#variant },
+            variant,
+            doc: super::doc_safe(&format!(" {} ({}).", region.spec.name, region.spec.code)),
+            code: region.spec.code.clone(),
+            request_extra,
+        });
+    }
+    if offering.is_empty() {
+        return Ok(quote! {});
+    }
+    let place = Place {
+        region: quote! { R },
+        local: quote! { crate::endpoints::#module },
+    };
+    let title = &endpoint.spec.title;
+    let mut items = Vec::new();
+
+    // Region-free twins of the endpoint's own objects that hold money.
+    let mut locals = Vec::new();
+    local_types(&endpoint.request, &mut locals);
+    local_types(&endpoint.response, &mut locals);
+    if let Some(fields) = &endpoint.callback {
+        local_types(fields, &mut locals);
+    }
+    for local in locals {
+        if let LocalType::Object(object) = local
+            && object.fields.iter().any(|f| f.ty.uses_region())
+        {
+            items.push(twin(object, &place)?);
+        }
+    }
+
+    let request_any = format_ident!("Any{}", typed.request);
+    let response_any = format_ident!("Any{}", typed.response);
+    let mut messages = vec![
+        (
+            typed.request,
+            request_any.clone(),
+            &endpoint.request,
+            "request",
+            format!(
+                " A request of {title} for a region chosen at run time: one variant per region that offers the endpoint.\n\n Build one with [`{request_any}::builder`], read one with [`{request_any}::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`{response_any}`]. It serializes exactly as the typed request it holds."
+            ),
+        ),
+        (
+            typed.response,
+            response_any.clone(),
+            &endpoint.response,
+            "response",
+            format!(
+                " The response of {title} in a region chosen at run time, as `Client::send` returns it for an [`{request_any}`].\n\n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."
+            ),
+        ),
+    ];
+    if let (Some(name), Some(fields)) = (typed.notification, &endpoint.callback) {
+        messages.push((
+            name,
+            format_ident!("Any{}", name),
+            fields,
+            "notification",
+            format!(
+                " A notification of {title} in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.\n\n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]."
+            ),
+        ));
+    }
+    for (name, any, fields, what, about) in &messages {
+        items.push(message_enum(
+            name, any, fields, what, about, &offering, &place,
+        )?);
+    }
+    items.push(request_extras(prefix, &offering)?);
+    items.push(any_builder(
+        endpoint,
+        typed,
+        &request_any,
+        &offering,
+        &place,
+    )?);
+    let send_arms = offering.iter().map(|o| {
+        let v = &o.variant;
+        quote! { #request_any::#v(request) => client.send(request).await.map(#response_any::#v), }
+    });
+    items.push(quote! {
+        #[cfg(feature = "client")]
+        impl crate::client::Sendable for #request_any {
+            type Response = #response_any;
+            async fn send_with(&self, client: &crate::Client) -> ::core::result::Result<Self::Response, crate::Error> {
+                match self { #(#send_arms)* }
+            }
+        }
+    });
+    Ok(quote! { #(#items)* })
+}
+
+/// The enum over the regions for one message (request, response or notification).
+fn message_enum(
+    typed: &Ident,
+    any: &Ident,
+    fields: &[Field],
+    what: &str,
+    about: &str,
+    offering: &[Offering],
+    place: &Place,
+) -> Result<TokenStream> {
+    let about: Vec<&str> = about.lines().map(str::trim_start).collect();
+    let docs = super::doc_raw(&about.join("\n"));
+    let mut variants = Vec::new();
+    let mut regions = Vec::new();
+    let mut reads = Vec::new();
+    let mut froms = Vec::new();
+    for o in offering {
+        let Offering {
+            variant,
+            marker,
+            doc: text,
+            ..
+        } = o;
+        variants.push(quote! { #[doc = #text] #variant(#typed<#marker>), });
+        regions.push(quote! { Self::#variant(_) => crate::Region::#variant, });
+        reads.push(quote! {
+            crate::Region::#variant => ::serde_json::from_slice(json)
+                .map(Self::#variant)
+                .map_err(|e| crate::ReadError::json(ENDPOINT.id, region, #what, e)),
+        });
+        let from_doc = format!(
+            " The {} {what}, for code that picks its region at run time.",
+            o.doc.trim().trim_end_matches('.')
+        );
+        froms.push(quote! {
+            impl ::core::convert::From<#typed<#marker>> for #any {
+                #[doc = #from_doc]
+                fn from(value: #typed<#marker>) -> Self { Self::#variant(value) }
+            }
+        });
+    }
+    let fallback = quote! { _ => ::core::result::Result::Err(crate::ReadError::not_offered(ENDPOINT.id, region)), };
+    let mut accessors = Vec::new();
+    for field in fields {
+        if OWN_METHODS.contains(&field.rust.as_str()) {
+            return Err(EmitError(format!(
+                "the field `{}` of {what} would be named `{}`, which the run-time type {any} uses for its own method; rename the field in the spec (`rust:`)",
+                field.name, field.rust
+            )));
+        }
+        let fid = field_ident(field)?;
+        let (ty, expr) = accessor(&field.ty, field.type_required, quote! { value.#fid }, place)?;
+        let arms = offering.iter().map(|o| {
+            let v = &o.variant;
+            quote! { Self::#v(value) => #expr, }
+        });
+        let text = format!(
+            " {} ({}{}).",
+            first_sentence(&field.doc),
+            code(&field.name),
+            if field.type_required {
+                ""
+            } else {
+                "; `None` when not sent"
+            }
+        );
+        accessors.push(quote! {
+            #[doc = #text]
+            pub fn #fid(&self) -> #ty {
+                match self { #(#arms)* }
+            }
+        });
+    }
+    if what == "request" {
+        let arms = offering.iter().map(|o| {
+            let v = &o.variant;
+            quote! { Self::#v(request) => request.validate(), }
+        });
+        accessors.push(quote! {
+            #[doc = " Checks the request against its region's rules, naming every offending field by its JSON path."]
+            pub fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                match self { #(#arms)* }
+            }
+        });
+    }
+    let region_doc = format!(" The region the {what} is in.");
+    let read_doc = format!(
+        " Reads a {what} body in `region`'s shape (its own fields and currency).\n\n # Errors\n A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its {what}."
+    );
+    Ok(quote! {
+        #docs
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #any { #(#variants)* }
+
+        impl #any {
+            #[doc = #region_doc]
+            pub fn region(&self) -> crate::Region {
+                match self { #(#regions)* }
+            }
+
+            #[doc = #read_doc]
+            pub fn from_json(region: crate::Region, json: &str) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json.as_bytes())
+            }
+
+            #[doc = " As [`from_json`](Self::from_json), from bytes (a raw HTTP body)."]
+            pub fn from_slice(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
+                #[allow(unreachable_patterns)]
+                match region { #(#reads)* #fallback }
+            }
+
+            #(#accessors)*
+        }
+
+        impl crate::FromRegionJson for #any {
+            fn from_region_json(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json)
+            }
+        }
+
+        #(#froms)*
+    })
+}
+
+/// The first sentence of a field's documentation, for an accessor's summary line.
+fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| c == '.' && text[i + 1..].starts_with([' ', '\n']))
+        .map_or(text.len(), |(i, _)| i);
+    let sentence = text[..end].trim_end_matches('.');
+    if sentence.is_empty() {
+        "The field".to_owned()
+    } else {
+        super::doc_safe(sentence)
+    }
+}
+
+/// The return type and expression of an accessor of a field of type `ty` held at `place_expr`
+/// (a field of the typed value `value`): borrowed where the type has no region, converted to
+/// its region-free form where it has.
+fn accessor(
+    ty: &Ty,
+    required: bool,
+    at: TokenStream,
+    place: &Place,
+) -> Result<(TokenStream, TokenStream)> {
+    if ty.uses_region() {
+        let (owned, convert) = erase(ty)?;
+        return Ok(if required {
+            (owned, convert(at, false))
+        } else {
+            let inner = convert(quote! { v }, true);
+            (
+                quote! { ::core::option::Option<#owned> },
+                quote! { #at.as_ref().map(|v| #inner) },
+            )
+        });
+    }
+    let plain = ty_tokens(ty, place)?;
+    Ok(match (ty, required) {
+        (Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }, true) => {
+            (quote! { &str }, quote! { #at.as_str() })
+        }
+        (Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }, false) => (
+            quote! { ::core::option::Option<&str> },
+            quote! { #at.as_deref() },
+        ),
+        (Ty::List { item, .. }, true) => {
+            let item = ty_tokens(item, place)?;
+            (quote! { &[#item] }, quote! { #at.as_slice() })
+        }
+        (Ty::List { item, .. }, false) => {
+            let item = ty_tokens(item, place)?;
+            (
+                quote! { ::core::option::Option<&[#item]> },
+                quote! { #at.as_deref() },
+            )
+        }
+        (Ty::Integer { .. } | Ty::Boolean, true) => (plain, quote! { #at }),
+        (Ty::Integer { .. } | Ty::Boolean, false) => {
+            (quote! { ::core::option::Option<#plain> }, quote! { #at })
+        }
+        (_, true) => (quote! { &#plain }, quote! { &#at }),
+        (_, false) => (
+            quote! { ::core::option::Option<&#plain> },
+            quote! { #at.as_ref() },
+        ),
+    })
+}
+
+/// Turns a value into its region-free form: given the expression and whether it is a
+/// reference (`v` in `.map(|v| …)`) or a place (`value.amount`).
+type Convert = Box<dyn Fn(TokenStream, bool) -> TokenStream>;
+
+/// The region-free form of a type that mentions the region, and how a value of it becomes one.
+fn erase(ty: &Ty) -> Result<(TokenStream, Convert)> {
+    Ok(match ty {
+        Ty::Money(MoneyShape::ValueString | MoneyShape::AmountNumber) => (
+            quote! { crate::AnyMoney },
+            Box::new(|v, is_ref| {
+                if is_ref {
+                    quote! { crate::AnyMoney::from(*#v) }
+                } else {
+                    quote! { crate::AnyMoney::from(#v) }
+                }
+            }),
+        ),
+        Ty::List { item, .. } => {
+            let (item_ty, convert) = erase(item)?;
+            let each = convert(quote! { item }, true);
+            (
+                quote! { ::std::vec::Vec<#item_ty> },
+                Box::new(move |v, _| quote! { #v.iter().map(|item| #each).collect() }),
+            )
+        }
+        Ty::Object {
+            object,
+            one_or_many,
+        } => {
+            let twin = twin_path(object)?;
+            if *one_or_many {
+                (
+                    quote! { ::std::vec::Vec<#twin> },
+                    Box::new(move |v, _| quote! { #v.iter().map(#twin::from).collect() }),
+                )
+            } else {
+                let path = twin.clone();
+                (
+                    twin,
+                    Box::new(move |v, is_ref| {
+                        if is_ref {
+                            quote! { #path::from(#v) }
+                        } else {
+                            quote! { #path::from(&#v) }
+                        }
+                    }),
+                )
+            }
+        }
+        other => {
+            return Err(EmitError(format!(
+                "a {} cannot mention the region",
+                other.kind_name()
+            )));
+        }
+    })
+}
+
+fn twin_path(object: &ObjectType) -> Result<TokenStream> {
+    let name = format_ident!("Any{}", checked_ident(object.name.name())?);
+    Ok(match &object.name {
+        // Endpoint-local twins live beside the `Any…` enums; shared ones in `definitions`.
+        TypeName::Local(_) => quote! { #name },
+        TypeName::Shared(_) => quote! { crate::definitions::#name },
+    })
+}
+
+/// The region-free twin of an object holding money: the same fields, money as
+/// `crate::AnyMoney`, built from a reference to the typed object.
+pub(super) fn twin(object: &ObjectType, place: &Place) -> Result<TokenStream> {
+    let typed = checked_ident(object.name.name())?;
+    let name = format_ident!("Any{}", typed);
+    let mut members = Vec::new();
+    let mut inits = Vec::new();
+    for field in &object.fields {
+        let fid = field_ident(field)?;
+        let text = format!(" {}", first_sentence(&field.doc));
+        let (ty, init) = if field.ty.uses_region() {
+            let (owned, convert) = erase(&field.ty)?;
+            if field.type_required {
+                (owned, convert(quote! { value.#fid }, false))
+            } else {
+                let inner = convert(quote! { v }, true);
+                (
+                    quote! { ::core::option::Option<#owned> },
+                    quote! { value.#fid.as_ref().map(|v| #inner) },
+                )
+            }
+        } else {
+            let plain = ty_tokens(&field.ty, place)?;
+            let ty = if field.type_required {
+                plain
+            } else {
+                quote! { ::core::option::Option<#plain> }
+            };
+            (ty, quote! { ::core::clone::Clone::clone(&value.#fid) })
+        };
+        members.push(quote! { #[doc = #text] pub #fid: #ty, });
+        inits.push(quote! { #fid: #init, });
+    }
+    let about = format!(
+        " A `{}` with its money as [`crate::AnyMoney`], for code that picks its region at run time.",
+        object.name.name()
+    );
+    Ok(quote! {
+        #[doc = #about]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub struct #name { #(#members)* }
+
+        impl<R: crate::RegionSpec> ::core::convert::From<&#typed<R>> for #name {
+            fn from(value: &#typed<R>) -> Self {
+                Self { #(#inits)* }
+            }
+        }
+    })
+}
+
+/// The regions' extra request fields as one type, for the run-time builder.
+fn request_extras(prefix: &str, offering: &[Offering]) -> Result<TokenStream> {
+    let with: Vec<&Offering> = offering
+        .iter()
+        .filter(|o| o.request_extra.is_some())
+        .collect();
+    if with.is_empty() {
+        return Ok(quote! {});
+    }
+    let name = checked_ident(&format!("Any{prefix}RequestExtra"))?;
+    let mut variants = Vec::new();
+    let mut froms = Vec::new();
+    let mut regions = Vec::new();
+    for o in with {
+        let (v, text) = (&o.variant, &o.doc);
+        let ty = o.request_extra.as_ref().expect("filtered");
+        variants.push(quote! { #[doc = #text] #v(#ty), });
+        froms.push(quote! {
+            impl ::core::convert::From<#ty> for #name {
+                fn from(value: #ty) -> Self { Self::#v(value) }
+            }
+        });
+        regions.push(quote! { Self::#v(_) => crate::Region::#v, });
+    }
+    let about = format!(
+        " The extra request fields of one region, for [`Any{prefix}RequestBuilder::extra`]: each region's own type converts into it."
+    );
+    Ok(quote! {
+        #[doc = #about]
+        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
+        #[non_exhaustive]
+        pub enum #name { #(#variants)* }
+
+        impl #name {
+            #[doc = " The region the fields belong to."]
+            pub fn region(&self) -> crate::Region {
+                match self { #(#regions)* }
+            }
+        }
+
+        #(#froms)*
+    })
+}
+
+/// The builder that takes its region at run time and forwards every setter to the region's
+/// typed builder.
+fn any_builder(
+    endpoint: &Endpoint,
+    typed: &Typed<'_>,
+    request_any: &Ident,
+    offering: &[Offering],
+    place: &Place,
+) -> Result<TokenStream> {
+    let prefix = &endpoint.spec.type_prefix;
+    let name = checked_ident(&format!("Any{prefix}RequestBuilder"))?;
+    let builder = typed.builder;
+    let request = typed.request;
+    let mut inner_variants = Vec::new();
+    let mut starts = Vec::new();
+    let mut builds = Vec::new();
+    for o in offering {
+        let (v, marker) = (&o.variant, &o.marker);
+        inner_variants.push(quote! { #v(#builder<#marker>), });
+        starts.push(quote! { crate::Region::#v => Inner::#v(#request::<#marker>::builder()), });
+        builds.push(quote! { Inner::#v(b) => b.build().map(#request_any::#v), });
+    }
+    let mut setters = Vec::new();
+    let mut skipped = Vec::new();
+    for field in &endpoint.request {
+        let fid = field_ident(field)?;
+        let forward = |convert: TokenStream| {
+            let arms = offering.iter().map(|o| {
+                let v = &o.variant;
+                quote! { Inner::#v(b) => Inner::#v(b.#fid(#convert)), }
+            });
+            quote! {
+                self.inner = match self.inner { #(#arms)* Inner::NotOffered(r) => Inner::NotOffered(r), };
+                self
+            }
+        };
+        let text = format!(
+            " Sets {} ({}).",
+            code(&field.name),
+            if field.required {
+                "mandatory"
+            } else {
+                "optional"
+            }
+        );
+        let more = doc(&field.doc);
+        let (param_ty, body) = match &field.ty {
+            Ty::Money(MoneyShape::AmountNumber) => (
+                quote! { crate::Amount },
+                forward(quote! { crate::TransactionMoney::new(value) }),
+            ),
+            Ty::Money(MoneyShape::ValueString) => (
+                quote! { crate::Amount },
+                forward(quote! { crate::Money::new(value) }),
+            ),
+            ty if ty.uses_region() => {
+                skipped.push(code(&field.name));
+                continue;
+            }
+            ty => {
+                let plain = ty_tokens(ty, place)?;
+                let (param_ty, _) = param(ty, &plain, place)?;
+                let convert = match ty {
+                    Ty::List { .. } => quote! { value },
+                    _ => quote! { value.into() },
+                };
+                // A list is collected once, then handed to the region's setter.
+                let collect = match ty {
+                    Ty::List { .. } => quote! { let value: #plain = value.into_iter().collect(); },
+                    _ => quote! {},
+                };
+                let forwarded = forward(convert);
+                (param_ty, quote! { #collect #forwarded })
+            }
+        };
+        let money_doc = if matches!(field.ty, Ty::Money(_)) {
+            quote! { #[doc = ""] #[doc = " The amount is in the region's currency; its decimal places are checked against the region's money format by `build`."] }
+        } else {
+            quote! {}
+        };
+        setters.push(quote! {
+            #[doc = #text]
+            #[doc = ""]
+            #more
+            #money_doc
+            #[must_use]
+            pub fn #fid(mut self, value: #param_ty) -> Self {
+                #body
+            }
+        });
+    }
+    let extras = offering.iter().any(|o| o.request_extra.is_some());
+    if extras {
+        let extra_enum = checked_ident(&format!("Any{prefix}RequestExtra"))?;
+        let arms = offering
+            .iter()
+            .filter(|o| o.request_extra.is_some())
+            .map(|o| {
+                let v = &o.variant;
+                quote! { (Inner::#v(b), #extra_enum::#v(extra)) => Inner::#v(b.extra(extra)), }
+            });
+        setters.push(quote! {
+            #[doc = " Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions."]
+            #[must_use]
+            pub fn extra(mut self, extra: impl ::core::convert::Into<#extra_enum>) -> Self {
+                let extra = extra.into();
+                self.inner = match (self.inner, extra) {
+                    #(#arms)*
+                    (Inner::NotOffered(r), _) => Inner::NotOffered(r),
+                    (inner, extra) => {
+                        self.wrong_extra = ::core::option::Option::Some(extra.region());
+                        inner
+                    }
+                };
+                self
+            }
+        });
+    }
+    let skipped_doc = if skipped.is_empty() {
+        quote! {}
+    } else {
+        let text = format!(
+            " {} hold money inside an object, so they are set through the region's typed builder.",
+            skipped.join(", ")
+        );
+        quote! { #[doc = ""] #[doc = #text] }
+    };
+    let about = format!(
+        " Builds a [`{request_any}`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency."
+    );
+    let offered: Vec<&str> = offering.iter().map(|o| o.code.as_str()).collect();
+    let offered_in = format!("it is offered in {}", offered.join(", "));
+    let wrong_extra_check = if extras {
+        quote! {
+            if let ::core::option::Option::Some(other) = self.wrong_extra {
+                return ::core::result::Result::Err(crate::ValidationError::new(::std::vec![crate::FieldProblem {
+                    path: "(extra)".to_owned(),
+                    message: ::std::format!("the extra fields given are {other}'s, not {region}'s"),
+                }]));
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let wrong_extra_member = if extras {
+        quote! { wrong_extra: ::core::option::Option<crate::Region>, }
+    } else {
+        quote! {}
+    };
+    let wrong_extra_init = if extras {
+        quote! { wrong_extra: ::core::option::Option::None, }
+    } else {
+        quote! {}
+    };
+    let id = &endpoint.id;
+    Ok(quote! {
+        #[doc = #about]
+        #skipped_doc
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub struct #name {
+            region: crate::Region,
+            inner: Inner,
+            #wrong_extra_member
+        }
+
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        enum Inner {
+            #(#inner_variants)*
+            NotOffered(crate::Region),
+        }
+
+        impl #request_any {
+            #[doc = " A builder for `region`, with every field unset."]
+            pub fn builder(region: crate::Region) -> #name {
+                #[allow(unreachable_patterns)]
+                let inner = match region { #(#starts)* other => Inner::NotOffered(other), };
+                #name { region, inner, #wrong_extra_init }
+            }
+        }
+
+        impl #name {
+            #[doc = " The region the request is for."]
+            pub fn region(&self) -> crate::Region {
+                self.region
+            }
+
+            #(#setters)*
+
+            #[doc = " The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint)."]
+            pub fn build(self) -> ::core::result::Result<#request_any, crate::ValidationError> {
+                let region = self.region;
+                #wrong_extra_check
+                match self.inner {
+                    #(#builds)*
+                    Inner::NotOffered(_) => ::core::result::Result::Err(crate::ValidationError::new(::std::vec![crate::FieldProblem {
+                        path: "(endpoint)".to_owned(),
+                        message: ::std::format!("{} is not offered in {}; {}", #id, region, #offered_in),
+                    }])),
+                }
+            }
+        }
+    })
+}
