@@ -330,37 +330,7 @@ fn check_value(
                 path,
                 format!("must be a string, not {}", json_kind(value)),
             ),
-            Some(text) => {
-                let n = text.chars().count();
-                if let Some(min) = min_length
-                    && n < *min as usize
-                {
-                    problem(
-                        out,
-                        path,
-                        format!("is {n} characters long; at least {min} are needed"),
-                    );
-                }
-                if let Some(max) = max_length
-                    && n > *max as usize
-                {
-                    problem(
-                        out,
-                        path,
-                        format!("is {n} characters long; at most {max} are allowed"),
-                    );
-                }
-                if let Some(set) = chars
-                    && !text.chars().all(|c| in_set(*set, c))
-                {
-                    let what = match set {
-                        Chars::Alphanumeric => "letters and digits (A-Z, a-z, 0-9)",
-                        Chars::Digits => "digits",
-                        Chars::Ascii => "printable ASCII characters",
-                    };
-                    problem(out, path, format!("may hold only {what}"));
-                }
-            }
+            Some(text) => check_text(*min_length, *max_length, *chars, text, path, out),
         },
         Kind::Integer { minimum, maximum } => match value.as_i64() {
             None => problem(out, path, format!("must be a whole number, not {value}")),
@@ -424,19 +394,7 @@ fn check_value(
                         }
                     ),
                 ),
-                Some(text) => {
-                    if !any && !values.contains(&text.as_str()) {
-                        problem(
-                            out,
-                            path,
-                            format!(
-                                "{text} is not allowed in {}; use one of {}",
-                                region.code,
-                                values.join(", ")
-                            ),
-                        );
-                    }
-                }
+                Some(text) => check_enum_text(values, *any, &text, region, path, out),
             }
         }
         Kind::List {
@@ -518,6 +476,101 @@ fn check_value(
             }
             Some(_) => {}
         },
+    }
+}
+
+/// A string's length and characters.
+fn check_text(
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+    chars: Option<Chars>,
+    text: &str,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    // Counting characters is only needed when a length is limited; ASCII text (the usual
+    // case) is its own length in bytes.
+    if min_length.is_some() || max_length.is_some() {
+        let n = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        if let Some(min) = min_length
+            && n < min as usize
+        {
+            problem(
+                out,
+                path,
+                format!("is {n} characters long; at least {min} are needed"),
+            );
+        }
+        if let Some(max) = max_length
+            && n > max as usize
+        {
+            problem(
+                out,
+                path,
+                format!("is {n} characters long; at most {max} are allowed"),
+            );
+        }
+    }
+    if let Some(set) = chars
+        && !text.chars().all(|c| in_set(set, c))
+    {
+        let what = match set {
+            Chars::Alphanumeric => "letters and digits (A-Z, a-z, 0-9)",
+            Chars::Digits => "digits",
+            Chars::Ascii => "printable ASCII characters",
+        };
+        problem(out, path, format!("may hold only {what}"));
+    }
+}
+
+/// An enum value, as text, against the values the region allows.
+fn check_enum_text(
+    values: &[&str],
+    any: bool,
+    text: &str,
+    region: &RegionInfo,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    if !any && !values.contains(&text) {
+        problem(
+            out,
+            path,
+            format!(
+                "{text} is not allowed in {}; use one of {}",
+                region.code,
+                values.join(", ")
+            ),
+        );
+    }
+}
+
+/// Checks a string value of `kind`, as [`check_value`] checks `Value::String(text)`, without
+/// making the `Value` in the common cases.
+fn check_str(
+    kind: &Kind,
+    text: &str,
+    region: &RegionInfo,
+    path: &mut String,
+    out: &mut Vec<FieldProblem>,
+) {
+    match kind {
+        Kind::String {
+            min_length,
+            max_length,
+            chars,
+        } => check_text(*min_length, *max_length, *chars, text, path, out),
+        Kind::Enum {
+            values,
+            integer: false,
+            any,
+        } => check_enum_text(values, *any, text, region, path, out),
+        Kind::Timestamp { offset } if timestamp_ok(text, *offset) => {}
+        _ => check_value(kind, &Value::String(text.to_owned()), region, path, out),
     }
 }
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde::ser::{self, Impossible};
 use serde_json::Value;
 
-use super::{Field, Kind, Object, check_value, join, problem};
+use super::{Field, Kind, Object, check_str, check_value, join, problem};
 use crate::{FieldProblem, RegionInfo};
 
 /// The `Serializer` methods for values a walker does not expect: give up.
@@ -219,6 +219,17 @@ fn field<T: Serialize + ?Sized>(
             Ok(seen)
         }
         _ => {
+            // A string, a whole number, a boolean or nothing is checked where it is; anything
+            // else (money, a JSON object) through a small `Value`.
+            if let Ok(seen) = value.serialize(ScalarCheck {
+                kind,
+                required,
+                region,
+                path: &mut *path,
+                out: &mut *out,
+            }) {
+                return Ok(seen);
+            }
             let json = serde_json::to_value(value).map_err(|_| GiveUp)?;
             let seen = match &json {
                 Value::Null => Seen::Null,
@@ -230,6 +241,168 @@ fn field<T: Serialize + ?Sized>(
             }
             Ok(seen)
         }
+    }
+}
+
+/// Checks a scalar field as it is serialized. It writes problems only from the one method
+/// that handles the value, so giving up (for any other shape) leaves nothing behind.
+struct ScalarCheck<'a> {
+    kind: &'a Kind,
+    required: bool,
+    region: &'a RegionInfo,
+    path: &'a mut String,
+    out: &'a mut Vec<FieldProblem>,
+}
+
+impl ScalarCheck<'_> {
+    /// What `field` does with the `Value` of a non-null, non-string scalar.
+    fn value(self, json: Value) -> Result<Seen, GiveUp> {
+        check_value(self.kind, &json, self.region, self.path, self.out);
+        Ok(Seen::Value)
+    }
+}
+
+impl ser::Serializer for ScalarCheck<'_> {
+    type Ok = Seen;
+    type Error = GiveUp;
+    type SerializeSeq = Impossible<Seen, GiveUp>;
+    type SerializeTuple = Impossible<Seen, GiveUp>;
+    type SerializeTupleStruct = Impossible<Seen, GiveUp>;
+    type SerializeTupleVariant = Impossible<Seen, GiveUp>;
+    type SerializeMap = Impossible<Seen, GiveUp>;
+    type SerializeStruct = Impossible<Seen, GiveUp>;
+    type SerializeStructVariant = Impossible<Seen, GiveUp>;
+
+    fn serialize_str(self, text: &str) -> Result<Seen, GiveUp> {
+        check_str(self.kind, text, self.region, self.path, self.out);
+        Ok(if text.is_empty() {
+            Seen::Empty
+        } else {
+            Seen::Value
+        })
+    }
+
+    fn serialize_i64(self, v: i64) -> Result<Seen, GiveUp> {
+        self.value(Value::from(v))
+    }
+
+    fn serialize_u64(self, v: u64) -> Result<Seen, GiveUp> {
+        self.value(Value::from(v))
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<Seen, GiveUp> {
+        self.value(Value::from(v))
+    }
+
+    fn serialize_none(self) -> Result<Seen, GiveUp> {
+        if self.required {
+            check_value(self.kind, &Value::Null, self.region, self.path, self.out);
+        }
+        Ok(Seen::Null)
+    }
+
+    fn serialize_unit(self) -> Result<Seen, GiveUp> {
+        self.serialize_none()
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Seen, GiveUp> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<Seen, GiveUp> {
+        value.serialize(self)
+    }
+
+    fn serialize_i8(self, _: i8) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_i16(self, _: i16) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_i32(self, _: i32) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_u8(self, _: u8) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_u16(self, _: u16) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_u32(self, _: u32) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_f32(self, _: f32) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_f64(self, _: f64) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_char(self, _: char) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+    ) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Seen, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, GiveUp> {
+        Err(GiveUp)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, GiveUp> {
+        Err(GiveUp)
     }
 }
 

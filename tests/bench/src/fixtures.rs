@@ -65,6 +65,13 @@ pub fn rsa_key_pair() -> RsaKeyPair {
     RsaKeyPair::from_pkcs8(&private_key_der()).expect("the benchmark key is RSA PKCS#8")
 }
 
+/// A message as long as the string to sign of a request whose body is `body_len` bytes.
+pub fn message_to_sign_for(body_len: usize) -> Vec<u8> {
+    let mut message = message_to_sign();
+    message.resize(25 + 1 + SECRET.len() + 1 + body_len, b' ');
+    message
+}
+
 /// A message of the same length as a request's string to sign.
 pub fn message_to_sign() -> Vec<u8> {
     let mut message = format!("2026-11-22T10:00:00+07:00|{SECRET}|{REQUEST_BODY}").into_bytes();
