@@ -17,6 +17,7 @@ use crate::model::{Definition, EnumType, Field, ObjectType, Ty, TypeName};
 use crate::naming;
 
 mod any;
+mod check;
 use crate::spec::{CharSet, ExampleMessage, HeaderSpec, MoneyShape, SignPart, SignatureScheme};
 
 /// The first line of every generated file.
@@ -1118,6 +1119,8 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 const EXAMPLES: &'static [crate::Example];
                 #[doc = " The rules a request body must follow in the region."]
                 const REQUEST_RULES: crate::rules::Object;
+                #[doc = " Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are."]
+                fn check_request(request: &#request<Self>) -> ::std::vec::Vec<crate::FieldProblem>;
             }
 
             #(#items)*
@@ -1132,7 +1135,12 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
 
                 #[doc = " Checks the request against the region's rules, naming every offending field by its JSON path."]
                 pub fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
-                    crate::rules::validate(self, &<R as #variant>::REQUEST_RULES, &<R as crate::RegionSpec>::INFO)
+                    let problems = <R as #variant>::check_request(self);
+                    if problems.is_empty() {
+                        ::core::result::Result::Ok(())
+                    } else {
+                        ::core::result::Result::Err(crate::ValidationError::new(problems))
+                    }
                 }
             }
 
@@ -1494,11 +1502,16 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 at_least_one_of: &[#(#groups),*],
             };
         });
+        let request_type = checked_ident(&format!("{prefix}Request"))?;
+        let check_body = check::request_check(&own.request, &own.request_extras, &e.at_least_one_of)?;
         items.push(quote! {
             impl crate::endpoints::#endpoint_module::#variant for #marker {
                 #(#assoc)*
                 const EXAMPLES: &'static [crate::Example] = #examples_name;
                 const REQUEST_RULES: crate::rules::Object = #rules_name;
+                fn check_request(request: &crate::endpoints::#endpoint_module::#request_type<Self>) -> ::std::vec::Vec<crate::FieldProblem> {
+                    #check_body
+                }
             }
         });
 

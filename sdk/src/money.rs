@@ -69,6 +69,11 @@ impl Amount {
         self.scale
     }
 
+    /// Whether the amount has at most `digits` significant digits (its units, without sign).
+    pub(crate) fn fits_digits(self, digits: u32) -> bool {
+        self.units.unsigned_abs() < 10u128.pow(digits)
+    }
+
     /// Whether the amount is below zero.
     pub const fn is_negative(self) -> bool {
         self.units < 0
@@ -214,20 +219,38 @@ impl FromStr for Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.units.unsigned_abs().to_string();
-        let scale = usize::from(self.scale);
-        let sign = if self.units < 0 || self.negative_zero {
-            "-"
-        } else {
-            ""
+        // Written right to left into a buffer on the stack: the fraction's digits, the point,
+        // the whole part (at least one digit), the kept leading zeros and the sign. At most
+        // 39 digits, 255 leading zeros, a point and a sign.
+        let mut buffer = [0u8; 300];
+        let mut at = buffer.len();
+        let mut units = self.units.unsigned_abs();
+        let mut push = |byte: u8, at: &mut usize| {
+            *at -= 1;
+            buffer[*at] = byte;
         };
-        let zeros = "0".repeat(usize::from(self.leading_zeros));
-        if scale == 0 {
-            return write!(f, "{sign}{zeros}{digits}");
+        for _ in 0..self.scale {
+            push(b'0' + (units % 10) as u8, &mut at);
+            units /= 10;
         }
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (whole, fraction) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{zeros}{whole}.{fraction}")
+        if self.scale > 0 {
+            push(b'.', &mut at);
+        }
+        loop {
+            push(b'0' + (units % 10) as u8, &mut at);
+            units /= 10;
+            if units == 0 {
+                break;
+            }
+        }
+        for _ in 0..self.leading_zeros {
+            push(b'0', &mut at);
+        }
+        if self.units < 0 || self.negative_zero {
+            push(b'-', &mut at);
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        f.write_str(std::str::from_utf8(&buffer[at..]).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -711,6 +734,24 @@ impl<'de, R: RegionSpec> Deserialize<'de> for TransactionMoney<R> {
             }
         }
         deserializer.deserialize_map(MoneyVisitor(PhantomData))
+    }
+}
+
+/// Money of a region's type, as the generated request checks read it.
+pub(crate) trait TypedMoney: Serialize {
+    /// The amount.
+    fn typed_amount(&self) -> Amount;
+}
+
+impl<R: RegionSpec> TypedMoney for Money<R> {
+    fn typed_amount(&self) -> Amount {
+        self.value
+    }
+}
+
+impl<R: RegionSpec> TypedMoney for TransactionMoney<R> {
+    fn typed_amount(&self) -> Amount {
+        self.amount
     }
 }
 

@@ -312,7 +312,7 @@ fn check_object(
     }
 }
 
-fn check_value(
+pub(crate) fn check_value(
     kind: &Kind,
     value: &Value,
     region: &RegionInfo,
@@ -408,24 +408,7 @@ fn check_value(
                 format!("must be a list, not {}", json_kind(value)),
             ),
             Some(items) => {
-                if let Some(min) = min_items
-                    && items.len() < *min as usize
-                {
-                    problem(
-                        out,
-                        path,
-                        format!("has {} items; at least {min} are needed", items.len()),
-                    );
-                }
-                if let Some(max) = max_items
-                    && items.len() > *max as usize
-                {
-                    problem(
-                        out,
-                        path,
-                        format!("has {} items; at most {max} are allowed", items.len()),
-                    );
-                }
+                list_len(*min_items, *max_items, items.len(), path, out);
                 for (i, v) in items.iter().enumerate() {
                     let len = path.len();
                     path.push_str(&format!("[{i}]"));
@@ -477,6 +460,98 @@ fn check_value(
             Some(_) => {}
         },
     }
+}
+
+/// A list's number of items.
+fn list_len(
+    min_items: Option<u32>,
+    max_items: Option<u32>,
+    len: usize,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    if let Some(min) = min_items
+        && len < min as usize
+    {
+        problem(
+            out,
+            path,
+            format!("has {len} items; at least {min} are needed"),
+        );
+    }
+    if let Some(max) = max_items
+        && len > max as usize
+    {
+        problem(
+            out,
+            path,
+            format!("has {len} items; at most {max} are allowed"),
+        );
+    }
+}
+
+// What the generated request checks (`regions::*`, `check_request`) call.
+
+/// A problem at `path` (`(body)` for the body as a whole).
+pub(crate) fn push_problem(out: &mut Vec<FieldProblem>, path: &str, message: String) {
+    problem(out, path, message);
+}
+
+/// A list's number of items, as [`check_value`] counts them.
+pub(crate) fn check_list_len(kind: &Kind, len: usize, path: &str, out: &mut Vec<FieldProblem>) {
+    if let Kind::List {
+        min_items,
+        max_items,
+        ..
+    } = kind
+    {
+        list_len(*min_items, *max_items, len, path, out);
+    }
+}
+
+/// `[i]` after `path`.
+pub(crate) fn push_index(path: &mut String, i: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(path, "[{i}]");
+}
+
+/// Checks `value` as the `Value` it serializes to, as [`check`] would.
+pub(crate) fn check_serialized<T: Serialize + ?Sized>(
+    kind: &Kind,
+    value: &T,
+    region: &RegionInfo,
+    path: &mut String,
+    out: &mut Vec<FieldProblem>,
+) {
+    match serde_json::to_value(value) {
+        Ok(json) => check_value(kind, &json, region, path, out),
+        Err(e) => problem(out, path, format!("cannot be written as JSON: {e}")),
+    }
+}
+
+/// Checks typed money: its currency is the region's by its type, so only the amount's
+/// decimal places can be wrong. An amount a float would not carry exactly (more than 15
+/// digits, or more than 4 decimal places) is checked as the `Value` it serializes to, so the
+/// result is always [`check`]'s.
+pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
+    kind: &Kind,
+    money: &M,
+    region: &RegionInfo,
+    path: &mut String,
+    out: &mut Vec<FieldProblem>,
+) {
+    let amount = money.typed_amount();
+    let scale = amount.scale();
+    let exact = match kind {
+        Kind::Money {
+            shape: MoneyShape::ValueString,
+        } => true,
+        _ => scale <= 4 && amount.fits_digits(15),
+    };
+    if exact && scale <= region.money_scale {
+        return;
+    }
+    check_serialized(kind, money, region, path, out);
 }
 
 /// A string's length and characters.
@@ -551,11 +626,11 @@ fn check_enum_text(
 
 /// Checks a string value of `kind`, as [`check_value`] checks `Value::String(text)`, without
 /// making the `Value` in the common cases.
-fn check_str(
+pub(crate) fn check_str(
     kind: &Kind,
     text: &str,
     region: &RegionInfo,
-    path: &mut String,
+    path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
     match kind {
@@ -570,7 +645,13 @@ fn check_str(
             any,
         } => check_enum_text(values, *any, text, region, path, out),
         Kind::Timestamp { offset } if timestamp_ok(text, *offset) => {}
-        _ => check_value(kind, &Value::String(text.to_owned()), region, path, out),
+        _ => check_value(
+            kind,
+            &Value::String(text.to_owned()),
+            region,
+            &mut path.to_owned(),
+            out,
+        ),
     }
 }
 

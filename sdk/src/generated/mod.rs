@@ -924,6 +924,10 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            fn check_request(
+                request: &InquiryBalanceRequest<Self>,
+            ) -> ::std::vec::Vec<crate::FieldProblem>;
         }
         /// The balances, one entry per balance type (sent as one object or a list of them).
         #[derive(
@@ -1103,11 +1107,12 @@ pub mod endpoints {
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                crate::rules::validate(
-                    self,
-                    &<R as InquiryBalanceVariant>::REQUEST_RULES,
-                    &<R as crate::RegionSpec>::INFO,
-                )
+                let problems = <R as InquiryBalanceVariant>::check_request(self);
+                if problems.is_empty() {
+                    ::core::result::Result::Ok(())
+                } else {
+                    ::core::result::Result::Err(crate::ValidationError::new(problems))
+                }
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
@@ -1692,6 +1697,10 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            fn check_request(
+                request: &InquiryStatusRequest<Self>,
+            ) -> ::std::vec::Vec<crate::FieldProblem>;
         }
         /// The request body of API inquiry status (POST /v2.0/inquiry-status).
         #[derive(
@@ -1847,11 +1856,12 @@ pub mod endpoints {
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                crate::rules::validate(
-                    self,
-                    &<R as InquiryStatusVariant>::REQUEST_RULES,
-                    &<R as crate::RegionSpec>::INFO,
-                )
+                let problems = <R as InquiryStatusVariant>::check_request(self);
+                if problems.is_empty() {
+                    ::core::result::Result::Ok(())
+                } else {
+                    ::core::result::Result::Err(crate::ValidationError::new(problems))
+                }
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
@@ -2469,6 +2479,10 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            fn check_request(
+                request: &PayInRequest<Self>,
+            ) -> ::std::vec::Vec<crate::FieldProblem>;
         }
         /// The request body of API pay-in (POST /v2.0/transaction/pay-in).
         #[derive(
@@ -2847,11 +2861,12 @@ pub mod endpoints {
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                crate::rules::validate(
-                    self,
-                    &<R as PayInVariant>::REQUEST_RULES,
-                    &<R as crate::RegionSpec>::INFO,
-                )
+                let problems = <R as PayInVariant>::check_request(self);
+                if problems.is_empty() {
+                    ::core::result::Result::Ok(())
+                } else {
+                    ::core::result::Result::Err(crate::ValidationError::new(problems))
+                }
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
@@ -4054,6 +4069,10 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            fn check_request(
+                request: &PayOutRequest<Self>,
+            ) -> ::std::vec::Vec<crate::FieldProblem>;
         }
         /// The request body of API pay-out (POST /v2.0/disbursement/pay-out).
         #[derive(
@@ -4407,11 +4426,12 @@ pub mod endpoints {
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                crate::rules::validate(
-                    self,
-                    &<R as PayOutVariant>::REQUEST_RULES,
-                    &<R as crate::RegionSpec>::INFO,
-                )
+                let problems = <R as PayOutVariant>::check_request(self);
+                if problems.is_empty() {
+                    ::core::result::Result::Ok(())
+                } else {
+                    ::core::result::Result::Err(crate::ValidationError::new(problems))
+                }
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.

@@ -862,7 +862,6 @@ impl ser::SerializeSeq for ListFrame<'_> {
 mod tests {
     use proptest::prelude::*;
     use proptest::test_runner::{Config, RngAlgorithm, TestRunner};
-    use serde::de::DeserializeOwned;
     use serde_json::{Value, json};
 
     use crate::endpoints::{inquiry_balance, inquiry_status, pay_in, pay_out};
@@ -907,7 +906,7 @@ mod tests {
     /// Mutates example requests, reads them as the typed request where they still read, and
     /// compares the two ways of checking. Returns how many requests with problems took the
     /// fast path.
-    fn agree<Q: DeserializeOwned + serde::Serialize + std::fmt::Debug>(
+    fn agree<Q: crate::ApiRequest>(
         examples: &[Example],
         rules: &super::Object,
         info: &crate::RegionInfo,
@@ -961,6 +960,19 @@ mod tests {
                     .err()
                     .map(|e| e.problems().to_vec())
                     .unwrap_or_default();
+                // The generated check of the region (what `validate` runs) agrees too.
+                let generated = typed
+                    .validate()
+                    .err()
+                    .map(|e| e.problems().to_vec())
+                    .unwrap_or_default();
+                prop_assert_eq!(
+                    &generated,
+                    &slow,
+                    "{} generated check disagrees on {}",
+                    info.code,
+                    as_value
+                );
                 if let Some(fast) = super::check(&typed, rules, info) {
                     // Counted only when there is something to agree on.
                     if !slow.is_empty() {
@@ -1000,6 +1012,65 @@ mod tests {
             &<R as pay_out::PayOutVariant>::REQUEST_RULES,
             info,
         )
+    }
+
+    /// The generated checks take typed money's word for amounts a float carries exactly; at
+    /// the edges of that range they must still agree with the `Value` a request becomes.
+    #[test]
+    fn typed_money_is_checked_as_its_value_would_be() {
+        use crate::rules::{Kind, MoneyShape};
+        use crate::{Amount, FieldProblem, Money, TransactionMoney};
+
+        fn compare<R: RegionSpec, M: crate::money::TypedMoney>(
+            shape: MoneyShape,
+            money: &M,
+            text: &str,
+        ) {
+            let kind = Kind::Money { shape };
+            let mut path = String::from("money");
+            let mut fast: Vec<FieldProblem> = Vec::new();
+            super::super::check_typed_money(&kind, money, &R::INFO, &mut path, &mut fast);
+            let json = serde_json::to_value(money).expect("JSON");
+            let mut slow: Vec<FieldProblem> = Vec::new();
+            super::super::check_value(&kind, &json, &R::INFO, &mut path, &mut slow);
+            assert_eq!(fast, slow, "{} {text} as {shape:?}", R::INFO.code);
+        }
+        fn both<R: RegionSpec>(text: &str) {
+            let amount: Amount = text.parse().expect("an amount");
+            compare::<R, _>(
+                MoneyShape::AmountNumber,
+                &TransactionMoney::<R>::new(amount),
+                text,
+            );
+            compare::<R, _>(MoneyShape::ValueString, &Money::<R>::new(amount), text);
+        }
+        for text in [
+            "0",
+            "-0",
+            "-0.00",
+            "0.0001",
+            "0.001",
+            "0.01",
+            "0.1",
+            "0.5",
+            "1",
+            "100.50",
+            "100.505",
+            "1.0001",
+            "-0.0001",
+            "99999999999.9999",
+            "999999999999999",
+            "100000000000000",
+            "1000000000000000",
+            "123456789012345.6",
+            "0.00001",
+            "12345678901234567890.12",
+            "4503599627370497.5",
+        ] {
+            both::<Thb>(text);
+            both::<Pen>(text);
+            both::<Usdt>(text);
+        }
     }
 
     #[test]

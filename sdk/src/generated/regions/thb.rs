@@ -90,6 +90,64 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
+    fn check_request(
+        request: &crate::endpoints::inquiry_balance::InquiryBalanceRequest<Self>,
+    ) -> ::std::vec::Vec<crate::FieldProblem> {
+        let region = &<Self as crate::RegionSpec>::INFO;
+        let mut path = ::std::string::String::new();
+        let out = &mut ::std::vec::Vec::new();
+        {
+            let value = &request.account_no;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(128u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "accountNo",
+                out,
+            );
+        }
+        {
+            let value = &request.balance_types;
+            path.clear();
+            path.push_str("balanceTypes");
+            crate::rules::check_list_len(
+                &crate::rules::Kind::List {
+                    item: &crate::rules::Kind::Enum {
+                        values: &["BALANCE"],
+                        integer: false,
+                        any: false,
+                    },
+                    min_items: ::core::option::Option::Some(1u32),
+                    max_items: ::core::option::Option::None,
+                },
+                value.len(),
+                &path,
+                out,
+            );
+            for (i, item) in value.iter().enumerate() {
+                path.clear();
+                path.push_str("balanceTypes");
+                crate::rules::push_index(&mut path, i);
+                crate::rules::check_str(
+                    &crate::rules::Kind::Enum {
+                        values: &["BALANCE"],
+                        integer: false,
+                        any: false,
+                    },
+                    item.as_str(),
+                    region,
+                    &path,
+                    out,
+                );
+            }
+        }
+        let _ = &mut path;
+        ::core::mem::take(out)
+    }
 }
 /// The API inquiry balance request in Thailand (THB).
 ///
@@ -248,6 +306,70 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
+    fn check_request(
+        request: &crate::endpoints::inquiry_status::InquiryStatusRequest<Self>,
+    ) -> ::std::vec::Vec<crate::FieldProblem> {
+        let region = &<Self as crate::RegionSpec>::INFO;
+        let mut path = ::std::string::String::new();
+        let out = &mut ::std::vec::Vec::new();
+        if !(request.order_no.as_ref().is_some_and(|v| !v.is_empty())
+            || request.trade_no.as_ref().is_some_and(|v| !v.is_empty()))
+        {
+            crate::rules::push_problem(
+                out,
+                "",
+                ::std::format!(
+                    "needs at least one of orderNo, tradeNo in {}", region.code
+                ),
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.order_no {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(6u32),
+                    max_length: ::core::option::Option::Some(32u32),
+                    chars: ::core::option::Option::Some(
+                        crate::rules::Chars::Alphanumeric,
+                    ),
+                },
+                value,
+                region,
+                "orderNo",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.trade_no {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(32u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "tradeNo",
+                out,
+            );
+        }
+        {
+            let value = &request.trade_type;
+            path.clear();
+            path.push_str("tradeType");
+            crate::rules::check_serialized(
+                &crate::rules::Kind::Enum {
+                    values: &["1", "2"],
+                    integer: true,
+                    any: false,
+                },
+                value,
+                region,
+                &mut path,
+                out,
+            );
+        }
+        let _ = &mut path;
+        ::core::mem::take(out)
+    }
 }
 /// The API inquiry status request in Thailand (THB).
 ///
@@ -555,6 +677,194 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
+    fn check_request(
+        request: &crate::endpoints::pay_in::PayInRequest<Self>,
+    ) -> ::std::vec::Vec<crate::FieldProblem> {
+        let region = &<Self as crate::RegionSpec>::INFO;
+        let mut path = ::std::string::String::new();
+        let out = &mut ::std::vec::Vec::new();
+        if request.payment_method.is_none() {
+            crate::rules::push_problem(
+                out,
+                "paymentMethod",
+                ::std::format!("required in {}", region.code),
+            );
+        }
+        if request.payer.is_none() {
+            crate::rules::push_problem(
+                out,
+                "payer",
+                ::std::format!("required in {}", region.code),
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.area {
+            path.clear();
+            path.push_str("area");
+            crate::rules::check_value(
+                &crate::rules::Kind::Integer {
+                    minimum: ::core::option::Option::Some(11i64),
+                    maximum: ::core::option::Option::Some(11i64),
+                },
+                &::serde_json::Value::from(*value),
+                region,
+                &mut path,
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.callback_url {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(256u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "callbackUrl",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.expiry_period {
+            path.clear();
+            path.push_str("expiryPeriod");
+            crate::rules::check_value(
+                &crate::rules::Kind::Integer {
+                    minimum: ::core::option::Option::Some(1i64),
+                    maximum: ::core::option::Option::Some(86400i64),
+                },
+                &::serde_json::Value::from(*value),
+                region,
+                &mut path,
+                out,
+            );
+        }
+        {
+            let value = &request.money;
+            path.clear();
+            path.push_str("money");
+            crate::rules::check_typed_money(
+                &crate::rules::Kind::Money {
+                    shape: crate::rules::MoneyShape::AmountNumber,
+                },
+                value,
+                region,
+                &mut path,
+                out,
+            );
+        }
+        {
+            let value = &request.order_no;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(6u32),
+                    max_length: ::core::option::Option::Some(32u32),
+                    chars: ::core::option::Option::Some(
+                        crate::rules::Chars::Alphanumeric,
+                    ),
+                },
+                value,
+                region,
+                "orderNo",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.payer {
+            {
+                let object = value;
+                if object.name.is_none() {
+                    crate::rules::push_problem(
+                        out,
+                        "payer.name",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if object.account_no.is_none() {
+                    crate::rules::push_problem(
+                        out,
+                        "payer.accountNo",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if object.bank_name.is_none() {
+                    crate::rules::push_problem(
+                        out,
+                        "payer.bankName",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &object.account_no {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::Some(
+                                crate::rules::Chars::Digits,
+                            ),
+                        },
+                        value,
+                        region,
+                        "payer.accountNo",
+                        out,
+                    );
+                }
+            }
+        }
+        if let ::core::option::Option::Some(value) = &request.payment_method {
+            crate::rules::check_str(
+                &crate::rules::Kind::Enum {
+                    values: &["QRPAY", "BANK"],
+                    integer: false,
+                    any: false,
+                },
+                value.as_str(),
+                region,
+                "paymentMethod",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.product_detail {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(128u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "productDetail",
+                out,
+            );
+        }
+        {
+            let value = &request.purpose;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(1u32),
+                    max_length: ::core::option::Option::Some(64u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "purpose",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.redirect_url {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(256u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "redirectUrl",
+                out,
+            );
+        }
+        let _ = &mut path;
+        ::core::mem::take(out)
+    }
 }
 /// The API pay-in request in Thailand (THB).
 ///
@@ -873,6 +1183,113 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
+    fn check_request(
+        request: &crate::endpoints::pay_out::PayOutRequest<Self>,
+    ) -> ::std::vec::Vec<crate::FieldProblem> {
+        let region = &<Self as crate::RegionSpec>::INFO;
+        let mut path = ::std::string::String::new();
+        let out = &mut ::std::vec::Vec::new();
+        if let ::core::option::Option::Some(value) = &request.area {
+            path.clear();
+            path.push_str("area");
+            crate::rules::check_value(
+                &crate::rules::Kind::Integer {
+                    minimum: ::core::option::Option::Some(11i64),
+                    maximum: ::core::option::Option::Some(11i64),
+                },
+                &::serde_json::Value::from(*value),
+                region,
+                &mut path,
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.callback_url {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(256u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "callbackUrl",
+                out,
+            );
+        }
+        {
+            let value = &request.cash_account;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(1u32),
+                    max_length: ::core::option::Option::Some(32u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "cashAccount",
+                out,
+            );
+        }
+        {
+            let value = &request.money;
+            path.clear();
+            path.push_str("money");
+            crate::rules::check_typed_money(
+                &crate::rules::Kind::Money {
+                    shape: crate::rules::MoneyShape::AmountNumber,
+                },
+                value,
+                region,
+                &mut path,
+                out,
+            );
+        }
+        {
+            let value = &request.order_no;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(6u32),
+                    max_length: ::core::option::Option::Some(32u32),
+                    chars: ::core::option::Option::Some(
+                        crate::rules::Chars::Alphanumeric,
+                    ),
+                },
+                value,
+                region,
+                "orderNo",
+                out,
+            );
+        }
+        if let ::core::option::Option::Some(value) = &request.product_detail {
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::None,
+                    max_length: ::core::option::Option::Some(128u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "productDetail",
+                out,
+            );
+        }
+        {
+            let value = &request.purpose;
+            crate::rules::check_str(
+                &crate::rules::Kind::String {
+                    min_length: ::core::option::Option::Some(1u32),
+                    max_length: ::core::option::Option::Some(64u32),
+                    chars: ::core::option::Option::None,
+                },
+                value,
+                region,
+                "purpose",
+                out,
+            );
+        }
+        let _ = &mut path;
+        ::core::mem::take(out)
+    }
 }
 /// The API pay-out request in Thailand (THB).
 ///

@@ -1,0 +1,240 @@
+//! A region's request check, written out as code.
+//!
+//! `crate::rules::check` interprets a rules table against a `serde_json::Value`; that is what
+//! the emulator and the command use on raw bodies. A typed request needs no `Value`: this
+//! module writes, per region and endpoint, a function that reads the request's fields where
+//! they are and calls the same scalar checks (`crate::rules::check_str`, `check_value`,
+//! `check_money`) with the same rules, in the order `rules::check` reports problems
+//! (required fields in the table's order, then the `at_least_one_of` groups, then each field
+//! present, by JSON name, as a `serde_json::Map` iterates). A property test in the SDK
+//! (`rules::fast::tests`) holds it to the `Value` checker's result, word for word.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Result, field_ident, rules_kind};
+use crate::model::{Field, Ty};
+
+/// The body of `fn check_request(request: &Request<Marker>) -> Vec<FieldProblem>`, for the
+/// region's fields `fields` (shared ones with the region's overrides, then its extras, named
+/// in `extras`) and the endpoint's groups.
+pub(super) fn request_check(
+    fields: &[Field],
+    extras: &[Field],
+    groups: &[Vec<String>],
+) -> Result<TokenStream> {
+    let access = |field: &Field| -> Result<(TokenStream, bool)> {
+        let fid = field_ident(field)?;
+        Ok(if extras.iter().any(|x| x.name == field.name) {
+            (quote! { request.extra.#fid }, false)
+        } else {
+            (quote! { request.#fid }, field.type_required)
+        })
+    };
+    let mut body = Vec::new();
+    body.push(required(fields, "", &access)?);
+    for group in groups {
+        let mut present = Vec::new();
+        let mut always_met = false;
+        for name in group {
+            let Some(field) = fields.iter().find(|f| &f.name == name) else {
+                continue;
+            };
+            let (at, always) = access(field)?;
+            // As `rules::check` counts it: set, and not the empty string.
+            let text = matches!(
+                field.ty,
+                Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
+            );
+            let text_enum = matches!(&field.ty, Ty::Enum(e) if !e.integer);
+            match (always, text, text_enum) {
+                (true, true, _) => present.push(quote! { !#at.is_empty() }),
+                (true, _, true) => present.push(quote! { !#at.as_str().is_empty() }),
+                (true, false, false) => always_met = true,
+                (false, true, _) => {
+                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.is_empty()) });
+                }
+                (false, _, true) => {
+                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.as_str().is_empty()) });
+                }
+                (false, false, false) => present.push(quote! { #at.is_some() }),
+            }
+        }
+        if always_met {
+            continue;
+        }
+        let message = format!("needs at least one of {} in {{}}", group.join(", "));
+        // No field of the group in this region: the group can never be met.
+        let any = if present.is_empty() {
+            quote! { false }
+        } else {
+            quote! { #(#present)||* }
+        };
+        body.push(quote! {
+            if !(#any) {
+                crate::rules::push_problem(out, "", ::std::format!(#message, region.code));
+            }
+        });
+    }
+    body.push(members(fields, "", &access)?);
+    Ok(quote! {
+        let region = &<Self as crate::RegionSpec>::INFO;
+        let mut path = ::std::string::String::new();
+        let out = &mut ::std::vec::Vec::new();
+        #(#body)*
+        let _ = &mut path;
+        ::core::mem::take(out)
+    })
+}
+
+/// "required in …" for each mandatory field that is not set, in the table's order.
+fn required(
+    fields: &[Field],
+    parent: &str,
+    access: &dyn Fn(&Field) -> Result<(TokenStream, bool)>,
+) -> Result<TokenStream> {
+    let mut checks = Vec::new();
+    for field in fields.iter().filter(|f| f.required) {
+        let (at, always) = access(field)?;
+        if always {
+            continue;
+        }
+        let path = join(parent, &field.name);
+        checks.push(quote! {
+            if #at.is_none() {
+                crate::rules::push_problem(out, #path, ::std::format!("required in {}", region.code));
+            }
+        });
+    }
+    Ok(quote! { #(#checks)* })
+}
+
+/// Each field that is set, by JSON name.
+fn members(
+    fields: &[Field],
+    parent: &str,
+    access: &dyn Fn(&Field) -> Result<(TokenStream, bool)>,
+) -> Result<TokenStream> {
+    let mut sorted: Vec<&Field> = fields.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut checks = Vec::new();
+    for field in sorted {
+        let (at, always) = access(field)?;
+        let path = join(parent, &field.name);
+        let check = value(&field.ty, quote! { value }, &path)?;
+        if check.is_empty() {
+            continue;
+        }
+        checks.push(if always {
+            quote! { { let value = &#at; #check } }
+        } else {
+            quote! { if let ::core::option::Option::Some(value) = &#at { #check } }
+        });
+    }
+    Ok(quote! { #(#checks)* })
+}
+
+/// Checks `value` (a reference to a value of `ty`) at `path`.
+fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
+    if always_passes(ty) {
+        return Ok(quote! {});
+    }
+    let kind = rules_kind(ty);
+    Ok(match ty {
+        Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. } => quote! {
+            crate::rules::check_str(&#kind, #value, region, #path, out);
+        },
+        Ty::Integer { .. } | Ty::Boolean => quote! {
+            path.clear();
+            path.push_str(#path);
+            crate::rules::check_value(&#kind, &::serde_json::Value::from(*#value), region, &mut path, out);
+        },
+        Ty::Enum(e) if !e.integer => quote! {
+            crate::rules::check_str(&#kind, #value.as_str(), region, #path, out);
+        },
+        Ty::Money(_) => quote! {
+            path.clear();
+            path.push_str(#path);
+            crate::rules::check_typed_money(&#kind, #value, region, &mut path, out);
+        },
+        Ty::Object {
+            object,
+            one_or_many: false,
+        } => {
+            let inner = |field: &Field| -> Result<(TokenStream, bool)> {
+                let fid = field_ident(field)?;
+                Ok((quote! { object.#fid }, field.type_required))
+            };
+            let required = required(&object.fields, path, &inner)?;
+            let members = members(&object.fields, path, &inner)?;
+            quote! {
+                {
+                    let object = #value;
+                    #required
+                    #members
+                }
+            }
+        }
+        Ty::List { item, .. }
+            if matches!(&**item, Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. })
+                || matches!(&**item, Ty::Enum(e) if !e.integer) =>
+        {
+            let item_kind = rules_kind(item);
+            let text = quote! { item.as_str() };
+            quote! {
+                path.clear();
+                path.push_str(#path);
+                crate::rules::check_list_len(&#kind, #value.len(), &path, out);
+                for (i, item) in #value.iter().enumerate() {
+                    path.clear();
+                    path.push_str(#path);
+                    crate::rules::push_index(&mut path, i);
+                    crate::rules::check_str(&#item_kind, #text, region, &path, out);
+                }
+            }
+        }
+        // Other lists, integer enums, decimals, JSON objects and one-or-many objects: rarely in
+        // a request, checked as the `Value` they serialize to.
+        _ => quote! {
+            path.clear();
+            path.push_str(#path);
+            crate::rules::check_serialized(&#kind, #value, region, &mut path, out);
+        },
+    })
+}
+
+/// Whether every value of the type's Rust type passes its rule, so that there is nothing to
+/// check: text without limits, a whole number without bounds, a boolean, an open enum no
+/// region restricts.
+fn always_passes(ty: &Ty) -> bool {
+    match ty {
+        Ty::String {
+            min_length: None,
+            max_length: None,
+            chars: None,
+        }
+        | Ty::Integer {
+            minimum: None,
+            maximum: None,
+        }
+        | Ty::Boolean => true,
+        Ty::Enum(e) => !e.integer && e.open && e.allowed.is_none(),
+        Ty::Object {
+            object,
+            one_or_many: false,
+        } => object
+            .fields
+            .iter()
+            // Nothing to check, and no "required" that an unset field could break.
+            .all(|f| always_passes(&f.ty) && (f.type_required || !f.required)),
+        _ => false,
+    }
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
