@@ -809,6 +809,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let variant = checked_ident(&format!("{prefix}Variant"))?;
     let request = checked_ident(&format!("{prefix}Request"))?;
     let builder = checked_ident(&format!("{prefix}RequestBuilder"))?;
+    let builder_fields = checked_ident(&format!("{prefix}RequestBuilderFields"))?;
     let response = checked_ident(&format!("{prefix}Response"))?;
     let place = Place {
         region: quote! { R },
@@ -909,10 +910,10 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             params.push(quote! { #fid: #param_ty });
             inits.push(quote! { #fid: #fid #convert, });
             missing_checks.push(quote! {
-                if self.#fid.is_none() { problems.push(crate::FieldProblem::required(#wire, R::INFO.code)); }
+                if fields.#fid.is_none() { problems.push(crate::FieldProblem::required(#wire, R::INFO.code)); }
             });
             required_names.push(quote! { ::core::option::Option::Some(#fid) });
-            required_values.push(quote! { self.#fid });
+            required_values.push(quote! { fields.#fid });
             build_inits.push(quote! { #fid, });
         } else {
             inits.push(quote! { #fid: ::core::option::Option::None, });
@@ -920,14 +921,14 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 Some(default) => {
                     let json = default.to_string();
                     build_inits.push(quote! {
-                        #fid: self.#fid.or_else(|| ::serde_json::from_str(#json).ok()),
+                        #fid: fields.#fid.or_else(|| ::serde_json::from_str(#json).ok()),
                     });
                 }
-                None => build_inits.push(quote! { #fid: self.#fid, }),
+                None => build_inits.push(quote! { #fid: fields.#fid, }),
             }
         }
-        partial_puts.push(quote! { crate::rules::put(&mut partial, #wire, &self.#fid); });
-        builder_members.push(quote! { #fid: ::core::option::Option<#ty>, });
+        partial_puts.push(quote! { crate::rules::put(&mut partial, #wire, &fields.#fid); });
+        builder_members.push(quote! { pub(crate) #fid: ::core::option::Option<#ty>, });
         builder_inits.push(quote! { #fid: ::core::option::Option::None, });
         let text = format!(
             " Sets {} ({}).",
@@ -944,7 +945,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             #[doc = ""]
             #more
             pub fn #fid(mut self, value: #param_ty) -> Self {
-                self.#fid = ::core::option::Option::Some(value #convert);
+                self.fields.#fid = ::core::option::Option::Some(value #convert);
                 self
             }
         });
@@ -953,12 +954,12 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         inits.push(quote! { extra: ::core::default::Default::default(), });
         builder_members.push(quote! { pub(crate) extra: R::RequestExtra, });
         builder_inits.push(quote! { extra: ::core::default::Default::default(), });
-        build_inits.push(quote! { extra: self.extra, });
-        partial_puts.push(quote! { crate::rules::put_all(&mut partial, &self.extra); });
+        build_inits.push(quote! { extra: fields.extra, });
+        partial_puts.push(quote! { crate::rules::put_all(&mut partial, &fields.extra); });
         setters.push(quote! {
             #[doc = " Sets the region's extra fields all at once (each region's module also has a setter per field)."]
             pub fn extra(mut self, extra: R::RequestExtra) -> Self {
-                self.extra = extra;
+                self.fields.extra = extra;
                 self
             }
         });
@@ -967,7 +968,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             inits.push(quote! { region: ::core::marker::PhantomData, });
             build_inits.push(quote! { region: ::core::marker::PhantomData, });
         }
-        builder_members.push(quote! { region: ::core::marker::PhantomData<fn() -> R>, });
+        builder_members.push(quote! { pub(crate) region: ::core::marker::PhantomData<fn() -> R>, });
         builder_inits.push(quote! { region: ::core::marker::PhantomData, });
     }
     // With a mandatory field missing there is no request to validate, so the fields that
@@ -1130,7 +1131,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
 
                 #[doc = #builder_doc]
                 pub fn builder() -> #builder<R> {
-                    #builder { #(#builder_inits)* }
+                    #builder { fields: ::std::boxed::Box::new(#builder_fields { #(#builder_inits)* }) }
                 }
 
                 #[doc = " Checks the request against the region's rules, naming every offending field by its JSON path."]
@@ -1145,8 +1146,14 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             }
 
             #[doc = " Builds a request field by field; [`build`](Self::build) checks every rule at once."]
+            #[doc = ""]
+            #[doc = " Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request."]
             #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-            pub struct #builder<R: #variant> { #(#builder_members)* }
+            pub struct #builder<R: #variant> { pub(crate) fields: ::std::boxed::Box<#builder_fields<R>> }
+
+            #[doc = " What a builder has been given so far."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+            pub(crate) struct #builder_fields<R: #variant> { #(#builder_members)* }
 
             impl<R: #variant> #builder<R> {
                 #(#setters)*
@@ -1155,6 +1162,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 pub fn build(self) -> ::core::result::Result<#request<R>, crate::ValidationError> {
                     #[allow(unused_mut)]
                     let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
+                    let fields = *self.fields;
                     #(#missing_checks)*
                     #unpack
                     let request = #request { #(#build_inits)* };
@@ -1440,7 +1448,7 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                         #[doc = ""]
                         #more
                         pub fn #fid(mut self, value: #param_ty) -> Self {
-                            self.extra.#fid = ::core::option::Option::Some(value #convert);
+                            self.fields.extra.#fid = ::core::option::Option::Some(value #convert);
                             self
                         }
                     });

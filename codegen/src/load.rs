@@ -383,6 +383,7 @@ fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) ->
             "Request",
             "Response",
             "RequestBuilder",
+            "RequestBuilderFields",
             "Variant",
             // Emitted in each region's module for the endpoint.
             "RequestExtra",

@@ -781,11 +781,12 @@ struct Envelope {
 
 fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, ErrorKind> {
     request.validate()?;
-    serde_json::to_vec(request)
-        .map(bytes::Bytes::from)
-        .map_err(|e| ErrorKind::Serialize {
-            reason: e.to_string(),
-        })
+    // Room for a typical body at once, instead of growing the buffer several times.
+    let mut body = Vec::with_capacity(512);
+    serde_json::to_writer(&mut body, request).map_err(|e| ErrorKind::Serialize {
+        reason: e.to_string(),
+    })?;
+    Ok(bytes::Bytes::from(body))
 }
 
 fn lossy(body: &[u8]) -> String {

@@ -134,7 +134,42 @@ impl Amount {
 
     /// The amount as a JSON number: its digits without leading zeros, never through a float.
     fn json_number(self) -> String {
-        Amount::new(self.units, self.scale).to_string()
+        // Exactly as long as it needs to be: the raw value keeps it without reallocating.
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        String::from(Amount::new(self.units, self.scale).digits(&mut buffer))
+    }
+
+    /// The amount's text, written right to left into `buffer`: the fraction's digits, the
+    /// point, the whole part (at least one digit), the kept leading zeros and the sign.
+    fn digits(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
+        let mut at = buffer.len();
+        let mut units = self.units.unsigned_abs();
+        let mut push = |byte: u8, at: &mut usize| {
+            *at -= 1;
+            buffer[*at] = byte;
+        };
+        for _ in 0..self.scale {
+            push(b'0' + (units % 10) as u8, &mut at);
+            units /= 10;
+        }
+        if self.scale > 0 {
+            push(b'.', &mut at);
+        }
+        loop {
+            push(b'0' + (units % 10) as u8, &mut at);
+            units /= 10;
+            if units == 0 {
+                break;
+            }
+        }
+        for _ in 0..self.leading_zeros {
+            push(b'0', &mut at);
+        }
+        if self.units < 0 || self.negative_zero {
+            push(b'-', &mut at);
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        std::str::from_utf8(&buffer[at..]).unwrap_or_default()
     }
 
     /// The units at a larger scale, or `None` on overflow. Never loses digits.
@@ -186,32 +221,48 @@ impl FromStr for Amount {
         if text.is_empty() {
             return Err(AmountError::Empty);
         }
-        let (negative, digits) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let (whole, fraction) = match digits.split_once('.') {
-            Some((w, f)) => (w, Some(f)),
-            None => (digits, None),
-        };
-        let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !plain(whole) || fraction.is_some_and(|f| !plain(f)) {
+        let bytes = text.as_bytes();
+        let negative = bytes[0] == b'-';
+        let digits = &bytes[usize::from(negative)..];
+        // One pass: the digits before and after one '.', each part at least one digit.
+        let mut units: u128 = 0;
+        let mut whole_len = 0usize;
+        let mut fraction_len = 0usize;
+        let mut point = false;
+        for &b in digits {
+            match b {
+                b'0'..=b'9' => {
+                    if whole_len + fraction_len >= MAX_DIGITS {
+                        // Too long, if the rest is digits; checked below.
+                        whole_len += usize::from(!point);
+                        fraction_len += usize::from(point);
+                        continue;
+                    }
+                    units = units * 10 + u128::from(b - b'0');
+                    if point {
+                        fraction_len += 1;
+                    } else {
+                        whole_len += 1;
+                    }
+                }
+                b'.' if !point => point = true,
+                _ => return Err(AmountError::NotDecimal(text.to_owned())),
+            }
+        }
+        if whole_len == 0 || (point && fraction_len == 0) {
             return Err(AmountError::NotDecimal(text.to_owned()));
         }
-        let fraction = fraction.unwrap_or("");
-        if whole.len() + fraction.len() > MAX_DIGITS {
+        if whole_len + fraction_len > MAX_DIGITS {
             return Err(AmountError::TooLong(text.to_owned()));
         }
-        let mut units: i128 = 0;
-        for b in whole.bytes().chain(fraction.bytes()) {
-            // Cannot overflow: at most 38 digits.
-            units = units * 10 + i128::from(b - b'0');
-        }
-        let significant = whole.trim_start_matches('0').len().max(1);
+        let zeros = digits[..whole_len].iter().take_while(|&&b| b == b'0').count();
+        let significant = (whole_len - zeros).max(1);
+        // At most 38 digits: below 10^38, so within i128.
+        let units = units as i128;
         Ok(Amount {
             units: if negative { -units } else { units },
-            scale: fraction.len() as u8,
-            leading_zeros: (whole.len() - significant) as u8,
+            scale: fraction_len as u8,
+            leading_zeros: (whole_len - significant) as u8,
             negative_zero: negative && units == 0,
         })
     }
@@ -219,40 +270,13 @@ impl FromStr for Amount {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Written right to left into a buffer on the stack: the fraction's digits, the point,
-        // the whole part (at least one digit), the kept leading zeros and the sign. At most
-        // 39 digits, 255 leading zeros, a point and a sign.
-        let mut buffer = [0u8; 300];
-        let mut at = buffer.len();
-        let mut units = self.units.unsigned_abs();
-        let mut push = |byte: u8, at: &mut usize| {
-            *at -= 1;
-            buffer[*at] = byte;
-        };
-        for _ in 0..self.scale {
-            push(b'0' + (units % 10) as u8, &mut at);
-            units /= 10;
-        }
-        if self.scale > 0 {
-            push(b'.', &mut at);
-        }
-        loop {
-            push(b'0' + (units % 10) as u8, &mut at);
-            units /= 10;
-            if units == 0 {
-                break;
-            }
-        }
-        for _ in 0..self.leading_zeros {
-            push(b'0', &mut at);
-        }
-        if self.units < 0 || self.negative_zero {
-            push(b'-', &mut at);
-        }
-        // Only ASCII digits, '.' and '-' were written.
-        f.write_str(std::str::from_utf8(&buffer[at..]).map_err(|_| fmt::Error)?)
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        f.write_str(self.digits(&mut buffer))
     }
 }
+
+/// Room for an amount's text: 39 digits, 255 kept leading zeros, a point and a sign.
+const DIGITS_BUFFER: usize = 300;
 
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

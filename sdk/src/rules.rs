@@ -563,10 +563,18 @@ fn check_text(
     path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
-    // Counting characters is only needed when a length is limited; ASCII text (the usual
-    // case) is its own length in bytes.
-    if min_length.is_some() || max_length.is_some() {
-        let n = if text.is_ascii() {
+    // A UTF-8 character takes 1 to 4 bytes, so the byte length bounds the character count
+    // from both sides: when those bounds already meet the limits, there is nothing to count.
+    let bytes = text.len();
+    let within = max_length.is_none_or(|max| bytes <= max as usize)
+        && min_length.is_none_or(|min| bytes.div_ceil(4) >= min as usize);
+    if within && chars.is_none() {
+        return;
+    }
+    // ASCII text (the usual case) is its own length in bytes, and its characters are bytes.
+    let ascii = text.is_ascii();
+    if !within {
+        let n = if ascii {
             text.len()
         } else {
             text.chars().count()
@@ -591,7 +599,16 @@ fn check_text(
         }
     }
     if let Some(set) = chars
-        && !text.chars().all(|c| in_set(set, c))
+        && !(if ascii {
+            // One test per byte, with the set chosen once rather than per character.
+            match set {
+                Chars::Alphanumeric => text.bytes().all(|b| b.is_ascii_alphanumeric()),
+                Chars::Digits => text.bytes().all(|b| b.is_ascii_digit()),
+                Chars::Ascii => text.bytes().all(|b| (b' '..=b'~').contains(&b)),
+            }
+        } else {
+            text.chars().all(|c| in_set(set, c))
+        })
     {
         let what = match set {
             Chars::Alphanumeric => "letters and digits (A-Z, a-z, 0-9)",

@@ -1098,9 +1098,11 @@ pub mod endpoints {
             /// A builder with every field unset.
             pub fn builder() -> InquiryBalanceRequestBuilder<R> {
                 InquiryBalanceRequestBuilder {
-                    account_no: ::core::option::Option::None,
-                    balance_types: ::core::option::Option::None,
-                    region: ::core::marker::PhantomData,
+                    fields: ::std::boxed::Box::new(InquiryBalanceRequestBuilderFields {
+                        account_no: ::core::option::Option::None,
+                        balance_types: ::core::option::Option::None,
+                        region: ::core::marker::PhantomData,
+                    }),
                 }
             }
             /// Checks the request against the region's rules, naming every offending field by its JSON path.
@@ -1116,13 +1118,20 @@ pub mod endpoints {
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
+        ///
+        /// Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct InquiryBalanceRequestBuilder<R: InquiryBalanceVariant> {
-            account_no: ::core::option::Option<::std::string::String>,
-            balance_types: ::core::option::Option<
+            pub(crate) fields: ::std::boxed::Box<InquiryBalanceRequestBuilderFields<R>>,
+        }
+        /// What a builder has been given so far.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub(crate) struct InquiryBalanceRequestBuilderFields<R: InquiryBalanceVariant> {
+            pub(crate) account_no: ::core::option::Option<::std::string::String>,
+            pub(crate) balance_types: ::core::option::Option<
                 ::std::vec::Vec<crate::definitions::BalanceType>,
             >,
-            region: ::core::marker::PhantomData<fn() -> R>,
+            pub(crate) region: ::core::marker::PhantomData<fn() -> R>,
         }
         impl<R: InquiryBalanceVariant> InquiryBalanceRequestBuilder<R> {
             /// Sets `accountNo` (mandatory).
@@ -1132,7 +1141,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.account_no = ::core::option::Option::Some(value.into());
+                self.fields.account_no = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `balanceTypes` (mandatory).
@@ -1144,7 +1153,7 @@ pub mod endpoints {
                     Item = crate::definitions::BalanceType,
                 >,
             ) -> Self {
-                self.balance_types = ::core::option::Option::Some(
+                self.fields.balance_types = ::core::option::Option::Some(
                     value.into_iter().collect(),
                 );
                 self
@@ -1158,11 +1167,12 @@ pub mod endpoints {
             > {
                 #[allow(unused_mut)]
                 let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                if self.account_no.is_none() {
+                let fields = *self.fields;
+                if fields.account_no.is_none() {
                     problems
                         .push(crate::FieldProblem::required("accountNo", R::INFO.code));
                 }
-                if self.balance_types.is_none() {
+                if fields.balance_types.is_none() {
                     problems
                         .push(
                             crate::FieldProblem::required("balanceTypes", R::INFO.code),
@@ -1170,8 +1180,12 @@ pub mod endpoints {
                 }
                 if !problems.is_empty() {
                     let mut partial = ::serde_json::Map::new();
-                    crate::rules::put(&mut partial, "accountNo", &self.account_no);
-                    crate::rules::put(&mut partial, "balanceTypes", &self.balance_types);
+                    crate::rules::put(&mut partial, "accountNo", &fields.account_no);
+                    crate::rules::put(
+                        &mut partial,
+                        "balanceTypes",
+                        &fields.balance_types,
+                    );
                     return ::core::result::Result::Err(
                         crate::rules::partial_error(
                             &<R as InquiryBalanceVariant>::REQUEST_RULES,
@@ -1184,7 +1198,7 @@ pub mod endpoints {
                 let (
                     ::core::option::Option::Some(account_no),
                     ::core::option::Option::Some(balance_types),
-                ) = (self.account_no, self.balance_types) else {
+                ) = (fields.account_no, fields.balance_types) else {
                     return ::core::result::Result::Err(
                         crate::ValidationError::new(problems),
                     );
@@ -1846,10 +1860,12 @@ pub mod endpoints {
             /// A builder with every field unset. (There is no `new()`: a request also needs `orderNo` or `tradeNo`.)
             pub fn builder() -> InquiryStatusRequestBuilder<R> {
                 InquiryStatusRequestBuilder {
-                    trade_type: ::core::option::Option::None,
-                    order_no: ::core::option::Option::None,
-                    trade_no: ::core::option::Option::None,
-                    region: ::core::marker::PhantomData,
+                    fields: ::std::boxed::Box::new(InquiryStatusRequestBuilderFields {
+                        trade_type: ::core::option::Option::None,
+                        order_no: ::core::option::Option::None,
+                        trade_no: ::core::option::Option::None,
+                        region: ::core::marker::PhantomData,
+                    }),
                 }
             }
             /// Checks the request against the region's rules, naming every offending field by its JSON path.
@@ -1865,12 +1881,19 @@ pub mod endpoints {
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
+        ///
+        /// Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct InquiryStatusRequestBuilder<R: InquiryStatusVariant> {
-            trade_type: ::core::option::Option<crate::definitions::TradeType>,
-            order_no: ::core::option::Option<::std::string::String>,
-            trade_no: ::core::option::Option<::std::string::String>,
-            region: ::core::marker::PhantomData<fn() -> R>,
+            pub(crate) fields: ::std::boxed::Box<InquiryStatusRequestBuilderFields<R>>,
+        }
+        /// What a builder has been given so far.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub(crate) struct InquiryStatusRequestBuilderFields<R: InquiryStatusVariant> {
+            pub(crate) trade_type: ::core::option::Option<crate::definitions::TradeType>,
+            pub(crate) order_no: ::core::option::Option<::std::string::String>,
+            pub(crate) trade_no: ::core::option::Option<::std::string::String>,
+            pub(crate) region: ::core::marker::PhantomData<fn() -> R>,
         }
         impl<R: InquiryStatusVariant> InquiryStatusRequestBuilder<R> {
             /// Sets `tradeType` (mandatory).
@@ -1880,7 +1903,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::TradeType>,
             ) -> Self {
-                self.trade_type = ::core::option::Option::Some(value.into());
+                self.fields.trade_type = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `orderNo` (optional).
@@ -1890,7 +1913,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.order_no = ::core::option::Option::Some(value.into());
+                self.fields.order_no = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `tradeNo` (optional).
@@ -1900,7 +1923,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.trade_no = ::core::option::Option::Some(value.into());
+                self.fields.trade_no = ::core::option::Option::Some(value.into());
                 self
             }
             /// The request, or one error naming every field that is missing or breaks a rule.
@@ -1912,15 +1935,16 @@ pub mod endpoints {
             > {
                 #[allow(unused_mut)]
                 let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                if self.trade_type.is_none() {
+                let fields = *self.fields;
+                if fields.trade_type.is_none() {
                     problems
                         .push(crate::FieldProblem::required("tradeType", R::INFO.code));
                 }
                 if !problems.is_empty() {
                     let mut partial = ::serde_json::Map::new();
-                    crate::rules::put(&mut partial, "tradeType", &self.trade_type);
-                    crate::rules::put(&mut partial, "orderNo", &self.order_no);
-                    crate::rules::put(&mut partial, "tradeNo", &self.trade_no);
+                    crate::rules::put(&mut partial, "tradeType", &fields.trade_type);
+                    crate::rules::put(&mut partial, "orderNo", &fields.order_no);
+                    crate::rules::put(&mut partial, "tradeNo", &fields.trade_no);
                     return ::core::result::Result::Err(
                         crate::rules::partial_error(
                             &<R as InquiryStatusVariant>::REQUEST_RULES,
@@ -1930,7 +1954,7 @@ pub mod endpoints {
                         ),
                     );
                 }
-                let (::core::option::Option::Some(trade_type),) = (self.trade_type,)
+                let (::core::option::Option::Some(trade_type),) = (fields.trade_type,)
                 else {
                     return ::core::result::Result::Err(
                         crate::ValidationError::new(problems),
@@ -1938,8 +1962,8 @@ pub mod endpoints {
                 };
                 let request = InquiryStatusRequest {
                     trade_type,
-                    order_no: self.order_no,
-                    trade_no: self.trade_no,
+                    order_no: fields.order_no,
+                    trade_no: fields.trade_no,
                     region: ::core::marker::PhantomData,
                 };
                 request.validate()?;
@@ -2843,18 +2867,20 @@ pub mod endpoints {
             /// A builder with every field unset.
             pub fn builder() -> PayInRequestBuilder<R> {
                 PayInRequestBuilder {
-                    order_no: ::core::option::Option::None,
-                    purpose: ::core::option::Option::None,
-                    merchant: ::core::option::Option::None,
-                    money: ::core::option::Option::None,
-                    payment_method: ::core::option::Option::None,
-                    payer: ::core::option::Option::None,
-                    expiry_period: ::core::option::Option::None,
-                    redirect_url: ::core::option::Option::None,
-                    callback_url: ::core::option::Option::None,
-                    product_detail: ::core::option::Option::None,
-                    area: ::core::option::Option::None,
-                    extra: ::core::default::Default::default(),
+                    fields: ::std::boxed::Box::new(PayInRequestBuilderFields {
+                        order_no: ::core::option::Option::None,
+                        purpose: ::core::option::Option::None,
+                        merchant: ::core::option::Option::None,
+                        money: ::core::option::Option::None,
+                        payment_method: ::core::option::Option::None,
+                        payer: ::core::option::Option::None,
+                        expiry_period: ::core::option::Option::None,
+                        redirect_url: ::core::option::Option::None,
+                        callback_url: ::core::option::Option::None,
+                        product_detail: ::core::option::Option::None,
+                        area: ::core::option::Option::None,
+                        extra: ::core::default::Default::default(),
+                    }),
                 }
             }
             /// Checks the request against the region's rules, naming every offending field by its JSON path.
@@ -2870,19 +2896,28 @@ pub mod endpoints {
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
+        ///
+        /// Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct PayInRequestBuilder<R: PayInVariant> {
-            order_no: ::core::option::Option<::std::string::String>,
-            purpose: ::core::option::Option<::std::string::String>,
-            merchant: ::core::option::Option<crate::definitions::Merchant>,
-            money: ::core::option::Option<crate::TransactionMoney<R>>,
-            payment_method: ::core::option::Option<crate::definitions::PaymentMethod>,
-            payer: ::core::option::Option<crate::definitions::Payer>,
-            expiry_period: ::core::option::Option<i64>,
-            redirect_url: ::core::option::Option<::std::string::String>,
-            callback_url: ::core::option::Option<::std::string::String>,
-            product_detail: ::core::option::Option<::std::string::String>,
-            area: ::core::option::Option<i64>,
+            pub(crate) fields: ::std::boxed::Box<PayInRequestBuilderFields<R>>,
+        }
+        /// What a builder has been given so far.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub(crate) struct PayInRequestBuilderFields<R: PayInVariant> {
+            pub(crate) order_no: ::core::option::Option<::std::string::String>,
+            pub(crate) purpose: ::core::option::Option<::std::string::String>,
+            pub(crate) merchant: ::core::option::Option<crate::definitions::Merchant>,
+            pub(crate) money: ::core::option::Option<crate::TransactionMoney<R>>,
+            pub(crate) payment_method: ::core::option::Option<
+                crate::definitions::PaymentMethod,
+            >,
+            pub(crate) payer: ::core::option::Option<crate::definitions::Payer>,
+            pub(crate) expiry_period: ::core::option::Option<i64>,
+            pub(crate) redirect_url: ::core::option::Option<::std::string::String>,
+            pub(crate) callback_url: ::core::option::Option<::std::string::String>,
+            pub(crate) product_detail: ::core::option::Option<::std::string::String>,
+            pub(crate) area: ::core::option::Option<i64>,
             pub(crate) extra: R::RequestExtra,
         }
         impl<R: PayInVariant> PayInRequestBuilder<R> {
@@ -2893,7 +2928,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.order_no = ::core::option::Option::Some(value.into());
+                self.fields.order_no = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -2903,7 +2938,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.purpose = ::core::option::Option::Some(value.into());
+                self.fields.purpose = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -2913,7 +2948,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.merchant = ::core::option::Option::Some(value.into());
+                self.fields.merchant = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `money` (mandatory).
@@ -2923,7 +2958,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::TransactionMoney<R>>,
             ) -> Self {
-                self.money = ::core::option::Option::Some(value.into());
+                self.fields.money = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `paymentMethod` (optional).
@@ -2933,7 +2968,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.payment_method = ::core::option::Option::Some(value.into());
+                self.fields.payment_method = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `payer` (optional).
@@ -2943,7 +2978,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
             ) -> Self {
-                self.payer = ::core::option::Option::Some(value.into());
+                self.fields.payer = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `expiryPeriod` (optional).
@@ -2953,7 +2988,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<i64>,
             ) -> Self {
-                self.expiry_period = ::core::option::Option::Some(value.into());
+                self.fields.expiry_period = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `redirectUrl` (optional).
@@ -2963,7 +2998,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.redirect_url = ::core::option::Option::Some(value.into());
+                self.fields.redirect_url = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -2973,7 +3008,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.callback_url = ::core::option::Option::Some(value.into());
+                self.fields.callback_url = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `productDetail` (optional).
@@ -2983,19 +3018,19 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.product_detail = ::core::option::Option::Some(value.into());
+                self.fields.product_detail = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `area` (optional).
             ///
             /// The region's area code. The newest documentation no longer lists it and the SDK does not send it unless you set it; set it only if the gateway asks for it.
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.area = ::core::option::Option::Some(value.into());
+                self.fields.area = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets the region's extra fields all at once (each region's module also has a setter per field).
             pub fn extra(mut self, extra: R::RequestExtra) -> Self {
-                self.extra = extra;
+                self.fields.extra = extra;
                 self
             }
             /// The request, or one error naming every field that is missing or breaks a rule.
@@ -3004,43 +3039,48 @@ pub mod endpoints {
             ) -> ::core::result::Result<PayInRequest<R>, crate::ValidationError> {
                 #[allow(unused_mut)]
                 let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                if self.order_no.is_none() {
+                let fields = *self.fields;
+                if fields.order_no.is_none() {
                     problems
                         .push(crate::FieldProblem::required("orderNo", R::INFO.code));
                 }
-                if self.purpose.is_none() {
+                if fields.purpose.is_none() {
                     problems
                         .push(crate::FieldProblem::required("purpose", R::INFO.code));
                 }
-                if self.merchant.is_none() {
+                if fields.merchant.is_none() {
                     problems
                         .push(crate::FieldProblem::required("merchant", R::INFO.code));
                 }
-                if self.money.is_none() {
+                if fields.money.is_none() {
                     problems.push(crate::FieldProblem::required("money", R::INFO.code));
                 }
                 if !problems.is_empty() {
                     let mut partial = ::serde_json::Map::new();
-                    crate::rules::put(&mut partial, "orderNo", &self.order_no);
-                    crate::rules::put(&mut partial, "purpose", &self.purpose);
-                    crate::rules::put(&mut partial, "merchant", &self.merchant);
-                    crate::rules::put(&mut partial, "money", &self.money);
+                    crate::rules::put(&mut partial, "orderNo", &fields.order_no);
+                    crate::rules::put(&mut partial, "purpose", &fields.purpose);
+                    crate::rules::put(&mut partial, "merchant", &fields.merchant);
+                    crate::rules::put(&mut partial, "money", &fields.money);
                     crate::rules::put(
                         &mut partial,
                         "paymentMethod",
-                        &self.payment_method,
+                        &fields.payment_method,
                     );
-                    crate::rules::put(&mut partial, "payer", &self.payer);
-                    crate::rules::put(&mut partial, "expiryPeriod", &self.expiry_period);
-                    crate::rules::put(&mut partial, "redirectUrl", &self.redirect_url);
-                    crate::rules::put(&mut partial, "callbackUrl", &self.callback_url);
+                    crate::rules::put(&mut partial, "payer", &fields.payer);
+                    crate::rules::put(
+                        &mut partial,
+                        "expiryPeriod",
+                        &fields.expiry_period,
+                    );
+                    crate::rules::put(&mut partial, "redirectUrl", &fields.redirect_url);
+                    crate::rules::put(&mut partial, "callbackUrl", &fields.callback_url);
                     crate::rules::put(
                         &mut partial,
                         "productDetail",
-                        &self.product_detail,
+                        &fields.product_detail,
                     );
-                    crate::rules::put(&mut partial, "area", &self.area);
-                    crate::rules::put_all(&mut partial, &self.extra);
+                    crate::rules::put(&mut partial, "area", &fields.area);
+                    crate::rules::put_all(&mut partial, &fields.extra);
                     return ::core::result::Result::Err(
                         crate::rules::partial_error(
                             &<R as PayInVariant>::REQUEST_RULES,
@@ -3055,7 +3095,8 @@ pub mod endpoints {
                     ::core::option::Option::Some(purpose),
                     ::core::option::Option::Some(merchant),
                     ::core::option::Option::Some(money),
-                ) = (self.order_no, self.purpose, self.merchant, self.money) else {
+                ) = (fields.order_no, fields.purpose, fields.merchant, fields.money)
+                else {
                     return ::core::result::Result::Err(
                         crate::ValidationError::new(problems),
                     );
@@ -3065,14 +3106,14 @@ pub mod endpoints {
                     purpose,
                     merchant,
                     money,
-                    payment_method: self.payment_method,
-                    payer: self.payer,
-                    expiry_period: self.expiry_period,
-                    redirect_url: self.redirect_url,
-                    callback_url: self.callback_url,
-                    product_detail: self.product_detail,
-                    area: self.area,
-                    extra: self.extra,
+                    payment_method: fields.payment_method,
+                    payer: fields.payer,
+                    expiry_period: fields.expiry_period,
+                    redirect_url: fields.redirect_url,
+                    callback_url: fields.callback_url,
+                    product_detail: fields.product_detail,
+                    area: fields.area,
+                    extra: fields.extra,
                 };
                 request.validate()?;
                 ::core::result::Result::Ok(request)
@@ -4409,17 +4450,19 @@ pub mod endpoints {
             /// A builder with every field unset.
             pub fn builder() -> PayOutRequestBuilder<R> {
                 PayOutRequestBuilder {
-                    order_no: ::core::option::Option::None,
-                    purpose: ::core::option::Option::None,
-                    merchant: ::core::option::Option::None,
-                    money: ::core::option::Option::None,
-                    payment_method: ::core::option::Option::None,
-                    cash_account: ::core::option::Option::None,
-                    callback_url: ::core::option::Option::None,
-                    product_detail: ::core::option::Option::None,
-                    receiver: ::core::option::Option::None,
-                    area: ::core::option::Option::None,
-                    extra: ::core::default::Default::default(),
+                    fields: ::std::boxed::Box::new(PayOutRequestBuilderFields {
+                        order_no: ::core::option::Option::None,
+                        purpose: ::core::option::Option::None,
+                        merchant: ::core::option::Option::None,
+                        money: ::core::option::Option::None,
+                        payment_method: ::core::option::Option::None,
+                        cash_account: ::core::option::Option::None,
+                        callback_url: ::core::option::Option::None,
+                        product_detail: ::core::option::Option::None,
+                        receiver: ::core::option::Option::None,
+                        area: ::core::option::Option::None,
+                        extra: ::core::default::Default::default(),
+                    }),
                 }
             }
             /// Checks the request against the region's rules, naming every offending field by its JSON path.
@@ -4435,18 +4478,27 @@ pub mod endpoints {
             }
         }
         /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
+        ///
+        /// Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct PayOutRequestBuilder<R: PayOutVariant> {
-            order_no: ::core::option::Option<::std::string::String>,
-            purpose: ::core::option::Option<::std::string::String>,
-            merchant: ::core::option::Option<crate::definitions::Merchant>,
-            money: ::core::option::Option<crate::TransactionMoney<R>>,
-            payment_method: ::core::option::Option<crate::definitions::PaymentMethod>,
-            cash_account: ::core::option::Option<::std::string::String>,
-            callback_url: ::core::option::Option<::std::string::String>,
-            product_detail: ::core::option::Option<::std::string::String>,
-            receiver: ::core::option::Option<crate::definitions::Receiver>,
-            area: ::core::option::Option<i64>,
+            pub(crate) fields: ::std::boxed::Box<PayOutRequestBuilderFields<R>>,
+        }
+        /// What a builder has been given so far.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub(crate) struct PayOutRequestBuilderFields<R: PayOutVariant> {
+            pub(crate) order_no: ::core::option::Option<::std::string::String>,
+            pub(crate) purpose: ::core::option::Option<::std::string::String>,
+            pub(crate) merchant: ::core::option::Option<crate::definitions::Merchant>,
+            pub(crate) money: ::core::option::Option<crate::TransactionMoney<R>>,
+            pub(crate) payment_method: ::core::option::Option<
+                crate::definitions::PaymentMethod,
+            >,
+            pub(crate) cash_account: ::core::option::Option<::std::string::String>,
+            pub(crate) callback_url: ::core::option::Option<::std::string::String>,
+            pub(crate) product_detail: ::core::option::Option<::std::string::String>,
+            pub(crate) receiver: ::core::option::Option<crate::definitions::Receiver>,
+            pub(crate) area: ::core::option::Option<i64>,
             pub(crate) extra: R::RequestExtra,
         }
         impl<R: PayOutVariant> PayOutRequestBuilder<R> {
@@ -4457,7 +4509,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.order_no = ::core::option::Option::Some(value.into());
+                self.fields.order_no = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -4467,7 +4519,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.purpose = ::core::option::Option::Some(value.into());
+                self.fields.purpose = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -4477,7 +4529,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.merchant = ::core::option::Option::Some(value.into());
+                self.fields.merchant = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `money` (mandatory).
@@ -4487,7 +4539,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::TransactionMoney<R>>,
             ) -> Self {
-                self.money = ::core::option::Option::Some(value.into());
+                self.fields.money = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `paymentMethod` (mandatory).
@@ -4497,7 +4549,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.payment_method = ::core::option::Option::Some(value.into());
+                self.fields.payment_method = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `cashAccount` (mandatory).
@@ -4507,7 +4559,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.cash_account = ::core::option::Option::Some(value.into());
+                self.fields.cash_account = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -4517,7 +4569,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.callback_url = ::core::option::Option::Some(value.into());
+                self.fields.callback_url = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `productDetail` (optional).
@@ -4527,7 +4579,7 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.product_detail = ::core::option::Option::Some(value.into());
+                self.fields.product_detail = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `receiver` (optional).
@@ -4537,19 +4589,19 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
             ) -> Self {
-                self.receiver = ::core::option::Option::Some(value.into());
+                self.fields.receiver = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets `area` (optional).
             ///
             /// The region's area code. The newest documentation no longer lists it and the SDK does not send it unless you set it; set it only if the gateway asks for it.
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.area = ::core::option::Option::Some(value.into());
+                self.fields.area = ::core::option::Option::Some(value.into());
                 self
             }
             /// Sets the region's extra fields all at once (each region's module also has a setter per field).
             pub fn extra(mut self, extra: R::RequestExtra) -> Self {
-                self.extra = extra;
+                self.fields.extra = extra;
                 self
             }
             /// The request, or one error naming every field that is missing or breaks a rule.
@@ -4558,28 +4610,29 @@ pub mod endpoints {
             ) -> ::core::result::Result<PayOutRequest<R>, crate::ValidationError> {
                 #[allow(unused_mut)]
                 let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                if self.order_no.is_none() {
+                let fields = *self.fields;
+                if fields.order_no.is_none() {
                     problems
                         .push(crate::FieldProblem::required("orderNo", R::INFO.code));
                 }
-                if self.purpose.is_none() {
+                if fields.purpose.is_none() {
                     problems
                         .push(crate::FieldProblem::required("purpose", R::INFO.code));
                 }
-                if self.merchant.is_none() {
+                if fields.merchant.is_none() {
                     problems
                         .push(crate::FieldProblem::required("merchant", R::INFO.code));
                 }
-                if self.money.is_none() {
+                if fields.money.is_none() {
                     problems.push(crate::FieldProblem::required("money", R::INFO.code));
                 }
-                if self.payment_method.is_none() {
+                if fields.payment_method.is_none() {
                     problems
                         .push(
                             crate::FieldProblem::required("paymentMethod", R::INFO.code),
                         );
                 }
-                if self.cash_account.is_none() {
+                if fields.cash_account.is_none() {
                     problems
                         .push(
                             crate::FieldProblem::required("cashAccount", R::INFO.code),
@@ -4587,25 +4640,25 @@ pub mod endpoints {
                 }
                 if !problems.is_empty() {
                     let mut partial = ::serde_json::Map::new();
-                    crate::rules::put(&mut partial, "orderNo", &self.order_no);
-                    crate::rules::put(&mut partial, "purpose", &self.purpose);
-                    crate::rules::put(&mut partial, "merchant", &self.merchant);
-                    crate::rules::put(&mut partial, "money", &self.money);
+                    crate::rules::put(&mut partial, "orderNo", &fields.order_no);
+                    crate::rules::put(&mut partial, "purpose", &fields.purpose);
+                    crate::rules::put(&mut partial, "merchant", &fields.merchant);
+                    crate::rules::put(&mut partial, "money", &fields.money);
                     crate::rules::put(
                         &mut partial,
                         "paymentMethod",
-                        &self.payment_method,
+                        &fields.payment_method,
                     );
-                    crate::rules::put(&mut partial, "cashAccount", &self.cash_account);
-                    crate::rules::put(&mut partial, "callbackUrl", &self.callback_url);
+                    crate::rules::put(&mut partial, "cashAccount", &fields.cash_account);
+                    crate::rules::put(&mut partial, "callbackUrl", &fields.callback_url);
                     crate::rules::put(
                         &mut partial,
                         "productDetail",
-                        &self.product_detail,
+                        &fields.product_detail,
                     );
-                    crate::rules::put(&mut partial, "receiver", &self.receiver);
-                    crate::rules::put(&mut partial, "area", &self.area);
-                    crate::rules::put_all(&mut partial, &self.extra);
+                    crate::rules::put(&mut partial, "receiver", &fields.receiver);
+                    crate::rules::put(&mut partial, "area", &fields.area);
+                    crate::rules::put_all(&mut partial, &fields.extra);
                     return ::core::result::Result::Err(
                         crate::rules::partial_error(
                             &<R as PayOutVariant>::REQUEST_RULES,
@@ -4623,12 +4676,12 @@ pub mod endpoints {
                     ::core::option::Option::Some(payment_method),
                     ::core::option::Option::Some(cash_account),
                 ) = (
-                    self.order_no,
-                    self.purpose,
-                    self.merchant,
-                    self.money,
-                    self.payment_method,
-                    self.cash_account,
+                    fields.order_no,
+                    fields.purpose,
+                    fields.merchant,
+                    fields.money,
+                    fields.payment_method,
+                    fields.cash_account,
                 ) else {
                     return ::core::result::Result::Err(
                         crate::ValidationError::new(problems),
@@ -4641,11 +4694,11 @@ pub mod endpoints {
                     money,
                     payment_method,
                     cash_account,
-                    callback_url: self.callback_url,
-                    product_detail: self.product_detail,
-                    receiver: self.receiver,
-                    area: self.area,
-                    extra: self.extra,
+                    callback_url: fields.callback_url,
+                    product_detail: fields.product_detail,
+                    receiver: fields.receiver,
+                    area: fields.area,
+                    extra: fields.extra,
                 };
                 request.validate()?;
                 ::core::result::Result::Ok(request)

@@ -32,7 +32,7 @@ total() { callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ && !done {
 # inclusive FILE PATTERN: the largest inclusive count of a function whose name matches.
 inclusive() {
     callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null \
-        | grep -E "$2" | awk '{ gsub(",", "", $1); if ($1 + 0 > max) max = $1 + 0 } END { print max + 0 }'
+        | grep -E "$2" | awk '{ gsub(",", "", $1); if ($1 + 0 > max) max = $1 + 0 } END { printf "%.0f\n", max }'
 }
 run() { valgrind --tool=callgrind --callgrind-out-file="$1" "${@:2}" >/dev/null 2>>"$out/valgrind.log"; }
 
@@ -62,6 +62,26 @@ if [[ " $what " == *" per-request "* ]]; then
         echo "hand-written pay-in beyond its sign: $(( per[baseline-pay-in] - per[sign-only-pay-in] )) instructions per request"
     fi
     echo "SDK / sign-only:              $(awk -v a="${per[sdk]}" -v b="${per[sign-only]}" 'BEGIN { printf "%.4f", a / b }')"
+    # In the same run: all instructions but those inside aws-lc-rs's RSA sign (KeyPair::sign,
+    # inclusive). No second process, so none of the sign's run-to-run noise (its blinding
+    # draws entropy, which under callgrind takes a varying number of instructions).
+    echo "in-run, beyond the RSA sign itself (total minus KeyPair::sign inclusive):"
+    declare -A own
+    for mode in sdk baseline sdk-pay-in baseline-pay-in; do
+        [[ -f "$out/$mode-$high.out" && " ${PER_REQUEST_MODES:-sdk baseline sdk-pay-in baseline-pay-in} " == *" $mode "* ]] || continue
+        sign_low=$(inclusive "$out/$mode-$low.out" 'aws_lc_rs::rsa::key::KeyPair::sign')
+        sign_high=$(inclusive "$out/$mode-$high.out" 'aws_lc_rs::rsa::key::KeyPair::sign')
+        t_low=$(total "$out/$mode-$low.out")
+        t_high=$(total "$out/$mode-$high.out")
+        own[$mode]=$(( ((t_high - sign_high) - (t_low - sign_low)) / (high - low) ))
+        printf '  %-18s %8d instructions per request\n' "$mode" "${own[$mode]}"
+    done
+    if [[ -n "${own[sdk]:-}" && -n "${own[sdk-pay-in]:-}" ]]; then
+        echo "  SDK pay-in / balance inquiry: x$(awk -v a="${own[sdk-pay-in]}" -v b="${own[sdk]}" 'BEGIN { printf "%.3f", a / b }') (goal <= 1.5x)"
+    fi
+    if [[ -n "${own[baseline]:-}" && -n "${own[baseline-pay-in]:-}" ]]; then
+        echo "  hand-written pay-in / balance inquiry: x$(awk -v a="${own[baseline-pay-in]}" -v b="${own[baseline]}" 'BEGIN { printf "%.3f", a / b }')"
+    fi
 fi
 
 if [[ " $what " == *" loopback "* ]]; then

@@ -1052,7 +1052,9 @@ pub mod pay_out {
                 crate::regions::pen::pay_out::CashAccountType,
             >,
         ) -> Self {
-            self.extra.cash_account_type = ::core::option::Option::Some(value.into());
+            self.fields.extra.cash_account_type = ::core::option::Option::Some(
+                value.into(),
+            );
             self
         }
         /// Sets `cci` (mandatory in PEN; only Peru has it).
@@ -1062,7 +1064,7 @@ pub mod pay_out {
             mut self,
             value: impl ::core::convert::Into<::std::string::String>,
         ) -> Self {
-            self.extra.cci = ::core::option::Option::Some(value.into());
+            self.fields.extra.cci = ::core::option::Option::Some(value.into());
             self
         }
     }

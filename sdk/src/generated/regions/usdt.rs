@@ -521,7 +521,7 @@ pub mod pay_in {
             mut self,
             value: impl ::core::convert::Into<crate::regions::usdt::pay_in::Network>,
         ) -> Self {
-            self.extra.network = ::core::option::Option::Some(value.into());
+            self.fields.extra.network = ::core::option::Option::Some(value.into());
             self
         }
     }
@@ -1113,7 +1113,7 @@ pub mod pay_out {
             mut self,
             value: impl ::core::convert::Into<crate::regions::usdt::pay_out::Network>,
         ) -> Self {
-            self.extra.network = ::core::option::Option::Some(value.into());
+            self.fields.extra.network = ::core::option::Option::Some(value.into());
             self
         }
     }
