@@ -1511,7 +1511,8 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             };
         });
         let request_type = checked_ident(&format!("{prefix}Request"))?;
-        let check_body = check::request_check(&own.request, &own.request_extras, &e.at_least_one_of)?;
+        let check_body =
+            check::request_check(&own.request, &own.request_extras, &e.at_least_one_of)?;
         items.push(quote! {
             impl crate::endpoints::#endpoint_module::#variant for #marker {
                 #(#assoc)*

@@ -145,7 +145,7 @@ pub struct ClientBuilder {
     scheme: SignatureScheme,
     connect_timeout: Duration,
     timeout: Duration,
-    read_timeout: Duration,
+    read_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_response_bytes: usize,
     deadline: Duration,
@@ -315,9 +315,10 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a read may wait for the next bytes (default 15 s).
+    /// How long a read may wait for the next bytes (off by default: each attempt's timeout
+    /// and the call's deadline already bound a stalled answer, without a timer per read).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.read_timeout = Some(timeout);
         self
     }
 
@@ -366,10 +367,13 @@ impl ClientBuilder {
             "the merchant secret (SMILEPAYZ_MERCHANT_SECRET with from_env)",
         ))?;
         let signer = Signer::new(self.scheme, secret, self.private_key)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .read_timeout(self.read_timeout)
+        // No client-wide total timeout: each attempt sets its own (at most what is left of
+        // the call's deadline), which is the one timer a request needs.
+        let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+        if let Some(read_timeout) = self.read_timeout {
+            http = http.read_timeout(read_timeout);
+        }
+        let http = http
             .pool_idle_timeout(Duration::from_secs(60))
             .tcp_nodelay(true)
             // The gateway answers; it does not redirect. Following a redirect would send a
@@ -493,7 +497,7 @@ impl Client {
             scheme: crate::gateway::SIGNATURE_SCHEME,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
-            read_timeout: Duration::from_secs(15),
+            read_timeout: None,
             retry: RetryPolicy::default(),
             deadline: DEFAULT_DEADLINE,
             max_response_bytes: 1 << 20,

@@ -255,7 +255,10 @@ impl FromStr for Amount {
         if whole_len + fraction_len > MAX_DIGITS {
             return Err(AmountError::TooLong(text.to_owned()));
         }
-        let zeros = digits[..whole_len].iter().take_while(|&&b| b == b'0').count();
+        let zeros = digits[..whole_len]
+            .iter()
+            .take_while(|&&b| b == b'0')
+            .count();
         let significant = (whole_len - zeros).max(1);
         // At most 38 digits: below 10^38, so within i128.
         let units = units as i128;

@@ -28,7 +28,7 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use secrecy::{ExposeSecret as _, SecretString};
 use sha2::Sha512;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 type HmacSha512 = Hmac<Sha512>;
 
@@ -660,12 +660,24 @@ fn pem_body(pem: &str, kind: PemKind) -> Result<&str, String> {
 /// The exact bytes a signature covers.
 ///
 /// Kept as bytes, not `String`: the body is signed byte for byte as it is sent, and need not
-/// be UTF-8. Zeroized on drop since a request string contains the merchant secret; `Debug`
-/// replaces the secret with `[redacted]`.
+/// be UTF-8. The merchant secret's bytes in it are zeroized on drop (the timestamp and body
+/// around them are not secret: they are sent as they are); `Debug` replaces the secret with
+/// `[redacted]`.
 pub struct StringToSign {
-    bytes: Zeroizing<Vec<u8>>,
-    /// Where the merchant secret sits in `bytes`, for redaction.
+    /// Allocated at its final size, so no copy of the secret is left behind by a reallocation.
+    bytes: Vec<u8>,
+    /// Where the merchant secret sits in `bytes`, for redaction and zeroizing.
     secret: Option<Range<usize>>,
+}
+
+impl Drop for StringToSign {
+    fn drop(&mut self) {
+        if let Some(secret) = self.secret.clone()
+            && let Some(bytes) = self.bytes.get_mut(secret)
+        {
+            bytes.zeroize();
+        }
+    }
 }
 
 impl StringToSign {
@@ -674,9 +686,7 @@ impl StringToSign {
     #[must_use]
     pub fn request(timestamp: &str, secret: &MerchantSecret, body: &[u8]) -> Self {
         let secret = secret.bytes();
-        let mut bytes = Zeroizing::new(Vec::with_capacity(
-            timestamp.len() + secret.len() + body.len() + 2,
-        ));
+        let mut bytes = Vec::with_capacity(timestamp.len() + secret.len() + body.len() + 2);
         bytes.extend_from_slice(timestamp.as_bytes());
         bytes.push(b'|');
         let start = bytes.len();
@@ -695,7 +705,7 @@ impl StringToSign {
     #[must_use]
     pub fn callback(trade_no: &str, timestamp: &str) -> Self {
         Self {
-            bytes: Zeroizing::new(format!("{trade_no}|{timestamp}").into_bytes()),
+            bytes: format!("{trade_no}|{timestamp}").into_bytes(),
             secret: None,
         }
     }

@@ -176,8 +176,10 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
             }
         }
         Ty::List { item, .. }
-            if matches!(&**item, Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. })
-                || matches!(&**item, Ty::Enum(e) if !e.integer) =>
+            if matches!(
+                &**item,
+                Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
+            ) || matches!(&**item, Ty::Enum(e) if !e.integer) =>
         {
             let item_kind = rules_kind(item);
             let text = quote! { item.as_str() };
