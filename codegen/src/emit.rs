@@ -1518,6 +1518,9 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 #(#assoc)*
                 const EXAMPLES: &'static [crate::Example] = #examples_name;
                 const REQUEST_RULES: crate::rules::Object = #rules_name;
+                // Inline: compiled where a request of the region is checked, not in the SDK's
+                // own build for every region.
+                #[inline]
                 fn check_request(request: &crate::endpoints::#endpoint_module::#request_type<Self>) -> ::std::vec::Vec<crate::FieldProblem> {
                     #check_body
                 }

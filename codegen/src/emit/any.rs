@@ -152,8 +152,17 @@ pub(super) fn endpoint_items(
         #[cfg(feature = "client")]
         impl crate::client::Sendable for #request_any {
             type Response = #response_any;
-            async fn send_with(&self, client: &crate::Client) -> ::core::result::Result<Self::Response, crate::Error> {
-                match self { #(#send_arms)* }
+            // Not `async fn`: an inline function (and the future made inside it) is compiled
+            // where it is used, so a program pays only for the regions it sends in.
+            #[inline]
+            #[allow(clippy::manual_async_fn, reason = "an inline fn keeps the future's code out of the SDK's own build")]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<Self::Response, crate::Error>> + ::core::marker::Send + 'a {
+                async move {
+                    match self { #(#send_arms)* }
+                }
             }
         }
     });
@@ -197,6 +206,7 @@ fn message_enum(
         froms.push(quote! {
             impl ::core::convert::From<#typed<#marker>> for #any {
                 #[doc = #from_doc]
+                #[inline]
                 fn from(value: #typed<#marker>) -> Self { Self::#variant(value) }
             }
         });
@@ -228,6 +238,7 @@ fn message_enum(
         );
         accessors.push(quote! {
             #[doc = #text]
+            #[inline]
             pub fn #fid(&self) -> #ty {
                 match self { #(#arms)* }
             }
@@ -240,6 +251,7 @@ fn message_enum(
         });
         accessors.push(quote! {
             #[doc = " Checks the request against its region's rules, naming every offending field by its JSON path."]
+            #[inline]
             pub fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 match self { #(#arms)* }
             }
@@ -258,16 +270,19 @@ fn message_enum(
 
         impl #any {
             #[doc = #region_doc]
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self { #(#regions)* }
             }
 
             #[doc = #read_doc]
+            #[inline]
             pub fn from_json(region: crate::Region, json: &str) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json.as_bytes())
             }
 
             #[doc = " As [`from_json`](Self::from_json), from bytes (a raw HTTP body)."]
+            #[inline]
             pub fn from_slice(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region { #(#reads)* #fallback }
@@ -277,6 +292,7 @@ fn message_enum(
         }
 
         impl crate::FromRegionJson for #any {
+            #[inline]
             fn from_region_json(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
             }
@@ -465,6 +481,7 @@ pub(super) fn twin(object: &ObjectType, place: &Place) -> Result<TokenStream> {
         pub struct #name { #(#members)* }
 
         impl<R: crate::RegionSpec> ::core::convert::From<&#typed<R>> for #name {
+            #[inline]
             fn from(value: &#typed<R>) -> Self {
                 Self { #(#inits)* }
             }
@@ -491,6 +508,7 @@ fn request_extras(prefix: &str, offering: &[Offering]) -> Result<TokenStream> {
         variants.push(quote! { #[doc = #text] #v(#ty), });
         froms.push(quote! {
             impl ::core::convert::From<#ty> for #name {
+                #[inline]
                 fn from(value: #ty) -> Self { Self::#v(value) }
             }
         });
@@ -507,6 +525,7 @@ fn request_extras(prefix: &str, offering: &[Offering]) -> Result<TokenStream> {
 
         impl #name {
             #[doc = " The region the fields belong to."]
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self { #(#regions)* }
             }
@@ -602,6 +621,7 @@ fn any_builder(
             #more
             #money_doc
             #[must_use]
+            #[inline]
             pub fn #fid(mut self, value: #param_ty) -> Self {
                 #body
             }
@@ -620,6 +640,7 @@ fn any_builder(
         setters.push(quote! {
             #[doc = " Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions."]
             #[must_use]
+            #[inline]
             pub fn extra(mut self, extra: impl ::core::convert::Into<#extra_enum>) -> Self {
                 let extra = extra.into();
                 self.inner = match (self.inner, extra) {
@@ -689,6 +710,7 @@ fn any_builder(
 
         impl #request_any {
             #[doc = " A builder for `region`, with every field unset."]
+            #[inline]
             pub fn builder(region: crate::Region) -> #name {
                 #[allow(unreachable_patterns)]
                 let inner = match region { #(#starts)* other => Inner::NotOffered(other), };
@@ -698,6 +720,7 @@ fn any_builder(
 
         impl #name {
             #[doc = " The region the request is for."]
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 self.region
             }
@@ -705,6 +728,7 @@ fn any_builder(
             #(#setters)*
 
             #[doc = " The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint)."]
+            #[inline]
             pub fn build(self) -> ::core::result::Result<#request_any, crate::ValidationError> {
                 let region = self.region;
                 #wrong_extra_check

@@ -1242,6 +1242,7 @@ pub mod endpoints {
         }
         impl<R: crate::RegionSpec> ::core::convert::From<&AccountInfo<R>>
         for AnyAccountInfo {
+            #[inline]
             fn from(value: &AccountInfo<R>) -> Self {
                 Self {
                     balance_type: ::core::clone::Clone::clone(&value.balance_type),
@@ -1271,6 +1272,7 @@ pub mod endpoints {
         }
         impl AnyInquiryBalanceRequest {
             /// The region the request is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -1282,6 +1284,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its request.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -1289,6 +1292,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -1333,6 +1337,7 @@ pub mod endpoints {
                 }
             }
             /// The account to read: the account number shown in the merchant backend (in the sandbox, the test account number the sandbox gives) (`accountNo`).
+            #[inline]
             pub fn account_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.account_no.as_str(),
@@ -1341,6 +1346,7 @@ pub mod endpoints {
                 }
             }
             /// Which balances to return, at least one; `["BALANCE"]` is the usual choice (`balanceTypes`).
+            #[inline]
             pub fn balance_types(&self) -> &[crate::definitions::BalanceType] {
                 match self {
                     Self::Pen(value) => value.balance_types.as_slice(),
@@ -1349,6 +1355,7 @@ pub mod endpoints {
                 }
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
+            #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
@@ -1360,6 +1367,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceRequest {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -1370,6 +1378,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::pen::Pen>>
         for AnyInquiryBalanceRequest {
             /// The Peru (PEN) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceRequest<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -1377,6 +1386,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::thb::Thb>>
         for AnyInquiryBalanceRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceRequest<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -1384,6 +1394,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::usdt::Usdt>>
         for AnyInquiryBalanceRequest {
             /// The USDT (USDT) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceRequest<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -1409,6 +1420,7 @@ pub mod endpoints {
         }
         impl AnyInquiryBalanceResponse {
             /// The region the response is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -1420,6 +1432,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its response.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -1427,6 +1440,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -1471,6 +1485,7 @@ pub mod endpoints {
                 }
             }
             /// The result code; "00" is success, anything else an error (`code`).
+            #[inline]
             pub fn code(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.code.as_str(),
@@ -1479,6 +1494,7 @@ pub mod endpoints {
                 }
             }
             /// What the result means, in words (`message`).
+            #[inline]
             pub fn message(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.message.as_str(),
@@ -1487,6 +1503,7 @@ pub mod endpoints {
                 }
             }
             /// The account the balances belong to, as in the request (`accountNo`; `None` when not sent).
+            #[inline]
             pub fn account_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.account_no.as_deref(),
@@ -1495,6 +1512,7 @@ pub mod endpoints {
                 }
             }
             /// The account holder's name (`name`; `None` when not sent).
+            #[inline]
             pub fn name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.name.as_deref(),
@@ -1503,6 +1521,7 @@ pub mod endpoints {
                 }
             }
             /// The balance types that were read (`balanceTypes`; `None` when not sent).
+            #[inline]
             pub fn balance_types(
                 &self,
             ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
@@ -1513,6 +1532,7 @@ pub mod endpoints {
                 }
             }
             /// The balances, one entry per balance type (sent as one object or a list of them) (`accountInfos`).
+            #[inline]
             pub fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
                 match self {
                     Self::Pen(value) => {
@@ -1528,6 +1548,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceResponse {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -1538,6 +1559,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::pen::Pen>>
         for AnyInquiryBalanceResponse {
             /// The Peru (PEN) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceResponse<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -1545,6 +1567,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::thb::Thb>>
         for AnyInquiryBalanceResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceResponse<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -1552,6 +1575,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::usdt::Usdt>>
         for AnyInquiryBalanceResponse {
             /// The USDT (USDT) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryBalanceResponse<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -1571,6 +1595,7 @@ pub mod endpoints {
         }
         impl AnyInquiryBalanceRequest {
             /// A builder for `region`, with every field unset.
+            #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryBalanceRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
@@ -1601,6 +1626,7 @@ pub mod endpoints {
         }
         impl AnyInquiryBalanceRequestBuilder {
             /// The region the request is for.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 self.region
             }
@@ -1608,6 +1634,7 @@ pub mod endpoints {
             ///
             /// The account to read: the account number shown in the merchant backend (in the sandbox, the test account number the sandbox gives).
             #[must_use]
+            #[inline]
             pub fn account_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -1624,6 +1651,7 @@ pub mod endpoints {
             ///
             /// Which balances to return, at least one; \`\["BALANCE"\]\` is the usual choice.
             #[must_use]
+            #[inline]
             pub fn balance_types(
                 mut self,
                 value: impl ::core::iter::IntoIterator<
@@ -1642,6 +1670,7 @@ pub mod endpoints {
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
+            #[inline]
             pub fn build(
                 self,
             ) -> ::core::result::Result<
@@ -1671,19 +1700,37 @@ pub mod endpoints {
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyInquiryBalanceRequest {
             type Response = AnyInquiryBalanceResponse;
-            async fn send_with(
-                &self,
-                client: &crate::Client,
-            ) -> ::core::result::Result<Self::Response, crate::Error> {
-                match self {
-                    AnyInquiryBalanceRequest::Pen(request) => {
-                        client.send(request).await.map(AnyInquiryBalanceResponse::Pen)
-                    }
-                    AnyInquiryBalanceRequest::Thb(request) => {
-                        client.send(request).await.map(AnyInquiryBalanceResponse::Thb)
-                    }
-                    AnyInquiryBalanceRequest::Usdt(request) => {
-                        client.send(request).await.map(AnyInquiryBalanceResponse::Usdt)
+            #[inline]
+            #[allow(
+                clippy::manual_async_fn,
+                reason = "an inline fn keeps the future's code out of the SDK's own build"
+            )]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<Self::Response, crate::Error>,
+            > + ::core::marker::Send + 'a {
+                async move {
+                    match self {
+                        AnyInquiryBalanceRequest::Pen(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Pen)
+                        }
+                        AnyInquiryBalanceRequest::Thb(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Thb)
+                        }
+                        AnyInquiryBalanceRequest::Usdt(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Usdt)
+                        }
                     }
                 }
             }
@@ -2011,6 +2058,7 @@ pub mod endpoints {
         }
         impl AnyInquiryStatusRequest {
             /// The region the request is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -2022,6 +2070,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its request.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -2029,6 +2078,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -2073,6 +2123,7 @@ pub mod endpoints {
                 }
             }
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`).
+            #[inline]
             pub fn trade_type(&self) -> &crate::definitions::TradeType {
                 match self {
                     Self::Pen(value) => &value.trade_type,
@@ -2081,6 +2132,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`; `None` when not sent).
+            #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.order_no.as_deref(),
@@ -2089,6 +2141,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number, as returned when the order was created (`tradeNo`; `None` when not sent).
+            #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.trade_no.as_deref(),
@@ -2097,6 +2150,7 @@ pub mod endpoints {
                 }
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
+            #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
@@ -2108,6 +2162,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusRequest {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -2118,6 +2173,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::pen::Pen>>
         for AnyInquiryStatusRequest {
             /// The Peru (PEN) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusRequest<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -2125,6 +2181,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::thb::Thb>>
         for AnyInquiryStatusRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusRequest<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -2132,6 +2189,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::usdt::Usdt>>
         for AnyInquiryStatusRequest {
             /// The USDT (USDT) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusRequest<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -2157,6 +2215,7 @@ pub mod endpoints {
         }
         impl AnyInquiryStatusResponse {
             /// The region the response is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -2168,6 +2227,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its response.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -2175,6 +2235,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -2219,6 +2280,7 @@ pub mod endpoints {
                 }
             }
             /// The result code; "00" is success, anything else an error (`code`).
+            #[inline]
             pub fn code(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.code.as_str(),
@@ -2227,6 +2289,7 @@ pub mod endpoints {
                 }
             }
             /// What the result means, in words (`message`).
+            #[inline]
             pub fn message(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.message.as_str(),
@@ -2235,6 +2298,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number of the order (`tradeNo`; `None` when not sent).
+            #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.trade_no.as_deref(),
@@ -2243,6 +2307,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, when the gateway includes it (not documented for v2.0) (`orderNo`; `None` when not sent).
+            #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.order_no.as_deref(),
@@ -2251,6 +2316,7 @@ pub mod endpoints {
                 }
             }
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`; `None` when not sent).
+            #[inline]
             pub fn trade_type(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TradeType> {
@@ -2261,6 +2327,7 @@ pub mod endpoints {
                 }
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
+            #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
@@ -2271,6 +2338,7 @@ pub mod endpoints {
                 }
             }
             /// The order's amount (`money`; `None` when not sent).
+            #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Pen(value) => {
@@ -2285,6 +2353,7 @@ pub mod endpoints {
                 }
             }
             /// Where the order stands (`status`; `None` when not sent).
+            #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
@@ -2295,6 +2364,7 @@ pub mod endpoints {
                 }
             }
             /// A note from the gateway, when it has one (`remark`; `None` when not sent).
+            #[inline]
             pub fn remark(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.remark.as_deref(),
@@ -2304,6 +2374,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusResponse {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -2314,6 +2385,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::pen::Pen>>
         for AnyInquiryStatusResponse {
             /// The Peru (PEN) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusResponse<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -2321,6 +2393,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::thb::Thb>>
         for AnyInquiryStatusResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusResponse<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -2328,6 +2401,7 @@ pub mod endpoints {
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::usdt::Usdt>>
         for AnyInquiryStatusResponse {
             /// The USDT (USDT) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: InquiryStatusResponse<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -2347,6 +2421,7 @@ pub mod endpoints {
         }
         impl AnyInquiryStatusRequest {
             /// A builder for `region`, with every field unset.
+            #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryStatusRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
@@ -2375,6 +2450,7 @@ pub mod endpoints {
         }
         impl AnyInquiryStatusRequestBuilder {
             /// The region the request is for.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 self.region
             }
@@ -2382,6 +2458,7 @@ pub mod endpoints {
             ///
             /// Whether the order is a pay-in (1) or a pay-out (2).
             #[must_use]
+            #[inline]
             pub fn trade_type(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::TradeType>,
@@ -2398,6 +2475,7 @@ pub mod endpoints {
             ///
             /// The merchant's order number, as sent when the order was created.
             #[must_use]
+            #[inline]
             pub fn order_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -2414,6 +2492,7 @@ pub mod endpoints {
             ///
             /// The gateway's trade number, as returned when the order was created.
             #[must_use]
+            #[inline]
             pub fn trade_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -2427,6 +2506,7 @@ pub mod endpoints {
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
+            #[inline]
             pub fn build(
                 self,
             ) -> ::core::result::Result<
@@ -2456,19 +2536,31 @@ pub mod endpoints {
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyInquiryStatusRequest {
             type Response = AnyInquiryStatusResponse;
-            async fn send_with(
-                &self,
-                client: &crate::Client,
-            ) -> ::core::result::Result<Self::Response, crate::Error> {
-                match self {
-                    AnyInquiryStatusRequest::Pen(request) => {
-                        client.send(request).await.map(AnyInquiryStatusResponse::Pen)
-                    }
-                    AnyInquiryStatusRequest::Thb(request) => {
-                        client.send(request).await.map(AnyInquiryStatusResponse::Thb)
-                    }
-                    AnyInquiryStatusRequest::Usdt(request) => {
-                        client.send(request).await.map(AnyInquiryStatusResponse::Usdt)
+            #[inline]
+            #[allow(
+                clippy::manual_async_fn,
+                reason = "an inline fn keeps the future's code out of the SDK's own build"
+            )]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<Self::Response, crate::Error>,
+            > + ::core::marker::Send + 'a {
+                async move {
+                    match self {
+                        AnyInquiryStatusRequest::Pen(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Pen)
+                        }
+                        AnyInquiryStatusRequest::Thb(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Thb)
+                        }
+                        AnyInquiryStatusRequest::Usdt(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryStatusResponse::Usdt)
+                        }
                     }
                 }
             }
@@ -3159,6 +3251,7 @@ pub mod endpoints {
         }
         impl AnyPayInRequest {
             /// The region the request is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -3170,6 +3263,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its request.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -3177,6 +3271,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -3221,6 +3316,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
+            #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.order_no.as_str(),
@@ -3229,6 +3325,7 @@ pub mod endpoints {
                 }
             }
             /// What the payment is for, as the payer sees it (1 to 64 characters) (`purpose`).
+            #[inline]
             pub fn purpose(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.purpose.as_str(),
@@ -3237,6 +3334,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant the order is for; `merchantId` is enough (`merchant`).
+            #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
                     Self::Pen(value) => &value.merchant,
@@ -3245,6 +3343,7 @@ pub mod endpoints {
                 }
             }
             /// The amount to collect, in the region's currency (`money`).
+            #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
@@ -3253,6 +3352,7 @@ pub mod endpoints {
                 }
             }
             /// How the payer pays, e.g (`paymentMethod`; `None` when not sent).
+            #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
@@ -3263,6 +3363,7 @@ pub mod endpoints {
                 }
             }
             /// Who pays (`payer`; `None` when not sent).
+            #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::definitions::Payer> {
                 match self {
                     Self::Pen(value) => value.payer.as_ref(),
@@ -3271,6 +3372,7 @@ pub mod endpoints {
                 }
             }
             /// How long the payer has to pay, in seconds, at most 86400 (a day) (`expiryPeriod`; `None` when not sent).
+            #[inline]
             pub fn expiry_period(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Pen(value) => value.expiry_period,
@@ -3279,6 +3381,7 @@ pub mod endpoints {
                 }
             }
             /// Where the payer's browser goes after paying (an http or https URL) (`redirectUrl`; `None` when not sent).
+            #[inline]
             pub fn redirect_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.redirect_url.as_deref(),
@@ -3287,6 +3390,7 @@ pub mod endpoints {
                 }
             }
             /// Where the gateway posts this order's notification (`callbackUrl`; `None` when not sent).
+            #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.callback_url.as_deref(),
@@ -3295,6 +3399,7 @@ pub mod endpoints {
                 }
             }
             /// A description of what is sold (`productDetail`; `None` when not sent).
+            #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.product_detail.as_deref(),
@@ -3303,6 +3408,7 @@ pub mod endpoints {
                 }
             }
             /// The region's area code (`area`; `None` when not sent).
+            #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Pen(value) => value.area,
@@ -3311,6 +3417,7 @@ pub mod endpoints {
                 }
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
+            #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
@@ -3322,6 +3429,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayInRequest {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -3332,6 +3440,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInRequest<crate::regions::pen::Pen>>
         for AnyPayInRequest {
             /// The Peru (PEN) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInRequest<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -3339,6 +3448,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInRequest<crate::regions::thb::Thb>>
         for AnyPayInRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInRequest<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -3346,6 +3456,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInRequest<crate::regions::usdt::Usdt>>
         for AnyPayInRequest {
             /// The USDT (USDT) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInRequest<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -3371,6 +3482,7 @@ pub mod endpoints {
         }
         impl AnyPayInResponse {
             /// The region the response is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -3382,6 +3494,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its response.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -3389,6 +3502,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -3433,6 +3547,7 @@ pub mod endpoints {
                 }
             }
             /// The result code; "00" is success, anything else an error (`code`).
+            #[inline]
             pub fn code(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.code.as_str(),
@@ -3441,6 +3556,7 @@ pub mod endpoints {
                 }
             }
             /// What the result means, in words (`message`).
+            #[inline]
             pub fn message(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.message.as_str(),
@@ -3449,6 +3565,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
+            #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.order_no.as_deref(),
@@ -3457,6 +3574,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number for the order; keep it with the order (`tradeNo`; `None` when not sent).
+            #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.trade_no.as_deref(),
@@ -3465,6 +3583,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant the order is for (`merchant`; `None` when not sent).
+            #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
@@ -3475,6 +3594,7 @@ pub mod endpoints {
                 }
             }
             /// When the gateway registered the order, in the region's local time with its offset (`transactionTime`; `None` when not sent).
+            #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.transaction_time.as_deref(),
@@ -3483,6 +3603,7 @@ pub mod endpoints {
                 }
             }
             /// The amount to be paid (`money`; `None` when not sent).
+            #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Pen(value) => {
@@ -3497,6 +3618,7 @@ pub mod endpoints {
                 }
             }
             /// How the payer pays: the QR code, the account to transfer to, or the checkout link to show or send to the payer (`channel`; `None` when not sent).
+            #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PayChannel> {
@@ -3507,6 +3629,7 @@ pub mod endpoints {
                 }
             }
             /// Where the order stands, usually PROCESSING (or INIT for a checkout page) at this point (`status`; `None` when not sent).
+            #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
@@ -3517,6 +3640,7 @@ pub mod endpoints {
                 }
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
+            #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.response_code.as_deref(),
@@ -3525,6 +3649,7 @@ pub mod endpoints {
                 }
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
+            #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.response_message.as_deref(),
@@ -3534,6 +3659,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayInResponse {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -3544,6 +3670,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInResponse<crate::regions::pen::Pen>>
         for AnyPayInResponse {
             /// The Peru (PEN) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInResponse<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -3551,6 +3678,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInResponse<crate::regions::thb::Thb>>
         for AnyPayInResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInResponse<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -3558,6 +3686,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInResponse<crate::regions::usdt::Usdt>>
         for AnyPayInResponse {
             /// The USDT (USDT) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInResponse<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -3583,6 +3712,7 @@ pub mod endpoints {
         }
         impl AnyPayInNotification {
             /// The region the notification is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -3594,6 +3724,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its notification.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -3601,6 +3732,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -3645,6 +3777,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`).
+            #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.order_no.as_str(),
@@ -3653,6 +3786,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number (`tradeNo`).
+            #[inline]
             pub fn trade_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.trade_no.as_str(),
@@ -3661,6 +3795,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
+            #[inline]
             pub fn merchant_id(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.merchant_id.as_str(),
@@ -3669,6 +3804,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
+            #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.merchant_name.as_deref(),
@@ -3677,6 +3813,7 @@ pub mod endpoints {
                 }
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
+            #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
@@ -3685,6 +3822,7 @@ pub mod endpoints {
                 }
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
+            #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
@@ -3693,6 +3831,7 @@ pub mod endpoints {
                 }
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
+            #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
@@ -3703,6 +3842,7 @@ pub mod endpoints {
                 }
             }
             /// When the pay-in happened, in the region's local time (no offset) (`transactionTime`; `None` when not sent).
+            #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.transaction_time.as_deref(),
@@ -3711,6 +3851,7 @@ pub mod endpoints {
                 }
             }
             /// The final status (`status`).
+            #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
                     Self::Pen(value) => &value.status,
@@ -3719,6 +3860,7 @@ pub mod endpoints {
                 }
             }
             /// The order's amount (`money`).
+            #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
@@ -3727,6 +3869,7 @@ pub mod endpoints {
                 }
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
+            #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
                     Self::Pen(value) => value.payer.as_ref(),
@@ -3736,6 +3879,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayInNotification {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -3746,6 +3890,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInNotification<crate::regions::pen::Pen>>
         for AnyPayInNotification {
             /// The Peru (PEN) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInNotification<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -3753,6 +3898,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInNotification<crate::regions::thb::Thb>>
         for AnyPayInNotification {
             /// The Thailand (THB) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInNotification<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -3760,6 +3906,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayInNotification<crate::regions::usdt::Usdt>>
         for AnyPayInNotification {
             /// The USDT (USDT) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayInNotification<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -3773,6 +3920,7 @@ pub mod endpoints {
         }
         impl AnyPayInRequestExtra {
             /// The region the fields belong to.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -3781,6 +3929,7 @@ pub mod endpoints {
         }
         impl ::core::convert::From<crate::regions::usdt::pay_in::PayInRequestExtra>
         for AnyPayInRequestExtra {
+            #[inline]
             fn from(value: crate::regions::usdt::pay_in::PayInRequestExtra) -> Self {
                 Self::Usdt(value)
             }
@@ -3801,6 +3950,7 @@ pub mod endpoints {
         }
         impl AnyPayInRequest {
             /// A builder for `region`, with every field unset.
+            #[inline]
             pub fn builder(region: crate::Region) -> AnyPayInRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
@@ -3826,6 +3976,7 @@ pub mod endpoints {
         }
         impl AnyPayInRequestBuilder {
             /// The region the request is for.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 self.region
             }
@@ -3833,6 +3984,7 @@ pub mod endpoints {
             ///
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (\`S20001…\` in the sandbox) satisfies every documented version of the rule.
             #[must_use]
+            #[inline]
             pub fn order_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -3849,6 +4001,7 @@ pub mod endpoints {
             ///
             /// What the payment is for, as the payer sees it (1 to 64 characters).
             #[must_use]
+            #[inline]
             pub fn purpose(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -3865,6 +4018,7 @@ pub mod endpoints {
             ///
             /// The merchant the order is for; \`merchantId\` is enough.
             #[must_use]
+            #[inline]
             pub fn merchant(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
@@ -3883,6 +4037,7 @@ pub mod endpoints {
             ///
             /// The amount is in the region's currency; its decimal places are checked against the region's money format by `build`.
             #[must_use]
+            #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => {
@@ -3902,6 +4057,7 @@ pub mod endpoints {
             ///
             /// How the payer pays, e.g. QRPAY. Some regions require it; where it may be left out, the gateway answers with a checkout page where the payer chooses.
             #[must_use]
+            #[inline]
             pub fn payment_method(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
@@ -3918,6 +4074,7 @@ pub mod endpoints {
             ///
             /// Who pays. Thailand requires it; elsewhere it is optional.
             #[must_use]
+            #[inline]
             pub fn payer(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
@@ -3934,6 +4091,7 @@ pub mod endpoints {
             ///
             /// How long the payer has to pay, in seconds, at most 86400 (a day). Left out, the gateway uses 3600 (an hour).
             #[must_use]
+            #[inline]
             pub fn expiry_period(
                 mut self,
                 value: impl ::core::convert::Into<i64>,
@@ -3950,6 +4108,7 @@ pub mod endpoints {
             ///
             /// Where the payer's browser goes after paying (an http or https URL).
             #[must_use]
+            #[inline]
             pub fn redirect_url(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -3966,6 +4125,7 @@ pub mod endpoints {
             ///
             /// Where the gateway posts this order's notification. Left out, the pay-in notify address set in the merchant backend is used.
             #[must_use]
+            #[inline]
             pub fn callback_url(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -3982,6 +4142,7 @@ pub mod endpoints {
             ///
             /// A description of what is sold.
             #[must_use]
+            #[inline]
             pub fn product_detail(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -3998,6 +4159,7 @@ pub mod endpoints {
             ///
             /// The region's area code. The newest documentation no longer lists it and the SDK does not send it unless you set it; set it only if the gateway asks for it.
             #[must_use]
+            #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
@@ -4009,6 +4171,7 @@ pub mod endpoints {
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
             #[must_use]
+            #[inline]
             pub fn extra(
                 mut self,
                 extra: impl ::core::convert::Into<AnyPayInRequestExtra>,
@@ -4027,6 +4190,7 @@ pub mod endpoints {
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
+            #[inline]
             pub fn build(
                 self,
             ) -> ::core::result::Result<AnyPayInRequest, crate::ValidationError> {
@@ -4064,19 +4228,28 @@ pub mod endpoints {
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyPayInRequest {
             type Response = AnyPayInResponse;
-            async fn send_with(
-                &self,
-                client: &crate::Client,
-            ) -> ::core::result::Result<Self::Response, crate::Error> {
-                match self {
-                    AnyPayInRequest::Pen(request) => {
-                        client.send(request).await.map(AnyPayInResponse::Pen)
-                    }
-                    AnyPayInRequest::Thb(request) => {
-                        client.send(request).await.map(AnyPayInResponse::Thb)
-                    }
-                    AnyPayInRequest::Usdt(request) => {
-                        client.send(request).await.map(AnyPayInResponse::Usdt)
+            #[inline]
+            #[allow(
+                clippy::manual_async_fn,
+                reason = "an inline fn keeps the future's code out of the SDK's own build"
+            )]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<Self::Response, crate::Error>,
+            > + ::core::marker::Send + 'a {
+                async move {
+                    match self {
+                        AnyPayInRequest::Pen(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Pen)
+                        }
+                        AnyPayInRequest::Thb(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Thb)
+                        }
+                        AnyPayInRequest::Usdt(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Usdt)
+                        }
                     }
                 }
             }
@@ -4744,6 +4917,7 @@ pub mod endpoints {
         }
         impl AnyPayOutRequest {
             /// The region the request is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -4755,6 +4929,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its request.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -4762,6 +4937,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -4806,6 +4982,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
+            #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.order_no.as_str(),
@@ -4814,6 +4991,7 @@ pub mod endpoints {
                 }
             }
             /// What the pay-out is for (1 to 64 characters) (`purpose`).
+            #[inline]
             pub fn purpose(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.purpose.as_str(),
@@ -4822,6 +5000,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant sending the money; `merchantId` is enough (`merchant`).
+            #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
                     Self::Pen(value) => &value.merchant,
@@ -4830,6 +5009,7 @@ pub mod endpoints {
                 }
             }
             /// The amount to send, in the region's currency (`money`).
+            #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
@@ -4838,6 +5018,7 @@ pub mod endpoints {
                 }
             }
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru) (`paymentMethod`).
+            #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
                 match self {
                     Self::Pen(value) => &value.payment_method,
@@ -4846,6 +5027,7 @@ pub mod endpoints {
                 }
             }
             /// The account the money goes to (a bank account number, or a wallet address for USDT) (`cashAccount`).
+            #[inline]
             pub fn cash_account(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.cash_account.as_str(),
@@ -4854,6 +5036,7 @@ pub mod endpoints {
                 }
             }
             /// Where the gateway posts this pay-out's notification (`callbackUrl`; `None` when not sent).
+            #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.callback_url.as_deref(),
@@ -4862,6 +5045,7 @@ pub mod endpoints {
                 }
             }
             /// A description of what the pay-out is for, beyond `purpose` (`productDetail`; `None` when not sent).
+            #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.product_detail.as_deref(),
@@ -4870,6 +5054,7 @@ pub mod endpoints {
                 }
             }
             /// Who receives the money (`receiver`; `None` when not sent).
+            #[inline]
             pub fn receiver(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Receiver> {
@@ -4880,6 +5065,7 @@ pub mod endpoints {
                 }
             }
             /// The region's area code (`area`; `None` when not sent).
+            #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Pen(value) => value.area,
@@ -4888,6 +5074,7 @@ pub mod endpoints {
                 }
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
+            #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
@@ -4899,6 +5086,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayOutRequest {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -4909,6 +5097,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutRequest<crate::regions::pen::Pen>>
         for AnyPayOutRequest {
             /// The Peru (PEN) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutRequest<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -4916,6 +5105,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutRequest<crate::regions::thb::Thb>>
         for AnyPayOutRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutRequest<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -4923,6 +5113,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutRequest<crate::regions::usdt::Usdt>>
         for AnyPayOutRequest {
             /// The USDT (USDT) request, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutRequest<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -4948,6 +5139,7 @@ pub mod endpoints {
         }
         impl AnyPayOutResponse {
             /// The region the response is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -4959,6 +5151,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its response.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -4966,6 +5159,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -5010,6 +5204,7 @@ pub mod endpoints {
                 }
             }
             /// The result code; "00" is success, anything else an error (`code`).
+            #[inline]
             pub fn code(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.code.as_str(),
@@ -5018,6 +5213,7 @@ pub mod endpoints {
                 }
             }
             /// What the result means, in words (`message`).
+            #[inline]
             pub fn message(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.message.as_str(),
@@ -5026,6 +5222,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
+            #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.order_no.as_deref(),
@@ -5034,6 +5231,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number for the pay-out; keep it with the order (`tradeNo`; `None` when not sent).
+            #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.trade_no.as_deref(),
@@ -5042,6 +5240,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant, with the account the pay-out is booked on (`merchant`; `None` when not sent).
+            #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
@@ -5052,6 +5251,7 @@ pub mod endpoints {
                 }
             }
             /// When the gateway registered the pay-out, in the region's local time with its offset (`disbursementTime`; `None` when not sent).
+            #[inline]
             pub fn disbursement_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.disbursement_time.as_deref(),
@@ -5060,6 +5260,7 @@ pub mod endpoints {
                 }
             }
             /// The amount sent (`money`; `None` when not sent).
+            #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Pen(value) => {
@@ -5074,6 +5275,7 @@ pub mod endpoints {
                 }
             }
             /// Where the money goes, with the account holder's name (`channel`; `None` when not sent).
+            #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::CashChannel> {
@@ -5084,6 +5286,7 @@ pub mod endpoints {
                 }
             }
             /// Where the pay-out stands, usually PROCESSING at this point (`status`; `None` when not sent).
+            #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
@@ -5094,6 +5297,7 @@ pub mod endpoints {
                 }
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
+            #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.response_code.as_deref(),
@@ -5102,6 +5306,7 @@ pub mod endpoints {
                 }
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
+            #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.response_message.as_deref(),
@@ -5111,6 +5316,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayOutResponse {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -5121,6 +5327,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutResponse<crate::regions::pen::Pen>>
         for AnyPayOutResponse {
             /// The Peru (PEN) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutResponse<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -5128,6 +5335,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutResponse<crate::regions::thb::Thb>>
         for AnyPayOutResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutResponse<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -5135,6 +5343,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutResponse<crate::regions::usdt::Usdt>>
         for AnyPayOutResponse {
             /// The USDT (USDT) response, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutResponse<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -5160,6 +5369,7 @@ pub mod endpoints {
         }
         impl AnyPayOutNotification {
             /// The region the notification is in.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -5171,6 +5381,7 @@ pub mod endpoints {
 
  # Errors
  A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its notification.*/
+            #[inline]
             pub fn from_json(
                 region: crate::Region,
                 json: &str,
@@ -5178,6 +5389,7 @@ pub mod endpoints {
                 Self::from_slice(region, json.as_bytes())
             }
             /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
             pub fn from_slice(
                 region: crate::Region,
                 json: &[u8],
@@ -5222,6 +5434,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`).
+            #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.order_no.as_str(),
@@ -5230,6 +5443,7 @@ pub mod endpoints {
                 }
             }
             /// The gateway's trade number (`tradeNo`).
+            #[inline]
             pub fn trade_no(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.trade_no.as_str(),
@@ -5238,6 +5452,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
+            #[inline]
             pub fn merchant_id(&self) -> &str {
                 match self {
                     Self::Pen(value) => value.merchant_id.as_str(),
@@ -5246,6 +5461,7 @@ pub mod endpoints {
                 }
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
+            #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.merchant_name.as_deref(),
@@ -5254,6 +5470,7 @@ pub mod endpoints {
                 }
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
+            #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
@@ -5262,6 +5479,7 @@ pub mod endpoints {
                 }
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
+            #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
@@ -5270,6 +5488,7 @@ pub mod endpoints {
                 }
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
+            #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
@@ -5280,6 +5499,7 @@ pub mod endpoints {
                 }
             }
             /// When the pay-out happened, in the region's local time (no offset); the field's name for pay-outs is not documented (ENDPOINTS.md §8 q (`transactionTime`; `None` when not sent).
+            #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Pen(value) => value.transaction_time.as_deref(),
@@ -5288,6 +5508,7 @@ pub mod endpoints {
                 }
             }
             /// The final status (`status`).
+            #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
                     Self::Pen(value) => &value.status,
@@ -5296,6 +5517,7 @@ pub mod endpoints {
                 }
             }
             /// The order's amount (`money`).
+            #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
@@ -5304,6 +5526,7 @@ pub mod endpoints {
                 }
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
+            #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
                     Self::Pen(value) => value.payer.as_ref(),
@@ -5313,6 +5536,7 @@ pub mod endpoints {
             }
         }
         impl crate::FromRegionJson for AnyPayOutNotification {
+            #[inline]
             fn from_region_json(
                 region: crate::Region,
                 json: &[u8],
@@ -5323,6 +5547,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutNotification<crate::regions::pen::Pen>>
         for AnyPayOutNotification {
             /// The Peru (PEN) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutNotification<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
             }
@@ -5330,6 +5555,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutNotification<crate::regions::thb::Thb>>
         for AnyPayOutNotification {
             /// The Thailand (THB) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutNotification<crate::regions::thb::Thb>) -> Self {
                 Self::Thb(value)
             }
@@ -5337,6 +5563,7 @@ pub mod endpoints {
         impl ::core::convert::From<PayOutNotification<crate::regions::usdt::Usdt>>
         for AnyPayOutNotification {
             /// The USDT (USDT) notification, for code that picks its region at run time.
+            #[inline]
             fn from(value: PayOutNotification<crate::regions::usdt::Usdt>) -> Self {
                 Self::Usdt(value)
             }
@@ -5352,6 +5579,7 @@ pub mod endpoints {
         }
         impl AnyPayOutRequestExtra {
             /// The region the fields belong to.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Pen(_) => crate::Region::Pen,
@@ -5361,12 +5589,14 @@ pub mod endpoints {
         }
         impl ::core::convert::From<crate::regions::pen::pay_out::PayOutRequestExtra>
         for AnyPayOutRequestExtra {
+            #[inline]
             fn from(value: crate::regions::pen::pay_out::PayOutRequestExtra) -> Self {
                 Self::Pen(value)
             }
         }
         impl ::core::convert::From<crate::regions::usdt::pay_out::PayOutRequestExtra>
         for AnyPayOutRequestExtra {
+            #[inline]
             fn from(value: crate::regions::usdt::pay_out::PayOutRequestExtra) -> Self {
                 Self::Usdt(value)
             }
@@ -5387,6 +5617,7 @@ pub mod endpoints {
         }
         impl AnyPayOutRequest {
             /// A builder for `region`, with every field unset.
+            #[inline]
             pub fn builder(region: crate::Region) -> AnyPayOutRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
@@ -5412,6 +5643,7 @@ pub mod endpoints {
         }
         impl AnyPayOutRequestBuilder {
             /// The region the request is for.
+            #[inline]
             pub fn region(&self) -> crate::Region {
                 self.region
             }
@@ -5419,6 +5651,7 @@ pub mod endpoints {
             ///
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this pay-out, never for another one.
             #[must_use]
+            #[inline]
             pub fn order_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5435,6 +5668,7 @@ pub mod endpoints {
             ///
             /// What the pay-out is for (1 to 64 characters).
             #[must_use]
+            #[inline]
             pub fn purpose(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5451,6 +5685,7 @@ pub mod endpoints {
             ///
             /// The merchant sending the money; \`merchantId\` is enough.
             #[must_use]
+            #[inline]
             pub fn merchant(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
@@ -5469,6 +5704,7 @@ pub mod endpoints {
             ///
             /// The amount is in the region's currency; its decimal places are checked against the region's money format by `build`.
             #[must_use]
+            #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => {
@@ -5488,6 +5724,7 @@ pub mod endpoints {
             ///
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru).
             #[must_use]
+            #[inline]
             pub fn payment_method(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
@@ -5504,6 +5741,7 @@ pub mod endpoints {
             ///
             /// The account the money goes to (a bank account number, or a wallet address for USDT).
             #[must_use]
+            #[inline]
             pub fn cash_account(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5520,6 +5758,7 @@ pub mod endpoints {
             ///
             /// Where the gateway posts this pay-out's notification. Left out, the withdraw notify address set in the merchant backend is used.
             #[must_use]
+            #[inline]
             pub fn callback_url(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5536,6 +5775,7 @@ pub mod endpoints {
             ///
             /// A description of what the pay-out is for, beyond \`purpose\`.
             #[must_use]
+            #[inline]
             pub fn product_detail(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5552,6 +5792,7 @@ pub mod endpoints {
             ///
             /// Who receives the money. Peru requires it; elsewhere it is optional.
             #[must_use]
+            #[inline]
             pub fn receiver(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
@@ -5568,6 +5809,7 @@ pub mod endpoints {
             ///
             /// The region's area code. The newest documentation no longer lists it and the SDK does not send it unless you set it; set it only if the gateway asks for it.
             #[must_use]
+            #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
@@ -5579,6 +5821,7 @@ pub mod endpoints {
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
             #[must_use]
+            #[inline]
             pub fn extra(
                 mut self,
                 extra: impl ::core::convert::Into<AnyPayOutRequestExtra>,
@@ -5600,6 +5843,7 @@ pub mod endpoints {
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
+            #[inline]
             pub fn build(
                 self,
             ) -> ::core::result::Result<AnyPayOutRequest, crate::ValidationError> {
@@ -5637,19 +5881,28 @@ pub mod endpoints {
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyPayOutRequest {
             type Response = AnyPayOutResponse;
-            async fn send_with(
-                &self,
-                client: &crate::Client,
-            ) -> ::core::result::Result<Self::Response, crate::Error> {
-                match self {
-                    AnyPayOutRequest::Pen(request) => {
-                        client.send(request).await.map(AnyPayOutResponse::Pen)
-                    }
-                    AnyPayOutRequest::Thb(request) => {
-                        client.send(request).await.map(AnyPayOutResponse::Thb)
-                    }
-                    AnyPayOutRequest::Usdt(request) => {
-                        client.send(request).await.map(AnyPayOutResponse::Usdt)
+            #[inline]
+            #[allow(
+                clippy::manual_async_fn,
+                reason = "an inline fn keeps the future's code out of the SDK's own build"
+            )]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<Self::Response, crate::Error>,
+            > + ::core::marker::Send + 'a {
+                async move {
+                    match self {
+                        AnyPayOutRequest::Pen(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Pen)
+                        }
+                        AnyPayOutRequest::Thb(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Thb)
+                        }
+                        AnyPayOutRequest::Usdt(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Usdt)
+                        }
                     }
                 }
             }

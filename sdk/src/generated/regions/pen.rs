@@ -111,6 +111,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
     type ResponseExtra = inquiry_balance::InquiryBalanceResponseExtra;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::inquiry_balance::InquiryBalanceRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -321,6 +322,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::inquiry_status::InquiryStatusRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -690,6 +692,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
     type RequestExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::pay_in::PayInRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -1310,6 +1313,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
     type RequestExtra = pay_out::PayOutRequestExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {

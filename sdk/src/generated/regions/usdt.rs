@@ -90,6 +90,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::inquiry_balance::InquiryBalanceRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -277,6 +278,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::inquiry_status::InquiryStatusRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -775,6 +777,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
     type RequestExtra = pay_in::PayInRequestExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::pay_in::PayInRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
@@ -1350,6 +1353,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
     type RequestExtra = pay_out::PayOutRequestExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
+    #[inline]
     fn check_request(
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
