@@ -176,35 +176,11 @@ type Example = (String, Vec<u8>, Vec<String>);
 /// A region's documented example account, as a typed request serialized once, plus the
 /// balance types the ledger holds for it. Built from the region's examples, not by hand.
 fn example(region: Region) -> Example {
-    let body = region
-        .info()
-        .endpoint(ENDPOINT.id)
-        .expect("every region of the spec offers inquiry-balance")
-        .examples
-        .iter()
-        .find_map(|example| example.response.and_then(|m| m.body))
+    let (account, held) = smilepayz::emulator::example_balance(region)
         .expect("every region documents an example response");
-    let response = AnyInquiryBalanceResponse::from_json(region, body)
-        .expect("the example is valid for its region");
-    let account = response
-        .account_no()
-        .expect("the example names its account")
-        .to_owned();
-    let held: Vec<BalanceType> = response
-        .account_infos()
-        .into_iter()
-        .map(|info| info.balance_type)
-        .collect();
-    let body = request_body(
-        region,
-        account.clone(),
-        held.iter().map(|t| t.as_str().to_owned()).collect(),
-    );
-    (
-        account,
-        body,
-        held.iter().map(|t| t.as_str().to_owned()).collect(),
-    )
+    let held: Vec<String> = held.iter().map(|t| t.as_str().to_owned()).collect();
+    let body = request_body(region, account.clone(), held.clone());
+    (account, body, held)
 }
 
 /// A request body for the region (typed, validated), serialized once.

@@ -16,9 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use smilepayz::emulator::codes::{self, inquiry_balance as code};
 use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
-use smilepayz::endpoints::inquiry_balance::{
-    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
-};
+use smilepayz::endpoints::inquiry_balance::{AnyInquiryBalanceRequest, ENDPOINT};
 use smilepayz::signing::Signer;
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
@@ -154,23 +152,8 @@ fn request(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Vec<u
 
 /// A region's example account and a request body for it, typed and serialized once.
 fn example_body(region: Region) -> (String, Vec<u8>) {
-    let body = region
-        .info()
-        .endpoint(ENDPOINT.id)
-        .expect("every region of the spec offers inquiry-balance")
-        .examples
-        .iter()
-        .find_map(|example| example.response.and_then(|m| m.body))
-        .expect("every region documents a response");
-    let response = AnyInquiryBalanceResponse::from_json(region, body).expect("valid");
-    let account = response
-        .account_no()
-        .expect("the example names its account")
-        .to_owned();
-    let types = response
-        .account_infos()
-        .into_iter()
-        .map(|info| info.balance_type);
+    let (account, types) =
+        smilepayz::emulator::example_balance(region).expect("every region documents a response");
     let request = AnyInquiryBalanceRequest::builder(region)
         .account_no(account.clone())
         .balance_types(types)

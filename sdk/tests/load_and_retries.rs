@@ -21,9 +21,7 @@ use std::time::{Duration, Instant};
 use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::codes::inquiry_balance as code;
 use smilepayz::emulator::{Emulator, Faults, RunningEmulator, TestMerchant};
-use smilepayz::endpoints::inquiry_balance::{
-    AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
-};
+use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::{Client, Error, ErrorKind, Region, RetryPolicy, gateway};
 
 /// The load: this many requests in all, over this many concurrent tasks, within this time.
@@ -37,25 +35,7 @@ const LOAD_TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// A region's example account (what the emulator's ledger holds) and its balance types.
 fn example_account(region: Region) -> (String, Vec<BalanceType>) {
-    let body = region
-        .info()
-        .endpoint(ENDPOINT.id)
-        .expect("every region of the spec offers inquiry-balance")
-        .examples
-        .iter()
-        .find_map(|example| example.response.and_then(|m| m.body))
-        .expect("every region documents a response");
-    let response = AnyInquiryBalanceResponse::from_json(region, body).expect("valid");
-    let account = response
-        .account_no()
-        .expect("the example names its account")
-        .to_owned();
-    let types = response
-        .account_infos()
-        .into_iter()
-        .map(|info| info.balance_type)
-        .collect();
-    (account, types)
+    smilepayz::emulator::example_balance(region).expect("every region documents an account")
 }
 
 /// One balance inquiry for the region's example account, checked: code `00`, the account

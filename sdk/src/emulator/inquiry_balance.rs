@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::EmulatorError;
 use super::codes::Check;
 use super::service::{Call, Handler, Rejection};
+use crate::definitions::BalanceType;
 use crate::endpoints::inquiry_balance::{
     AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
@@ -76,6 +77,29 @@ pub fn example_account(region: Region) -> Option<String> {
         .chain(responses)
         .filter_map(|body| serde_json::from_str::<Value>(body).ok())
         .find_map(|v| v.get("accountNo")?.as_str().map(str::to_owned))
+}
+
+/// The account of `region`'s first documented balance answer and the balance types it
+/// holds, or `None` when the region documents none: a ready-made valid inquiry for tools and
+/// tests.
+pub fn example_balance(region: Region) -> Option<(String, Vec<BalanceType>)> {
+    region
+        .info()
+        .endpoint(ENDPOINT.id)?
+        .examples
+        .iter()
+        .filter_map(|e| e.response.and_then(|m| m.body))
+        .filter_map(|body| AnyInquiryBalanceResponse::from_json(region, body).ok())
+        .filter(|response| response.code() == gateway::SUCCESS_CODE)
+        .find_map(|response| {
+            let account = response.account_no()?.to_owned();
+            let types = response
+                .account_infos()
+                .into_iter()
+                .map(|info| info.balance_type)
+                .collect();
+            Some((account, types))
+        })
 }
 
 /// Answers a request whose headers, signature and body rules have been checked: the

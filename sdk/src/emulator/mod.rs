@@ -192,7 +192,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use delivery::{CallbackRetries, Delivery};
-pub use inquiry_balance::example_account;
+pub use inquiry_balance::{example_account, example_balance};
 pub use merchant::{Merchant, TestMerchant};
 pub use sandbox::{
     Balance, MerchantAccounts, OTHER_ACCOUNT_OPENING_BALANCE, PAYIN_OPENING_BALANCE,

@@ -24,6 +24,19 @@ macro_rules! give_up_on {
         fn serialize_bool(self, _: bool) -> Result<$ok, GiveUp> {
             Err(GiveUp)
         }
+        fn serialize_i64(self, _: i64) -> Result<$ok, GiveUp> {
+            Err(GiveUp)
+        }
+        fn serialize_u64(self, _: u64) -> Result<$ok, GiveUp> {
+            Err(GiveUp)
+        }
+        give_up_on_rest!($ok);
+    };
+}
+
+/// The same, but for booleans and 64-bit integers, which [`ScalarCheck`] checks.
+macro_rules! give_up_on_rest {
+    ($ok:ty) => {
         fn serialize_i8(self, _: i8) -> Result<$ok, GiveUp> {
             Err(GiveUp)
         }
@@ -33,9 +46,6 @@ macro_rules! give_up_on {
         fn serialize_i32(self, _: i32) -> Result<$ok, GiveUp> {
             Err(GiveUp)
         }
-        fn serialize_i64(self, _: i64) -> Result<$ok, GiveUp> {
-            Err(GiveUp)
-        }
         fn serialize_u8(self, _: u8) -> Result<$ok, GiveUp> {
             Err(GiveUp)
         }
@@ -43,9 +53,6 @@ macro_rules! give_up_on {
             Err(GiveUp)
         }
         fn serialize_u32(self, _: u32) -> Result<$ok, GiveUp> {
-            Err(GiveUp)
-        }
-        fn serialize_u64(self, _: u64) -> Result<$ok, GiveUp> {
             Err(GiveUp)
         }
         fn serialize_f32(self, _: f32) -> Result<$ok, GiveUp> {
@@ -317,91 +324,15 @@ impl ser::Serializer for ScalarCheck<'_> {
         value.serialize(self)
     }
 
-    fn serialize_i8(self, _: i8) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_i16(self, _: i16) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_i32(self, _: i32) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_u8(self, _: u8) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_u16(self, _: u16) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_u32(self, _: u32) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_f32(self, _: f32) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_f64(self, _: f64) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_char(self, _: char) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Seen, GiveUp> {
-        Err(GiveUp)
-    }
+    give_up_on_rest!(Seen);
+
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, GiveUp> {
         Err(GiveUp)
     }
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, GiveUp> {
         Err(GiveUp)
     }
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, GiveUp> {
-        Err(GiveUp)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, GiveUp> {
         Err(GiveUp)
     }
 }
