@@ -4,9 +4,10 @@
 //! Each region's module holds a [`Object`] per endpoint it offers (for example
 //! `regions::thb::INQUIRY_BALANCE_REQUEST_RULES`): the shared fields with the region's
 //! overrides (a field made mandatory, other limits, fewer allowed values) and its extra
-//! fields. Typed requests are checked by serializing them and running [`check`]; the
-//! emulator and the `smilepayz call` command check raw JSON bodies with the same rules, so a
-//! body is judged the same way wherever it comes from.
+//! fields. Typed requests are checked by code the generator writes from the same tables
+//! (each region's `check_request`, through this module's scalar checks), which gives what
+//! [`check`] gives for their JSON; the emulator and the `smilepayz call` command check raw
+//! JSON bodies with [`check`], so a body is judged the same way wherever it comes from.
 //!
 //! Numbers are read by `serde_json` without its arbitrary-precision feature, so a JSON number
 //! is seen through its shortest round-trip form: exact for amounts of up to 15 significant
@@ -15,7 +16,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
-mod fast;
+#[cfg(test)]
+mod agreement;
 
 use crate::{FieldProblem, RegionInfo, ValidationError};
 
@@ -165,7 +167,8 @@ pub(crate) fn put_all<T: Serialize>(body: &mut serde_json::Map<String, Value>, e
     }
 }
 
-/// Checks a typed value (serialized to JSON) against `rules` in `region`.
+/// Checks any serializable value (as its JSON) against `rules` in `region`. The generated
+/// requests' own `validate` reads their fields directly and gives the same result.
 ///
 /// # Errors
 /// Every field that breaks a rule, by JSON path.
@@ -174,15 +177,6 @@ pub fn validate<T: Serialize>(
     rules: &Object,
     region: &RegionInfo,
 ) -> Result<(), ValidationError> {
-    // Checked while serializing when the shape allows (the same result, without a `Value`
-    // of the whole body); otherwise through one.
-    if let Some(problems) = fast::check(value, rules, region) {
-        return if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationError::new(problems))
-        };
-    }
     let json = serde_json::to_value(value).map_err(|e| {
         ValidationError::new(vec![FieldProblem {
             path: "(body)".to_owned(),

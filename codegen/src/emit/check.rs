@@ -7,7 +7,7 @@
 //! `check_money`) with the same rules, in the order `rules::check` reports problems
 //! (required fields in the table's order, then the `at_least_one_of` groups, then each field
 //! present, by JSON name, as a `serde_json::Map` iterates). A property test in the SDK
-//! (`rules::fast::tests`) holds it to the `Value` checker's result, word for word.
+//! (`rules::agreement`) holds it to the `Value` checker's result, word for word.
 
 use proc_macro2::TokenStream;
 use quote::quote;

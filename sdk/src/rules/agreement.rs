@@ -1,0 +1,221 @@
+//! The generated request checks (`check_request`, what `validate` and `build` run) hold to
+//! [`super::check`] of the `Value` a request serializes to: the same problems, word for word,
+//! in the same order, on mutated requests of every region and endpoint.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRunner};
+use serde_json::{Value, json};
+
+use crate::endpoints::{inquiry_balance, inquiry_status, pay_in, pay_out};
+use crate::regions::{pen::Pen, thb::Thb, usdt::Usdt};
+use crate::{Example, RegionSpec};
+
+fn odd() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        Just(json!("")),
+        Just(json!("ab")),
+        Just(json!("x".repeat(40))),
+        Just(json!("12345678901234567890")),
+        Just(json!("S20001A1B2C3")),
+        Just(json!("2024-06-11T13:12:00+07:00")),
+        Just(json!(0)),
+        Just(json!(2)),
+        Just(json!(99_999)),
+        Just(json!(100.505)),
+        Just(json!(true)),
+        Just(json!([])),
+        Just(json!(["BALANCE", "AVAILABLE"])),
+        Just(json!({})),
+        Just(json!({"currency": "USD", "amount": 1})),
+        Just(json!({"currency": "THB", "amount": 1.001})),
+        Just(json!({"name": "n"})),
+        "[A-Z]{3,8}".prop_map(Value::String),
+    ]
+}
+
+fn keys(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if let Value::Object(map) = value {
+        for (k, v) in map {
+            at.push(k.clone());
+            out.push(at.clone());
+            keys(v, at, out);
+            at.pop();
+        }
+    }
+}
+
+/// Mutates example requests, reads them as the typed request where they still read, and
+/// compares the region's generated check with the `Value` checker. Returns how many of the
+/// requests broke a rule, so that the test can tell it met enough of them.
+fn agree<Q: crate::ApiRequest>(
+    examples: &[Example],
+    rules: &super::Object,
+    info: &crate::RegionInfo,
+) -> usize {
+    let starts: Vec<Value> = examples
+        .iter()
+        .filter_map(|e| e.request.and_then(|m| m.body))
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect();
+    if starts.is_empty() {
+        return 0;
+    }
+    let with_problems = std::cell::Cell::new(0usize);
+    let mut runner = TestRunner::new(Config {
+        cases: 256,
+        failure_persistence: None,
+        rng_algorithm: RngAlgorithm::ChaCha,
+        ..Config::default()
+    });
+    let strategy = (
+        prop::sample::select(starts),
+        prop::collection::vec((any::<prop::sample::Index>(), odd(), any::<bool>()), 0..4),
+    );
+    runner
+        .run(&strategy, |(mut body, changes)| {
+            for (at, value, remove) in changes {
+                let mut paths = Vec::new();
+                keys(&body, &mut Vec::new(), &mut paths);
+                if paths.is_empty() {
+                    continue;
+                }
+                let path = &paths[at.index(paths.len())];
+                let (last, parent) = path.split_last().expect("a key");
+                let mut node = &mut body;
+                for k in parent {
+                    node = &mut node[k.as_str()];
+                }
+                if let Value::Object(map) = node {
+                    if remove {
+                        map.remove(last);
+                    } else {
+                        map.insert(last.clone(), value);
+                    }
+                }
+            }
+            let Ok(typed) = serde_json::from_value::<Q>(body) else {
+                return Ok(());
+            };
+            let as_value = serde_json::to_value(&typed).expect("serializes");
+            let slow = super::check(rules, &as_value, info)
+                .err()
+                .map(|e| e.problems().to_vec())
+                .unwrap_or_default();
+            if !slow.is_empty() {
+                with_problems.set(with_problems.get() + 1);
+            }
+            // The generated check of the region is what `validate` runs.
+            let generated = typed
+                .validate()
+                .err()
+                .map(|e| e.problems().to_vec())
+                .unwrap_or_default();
+            prop_assert_eq!(
+                &generated,
+                &slow,
+                "{} generated check disagrees on {}",
+                info.code,
+                as_value
+            );
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    with_problems.get()
+}
+
+fn region<R>() -> usize
+where
+    R: RegionSpec
+        + inquiry_balance::InquiryBalanceVariant
+        + inquiry_status::InquiryStatusVariant
+        + pay_in::PayInVariant
+        + pay_out::PayOutVariant,
+{
+    let info = &R::INFO;
+    agree::<inquiry_balance::InquiryBalanceRequest<R>>(
+        <R as inquiry_balance::InquiryBalanceVariant>::EXAMPLES,
+        &<R as inquiry_balance::InquiryBalanceVariant>::REQUEST_RULES,
+        info,
+    ) + agree::<inquiry_status::InquiryStatusRequest<R>>(
+        <R as inquiry_status::InquiryStatusVariant>::EXAMPLES,
+        &<R as inquiry_status::InquiryStatusVariant>::REQUEST_RULES,
+        info,
+    ) + agree::<pay_in::PayInRequest<R>>(
+        <R as pay_in::PayInVariant>::EXAMPLES,
+        &<R as pay_in::PayInVariant>::REQUEST_RULES,
+        info,
+    ) + agree::<pay_out::PayOutRequest<R>>(
+        <R as pay_out::PayOutVariant>::EXAMPLES,
+        &<R as pay_out::PayOutVariant>::REQUEST_RULES,
+        info,
+    )
+}
+
+/// The generated checks take typed money's word for amounts a float carries exactly; at
+/// the edges of that range they must still agree with the `Value` a request becomes.
+#[test]
+fn typed_money_is_checked_as_its_value_would_be() {
+    use crate::rules::{Kind, MoneyShape};
+    use crate::{Amount, FieldProblem, Money, TransactionMoney};
+
+    fn compare<R: RegionSpec, M: crate::money::TypedMoney>(
+        shape: MoneyShape,
+        money: &M,
+        text: &str,
+    ) {
+        let kind = Kind::Money { shape };
+        let mut path = String::from("money");
+        let mut typed: Vec<FieldProblem> = Vec::new();
+        super::check_typed_money(&kind, money, &R::INFO, &mut path, &mut typed);
+        let json = serde_json::to_value(money).expect("JSON");
+        let mut slow: Vec<FieldProblem> = Vec::new();
+        super::check_value(&kind, &json, &R::INFO, &mut path, &mut slow);
+        assert_eq!(typed, slow, "{} {text} as {shape:?}", R::INFO.code);
+    }
+    fn both<R: RegionSpec>(text: &str) {
+        let amount: Amount = text.parse().expect("an amount");
+        compare::<R, _>(
+            MoneyShape::AmountNumber,
+            &TransactionMoney::<R>::new(amount),
+            text,
+        );
+        compare::<R, _>(MoneyShape::ValueString, &Money::<R>::new(amount), text);
+    }
+    for text in [
+        "0",
+        "-0",
+        "-0.00",
+        "0.0001",
+        "0.001",
+        "0.01",
+        "0.1",
+        "0.5",
+        "1",
+        "100.50",
+        "100.505",
+        "1.0001",
+        "-0.0001",
+        "99999999999.9999",
+        "999999999999999",
+        "100000000000000",
+        "1000000000000000",
+        "123456789012345.6",
+        "0.00001",
+        "12345678901234567890.12",
+        "4503599627370497.5",
+    ] {
+        both::<Thb>(text);
+        both::<Pen>(text);
+        both::<Usdt>(text);
+    }
+}
+
+#[test]
+fn generated_checks_give_what_checking_a_value_gives() {
+    let broken = region::<Thb>() + region::<Pen>() + region::<Usdt>();
+    assert!(
+        broken > 100,
+        "the mutations should make many requests that break rules: {broken}"
+    );
+}
