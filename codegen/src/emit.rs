@@ -661,6 +661,17 @@ fn local_types<'f>(fields: &'f [Field], out: &mut Vec<LocalType<'f>>) {
     }
 }
 
+/// The endpoint's own nested types: of its request, its response and its callback.
+fn endpoint_locals(endpoint: &Endpoint) -> Vec<LocalType<'_>> {
+    let mut locals = Vec::new();
+    local_types(&endpoint.request, &mut locals);
+    local_types(&endpoint.response, &mut locals);
+    if let Some(fields) = &endpoint.callback {
+        local_types(fields, &mut locals);
+    }
+    locals
+}
+
 enum LocalType<'f> {
     Object(&'f ObjectType),
     Enum(&'f EnumType),
@@ -833,13 +844,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     }
 
     let mut items = Vec::new();
-    let mut locals = Vec::new();
-    local_types(&endpoint.request, &mut locals);
-    local_types(&endpoint.response, &mut locals);
-    if let Some(fields) = &endpoint.callback {
-        local_types(fields, &mut locals);
-    }
-    for local in locals {
+    for local in endpoint_locals(endpoint) {
         items.push(match local {
             LocalType::Object(object) => emit_object(object, &place)?,
             LocalType::Enum(en) => emit_enum(en)?,
@@ -1460,13 +1465,7 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             assoc.push(quote! { type #assoc_name = #endpoint_module::#type_name; });
         }
         // Aliases of the endpoint's nested types, fixed to the region.
-        let mut locals = Vec::new();
-        local_types(&endpoint.request, &mut locals);
-        local_types(&endpoint.response, &mut locals);
-        if let Some(fields) = &endpoint.callback {
-            local_types(fields, &mut locals);
-        }
-        for local in locals {
+        for local in endpoint_locals(endpoint) {
             let (type_name, generic, about) = match local {
                 LocalType::Object(o) => (
                     o.name.name(),

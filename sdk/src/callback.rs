@@ -172,13 +172,8 @@ impl CallbackVerifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified<N>, CallbackError> {
-        let (trade_no, timestamp) = self.check(headers, body, now)?;
-        let notification =
-            serde_json::from_slice(body).map_err(|e| CallbackError::Decode(e.to_string()))?;
-        Ok(Verified {
-            notification,
-            trade_no,
-            timestamp,
+        self.verify_with(headers, body, now, |body| {
+            serde_json::from_slice(body).map_err(|e| e.to_string())
         })
     }
 
@@ -197,9 +192,21 @@ impl CallbackVerifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified<N>, CallbackError> {
+        self.verify_with(headers, body, now, |body| {
+            N::from_region_json(region, body).map_err(|e| e.to_string())
+        })
+    }
+
+    /// The checks, then `decode` of the body.
+    fn verify_with<N>(
+        &self,
+        headers: impl IntoIterator<Item = (impl AsRef<str>, impl AsRef<[u8]>)>,
+        body: &[u8],
+        now: SystemTime,
+        decode: impl FnOnce(&[u8]) -> Result<N, String>,
+    ) -> Result<Verified<N>, CallbackError> {
         let (trade_no, timestamp) = self.check(headers, body, now)?;
-        let notification =
-            N::from_region_json(region, body).map_err(|e| CallbackError::Decode(e.to_string()))?;
+        let notification = decode(body).map_err(CallbackError::Decode)?;
         Ok(Verified {
             notification,
             trade_no,

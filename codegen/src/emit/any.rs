@@ -12,8 +12,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{
-    EmitError, LocalType, Place, Result, checked_ident, code, doc, field_ident, local_types, param,
-    ty_tokens,
+    EmitError, LocalType, Place, Result, checked_ident, code, doc, endpoint_locals, field_ident,
+    param, ty_tokens,
 };
 use crate::load::{Endpoint, Spec};
 use crate::model::{Field, ObjectType, Ty, TypeName};
@@ -84,13 +84,7 @@ pub(super) fn endpoint_items(
     let mut items = Vec::new();
 
     // Region-free twins of the endpoint's own objects that hold money.
-    let mut locals = Vec::new();
-    local_types(&endpoint.request, &mut locals);
-    local_types(&endpoint.response, &mut locals);
-    if let Some(fields) = &endpoint.callback {
-        local_types(fields, &mut locals);
-    }
-    for local in locals {
+    for local in endpoint_locals(endpoint) {
         if let LocalType::Object(object) = local
             && object.fields.iter().any(|f| f.ty.uses_region())
         {

@@ -33,8 +33,17 @@ pub fn sdk(client: &Client, answer: &[u8]) -> usize {
 /// # Panics
 /// If any step fails (none does with the fixtures).
 pub fn sdk_pay_in(client: &Client, answer: &[u8]) -> usize {
+    let request = thb_pay_in();
+    let signed = client.sign_request(&request).expect("signed");
+    let response = decode_response::<thb::PayInResponse>(200, answer).expect("a THB answer");
+    signed.signature.len() + signed.body.len() + response.trade_no.map_or(0, |t| t.len())
+}
+
+/// The THB pay-in both pay-in modes build: every mandatory field, the payer included,
+/// through the builder (which checks every region rule).
+fn thb_pay_in() -> thb::PayInRequest {
     use smilepayz::definitions::{Merchant, Payer, PaymentMethod};
-    let request = thb::PayInRequest::builder()
+    thb::PayInRequest::builder()
         .order_no("S20001BENCH000000000000000001")
         .purpose("Order 1001")
         .merchant(Merchant::new("sandbox-bench-thb"))
@@ -48,10 +57,7 @@ pub fn sdk_pay_in(client: &Client, answer: &[u8]) -> usize {
         })
         .callback_url("http://127.0.0.1:8080/smilepayz/pay-in")
         .build()
-        .expect("a valid pay-in");
-    let signed = client.sign_request(&request).expect("signed");
-    let response = decode_response::<thb::PayInResponse>(200, answer).expect("a THB answer");
-    signed.signature.len() + signed.body.len() + response.trade_no.map_or(0, |t| t.len())
+        .expect("a valid pay-in")
 }
 
 /// The hand-written client: a struct, `serde_json::to_string`, a `format!`ted timestamp and
@@ -106,22 +112,7 @@ pub fn baseline_pay_in(client: &BalanceClient, answer: &[u8]) -> usize {
 /// If the pay-in cannot be built (it always can).
 #[must_use]
 pub fn sdk_pay_in_body_len(client: &Client) -> usize {
-    use smilepayz::definitions::{Merchant, Payer, PaymentMethod};
-    let request = thb::PayInRequest::builder()
-        .order_no("S20001BENCH000000000000000001")
-        .purpose("Order 1001")
-        .merchant(Merchant::new("sandbox-bench-thb"))
-        .money(smilepayz::TransactionMoney::parse("100.50").expect("an amount"))
-        .payment_method(PaymentMethod::Qrpay)
-        .payer(Payer {
-            name: Some("Somchai".into()),
-            account_no: Some("1234567890".into()),
-            bank_name: Some("KBANK".into()),
-            ..Payer::default()
-        })
-        .callback_url("http://127.0.0.1:8080/smilepayz/pay-in")
-        .build()
-        .expect("a valid pay-in");
+    let request = thb_pay_in();
     client.sign_request(&request).expect("signed").body.len()
 }
 

@@ -45,17 +45,9 @@ fn main() -> ExitCode {
         "sign-only-pay-in" => {
             // The RSA sign of a string as long as the pay-in's: SHA-256 of the longer message
             // is part of the sign, not of the client's own work.
-            let key = fixtures::rsa_key_pair();
             let sdk = fixtures::sdk_client("http://127.0.0.1:9");
             let message = fixtures::message_to_sign_for(work::sdk_pay_in_body_len(&sdk));
-            let mut signature = vec![0; key.public_modulus_len()];
-            for _ in 0..n {
-                total = total.wrapping_add(work::sign_only(
-                    black_box(&key),
-                    black_box(&message),
-                    &mut signature,
-                ));
-            }
+            total = sign_n(&message, n);
         }
         "baseline" => {
             let client = fixtures::baseline_client("http://127.0.0.1:9");
@@ -64,16 +56,7 @@ fn main() -> ExitCode {
             }
         }
         "sign-only" => {
-            let key = fixtures::rsa_key_pair();
-            let message = fixtures::message_to_sign();
-            let mut signature = vec![0; key.public_modulus_len()];
-            for _ in 0..n {
-                total = total.wrapping_add(work::sign_only(
-                    black_box(&key),
-                    black_box(&message),
-                    &mut signature,
-                ));
-            }
+            total = sign_n(&fixtures::message_to_sign(), n);
         }
         other => {
             eprintln!(
@@ -84,4 +67,19 @@ fn main() -> ExitCode {
     }
     println!("{mode} x{n}: checksum {}", black_box(total));
     ExitCode::SUCCESS
+}
+
+/// The bare RSA sign of `message`, `n` times: the floor a mode's figure is set beside.
+fn sign_n(message: &[u8], n: usize) -> usize {
+    let key = fixtures::rsa_key_pair();
+    let mut signature = vec![0; key.public_modulus_len()];
+    let mut total = 0usize;
+    for _ in 0..n {
+        total = total.wrapping_add(work::sign_only(
+            black_box(&key),
+            black_box(message),
+            &mut signature,
+        ));
+    }
+    total
 }
