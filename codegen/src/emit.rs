@@ -18,6 +18,7 @@ use crate::naming;
 
 mod any;
 mod check;
+mod write;
 use crate::spec::{CharSet, ExampleMessage, HeaderSpec, MoneyShape, SignPart, SignatureScheme};
 
 /// The first line of every generated file.
@@ -516,11 +517,13 @@ fn emit_struct(
     } else {
         quote! { #[serde(bound = "")] }
     };
+    let writer = write::object_impl(&quote! { #name }, generics, fields, extra.is_some())?;
     Ok(quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #bound
         pub struct #name #generics { #(#members)* }
+        #writer
     })
 }
 
@@ -1183,6 +1186,10 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                     #request::validate(self)
                 }
+                #[inline]
+                fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                    crate::json::WriteJson::write_json(self, out);
+                }
                 #order_no_fn
             }
 
@@ -1430,10 +1437,16 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             }
             // Every extra field is an `Option` in the type, so `Default` leaves them all unset.
             let item = emit_struct(&type_name, &about, extras, &quote! {}, &place, None, false)?;
+            let write_fields = write::fields_writer(extras)?;
             sub_items.push(quote! {
                 #[derive(::core::default::Default)]
                 #item
-                impl crate::ExtraFields for #type_name {}
+                impl crate::ExtraFields for #type_name {
+                    #[inline]
+                    fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+                        #write_fields
+                    }
+                }
             });
             if request_side {
                 let builder = checked_ident(&format!("{prefix}RequestBuilder"))?;

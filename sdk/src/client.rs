@@ -787,9 +787,7 @@ fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, ErrorKind> {
     request.validate()?;
     // Room for a typical body at once, instead of growing the buffer several times.
     let mut body = Vec::with_capacity(512);
-    serde_json::to_writer(&mut body, request).map_err(|e| ErrorKind::Serialize {
-        reason: e.to_string(),
-    })?;
+    request.write_body(&mut body);
     Ok(bytes::Bytes::from(body))
 }
 

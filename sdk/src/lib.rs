@@ -10,6 +10,7 @@ pub mod client;
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
 pub mod emulator;
 mod error;
+mod json;
 pub mod money;
 pub mod order_no;
 mod region;

@@ -139,6 +139,12 @@ impl Amount {
         String::from(Amount::new(self.units, self.scale).digits(&mut buffer))
     }
 
+    /// Appends the amount as a JSON number, as [`Self::json_number`] writes it.
+    fn write_json_number(self, out: &mut Vec<u8>) {
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        out.extend_from_slice(Amount::new(self.units, self.scale).digits(&mut buffer).as_bytes());
+    }
+
     /// The amount's text, written right to left into `buffer`: the fraction's digits, the
     /// point, the whole part (at least one digit), the kept leading zeros and the sign.
     fn digits(self, buffer: &mut [u8; DIGITS_BUFFER]) -> &str {
@@ -419,6 +425,18 @@ impl<R: RegionSpec> Serialize for Money<R> {
     }
 }
 
+impl<R: RegionSpec> crate::json::WriteJson for Money<R> {
+    #[inline]
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"currency\":");
+        crate::json::write_str(out, R::INFO.currency);
+        out.extend_from_slice(b",\"value\":");
+        let mut buffer = [0u8; DIGITS_BUFFER];
+        crate::json::write_str(out, self.value.digits(&mut buffer));
+        out.push(b'}');
+    }
+}
+
 impl<'de, R: RegionSpec> Deserialize<'de> for Money<R> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MoneyVisitor<R>(PhantomData<fn() -> R>);
@@ -574,6 +592,13 @@ impl Serialize for Decimal {
     }
 }
 
+impl crate::json::WriteJson for Decimal {
+    #[inline]
+    fn write_json(&self, out: &mut Vec<u8>) {
+        self.0.write_json_number(out);
+    }
+}
+
 impl<'de> Deserialize<'de> for Decimal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         amount_from_json(deserializer).map(Decimal)
@@ -711,6 +736,17 @@ impl<R: RegionSpec> Serialize for TransactionMoney<R> {
         s.serialize_field("currency", R::INFO.currency)?;
         s.serialize_field("amount", &Number(self.amount))?;
         s.end()
+    }
+}
+
+impl<R: RegionSpec> crate::json::WriteJson for TransactionMoney<R> {
+    #[inline]
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"currency\":");
+        crate::json::write_str(out, R::INFO.currency);
+        out.extend_from_slice(b",\"amount\":");
+        self.amount.write_json_number(out);
+        out.push(b'}');
     }
 }
 

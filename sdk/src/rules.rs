@@ -531,7 +531,7 @@ pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
     kind: &Kind,
     money: &M,
     region: &RegionInfo,
-    path: &mut String,
+    path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
     let amount = money.typed_amount();
@@ -545,7 +545,7 @@ pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
     if exact && scale <= region.money_scale {
         return;
     }
-    check_serialized(kind, money, region, path, out);
+    check_serialized(kind, money, region, &mut path.to_owned(), out);
 }
 
 /// A string's length and characters.

@@ -107,6 +107,16 @@ impl<T: Serialize> Serialize for OneOrMany<T> {
     }
 }
 
+impl<T: crate::json::WriteJson> crate::json::WriteJson for OneOrMany<T> {
+    #[inline]
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            OneOrMany::One(item) => item.write_json(out),
+            OneOrMany::Many(items) => items.write_json(out),
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct OneOrManyVisitor<T>(std::marker::PhantomData<T>);
@@ -164,6 +174,15 @@ impl Serialize for JsonObjectOrString {
     }
 }
 
+impl crate::json::WriteJson for JsonObjectOrString {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            JsonObjectOrString::Object(map) => crate::json::write_map(out, map),
+            JsonObjectOrString::String(text) => crate::json::write_str(out, text),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for JsonObjectOrString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct JsonVisitor;
@@ -190,10 +209,17 @@ impl<'de> Deserialize<'de> for JsonObjectOrString {
 pub trait ExtraFields:
     Serialize + DeserializeOwned + fmt::Debug + Clone + PartialEq + Send + Sync + 'static
 {
+    /// Appends the fields that are set to an object being written, each as `,"key":value`
+    /// (how the generated request bodies are written; see the generated impls).
+    #[doc(hidden)]
+    fn write_fields(&self, out: &mut Vec<u8>);
 }
 
 /// No extra fields: what a region that adds nothing to an endpoint uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoExtraFields {}
 
-impl ExtraFields for NoExtraFields {}
+impl ExtraFields for NoExtraFields {
+    #[inline]
+    fn write_fields(&self, _out: &mut Vec<u8>) {}
+}

@@ -153,9 +153,7 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
             crate::rules::check_str(&#kind, #value.as_str(), region, #path, out);
         },
         Ty::Money(_) => quote! {
-            path.clear();
-            path.push_str(#path);
-            crate::rules::check_typed_money(&#kind, #value, region, &mut path, out);
+            crate::rules::check_typed_money(&#kind, #value, region, #path, out);
         },
         Ty::Object {
             object,

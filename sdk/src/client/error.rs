@@ -46,12 +46,6 @@ pub enum ErrorKind {
     /// The request breaks the spec; it was not sent.
     #[error("the request was not sent: {0}")]
     Invalid(#[from] ValidationError),
-    /// The request could not be serialized; it was not sent.
-    #[error("the request could not be serialized: {reason}")]
-    Serialize {
-        /// Why.
-        reason: String,
-    },
     /// The request could not be signed; it was not sent.
     #[error("the request could not be signed: {0}")]
     Sign(#[from] SignError),
@@ -200,7 +194,6 @@ impl ErrorKind {
     pub fn sent(&self) -> Sent {
         match self {
             ErrorKind::Invalid(_)
-            | ErrorKind::Serialize { .. }
             | ErrorKind::Sign(_)
             | ErrorKind::Connect { .. } => Sent::No,
             ErrorKind::Timeout { .. } | ErrorKind::NoAnswer { .. } => Sent::Maybe,
@@ -437,8 +430,14 @@ mod tests {
         assert!(retried.to_string().starts_with(
             "inquiry-balance in PEN, after 3 attempts: the gateway answered HTTP 503"
         ));
-        let bare = Error::from(ErrorKind::Serialize { reason: "r".into() });
-        assert_eq!(bare.to_string(), "the request could not be serialized: r");
+        let bare = Error::from(ErrorKind::Sign(crate::signing::SignError::Backend {
+            scheme: crate::SignatureScheme::Sha256WithRsa,
+        }));
+        assert!(
+            bare.to_string()
+                .starts_with("the request could not be signed: computing the"),
+            "{bare}"
+        );
         assert_eq!((bare.endpoint(), bare.attempts()), (None, 0));
     }
 }

@@ -201,6 +201,25 @@ pub mod definitions {
         )]
         pub account_name: ::core::option::Option<::std::string::String>,
     }
+    impl crate::json::WriteJson for CashChannel {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.payment_method {
+                out.extend_from_slice(b",\"paymentMethod\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.cash_account {
+                out.extend_from_slice(b",\"cashAccount\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.account_name {
+                out.extend_from_slice(b",\"accountName\":");
+                crate::json::write_str(out, value);
+            }
+            crate::json::close_object(out, start);
+        }
+    }
     impl CashChannel {
         /// An empty `CashChannel`: every field unset; set the ones you need.
         #[must_use]
@@ -279,6 +298,32 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub account_no: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::json::WriteJson for Merchant {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            out.extend_from_slice(b",\"merchantId\":");
+            let value = &self.merchant_id;
+            crate::json::write_str(out, value);
+            if let ::core::option::Option::Some(value) = &self.merchant_name {
+                out.extend_from_slice(b",\"merchantName\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.sub_merchant_id {
+                out.extend_from_slice(b",\"subMerchantId\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.sub_merchant_name {
+                out.extend_from_slice(b",\"subMerchantName\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.account_no {
+                out.extend_from_slice(b",\"accountNo\":");
+                crate::json::write_str(out, value);
+            }
+            crate::json::close_object(out, start);
+        }
     }
     impl Merchant {
         /// A `Merchant` from its mandatory fields; the optional ones are unset.
@@ -366,6 +411,37 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub additional_info: ::core::option::Option<crate::JsonObjectOrString>,
+    }
+    impl crate::json::WriteJson for PayChannel {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.payment_method {
+                out.extend_from_slice(b",\"paymentMethod\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.va_number {
+                out.extend_from_slice(b",\"vaNumber\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.qr_string {
+                out.extend_from_slice(b",\"qrString\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.payment_url {
+                out.extend_from_slice(b",\"paymentUrl\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.receiver_bank_name {
+                out.extend_from_slice(b",\"receiverBankName\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.additional_info {
+                out.extend_from_slice(b",\"additionalInfo\":");
+                crate::json::WriteJson::write_json(value, out);
+            }
+            crate::json::close_object(out, start);
+        }
     }
     impl PayChannel {
         /// An empty `PayChannel`: every field unset; set the ones you need.
@@ -492,6 +568,49 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub bank_name: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::json::WriteJson for Payer {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.name {
+                out.extend_from_slice(b",\"name\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.email {
+                out.extend_from_slice(b",\"email\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.phone {
+                out.extend_from_slice(b",\"phone\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.address {
+                out.extend_from_slice(b",\"address\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.id_type {
+                out.extend_from_slice(b",\"idType\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.id_number {
+                out.extend_from_slice(b",\"idNumber\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.identity {
+                out.extend_from_slice(b",\"identity\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.account_no {
+                out.extend_from_slice(b",\"accountNo\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.bank_name {
+                out.extend_from_slice(b",\"bankName\":");
+                crate::json::write_str(out, value);
+            }
+            crate::json::close_object(out, start);
+        }
     }
     impl Payer {
         /// An empty `Payer`: every field unset; set the ones you need.
@@ -700,6 +819,45 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub tax_number: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::json::WriteJson for Receiver {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.name {
+                out.extend_from_slice(b",\"name\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.email {
+                out.extend_from_slice(b",\"email\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.phone {
+                out.extend_from_slice(b",\"phone\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.address {
+                out.extend_from_slice(b",\"address\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.id_type {
+                out.extend_from_slice(b",\"idType\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.id_number {
+                out.extend_from_slice(b",\"idNumber\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.identity {
+                out.extend_from_slice(b",\"identity\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.tax_number {
+                out.extend_from_slice(b",\"taxNumber\":");
+                crate::json::write_str(out, value);
+            }
+            crate::json::close_object(out, start);
+        }
     }
     impl Receiver {
         /// An empty `Receiver`: every field unset; set the ones you need.
@@ -959,6 +1117,22 @@ pub mod endpoints {
             #[serde(rename = "availableBalance")]
             pub available_balance: crate::Money<R>,
         }
+        impl<R: crate::RegionSpec> crate::json::WriteJson for AccountInfo<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"balanceType\":");
+                let value = &self.balance_type;
+                crate::json::write_str(out, value.as_str());
+                out.extend_from_slice(b",\"amount\":");
+                let value = &self.amount;
+                crate::json::WriteJson::write_json(value, out);
+                out.extend_from_slice(b",\"availableBalance\":");
+                let value = &self.available_balance;
+                crate::json::WriteJson::write_json(value, out);
+                crate::json::close_object(out, start);
+            }
+        }
         impl<R: crate::RegionSpec> AccountInfo<R> {
             /// A `AccountInfo` from its mandatory fields; the optional ones are unset.
             #[must_use]
@@ -1006,6 +1180,26 @@ pub mod endpoints {
             pub balance_types: ::std::vec::Vec<crate::definitions::BalanceType>,
             #[serde(skip)]
             region: ::core::marker::PhantomData<fn() -> R>,
+        }
+        impl<R: InquiryBalanceVariant> crate::json::WriteJson
+        for InquiryBalanceRequest<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"accountNo\":");
+                let value = &self.account_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"balanceTypes\":");
+                let value = &self.balance_types;
+                crate::json::write_list(
+                    out,
+                    value,
+                    |out, item| {
+                        crate::json::write_str(out, item.as_str());
+                    },
+                );
+                crate::json::close_object(out, start);
+            }
         }
         /// The response body of API inquiry balance.
         #[derive(
@@ -1078,6 +1272,42 @@ pub mod endpoints {
             /// The fields only some regions' responses have; see the region's module. Regions without any use `NoExtraFields`.
             #[serde(flatten)]
             pub extra: R::ResponseExtra,
+        }
+        impl<R: InquiryBalanceVariant> crate::json::WriteJson
+        for InquiryBalanceResponse<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"code\":");
+                let value = &self.code;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"message\":");
+                let value = &self.message;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.account_no {
+                    out.extend_from_slice(b",\"accountNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.name {
+                    out.extend_from_slice(b",\"name\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.balance_types {
+                    out.extend_from_slice(b",\"balanceTypes\":");
+                    crate::json::write_list(
+                        out,
+                        value,
+                        |out, item| {
+                            crate::json::write_str(out, item.as_str());
+                        },
+                    );
+                }
+                out.extend_from_slice(b",\"accountInfos\":");
+                let value = &self.account_infos;
+                crate::json::WriteJson::write_json(value, out);
+                crate::ExtraFields::write_fields(&self.extra, out);
+                crate::json::close_object(out, start);
+            }
         }
         impl<R: InquiryBalanceVariant> InquiryBalanceRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`InquiryBalanceRequest::validate`]). For optional and region-only fields use [`InquiryBalanceRequest::builder`].
@@ -1218,6 +1448,10 @@ pub mod endpoints {
             const ENDPOINT: crate::EndpointInfo = ENDPOINT;
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 InquiryBalanceRequest::validate(self)
+            }
+            #[inline]
+            fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                crate::json::WriteJson::write_json(self, out);
             }
         }
         impl<R: InquiryBalanceVariant> crate::GatewayResponse
@@ -1809,6 +2043,25 @@ pub mod endpoints {
             #[serde(skip)]
             region: ::core::marker::PhantomData<fn() -> R>,
         }
+        impl<R: InquiryStatusVariant> crate::json::WriteJson
+        for InquiryStatusRequest<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"tradeType\":");
+                let value = &self.trade_type;
+                crate::json::write_integer_text(out, value.as_str());
+                if let ::core::option::Option::Some(value) = &self.order_no {
+                    out.extend_from_slice(b",\"orderNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.trade_no {
+                    out.extend_from_slice(b",\"tradeNo\":");
+                    crate::json::write_str(out, value);
+                }
+                crate::json::close_object(out, start);
+            }
+        }
         /// The response body of API inquiry status.
         #[derive(
             ::core::fmt::Debug,
@@ -1902,6 +2155,48 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub remark: ::core::option::Option<::std::string::String>,
+        }
+        impl<R: InquiryStatusVariant> crate::json::WriteJson
+        for InquiryStatusResponse<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"code\":");
+                let value = &self.code;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"message\":");
+                let value = &self.message;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.trade_no {
+                    out.extend_from_slice(b",\"tradeNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.order_no {
+                    out.extend_from_slice(b",\"orderNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.trade_type {
+                    out.extend_from_slice(b",\"tradeType\":");
+                    crate::json::write_integer_text(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.payment_method {
+                    out.extend_from_slice(b",\"paymentMethod\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.money {
+                    out.extend_from_slice(b",\"money\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.status {
+                    out.extend_from_slice(b",\"status\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.remark {
+                    out.extend_from_slice(b",\"remark\":");
+                    crate::json::write_str(out, value);
+                }
+                crate::json::close_object(out, start);
+            }
         }
         impl<R: InquiryStatusVariant> InquiryStatusRequest<R> {
             /// A builder with every field unset. (There is no `new()`: a request also needs `orderNo` or `tradeNo`.)
@@ -2023,6 +2318,10 @@ pub mod endpoints {
             const ENDPOINT: crate::EndpointInfo = ENDPOINT;
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 InquiryStatusRequest::validate(self)
+            }
+            #[inline]
+            fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                crate::json::WriteJson::write_json(self, out);
             }
             fn order_no(&self) -> ::core::option::Option<&str> {
                 self.order_no.as_deref()
@@ -2721,6 +3020,54 @@ pub mod endpoints {
             #[serde(flatten)]
             pub extra: R::RequestExtra,
         }
+        impl<R: PayInVariant> crate::json::WriteJson for PayInRequest<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"orderNo\":");
+                let value = &self.order_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"purpose\":");
+                let value = &self.purpose;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"merchant\":");
+                let value = &self.merchant;
+                crate::json::WriteJson::write_json(value, out);
+                out.extend_from_slice(b",\"money\":");
+                let value = &self.money;
+                crate::json::WriteJson::write_json(value, out);
+                if let ::core::option::Option::Some(value) = &self.payment_method {
+                    out.extend_from_slice(b",\"paymentMethod\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.payer {
+                    out.extend_from_slice(b",\"payer\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.expiry_period {
+                    out.extend_from_slice(b",\"expiryPeriod\":");
+                    crate::json::write_i64(out, *value);
+                }
+                if let ::core::option::Option::Some(value) = &self.redirect_url {
+                    out.extend_from_slice(b",\"redirectUrl\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.callback_url {
+                    out.extend_from_slice(b",\"callbackUrl\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.product_detail {
+                    out.extend_from_slice(b",\"productDetail\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.area {
+                    out.extend_from_slice(b",\"area\":");
+                    crate::json::write_i64(out, *value);
+                }
+                crate::ExtraFields::write_fields(&self.extra, out);
+                crate::json::close_object(out, start);
+            }
+        }
         /// The response body of API pay-in.
         #[derive(
             ::core::fmt::Debug,
@@ -2835,6 +3182,55 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
+        impl<R: PayInVariant> crate::json::WriteJson for PayInResponse<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"code\":");
+                let value = &self.code;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"message\":");
+                let value = &self.message;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.order_no {
+                    out.extend_from_slice(b",\"orderNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.trade_no {
+                    out.extend_from_slice(b",\"tradeNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.merchant {
+                    out.extend_from_slice(b",\"merchant\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.transaction_time {
+                    out.extend_from_slice(b",\"transactionTime\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.money {
+                    out.extend_from_slice(b",\"money\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.channel {
+                    out.extend_from_slice(b",\"channel\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.status {
+                    out.extend_from_slice(b",\"status\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.response_code {
+                    out.extend_from_slice(b",\"responseCode\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.response_message {
+                    out.extend_from_slice(b",\"responseMessage\":");
+                    crate::json::write_str(out, value);
+                }
+                crate::json::close_object(out, start);
+            }
+        }
         /// Pay-in notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-in reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Payin notify address) when a pay-in reaches a final status: SUCCESS, FAILED or EXPIRED.
@@ -2930,6 +3326,52 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub payer: ::core::option::Option<crate::JsonObjectOrString>,
+        }
+        impl<R: PayInVariant> crate::json::WriteJson for PayInNotification<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"orderNo\":");
+                let value = &self.order_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"tradeNo\":");
+                let value = &self.trade_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"merchantId\":");
+                let value = &self.merchant_id;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.merchant_name {
+                    out.extend_from_slice(b",\"merchantName\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.sub_merchant_id {
+                    out.extend_from_slice(b",\"subMerchantId\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.sub_merchant_name {
+                    out.extend_from_slice(b",\"subMerchantName\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.payment_method {
+                    out.extend_from_slice(b",\"paymentMethod\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.transaction_time {
+                    out.extend_from_slice(b",\"transactionTime\":");
+                    crate::json::write_str(out, value);
+                }
+                out.extend_from_slice(b",\"status\":");
+                let value = &self.status;
+                crate::json::write_str(out, value.as_str());
+                out.extend_from_slice(b",\"money\":");
+                let value = &self.money;
+                crate::json::WriteJson::write_json(value, out);
+                if let ::core::option::Option::Some(value) = &self.payer {
+                    out.extend_from_slice(b",\"payer\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                crate::json::close_object(out, start);
+            }
         }
         impl<R: PayInVariant> PayInRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`PayInRequest::validate`]). For optional and region-only fields use [`PayInRequest::builder`].
@@ -3217,6 +3659,10 @@ pub mod endpoints {
             const ENDPOINT: crate::EndpointInfo = ENDPOINT;
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 PayInRequest::validate(self)
+            }
+            #[inline]
+            fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                crate::json::WriteJson::write_json(self, out);
             }
             fn order_no(&self) -> ::core::option::Option<&str> {
                 ::core::option::Option::Some(&self.order_no)
@@ -4384,6 +4830,48 @@ pub mod endpoints {
             #[serde(flatten)]
             pub extra: R::RequestExtra,
         }
+        impl<R: PayOutVariant> crate::json::WriteJson for PayOutRequest<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"orderNo\":");
+                let value = &self.order_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"purpose\":");
+                let value = &self.purpose;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"merchant\":");
+                let value = &self.merchant;
+                crate::json::WriteJson::write_json(value, out);
+                out.extend_from_slice(b",\"money\":");
+                let value = &self.money;
+                crate::json::WriteJson::write_json(value, out);
+                out.extend_from_slice(b",\"paymentMethod\":");
+                let value = &self.payment_method;
+                crate::json::write_str(out, value.as_str());
+                out.extend_from_slice(b",\"cashAccount\":");
+                let value = &self.cash_account;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.callback_url {
+                    out.extend_from_slice(b",\"callbackUrl\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.product_detail {
+                    out.extend_from_slice(b",\"productDetail\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.receiver {
+                    out.extend_from_slice(b",\"receiver\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.area {
+                    out.extend_from_slice(b",\"area\":");
+                    crate::json::write_i64(out, *value);
+                }
+                crate::ExtraFields::write_fields(&self.extra, out);
+                crate::json::close_object(out, start);
+            }
+        }
         /// The response body of API pay-out.
         #[derive(
             ::core::fmt::Debug,
@@ -4496,6 +4984,55 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
+        impl<R: PayOutVariant> crate::json::WriteJson for PayOutResponse<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"code\":");
+                let value = &self.code;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"message\":");
+                let value = &self.message;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.order_no {
+                    out.extend_from_slice(b",\"orderNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.trade_no {
+                    out.extend_from_slice(b",\"tradeNo\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.merchant {
+                    out.extend_from_slice(b",\"merchant\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.disbursement_time {
+                    out.extend_from_slice(b",\"disbursementTime\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.money {
+                    out.extend_from_slice(b",\"money\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.channel {
+                    out.extend_from_slice(b",\"channel\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                if let ::core::option::Option::Some(value) = &self.status {
+                    out.extend_from_slice(b",\"status\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.response_code {
+                    out.extend_from_slice(b",\"responseCode\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.response_message {
+                    out.extend_from_slice(b",\"responseMessage\":");
+                    crate::json::write_str(out, value);
+                }
+                crate::json::close_object(out, start);
+            }
+        }
         /// Pay-out notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-out reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Withdraw notify address) when a pay-out reaches a final status: SUCCESS or FAILED.
@@ -4591,6 +5128,52 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub payer: ::core::option::Option<crate::JsonObjectOrString>,
+        }
+        impl<R: PayOutVariant> crate::json::WriteJson for PayOutNotification<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"orderNo\":");
+                let value = &self.order_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"tradeNo\":");
+                let value = &self.trade_no;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"merchantId\":");
+                let value = &self.merchant_id;
+                crate::json::write_str(out, value);
+                if let ::core::option::Option::Some(value) = &self.merchant_name {
+                    out.extend_from_slice(b",\"merchantName\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.sub_merchant_id {
+                    out.extend_from_slice(b",\"subMerchantId\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.sub_merchant_name {
+                    out.extend_from_slice(b",\"subMerchantName\":");
+                    crate::json::write_str(out, value);
+                }
+                if let ::core::option::Option::Some(value) = &self.payment_method {
+                    out.extend_from_slice(b",\"paymentMethod\":");
+                    crate::json::write_str(out, value.as_str());
+                }
+                if let ::core::option::Option::Some(value) = &self.transaction_time {
+                    out.extend_from_slice(b",\"transactionTime\":");
+                    crate::json::write_str(out, value);
+                }
+                out.extend_from_slice(b",\"status\":");
+                let value = &self.status;
+                crate::json::write_str(out, value.as_str());
+                out.extend_from_slice(b",\"money\":");
+                let value = &self.money;
+                crate::json::WriteJson::write_json(value, out);
+                if let ::core::option::Option::Some(value) = &self.payer {
+                    out.extend_from_slice(b",\"payer\":");
+                    crate::json::WriteJson::write_json(value, out);
+                }
+                crate::json::close_object(out, start);
+            }
         }
         impl<R: PayOutVariant> PayOutRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`PayOutRequest::validate`]). For optional and region-only fields use [`PayOutRequest::builder`].
@@ -4883,6 +5466,10 @@ pub mod endpoints {
             const ENDPOINT: crate::EndpointInfo = ENDPOINT;
             fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
                 PayOutRequest::validate(self)
+            }
+            #[inline]
+            fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                crate::json::WriteJson::write_json(self, out);
             }
             fn order_no(&self) -> ::core::option::Option<&str> {
                 ::core::option::Option::Some(&self.order_no)

@@ -71,7 +71,26 @@ pub mod inquiry_balance {
         )]
         pub additional_info: ::core::option::Option<crate::JsonObjectOrString>,
     }
-    impl crate::ExtraFields for InquiryBalanceResponseExtra {}
+    impl crate::json::WriteJson for InquiryBalanceResponseExtra {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.additional_info {
+                out.extend_from_slice(b",\"additionalInfo\":");
+                crate::json::WriteJson::write_json(value, out);
+            }
+            crate::json::close_object(out, start);
+        }
+    }
+    impl crate::ExtraFields for InquiryBalanceResponseExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.additional_info {
+                out.extend_from_slice(b",\"additionalInfo\":");
+                crate::json::WriteJson::write_json(value, out);
+            }
+        }
+    }
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Peru (PEN).
@@ -749,15 +768,13 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }
@@ -1044,7 +1061,34 @@ pub mod pay_out {
         )]
         pub cci: ::core::option::Option<::std::string::String>,
     }
-    impl crate::ExtraFields for PayOutRequestExtra {}
+    impl crate::json::WriteJson for PayOutRequestExtra {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.cash_account_type {
+                out.extend_from_slice(b",\"cashAccountType\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            if let ::core::option::Option::Some(value) = &self.cci {
+                out.extend_from_slice(b",\"cci\":");
+                crate::json::write_str(out, value);
+            }
+            crate::json::close_object(out, start);
+        }
+    }
+    impl crate::ExtraFields for PayOutRequestExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.cash_account_type {
+                out.extend_from_slice(b",\"cashAccountType\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            if let ::core::option::Option::Some(value) = &self.cci {
+                out.extend_from_slice(b",\"cci\":");
+                crate::json::write_str(out, value);
+            }
+        }
+    }
     impl crate::endpoints::pay_out::PayOutRequestBuilder<crate::regions::pen::Pen> {
         /// Sets `cashAccountType` (mandatory in PEN; only Peru has it).
         ///
@@ -1410,15 +1454,13 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }

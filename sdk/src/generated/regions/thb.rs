@@ -743,15 +743,13 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }
@@ -1236,15 +1234,13 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }

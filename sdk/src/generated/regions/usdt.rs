@@ -514,7 +514,26 @@ pub mod pay_in {
         )]
         pub network: ::core::option::Option<crate::regions::usdt::pay_in::Network>,
     }
-    impl crate::ExtraFields for PayInRequestExtra {}
+    impl crate::json::WriteJson for PayInRequestExtra {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.network {
+                out.extend_from_slice(b",\"network\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            crate::json::close_object(out, start);
+        }
+    }
+    impl crate::ExtraFields for PayInRequestExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.network {
+                out.extend_from_slice(b",\"network\":");
+                crate::json::write_str(out, value.as_str());
+            }
+        }
+    }
     impl crate::endpoints::pay_in::PayInRequestBuilder<crate::regions::usdt::Usdt> {
         /// Sets `network` (mandatory in USDT; only USDT has it).
         ///
@@ -834,15 +853,13 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }
@@ -1107,7 +1124,26 @@ pub mod pay_out {
         )]
         pub network: ::core::option::Option<crate::regions::usdt::pay_out::Network>,
     }
-    impl crate::ExtraFields for PayOutRequestExtra {}
+    impl crate::json::WriteJson for PayOutRequestExtra {
+        #[inline]
+        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+            let start = out.len();
+            if let ::core::option::Option::Some(value) = &self.network {
+                out.extend_from_slice(b",\"network\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            crate::json::close_object(out, start);
+        }
+    }
+    impl crate::ExtraFields for PayOutRequestExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.network {
+                out.extend_from_slice(b",\"network\":");
+                crate::json::write_str(out, value.as_str());
+            }
+        }
+    }
     impl crate::endpoints::pay_out::PayOutRequestBuilder<crate::regions::usdt::Usdt> {
         /// Sets `network` (mandatory in USDT; only USDT has it).
         ///
@@ -1412,15 +1448,13 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
         {
             let value = &request.money;
-            path.clear();
-            path.push_str("money");
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
                 },
                 value,
                 region,
-                &mut path,
+                "money",
                 out,
             );
         }
