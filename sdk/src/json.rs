@@ -237,7 +237,15 @@ mod tests {
 
     #[test]
     fn money_is_written_from_its_digits_as_serde_json_writes_it() {
-        for text in ["0", "-0", "100.50", "0.0001", "007.10", "-12.345", "12345678901234567890"] {
+        for text in [
+            "0",
+            "-0",
+            "100.50",
+            "0.0001",
+            "007.10",
+            "-12.345",
+            "12345678901234567890",
+        ] {
             let amount: Amount = text.parse().expect("an amount");
             same(&Money::<Thb>::new(amount));
             same(&Money::<Pen>::new(amount));

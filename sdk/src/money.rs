@@ -142,7 +142,11 @@ impl Amount {
     /// Appends the amount as a JSON number, as [`Self::json_number`] writes it.
     fn write_json_number(self, out: &mut Vec<u8>) {
         let mut buffer = [0u8; DIGITS_BUFFER];
-        out.extend_from_slice(Amount::new(self.units, self.scale).digits(&mut buffer).as_bytes());
+        out.extend_from_slice(
+            Amount::new(self.units, self.scale)
+                .digits(&mut buffer)
+                .as_bytes(),
+        );
     }
 
     /// The amount's text, written right to left into `buffer`: the fraction's digits, the

@@ -80,7 +80,9 @@ fn value(ty: &Ty, value: TokenStream) -> TokenStream {
         }
         Ty::Integer { .. } => quote! { crate::json::write_i64(out, *#value); },
         Ty::Boolean => quote! { crate::json::write_bool(out, *#value); },
-        Ty::Enum(e) if e.integer => quote! { crate::json::write_integer_text(out, #value.as_str()); },
+        Ty::Enum(e) if e.integer => {
+            quote! { crate::json::write_integer_text(out, #value.as_str()); }
+        }
         Ty::Enum(_) => quote! { crate::json::write_str(out, #value.as_str()); },
         Ty::List { item, .. } => {
             let item = self::value(item, quote! { item });

@@ -193,9 +193,7 @@ impl ErrorKind {
     /// Whether the request reached the gateway; see [`Error::sent`].
     pub fn sent(&self) -> Sent {
         match self {
-            ErrorKind::Invalid(_)
-            | ErrorKind::Sign(_)
-            | ErrorKind::Connect { .. } => Sent::No,
+            ErrorKind::Invalid(_) | ErrorKind::Sign(_) | ErrorKind::Connect { .. } => Sent::No,
             ErrorKind::Timeout { .. } | ErrorKind::NoAnswer { .. } => Sent::Maybe,
             _ => Sent::Answered,
         }

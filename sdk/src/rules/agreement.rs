@@ -32,7 +32,9 @@ fn odd() -> impl Strategy<Value = Value> {
         Just(json!({"currency": "USD", "amount": 1})),
         Just(json!({"currency": "THB", "amount": 1.001})),
         Just(json!({"name": "n"})),
-        Just(json!("quote \" slash / backslash \\ tab \t newline \n \u{1} \u{7f} é 😀")),
+        Just(json!(
+            "quote \" slash / backslash \\ tab \t newline \n \u{1} \u{7f} é 😀"
+        )),
         "[A-Z]{3,8}".prop_map(Value::String),
     ]
 }
