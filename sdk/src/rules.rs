@@ -328,18 +328,7 @@ pub(crate) fn check_value(
         },
         Kind::Integer { minimum, maximum } => match value.as_i64() {
             None => problem(out, path, format!("must be a whole number, not {value}")),
-            Some(n) => {
-                if let Some(min) = minimum
-                    && n < *min
-                {
-                    problem(out, path, format!("is {n}; the least allowed is {min}"));
-                }
-                if let Some(max) = maximum
-                    && n > *max
-                {
-                    problem(out, path, format!("is {n}; the greatest allowed is {max}"));
-                }
-            }
+            Some(n) => integer_bounds(*minimum, *maximum, n, path, out),
         },
         Kind::Decimal { minimum, maximum } => match number_text(value) {
             None => problem(out, path, format!("must be a decimal number, not {value}")),
@@ -520,6 +509,41 @@ pub(crate) fn check_serialized<T: Serialize + ?Sized>(
     match serde_json::to_value(value) {
         Ok(json) => check_value(kind, &json, region, path, out),
         Err(e) => problem(out, path, format!("cannot be written as JSON: {e}")),
+    }
+}
+
+/// Checks a whole number of `kind`, as [`check_value`] checks `Value::from(n)`, without making
+/// the `Value` or a path buffer.
+pub(crate) fn check_integer(
+    kind: &Kind,
+    n: i64,
+    region: &RegionInfo,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    match kind {
+        Kind::Integer { minimum, maximum } => integer_bounds(*minimum, *maximum, n, path, out),
+        _ => check_value(kind, &Value::from(n), region, &mut path.to_owned(), out),
+    }
+}
+
+/// A whole number against its least and greatest allowed values.
+fn integer_bounds(
+    minimum: Option<i64>,
+    maximum: Option<i64>,
+    n: i64,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    if let Some(min) = minimum
+        && n < min
+    {
+        problem(out, path, format!("is {n}; the least allowed is {min}"));
+    }
+    if let Some(max) = maximum
+        && n > max
+    {
+        problem(out, path, format!("is {n}; the greatest allowed is {max}"));
     }
 }
 

@@ -77,14 +77,40 @@ pub(super) fn request_check(
         });
     }
     body.push(members(fields, "", &access)?);
+    // A buffer for the paths of list items and of values checked as JSON, when there are any.
+    let path = if fields.iter().any(|f| uses_path(&f.ty)) {
+        quote! { let mut path = ::std::string::String::new(); }
+    } else {
+        quote! {}
+    };
     Ok(quote! {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
+        #path
         let out = &mut ::std::vec::Vec::new();
         #(#body)*
-        let _ = &mut path;
         ::core::mem::take(out)
     })
+}
+
+/// Whether [`value`]'s check of `ty` builds its path in the `path` buffer (lists, and values
+/// checked as the JSON they serialize to); the other checks take their path as a literal.
+fn uses_path(ty: &Ty) -> bool {
+    if always_passes(ty) {
+        return false;
+    }
+    match ty {
+        Ty::String { .. }
+        | Ty::JsonString
+        | Ty::Timestamp { .. }
+        | Ty::Integer { .. }
+        | Ty::Money(_) => false,
+        Ty::Enum(e) => e.integer,
+        Ty::Object {
+            object,
+            one_or_many: false,
+        } => object.fields.iter().any(|f| uses_path(&f.ty)),
+        _ => true,
+    }
 }
 
 /// "required in …" for each mandatory field that is not set, in the table's order.
@@ -144,10 +170,8 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
         Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. } => quote! {
             crate::rules::check_str(&#kind, #value, region, #path, out);
         },
-        Ty::Integer { .. } | Ty::Boolean => quote! {
-            path.clear();
-            path.push_str(#path);
-            crate::rules::check_value(&#kind, &::serde_json::Value::from(*#value), region, &mut path, out);
+        Ty::Integer { .. } => quote! {
+            crate::rules::check_integer(&#kind, *#value, region, #path, out);
         },
         Ty::Enum(e) if !e.integer => quote! {
             crate::rules::check_str(&#kind, #value.as_str(), region, #path, out);

@@ -186,7 +186,6 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
                 );
             }
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -403,7 +402,6 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -716,7 +714,6 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         request: &crate::endpoints::pay_in::PayInRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if request.payment_method.is_none() {
             crate::rules::push_problem(
@@ -726,16 +723,14 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
             );
         }
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(15i64),
                     maximum: ::core::option::Option::Some(15i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -753,16 +748,14 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
             );
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
-            path.clear();
-            path.push_str("expiryPeriod");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(300i64),
                     maximum: ::core::option::Option::Some(86400i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "expiryPeriod",
                 out,
             );
         }
@@ -847,7 +840,6 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -1362,7 +1354,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if request.receiver.is_none() {
             crate::rules::push_problem(
@@ -1386,16 +1377,14 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
             );
         }
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(15i64),
                     maximum: ::core::option::Option::Some(15i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -1540,7 +1529,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                 }
             }
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }

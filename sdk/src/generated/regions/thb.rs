@@ -146,7 +146,6 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
                 );
             }
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -369,7 +368,6 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -684,7 +682,6 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         request: &crate::endpoints::pay_in::PayInRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if request.payment_method.is_none() {
             crate::rules::push_problem(
@@ -701,16 +698,14 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
             );
         }
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(11i64),
                     maximum: ::core::option::Option::Some(11i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -728,16 +723,14 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
             );
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
-            path.clear();
-            path.push_str("expiryPeriod");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(1i64),
                     maximum: ::core::option::Option::Some(86400i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "expiryPeriod",
                 out,
             );
         }
@@ -863,7 +856,6 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -1189,19 +1181,16 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(11i64),
                     maximum: ::core::option::Option::Some(11i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -1287,7 +1276,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }

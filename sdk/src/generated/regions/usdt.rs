@@ -146,7 +146,6 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
                 );
             }
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -340,7 +339,6 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -801,7 +799,6 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         request: &crate::endpoints::pay_in::PayInRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if request.extra.network.is_none() {
             crate::rules::push_problem(
@@ -811,16 +808,14 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
             );
         }
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(30i64),
                     maximum: ::core::option::Option::Some(35i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -838,16 +833,14 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
             );
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
-            path.clear();
-            path.push_str("expiryPeriod");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(1i64),
                     maximum: ::core::option::Option::Some(86400i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "expiryPeriod",
                 out,
             );
         }
@@ -932,7 +925,6 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
@@ -1394,7 +1386,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if request.extra.network.is_none() {
             crate::rules::push_problem(
@@ -1404,16 +1395,14 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
             );
         }
         if let ::core::option::Option::Some(value) = &request.area {
-            path.clear();
-            path.push_str("area");
-            crate::rules::check_value(
+            crate::rules::check_integer(
                 &crate::rules::Kind::Integer {
                     minimum: ::core::option::Option::Some(30i64),
                     maximum: ::core::option::Option::Some(35i64),
                 },
-                &::serde_json::Value::from(*value),
+                *value,
                 region,
-                &mut path,
+                "area",
                 out,
             );
         }
@@ -1514,7 +1503,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                 out,
             );
         }
-        let _ = &mut path;
         ::core::mem::take(out)
     }
 }
