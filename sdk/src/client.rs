@@ -382,10 +382,29 @@ impl ClientBuilder {
             .user_agent(concat!("smilepayz-rust/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
+        // Made once here rather than for every request: each endpoint's URL (reqwest would
+        // parse the URL text of each request) and the X-PARTNER-ID header value.
+        let urls = crate::gateway::ENDPOINTS
+            .iter()
+            .map(|endpoint| {
+                let text = format!("{base_url}{}", endpoint.path);
+                reqwest::Url::parse(&text)
+                    .map(|url| (endpoint.path, url))
+                    .map_err(|_| ConfigError::BaseUrl(base_url.clone()))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .into();
+        let partner_header =
+            http::HeaderValue::from_str(&partner_id).map_err(|_| ConfigError::PartnerId {
+                partner_id: partner_id.clone(),
+                reason: "a header cannot carry it",
+            })?;
         Ok(Client {
             http,
             base_url,
+            urls,
             partner_id,
+            partner_header,
             signer,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
@@ -400,7 +419,11 @@ impl ClientBuilder {
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
+    /// Each endpoint's URL, by its path.
+    urls: std::sync::Arc<[(&'static str, reqwest::Url)]>,
     partner_id: String,
+    /// `partner_id` as the X-PARTNER-ID header value.
+    partner_header: http::HeaderValue,
     signer: Signer,
     retry: RetryPolicy,
     max_response_bytes: usize,
@@ -587,7 +610,7 @@ impl Client {
         body: bytes::Bytes,
         attempts: &mut u32,
     ) -> Result<RawResponse, ErrorKind> {
-        let url = format!("{}{}", self.base_url, endpoint.path);
+        let url = self.url(endpoint)?;
         let offset_seconds = region.info().utc_offset_seconds;
         let started = Instant::now();
         let deadline = started + self.deadline;
@@ -607,10 +630,13 @@ impl Client {
             } else {
                 NOT_READ_ONLY_HINT
             };
-            let result = self
-                .attempt(&url, offset_seconds, body.clone(), left, hint)
-                .instrument(span)
-                .await;
+            let exchange = self.attempt(&url, offset_seconds, body.clone(), left, hint);
+            // A span no subscriber records is not entered and left at each poll.
+            let result = if span.is_disabled() {
+                exchange.await
+            } else {
+                exchange.instrument(span).await
+            };
             let mut retry_after = None;
             let outcome = result.and_then(|raw| {
                 if retryable_status(raw.status) {
@@ -646,9 +672,25 @@ impl Client {
         }
     }
 
+    /// The endpoint's URL: made at `build()` for the spec's endpoints, else from its path.
+    fn url(&self, endpoint: &EndpointInfo) -> Result<reqwest::Url, ErrorKind> {
+        if let Some((_, url)) = self.urls.iter().find(|(path, _)| *path == endpoint.path) {
+            return Ok(url.clone());
+        }
+        let text = format!("{}{}", self.base_url, endpoint.path);
+        reqwest::Url::parse(&text).map_err(|e| ErrorKind::Connect {
+            reason: format!(
+                "the endpoint path {:?} does not make a URL with the base URL: {e}",
+                endpoint.path
+            ),
+            url: text,
+            source: None,
+        })
+    }
+
     async fn attempt(
         &self,
-        url: &str,
+        url: &reqwest::Url,
         offset_seconds: i32,
         body: bytes::Bytes,
         left: Duration,
@@ -656,7 +698,7 @@ impl Client {
     ) -> Result<RawResponse, ErrorKind> {
         if left.is_zero() {
             return Err(ErrorKind::Timeout {
-                url: url.to_owned(),
+                url: url.as_str().to_owned(),
                 reason: format!("the call's deadline of {:?} passed", self.deadline),
                 hint,
                 source: None,
@@ -665,20 +707,20 @@ impl Client {
         let signed = self.sign_body(offset_seconds, body)?;
         let response = self
             .http
-            .post(url)
+            .post(url.clone())
             .timeout(left.min(self.attempt_timeout))
-            .header(http::header::CONTENT_TYPE, "application/json")
-            .header("X-TIMESTAMP", signed.timestamp)
-            .header("X-SIGNATURE", signed.signature)
-            .header("X-PARTNER-ID", &self.partner_id)
+            .header(http::header::CONTENT_TYPE, APPLICATION_JSON)
+            .header(X_TIMESTAMP, signed.timestamp)
+            .header(X_SIGNATURE, signed.signature)
+            .header(X_PARTNER_ID, self.partner_header.clone())
             .body(signed.body)
             .send()
             .await
-            .map_err(|e| transport_error(url, e, hint))?;
+            .map_err(|e| transport_error(url.as_str(), e, hint))?;
         let status = response.status().as_u16();
         let timestamp = response
             .headers()
-            .get("X-TIMESTAMP")
+            .get(X_TIMESTAMP)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         // Seconds only; an HTTP-date Retry-After is left to the backoff.
@@ -698,6 +740,13 @@ impl Client {
         })
     }
 }
+
+// The request headers, as constants rather than text reqwest would parse for each request
+// (header names are case-insensitive; HTTP/1.1 sends them in lower case either way).
+const APPLICATION_JSON: http::HeaderValue = http::HeaderValue::from_static("application/json");
+const X_TIMESTAMP: http::HeaderName = http::HeaderName::from_static("x-timestamp");
+const X_SIGNATURE: http::HeaderName = http::HeaderName::from_static("x-signature");
+const X_PARTNER_ID: http::HeaderName = http::HeaderName::from_static("x-partner-id");
 
 fn transport_error(url: &str, error: reqwest::Error, hint: &'static str) -> ErrorKind {
     // reqwest's Display of a connection error is terse; its source chain says why.
