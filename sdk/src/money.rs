@@ -69,11 +69,6 @@ impl Amount {
         self.scale
     }
 
-    /// Whether the amount has at most `digits` significant digits (its units, without sign).
-    pub(crate) fn fits_digits(self, digits: u32) -> bool {
-        self.units.unsigned_abs() < 10u128.pow(digits)
-    }
-
     /// Whether the amount is below zero.
     pub const fn is_negative(self) -> bool {
         self.units < 0
@@ -133,7 +128,7 @@ impl Amount {
     }
 
     /// The amount as a JSON number: its digits without leading zeros, never through a float.
-    fn json_number(self) -> String {
+    pub(crate) fn json_number(self) -> String {
         // Exactly as long as it needs to be: the raw value keeps it without reallocating.
         let mut buffer = [0u8; DIGITS_BUFFER];
         String::from(Amount::new(self.units, self.scale).digits(&mut buffer))

@@ -188,6 +188,12 @@ pub fn validate<T: Serialize>(
 
 /// Checks a JSON body against `rules` in `region`.
 ///
+/// A JSON number in a `serde_json::Value` is the float serde_json reads it as, so the
+/// decimal places of an amount are those of its float: `100.500` and
+/// `100.500000000000000001` both count as `100.5`. Typed requests (`validate()`, `build()`,
+/// and so everything the client sends) count them on the amount's own digits, and so does
+/// the emulator.
+///
 /// # Errors
 /// Every field that breaks a rule, by JSON path, in the order of the body.
 pub fn check(rules: &Object, body: &Value, region: &RegionInfo) -> Result<(), ValidationError> {
@@ -547,10 +553,13 @@ fn integer_bounds(
     }
 }
 
-/// Checks typed money: its currency is the region's by its type, so only the amount's
-/// decimal places can be wrong. An amount a float would not carry exactly (more than 15
-/// digits, or more than 4 decimal places) is checked as the `Value` it serializes to, so the
-/// result is always [`check`]'s.
+/// Checks typed money, exactly: its currency is the region's by its type, so only the
+/// amount's decimal places can be wrong, and they are counted on the amount's own digits.
+///
+/// [`check`] reads a JSON number as the float serde_json makes of it, so for an amount a
+/// float does not carry exactly (more than 15 digits, or more than 4 decimal places, or
+/// trailing zeros, which a float drops) the two can differ; this one is the exact one. A THB
+/// `100.500000000000000001` is refused here, though its float, 100.5, has one decimal place.
 pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
     kind: &Kind,
     money: &M,
@@ -558,18 +567,51 @@ pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
     path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
-    let amount = money.typed_amount();
-    let scale = amount.scale();
-    let exact = match kind {
-        Kind::Money {
-            shape: MoneyShape::ValueString,
-        } => true,
-        _ => scale <= 4 && amount.fits_digits(15),
+    let shape = match kind {
+        Kind::Money { shape } => *shape,
+        _ => MoneyShape::AmountNumber,
     };
-    if exact && scale <= region.money_scale {
+    check_amount(money.typed_amount(), shape, region, path, out);
+}
+
+/// An exact amount of money at `path`, of the given shape, against the region's decimal
+/// places: what [`check_typed_money`] and the emulator (which reads amounts from their own
+/// digits) run.
+pub(crate) fn check_amount(
+    amount: crate::Amount,
+    shape: MoneyShape,
+    region: &RegionInfo,
+    path: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    let scale = amount.scale();
+    if scale <= region.money_scale {
         return;
     }
-    check_serialized(kind, money, region, &mut path.to_owned(), out);
+    // The text as it is sent: a string of the amount's digits, or a JSON number of them.
+    let (key, text) = match shape {
+        MoneyShape::ValueString => ("value", amount.to_string()),
+        MoneyShape::AmountNumber => ("amount", amount.json_number()),
+    };
+    too_many_decimals(&join(path, key), &text, usize::from(scale), region, out);
+}
+
+/// "… has 3 decimal places; THB amounts have at most 2 (#.##)".
+fn too_many_decimals(
+    path: &str,
+    text: &str,
+    scale: usize,
+    region: &RegionInfo,
+    out: &mut Vec<FieldProblem>,
+) {
+    problem(
+        out,
+        path,
+        format!(
+            "{text} has {scale} decimal places; {} amounts have at most {} ({})",
+            region.code, region.money_scale, region.money_format
+        ),
+    );
 }
 
 /// A string's length and characters.
@@ -745,16 +787,12 @@ fn check_money(
         ),
         Some(scale) => {
             if scale > usize::from(region.money_scale) {
-                problem(
-                    out,
+                too_many_decimals(
                     &join(path, key),
-                    format!(
-                        "{} has {scale} decimal places; {} amounts have at most {} ({})",
-                        text.unwrap_or_default(),
-                        region.code,
-                        region.money_scale,
-                        region.money_format
-                    ),
+                    &text.unwrap_or_default(),
+                    scale,
+                    region,
+                    out,
                 );
             }
         }

@@ -568,3 +568,55 @@ async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() 
     assert!(deliveries.iter().all(|d| d.http_status == Some(500)));
     setup.emulator.shutdown().await;
 }
+
+/// An amount finer than the region's money whose float is not (100.5 for the THB amount
+/// below): refused by the SDK before sending, and, sent anyway, by the emulator, which reads
+/// amounts from their own digits. Nothing is booked.
+#[tokio::test]
+async fn an_amount_finer_than_the_region_allows_is_refused_even_where_its_float_is_not() {
+    let setup = setup::<Thb>(Duration::from_secs(3600)).await;
+    let fine = "100.500000000000000001";
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    let mut request = pay_in::<Thb>(&order, "100.25", "http://127.0.0.1:9/callback");
+    let body = serde_json::to_string(&request).expect("JSON");
+    request.money = smilepayz::TransactionMoney::new(amount(fine));
+
+    let expected =
+        "money.amount: 100.500000000000000001 has 18 decimal places; THB amounts have at most 2";
+    let error = request.validate().expect_err("too many decimal places");
+    assert!(error.to_string().contains(expected), "{error}");
+    let error = setup.client.send(&request).await.expect_err("not sent");
+    assert_eq!(error.sent(), smilepayz::Sent::No, "{error}");
+    assert!(error.to_string().contains(expected), "{error}");
+
+    // The same body by hand, past the SDK's check.
+    assert!(body.contains("\"amount\":100.25"), "{body}");
+    let body = body.replace("\"amount\":100.25", &format!("\"amount\":{fine}"));
+    let raw = setup
+        .client
+        .send_raw(
+            &smilepayz::endpoints::pay_in::ENDPOINT,
+            smilepayz::Region::Thb,
+            body.into_bytes(),
+        )
+        .await
+        .expect("answered");
+    assert_eq!(raw.status, 400);
+    let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
+    assert_eq!(
+        answer["code"],
+        codes::on_endpoint(
+            codes::inquiry_balance::INVALID_BODY_FIELDS,
+            &smilepayz::endpoints::pay_in::ENDPOINT
+        )
+    );
+    let message = answer["message"].as_str().expect("a message");
+    assert!(message.contains(expected), "{message}");
+    assert!(
+        status::<Thb>(&setup, TradeType::PayIn, &order)
+            .await
+            .is_err(),
+        "the refused pay-in must not be booked"
+    );
+    setup.emulator.shutdown().await;
+}
