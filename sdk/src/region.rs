@@ -165,8 +165,8 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    #[doc(hidden)]
-    pub fn not_offered(endpoint: &'static str, region: Region) -> Self {
+    /// The endpoint is not offered in `region` (what the generated `from_json` answers).
+    pub(crate) fn not_offered(endpoint: &'static str, region: Region) -> Self {
         let offered: Vec<&str> = Region::ALL
             .iter()
             .filter(|r| r.info().endpoint(endpoint).is_some())
@@ -179,8 +179,8 @@ impl ReadError {
         }
     }
 
-    #[doc(hidden)]
-    pub fn json(
+    /// The body is not the region's message (what the generated `from_json` answers).
+    pub(crate) fn json(
         endpoint: &'static str,
         region: Region,
         what: &'static str,
