@@ -10,7 +10,9 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::{BalanceType, TradeType, TransactionStatus};
-use smilepayz::emulator::{CallbackRetries, Emulator, RunningEmulator, TestMerchant, codes};
+use smilepayz::emulator::{
+    CallbackRetries, Emulator, EmulatorBuilder, RunningEmulator, TestMerchant, codes,
+};
 use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
 use smilepayz::endpoints::inquiry_status::{InquiryStatusRequest, InquiryStatusVariant};
 use smilepayz::endpoints::pay_in::{PayInNotification, PayInRequest, PayInVariant};
@@ -153,8 +155,16 @@ struct Setup {
 }
 
 async fn setup<R: RegionSpec>(settle_after: Duration) -> Setup {
+    setup_with::<R>(settle_after, |builder| builder).await
+}
+
+/// [`setup`], with `more` applied to the emulator's builder.
+async fn setup_with<R: RegionSpec>(
+    settle_after: Duration,
+    more: impl FnOnce(EmulatorBuilder) -> EmulatorBuilder,
+) -> Setup {
     let merchant = TestMerchant::generate(R::REGION).expect("merchant");
-    let emulator = Emulator::builder()
+    let emulator = more(Emulator::builder())
         .merchant(merchant.merchant())
         .settle_after(settle_after)
         .callback_retries(CallbackRetries {
@@ -617,6 +627,59 @@ async fn an_amount_finer_than_the_region_allows_is_refused_even_where_its_float_
             .await
             .is_err(),
         "the refused pay-in must not be booked"
+    );
+    setup.emulator.shutdown().await;
+}
+
+/// The emulator's state is bounded: past `max_transactions`, a new order is refused with
+/// TOO_MANY_TRANSACTIONS (an answer, so the SDK says it was answered and does not resend a
+/// pay-in), and the orders already taken are kept.
+#[tokio::test]
+async fn past_its_transaction_limit_the_emulator_refuses_new_orders_and_keeps_the_old() {
+    let setup = setup_with::<Thb>(Duration::from_secs(3600), |b| b.max_transactions(2)).await;
+    let mut orders = Vec::new();
+    for _ in 0..2 {
+        let order = OrderNo::generate(&setup.partner_id).expect("order no");
+        setup
+            .client
+            .send(&pay_in::<Thb>(&order, "10", "http://127.0.0.1:9/callback"))
+            .await
+            .expect("taken");
+        orders.push(order);
+    }
+    let third = OrderNo::generate(&setup.partner_id).expect("order no");
+    let error = setup
+        .client
+        .send(&pay_in::<Thb>(&third, "10", "http://127.0.0.1:9/callback"))
+        .await
+        .expect_err("refused");
+    assert_eq!(error.sent(), smilepayz::Sent::Answered, "{error}");
+    assert_eq!(error.attempts(), 1, "a pay-in is never resent: {error}");
+    assert_eq!(error.status(), Some(503), "{error}");
+    assert_eq!(
+        error.gateway_code(),
+        Some(
+            codes::on_endpoint(
+                codes::inquiry_balance::TOO_MANY_TRANSACTIONS,
+                &smilepayz::endpoints::pay_in::ENDPOINT
+            )
+            .as_str()
+        ),
+        "{error}"
+    );
+    for order in &orders {
+        assert_eq!(
+            status::<Thb>(&setup, TradeType::PayIn, order)
+                .await
+                .expect("kept"),
+            TransactionStatus::Processing
+        );
+    }
+    assert!(
+        status::<Thb>(&setup, TradeType::PayIn, &third)
+            .await
+            .is_err(),
+        "the refused order is not booked"
     );
     setup.emulator.shutdown().await;
 }
