@@ -1128,7 +1128,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 const EXAMPLES: &'static [crate::Example];
                 #[doc = " The rules a request body must follow in the region."]
                 const REQUEST_RULES: crate::rules::Object;
-                #[doc = " Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are."]
+                #[doc = " Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are."]
                 fn check_request(request: &#request<Self>) -> ::std::vec::Vec<crate::FieldProblem>;
             }
 

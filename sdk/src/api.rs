@@ -67,7 +67,8 @@ pub trait ApiRequest: Serialize + DeserializeOwned + std::fmt::Debug + Clone + S
     /// Checks the values against the spec and the region.
     fn validate(&self) -> Result<(), ValidationError>;
     /// Appends the request's JSON body to `out`: the bytes `serde_json::to_vec` would write
-    /// for it, written by generated code without going through serde.
+    /// for it, written by generated code without going through serde. This is the body the
+    /// client signs and sends.
     fn write_body(&self, out: &mut Vec<u8>);
     /// The request's `orderNo` (its idempotency key), for endpoints whose request has one.
     fn order_no(&self) -> Option<&str> {

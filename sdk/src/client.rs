@@ -357,12 +357,16 @@ impl ClientBuilder {
                 "a partner id (X-PARTNER-ID, your merchant id; SMILEPAYZ_PARTNER_ID with from_env)",
             ),
         )?;
-        if !partner_id.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ConfigError::PartnerId {
-                partner_id,
-                reason: "it holds a space, a control character (such as a newline) or a non-ASCII character, which a header cannot carry",
-            });
-        }
+        // Made once here, as the X-PARTNER-ID value of every request.
+        let partner_header = match http::HeaderValue::from_str(&partner_id) {
+            Ok(value) if partner_id.bytes().all(|b| b.is_ascii_graphic()) => value,
+            _ => {
+                return Err(ConfigError::PartnerId {
+                    partner_id,
+                    reason: "it holds a space, a control character (such as a newline) or a non-ASCII character, which a header cannot carry",
+                });
+            }
+        };
         let secret = self.secret.ok_or(ConfigError::Missing(
             "the merchant secret (SMILEPAYZ_MERCHANT_SECRET with from_env)",
         ))?;
@@ -383,7 +387,7 @@ impl ClientBuilder {
             .build()
             .map_err(|e| ConfigError::Http(e.to_string()))?;
         // Made once here rather than for every request: each endpoint's URL (reqwest would
-        // parse the URL text of each request) and the X-PARTNER-ID header value.
+        // parse the URL text of each request).
         let urls = crate::gateway::ENDPOINTS
             .iter()
             .map(|endpoint| {
@@ -394,11 +398,6 @@ impl ClientBuilder {
             })
             .collect::<Result<Vec<_>, _>>()?
             .into();
-        let partner_header =
-            http::HeaderValue::from_str(&partner_id).map_err(|_| ConfigError::PartnerId {
-                partner_id: partner_id.clone(),
-                reason: "a header cannot carry it",
-            })?;
         Ok(Client {
             http,
             base_url,
@@ -548,7 +547,7 @@ impl Client {
     async fn send_typed<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
         let region = <Q::Region as RegionSpec>::REGION;
         let mut attempts = 0;
-        let outcome = match serialize(request) {
+        let outcome = match body_of(request) {
             Ok(body) => self
                 .exchange(&Q::ENDPOINT, region, body, &mut attempts)
                 .await
@@ -565,7 +564,7 @@ impl Client {
     /// refused signature, or for sending through an HTTP stack of your own.
     pub fn sign_request<Q: ApiRequest>(&self, request: &Q) -> Result<SignedRequest, Error> {
         let region = <Q::Region as RegionSpec>::REGION;
-        serialize(request)
+        body_of(request)
             .and_then(|body| self.sign_body(region.info().utc_offset_seconds, body))
             .map_err(|kind| {
                 Error::from(kind).for_request(Q::ENDPOINT.id, region, 0, request.order_no())
@@ -673,19 +672,24 @@ impl Client {
     }
 
     /// The endpoint's URL: made at `build()` for the spec's endpoints, else from its path.
-    fn url(&self, endpoint: &EndpointInfo) -> Result<reqwest::Url, ErrorKind> {
+    fn url(
+        &self,
+        endpoint: &EndpointInfo,
+    ) -> Result<std::borrow::Cow<'_, reqwest::Url>, ErrorKind> {
         if let Some((_, url)) = self.urls.iter().find(|(path, _)| *path == endpoint.path) {
-            return Ok(url.clone());
+            return Ok(std::borrow::Cow::Borrowed(url));
         }
         let text = format!("{}{}", self.base_url, endpoint.path);
-        reqwest::Url::parse(&text).map_err(|e| ErrorKind::Connect {
-            reason: format!(
-                "the endpoint path {:?} does not make a URL with the base URL: {e}",
-                endpoint.path
-            ),
-            url: text,
-            source: None,
-        })
+        reqwest::Url::parse(&text)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| ErrorKind::Connect {
+                reason: format!(
+                    "the endpoint path {:?} does not make a URL with the base URL: {e}",
+                    endpoint.path
+                ),
+                url: text,
+                source: None,
+            })
     }
 
     async fn attempt(
@@ -832,7 +836,7 @@ struct Envelope {
     message: String,
 }
 
-fn serialize<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, ErrorKind> {
+fn body_of<Q: ApiRequest>(request: &Q) -> Result<bytes::Bytes, ErrorKind> {
     request.validate()?;
     // Room for a typical body at once, instead of growing the buffer several times.
     let mut body = Vec::with_capacity(512);

@@ -7,11 +7,16 @@
 //! fields. Typed requests are checked by code the generator writes from the same tables
 //! (each region's `check_request`, through this module's scalar checks), which gives what
 //! [`check`] gives for their JSON; the emulator and the `smilepayz call` command check raw
-//! JSON bodies with [`check`], so a body is judged the same way wherever it comes from.
+//! JSON bodies with [`check`], so a body is judged the same way wherever it comes from, with
+//! one exception, money:
 //!
-//! Numbers are read by `serde_json` without its arbitrary-precision feature, so a JSON number
-//! is seen through its shortest round-trip form: exact for amounts of up to 15 significant
-//! digits, which covers every documented amount. The typed money types never use a float.
+//! Numbers are read by `serde_json` without its arbitrary-precision feature, so [`check`] sees
+//! a JSON number through its float: exact for amounts of up to 15 significant digits without
+//! trailing zeros, which covers every documented amount. Beyond that a float hides digits
+//! (`100.500` and `100.500000000000000001` both read as `100.5`), so typed requests count an
+//! amount's decimal places on its own digits instead, and the emulator does the same for the
+//! amount of every pay-in and pay-out it is sent. A body that [`check`] passes can still be
+//! refused there.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -168,7 +173,9 @@ pub(crate) fn put_all<T: Serialize>(body: &mut serde_json::Map<String, Value>, e
 }
 
 /// Checks any serializable value (as its JSON) against `rules` in `region`. The generated
-/// requests' own `validate` reads their fields directly and gives the same result.
+/// requests' own `validate` reads their fields directly and gives the same result, except
+/// for amounts a float does not carry exactly, which it judges by their own digits (see the
+/// module's documentation).
 ///
 /// # Errors
 /// Every field that breaks a rule, by JSON path.

@@ -209,9 +209,10 @@ impl<'de> Deserialize<'de> for JsonObjectOrString {
 pub trait ExtraFields:
     Serialize + DeserializeOwned + fmt::Debug + Clone + PartialEq + Send + Sync + 'static
 {
-    /// Appends the fields that are set to an object being written, each as `,"key":value`
-    /// (how the generated request bodies are written; see the generated impls).
-    #[doc(hidden)]
+    /// Appends the fields that are set to a JSON object being written, each as
+    /// `,"key":value`, byte for byte as `serde_json` would write them: how a request body
+    /// carries its region's extra fields ([`crate::ApiRequest::write_body`]). The generator
+    /// writes it for every region's extra fields; [`NoExtraFields`] writes nothing.
     fn write_fields(&self, out: &mut Vec<u8>);
 }
 

@@ -3,11 +3,14 @@
 //! `crate::rules::check` interprets a rules table against a `serde_json::Value`; that is what
 //! the emulator and the command use on raw bodies. A typed request needs no `Value`: this
 //! module writes, per region and endpoint, a function that reads the request's fields where
-//! they are and calls the same scalar checks (`crate::rules::check_str`, `check_value`,
-//! `check_money`) with the same rules, in the order `rules::check` reports problems
-//! (required fields in the table's order, then the `at_least_one_of` groups, then each field
-//! present, by JSON name, as a `serde_json::Map` iterates). A property test in the SDK
-//! (`rules::agreement`) holds it to the `Value` checker's result, word for word.
+//! they are and calls the scalar checks the `Value` checker uses (`crate::rules::check_str`,
+//! `check_integer`, `check_list_len`; `check_serialized`, which makes the `Value`, for the
+//! rare rest) with the same rules, in the order `rules::check` reports problems (required
+//! fields in the table's order, then the `at_least_one_of` groups, then each field present,
+//! by JSON name, as a `serde_json::Map` iterates). Money is the one difference: its decimal
+//! places are counted on the amount's own digits (`check_typed_money`), where a `Value`
+//! holds a float. A property test in the SDK (`rules::agreement`) holds it to the `Value`
+//! checker's result, word for word, on requests whose amounts a float carries exactly.
 
 use proc_macro2::TokenStream;
 use quote::quote;

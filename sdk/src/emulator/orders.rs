@@ -193,14 +193,21 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
     );
     if !problems.is_empty() {
         let endpoint = match kind {
-            TradeKind::PayIn => "pay-in",
-            TradeKind::PayOut => "pay-out",
+            TradeKind::PayIn => &crate::endpoints::pay_in::ENDPOINT,
+            TradeKind::PayOut => &crate::endpoints::pay_out::ENDPOINT,
         };
+        let hint = call
+            .region
+            .info()
+            .endpoint(endpoint.id)
+            .map(super::service::example_hint)
+            .unwrap_or_default();
         return Err(Rejection::new(
             Check::InvalidBodyFields,
             format!(
-                "the body is not a valid {} {endpoint} request: {}",
+                "the body is not a valid {} {} request: {}{hint}",
                 call.region,
+                endpoint.id,
                 crate::ValidationError::new(problems)
             ),
         ));

@@ -1082,7 +1082,7 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
-            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             fn check_request(
                 request: &InquiryBalanceRequest<Self>,
             ) -> ::std::vec::Vec<crate::FieldProblem>;
@@ -1992,7 +1992,7 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
-            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             fn check_request(
                 request: &InquiryStatusRequest<Self>,
             ) -> ::std::vec::Vec<crate::FieldProblem>;
@@ -2894,7 +2894,7 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
-            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             fn check_request(
                 request: &PayInRequest<Self>,
             ) -> ::std::vec::Vec<crate::FieldProblem>;
@@ -4729,7 +4729,7 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
-            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON: generated code that reads the fields where they are.
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             fn check_request(
                 request: &PayOutRequest<Self>,
             ) -> ::std::vec::Vec<crate::FieldProblem>;

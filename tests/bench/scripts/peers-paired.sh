@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The peers harness's load step (../shared/peers, run.sh STEPS=load), with more rounds and
-# paired figures: each round runs every Rust peer once, in an order that rotates from round to
-# round, and the SDK is compared with each peer within the round. So a slow patch of the
+# paired figures: each round runs every Rust peer once, in an order shuffled for each round,
+# and the SDK is compared with each peer within the round. So a slow patch of the
 # shared machine hits the peers of one round alike, and the result says how often the SDK
 # came out ahead, not only where five medians fell.
 #
@@ -47,8 +47,8 @@ raw=$out/raw.tsv
 printf 'c\tround\tpeer\trps\tclient_us\n' >"$raw"
 for c in $concurrencies; do
     for r in $(seq "$rounds"); do
-        for i in "${!order[@]}"; do
-            p=${order[$(( (i + r) % ${#order[@]} ))]}
+        mapfile -t shuffled < <(printf '%s\n' "${order[@]}" | shuf)
+        for p in "${shuffled[@]}"; do
             line=$(/usr/bin/time -f 'CPU %U %S' -o "$out/time" "${bin[$p]}" --fixtures "$fixtures" --url "$url" --n "$n" --c "$c" --max-secs 60)
             done_n=$(sed -n 's/.* n=\([0-9]*\) .*/\1/p' <<<"$line")
             rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$line")
