@@ -517,13 +517,11 @@ fn emit_struct(
     } else {
         quote! { #[serde(bound = "")] }
     };
-    let writer = write::object_impl(&quote! { #name }, generics, fields, extra.is_some())?;
     Ok(quote! {
         #docs
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #bound
         pub struct #name #generics { #(#members)* }
-        #writer
     })
 }
 
@@ -680,7 +678,8 @@ enum LocalType<'f> {
     Enum(&'f EnumType),
 }
 
-fn emit_object(object: &ObjectType, place: &Place) -> Result<TokenStream> {
+/// An object type; with `writable`, its JSON writer too (see [`written_objects`]).
+fn emit_object(object: &ObjectType, place: &Place, writable: bool) -> Result<TokenStream> {
     let name = checked_ident(object.name.name())?;
     let generic = object.fields.iter().any(|f| f.ty.uses_region());
     let generics = if generic {
@@ -694,6 +693,11 @@ fn emit_object(object: &ObjectType, place: &Place) -> Result<TokenStream> {
         object.doc.clone()
     };
     let definition = emit_struct(&name, &about, &object.fields, &generics, place, None, false)?;
+    let writer = if writable {
+        write::object_impl(&quote! { #name }, &generics, &object.fields, false)?
+    } else {
+        quote! {}
+    };
     // A constructor from the mandatory fields (the others unset), so that code does not
     // have to spell out every optional field; with no mandatory field, `Default` too.
     let mut params = Vec::new();
@@ -741,6 +745,7 @@ fn emit_object(object: &ObjectType, place: &Place) -> Result<TokenStream> {
     };
     Ok(quote! {
         #definition
+        #writer
         impl #impl_generics #name #type_generics {
             #[doc = #new_doc]
             #[must_use]
@@ -752,20 +757,53 @@ fn emit_object(object: &ObjectType, place: &Place) -> Result<TokenStream> {
     })
 }
 
+/// The names of the object types the SDK writes as JSON: those a request holds (in any
+/// region, its extra fields included) and those any region's extra fields hold
+/// (`ExtraFields::write_fields` is generated for every side). Responses and notifications are
+/// only read, so their other types get no writer.
+fn written_objects(spec: &Spec) -> std::collections::BTreeSet<String> {
+    fn walk(ty: &Ty, out: &mut std::collections::BTreeSet<String>) {
+        match ty {
+            Ty::List { item, .. } => walk(item, out),
+            Ty::Object { object, .. } => {
+                out.insert(object.name.name().to_owned());
+                for field in &object.fields {
+                    walk(&field.ty, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    let shared = spec.endpoints.iter().flat_map(|e| &e.request);
+    let regional = spec
+        .regions
+        .iter()
+        .flat_map(|r| &r.endpoints)
+        .flat_map(|e| e.request.iter().chain(&e.response_extras));
+    for field in shared.chain(regional) {
+        walk(&field.ty, &mut out);
+    }
+    out
+}
+
 fn definitions_module(spec: &Spec) -> Result<TokenStream> {
     let place = Place {
         region: quote! { R },
         local: quote! { crate::definitions },
     };
+    let written = written_objects(spec);
     let mut items = Vec::new();
     for definition in spec.definitions.values() {
         items.push(match definition {
             Definition::Object(object) if object.fields.iter().any(|f| f.ty.uses_region()) => {
-                let typed = emit_object(object, &place)?;
+                let typed = emit_object(object, &place, written.contains(object.name.name()))?;
                 let twin = any::twin(object, &place)?;
                 quote! { #typed #twin }
             }
-            Definition::Object(object) => emit_object(object, &place)?,
+            Definition::Object(object) => {
+                emit_object(object, &place, written.contains(object.name.name()))?
+            }
             Definition::Enum(e) => emit_enum(e)?,
             Definition::Money {
                 name,
@@ -846,10 +884,13 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         });
     }
 
+    let written = written_objects(spec);
     let mut items = Vec::new();
     for local in endpoint_locals(endpoint) {
         items.push(match local {
-            LocalType::Object(object) => emit_object(object, &place)?,
+            LocalType::Object(object) => {
+                emit_object(object, &place, written.contains(object.name.name()))?
+            }
             LocalType::Enum(en) => emit_enum(en)?,
         });
     }
@@ -863,6 +904,12 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         &place,
         request_extra.then(|| (format_ident!("RequestExtra"), "request")),
         !request_extra && !endpoint.request.iter().any(|f| f.ty.uses_region()),
+    )?);
+    items.push(write::object_impl(
+        &quote! { #request },
+        &generics,
+        &endpoint.request,
+        request_extra,
     )?);
     let response_about = format!("The response body of {}.", e.title);
     items.push(emit_struct(
@@ -1431,7 +1478,9 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             local_types(extras, &mut locals);
             for local in locals {
                 sub_items.push(match local {
-                    LocalType::Object(object) => emit_object(object, &place)?,
+                    // Extra fields are written by `ExtraFields::write_fields`, so what they hold
+                    // needs a writer, whichever side they are on.
+                    LocalType::Object(object) => emit_object(object, &place, true)?,
                     LocalType::Enum(en) => emit_enum(en)?,
                 });
             }

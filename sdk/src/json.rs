@@ -1,11 +1,12 @@
 //! Request bodies written as JSON directly, without going through serde.
 //!
-//! The generator writes a [`WriteJson`] impl for each object type, with each field's key as a
-//! byte string escaped once, at generation time. What it writes is, byte for byte, what
-//! `serde_json::to_vec` writes for the same value: compact, fields in declaration order, the
-//! region's extra fields after them, unset optional fields left out. The property test in
-//! `rules::agreement` holds the two to that on mutated requests of every region and endpoint,
-//! and the tests below hold each hand-written writer to it.
+//! The generator writes a [`WriteJson`] impl for each request type and each object type a
+//! request can hold (and `ExtraFields::write_fields` for a region's extra fields), with each
+//! field's key as a byte string escaped once, at generation time. What it writes is, byte for
+//! byte, what `serde_json::to_vec` writes for the same value: compact, fields in declaration
+//! order, the region's extra fields after them, unset optional fields left out. The property
+//! test in `rules::agreement` holds the two to that on mutated requests of every region and
+//! endpoint, and the tests below hold each hand-written writer to it.
 //!
 //! Why: serde_json escapes every key again for each request and writes a body in many small
 //! pieces; for a pay-in that was about 5,400 instructions, most of the cost of the body

@@ -1,4 +1,6 @@
-//! Each generated object type's JSON writer, written out as code.
+//! The JSON writers of the types the SDK sends, written out as code: each request type, the
+//! object types a request or a region's extra fields hold (`emit::written_objects`), and
+//! `ExtraFields::write_fields` for each region's extra fields.
 //!
 //! The SDK sends a request's body as `crate::json::WriteJson` writes it: each field as
 //! `,"key":value` with the key escaped here, once, and the value by its type; unset optional

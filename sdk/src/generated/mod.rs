@@ -201,25 +201,6 @@ pub mod definitions {
         )]
         pub account_name: ::core::option::Option<::std::string::String>,
     }
-    impl crate::json::WriteJson for CashChannel {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.payment_method {
-                out.extend_from_slice(b",\"paymentMethod\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.cash_account {
-                out.extend_from_slice(b",\"cashAccount\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.account_name {
-                out.extend_from_slice(b",\"accountName\":");
-                crate::json::write_str(out, value);
-            }
-            crate::json::close_object(out, start);
-        }
-    }
     impl CashChannel {
         /// An empty `CashChannel`: every field unset; set the ones you need.
         #[must_use]
@@ -411,37 +392,6 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub additional_info: ::core::option::Option<crate::JsonObjectOrString>,
-    }
-    impl crate::json::WriteJson for PayChannel {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.payment_method {
-                out.extend_from_slice(b",\"paymentMethod\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.va_number {
-                out.extend_from_slice(b",\"vaNumber\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.qr_string {
-                out.extend_from_slice(b",\"qrString\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.payment_url {
-                out.extend_from_slice(b",\"paymentUrl\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.receiver_bank_name {
-                out.extend_from_slice(b",\"receiverBankName\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.additional_info {
-                out.extend_from_slice(b",\"additionalInfo\":");
-                crate::json::WriteJson::write_json(value, out);
-            }
-            crate::json::close_object(out, start);
-        }
     }
     impl PayChannel {
         /// An empty `PayChannel`: every field unset; set the ones you need.
@@ -1117,22 +1067,6 @@ pub mod endpoints {
             #[serde(rename = "availableBalance")]
             pub available_balance: crate::Money<R>,
         }
-        impl<R: crate::RegionSpec> crate::json::WriteJson for AccountInfo<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"balanceType\":");
-                let value = &self.balance_type;
-                crate::json::write_str(out, value.as_str());
-                out.extend_from_slice(b",\"amount\":");
-                let value = &self.amount;
-                crate::json::WriteJson::write_json(value, out);
-                out.extend_from_slice(b",\"availableBalance\":");
-                let value = &self.available_balance;
-                crate::json::WriteJson::write_json(value, out);
-                crate::json::close_object(out, start);
-            }
-        }
         impl<R: crate::RegionSpec> AccountInfo<R> {
             /// A `AccountInfo` from its mandatory fields; the optional ones are unset.
             #[must_use]
@@ -1272,42 +1206,6 @@ pub mod endpoints {
             /// The fields only some regions' responses have; see the region's module. Regions without any use `NoExtraFields`.
             #[serde(flatten)]
             pub extra: R::ResponseExtra,
-        }
-        impl<R: InquiryBalanceVariant> crate::json::WriteJson
-        for InquiryBalanceResponse<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"code\":");
-                let value = &self.code;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"message\":");
-                let value = &self.message;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.account_no {
-                    out.extend_from_slice(b",\"accountNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.name {
-                    out.extend_from_slice(b",\"name\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.balance_types {
-                    out.extend_from_slice(b",\"balanceTypes\":");
-                    crate::json::write_list(
-                        out,
-                        value,
-                        |out, item| {
-                            crate::json::write_str(out, item.as_str());
-                        },
-                    );
-                }
-                out.extend_from_slice(b",\"accountInfos\":");
-                let value = &self.account_infos;
-                crate::json::WriteJson::write_json(value, out);
-                crate::ExtraFields::write_fields(&self.extra, out);
-                crate::json::close_object(out, start);
-            }
         }
         impl<R: InquiryBalanceVariant> InquiryBalanceRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`InquiryBalanceRequest::validate`]). For optional and region-only fields use [`InquiryBalanceRequest::builder`].
@@ -2155,48 +2053,6 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub remark: ::core::option::Option<::std::string::String>,
-        }
-        impl<R: InquiryStatusVariant> crate::json::WriteJson
-        for InquiryStatusResponse<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"code\":");
-                let value = &self.code;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"message\":");
-                let value = &self.message;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.trade_no {
-                    out.extend_from_slice(b",\"tradeNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.order_no {
-                    out.extend_from_slice(b",\"orderNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.trade_type {
-                    out.extend_from_slice(b",\"tradeType\":");
-                    crate::json::write_integer_text(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.payment_method {
-                    out.extend_from_slice(b",\"paymentMethod\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.money {
-                    out.extend_from_slice(b",\"money\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.status {
-                    out.extend_from_slice(b",\"status\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.remark {
-                    out.extend_from_slice(b",\"remark\":");
-                    crate::json::write_str(out, value);
-                }
-                crate::json::close_object(out, start);
-            }
         }
         impl<R: InquiryStatusVariant> InquiryStatusRequest<R> {
             /// A builder with every field unset. (There is no `new()`: a request also needs `orderNo` or `tradeNo`.)
@@ -3182,55 +3038,6 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
-        impl<R: PayInVariant> crate::json::WriteJson for PayInResponse<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"code\":");
-                let value = &self.code;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"message\":");
-                let value = &self.message;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.order_no {
-                    out.extend_from_slice(b",\"orderNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.trade_no {
-                    out.extend_from_slice(b",\"tradeNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.merchant {
-                    out.extend_from_slice(b",\"merchant\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.transaction_time {
-                    out.extend_from_slice(b",\"transactionTime\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.money {
-                    out.extend_from_slice(b",\"money\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.channel {
-                    out.extend_from_slice(b",\"channel\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.status {
-                    out.extend_from_slice(b",\"status\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.response_code {
-                    out.extend_from_slice(b",\"responseCode\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.response_message {
-                    out.extend_from_slice(b",\"responseMessage\":");
-                    crate::json::write_str(out, value);
-                }
-                crate::json::close_object(out, start);
-            }
-        }
         /// Pay-in notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-in reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Payin notify address) when a pay-in reaches a final status: SUCCESS, FAILED or EXPIRED.
@@ -3326,52 +3133,6 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub payer: ::core::option::Option<crate::JsonObjectOrString>,
-        }
-        impl<R: PayInVariant> crate::json::WriteJson for PayInNotification<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"orderNo\":");
-                let value = &self.order_no;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"tradeNo\":");
-                let value = &self.trade_no;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"merchantId\":");
-                let value = &self.merchant_id;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.merchant_name {
-                    out.extend_from_slice(b",\"merchantName\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.sub_merchant_id {
-                    out.extend_from_slice(b",\"subMerchantId\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.sub_merchant_name {
-                    out.extend_from_slice(b",\"subMerchantName\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.payment_method {
-                    out.extend_from_slice(b",\"paymentMethod\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.transaction_time {
-                    out.extend_from_slice(b",\"transactionTime\":");
-                    crate::json::write_str(out, value);
-                }
-                out.extend_from_slice(b",\"status\":");
-                let value = &self.status;
-                crate::json::write_str(out, value.as_str());
-                out.extend_from_slice(b",\"money\":");
-                let value = &self.money;
-                crate::json::WriteJson::write_json(value, out);
-                if let ::core::option::Option::Some(value) = &self.payer {
-                    out.extend_from_slice(b",\"payer\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                crate::json::close_object(out, start);
-            }
         }
         impl<R: PayInVariant> PayInRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`PayInRequest::validate`]). For optional and region-only fields use [`PayInRequest::builder`].
@@ -4984,55 +4745,6 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
-        impl<R: PayOutVariant> crate::json::WriteJson for PayOutResponse<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"code\":");
-                let value = &self.code;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"message\":");
-                let value = &self.message;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.order_no {
-                    out.extend_from_slice(b",\"orderNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.trade_no {
-                    out.extend_from_slice(b",\"tradeNo\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.merchant {
-                    out.extend_from_slice(b",\"merchant\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.disbursement_time {
-                    out.extend_from_slice(b",\"disbursementTime\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.money {
-                    out.extend_from_slice(b",\"money\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.channel {
-                    out.extend_from_slice(b",\"channel\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                if let ::core::option::Option::Some(value) = &self.status {
-                    out.extend_from_slice(b",\"status\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.response_code {
-                    out.extend_from_slice(b",\"responseCode\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.response_message {
-                    out.extend_from_slice(b",\"responseMessage\":");
-                    crate::json::write_str(out, value);
-                }
-                crate::json::close_object(out, start);
-            }
-        }
         /// Pay-out notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-out reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Withdraw notify address) when a pay-out reaches a final status: SUCCESS or FAILED.
@@ -5128,52 +4840,6 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub payer: ::core::option::Option<crate::JsonObjectOrString>,
-        }
-        impl<R: PayOutVariant> crate::json::WriteJson for PayOutNotification<R> {
-            #[inline]
-            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-                let start = out.len();
-                out.extend_from_slice(b",\"orderNo\":");
-                let value = &self.order_no;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"tradeNo\":");
-                let value = &self.trade_no;
-                crate::json::write_str(out, value);
-                out.extend_from_slice(b",\"merchantId\":");
-                let value = &self.merchant_id;
-                crate::json::write_str(out, value);
-                if let ::core::option::Option::Some(value) = &self.merchant_name {
-                    out.extend_from_slice(b",\"merchantName\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.sub_merchant_id {
-                    out.extend_from_slice(b",\"subMerchantId\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.sub_merchant_name {
-                    out.extend_from_slice(b",\"subMerchantName\":");
-                    crate::json::write_str(out, value);
-                }
-                if let ::core::option::Option::Some(value) = &self.payment_method {
-                    out.extend_from_slice(b",\"paymentMethod\":");
-                    crate::json::write_str(out, value.as_str());
-                }
-                if let ::core::option::Option::Some(value) = &self.transaction_time {
-                    out.extend_from_slice(b",\"transactionTime\":");
-                    crate::json::write_str(out, value);
-                }
-                out.extend_from_slice(b",\"status\":");
-                let value = &self.status;
-                crate::json::write_str(out, value.as_str());
-                out.extend_from_slice(b",\"money\":");
-                let value = &self.money;
-                crate::json::WriteJson::write_json(value, out);
-                if let ::core::option::Option::Some(value) = &self.payer {
-                    out.extend_from_slice(b",\"payer\":");
-                    crate::json::WriteJson::write_json(value, out);
-                }
-                crate::json::close_object(out, start);
-            }
         }
         impl<R: PayOutVariant> PayOutRequest<R> {
             /// A request from its mandatory fields, checked against the region's rules (see [`PayOutRequest::validate`]). For optional and region-only fields use [`PayOutRequest::builder`].

@@ -71,17 +71,6 @@ pub mod inquiry_balance {
         )]
         pub additional_info: ::core::option::Option<crate::JsonObjectOrString>,
     }
-    impl crate::json::WriteJson for InquiryBalanceResponseExtra {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.additional_info {
-                out.extend_from_slice(b",\"additionalInfo\":");
-                crate::json::WriteJson::write_json(value, out);
-            }
-            crate::json::close_object(out, start);
-        }
-    }
     impl crate::ExtraFields for InquiryBalanceResponseExtra {
         #[inline]
         fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
@@ -1052,21 +1041,6 @@ pub mod pay_out {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub cci: ::core::option::Option<::std::string::String>,
-    }
-    impl crate::json::WriteJson for PayOutRequestExtra {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.cash_account_type {
-                out.extend_from_slice(b",\"cashAccountType\":");
-                crate::json::write_str(out, value.as_str());
-            }
-            if let ::core::option::Option::Some(value) = &self.cci {
-                out.extend_from_slice(b",\"cci\":");
-                crate::json::write_str(out, value);
-            }
-            crate::json::close_object(out, start);
-        }
     }
     impl crate::ExtraFields for PayOutRequestExtra {
         #[inline]

@@ -512,17 +512,6 @@ pub mod pay_in {
         )]
         pub network: ::core::option::Option<crate::regions::usdt::pay_in::Network>,
     }
-    impl crate::json::WriteJson for PayInRequestExtra {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.network {
-                out.extend_from_slice(b",\"network\":");
-                crate::json::write_str(out, value.as_str());
-            }
-            crate::json::close_object(out, start);
-        }
-    }
     impl crate::ExtraFields for PayInRequestExtra {
         #[inline]
         fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
@@ -1115,17 +1104,6 @@ pub mod pay_out {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub network: ::core::option::Option<crate::regions::usdt::pay_out::Network>,
-    }
-    impl crate::json::WriteJson for PayOutRequestExtra {
-        #[inline]
-        fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
-            let start = out.len();
-            if let ::core::option::Option::Some(value) = &self.network {
-                out.extend_from_slice(b",\"network\":");
-                crate::json::write_str(out, value.as_str());
-            }
-            crate::json::close_object(out, start);
-        }
     }
     impl crate::ExtraFields for PayOutRequestExtra {
         #[inline]
