@@ -53,13 +53,17 @@ if [[ " $what " == *" per-request "* ]]; then
         printf '%-18s %15d %15d %12d\n' "$mode" "$i100" "$i300" "${per[$mode]}"
     done
     echo "SDK beyond the sign:          $(( per[sdk] - per[sign-only] )) instructions per request (goal < 25000)"
-    echo "hand-written beyond the sign: $(( per[baseline] - per[sign-only] )) instructions per request"
+    if [[ -n "${per[baseline]:-}" ]]; then
+        echo "hand-written beyond the sign: $(( per[baseline] - per[sign-only] )) instructions per request"
+    fi
     if [[ -n "${per[sdk-pay-in]:-}" ]]; then
         # A pay-in signs a longer string: its own sign-only run (same length) is subtracted.
         payin=$(( per[sdk-pay-in] - per[sign-only-pay-in] ))
         balance=$(( per[sdk] - per[sign-only] ))
         echo "SDK pay-in beyond its sign:   $payin instructions per request, x$(awk -v a="$payin" -v b="$balance" 'BEGIN { printf "%.2f", a / b }') the balance inquiry's (goal <= 1.5x)"
-        echo "hand-written pay-in beyond its sign: $(( per[baseline-pay-in] - per[sign-only-pay-in] )) instructions per request"
+        if [[ -n "${per[baseline-pay-in]:-}" ]]; then
+            echo "hand-written pay-in beyond its sign: $(( per[baseline-pay-in] - per[sign-only-pay-in] )) instructions per request"
+        fi
     fi
     echo "SDK / sign-only:              $(awk -v a="${per[sdk]}" -v b="${per[sign-only]}" 'BEGIN { printf "%.4f", a / b }')"
     # In the same run: all instructions but those inside aws-lc-rs's RSA sign (KeyPair::sign,
