@@ -220,3 +220,25 @@ async fn send_raw_returns_the_answer_as_it_came() {
     assert_eq!(body["code"], codes::inquiry_balance::INVALID_BODY_FIELDS);
     emulator.shutdown().await;
 }
+
+/// The client makes the URLs of the spec's endpoints once, at `build()`; an endpoint of the
+/// caller's own is sent to its path under the base URL all the same.
+#[tokio::test]
+async fn an_endpoint_outside_the_spec_is_sent_to_its_own_path() {
+    let (emulator, client) = emulator_and_client(Region::Thb).await;
+    let endpoint = smilepayz::EndpointInfo {
+        id: "not-an-endpoint",
+        title: "Not an endpoint",
+        path: "/v2.0/not-an-endpoint",
+        service_code: "99",
+        read_only: true,
+    };
+    let raw = client
+        .send_raw(&endpoint, Region::Thb, b"{}".to_vec())
+        .await
+        .expect("answered");
+    assert_eq!(raw.status, 404, "{}", String::from_utf8_lossy(&raw.body));
+    let answer = String::from_utf8_lossy(&raw.body);
+    assert!(answer.contains("/v2.0/not-an-endpoint"), "{answer}");
+    emulator.shutdown().await;
+}

@@ -4,7 +4,7 @@
 //! the emulator and the command use on raw bodies. A typed request needs no `Value`: this
 //! module writes, per region and endpoint, a function that reads the request's fields where
 //! they are and calls the scalar checks the `Value` checker uses (`crate::rules::check_str`,
-//! `check_integer`, `check_list_len`; `check_serialized`, which makes the `Value`, for the
+//! `check_integer`, `check_integer_text`, `check_list_len`; `check_serialized`, which makes the `Value`, for the
 //! rare rest) with the same rules, in the order `rules::check` reports problems (required
 //! fields in the table's order, then the `at_least_one_of` groups, then each field present,
 //! by JSON name, as a `serde_json::Map` iterates). Money is the one difference: its decimal
@@ -106,8 +106,8 @@ fn uses_path(ty: &Ty) -> bool {
         | Ty::JsonString
         | Ty::Timestamp { .. }
         | Ty::Integer { .. }
+        | Ty::Enum(_)
         | Ty::Money(_) => false,
-        Ty::Enum(e) => e.integer,
         Ty::Object {
             object,
             one_or_many: false,
@@ -179,6 +179,9 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
         Ty::Enum(e) if !e.integer => quote! {
             crate::rules::check_str(&#kind, #value.as_str(), region, #path, out);
         },
+        Ty::Enum(_) => quote! {
+            crate::rules::check_integer_text(&#kind, #value.as_str(), region, #path, out);
+        },
         Ty::Money(_) => quote! {
             crate::rules::check_typed_money(&#kind, #value, region, #path, out);
         },
@@ -220,7 +223,7 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
                 }
             }
         }
-        // Other lists, integer enums, decimals, JSON objects and one-or-many objects: rarely in
+        // Other lists, decimals, JSON objects and one-or-many objects: rarely in
         // a request, checked as the `Value` they serialize to.
         _ => quote! {
             path.clear();

@@ -282,7 +282,6 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
         request: &crate::endpoints::inquiry_status::InquiryStatusRequest<Self>,
     ) -> ::std::vec::Vec<crate::FieldProblem> {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
         let out = &mut ::std::vec::Vec::new();
         if !(request.order_no.as_ref().is_some_and(|v| !v.is_empty())
             || request.trade_no.as_ref().is_some_and(|v| !v.is_empty()))
@@ -325,17 +324,15 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
         }
         {
             let value = &request.trade_type;
-            path.clear();
-            path.push_str("tradeType");
-            crate::rules::check_serialized(
+            crate::rules::check_integer_text(
                 &crate::rules::Kind::Enum {
                     values: &["1", "2"],
                     integer: true,
                     any: false,
                 },
-                value,
+                value.as_str(),
                 region,
-                &mut path,
+                "tradeType",
                 out,
             );
         }
