@@ -319,8 +319,10 @@ fn ty_tokens(ty: &Ty, place: &Place) -> Result<TokenStream> {
                 path
             }
         }
-        Ty::Money(MoneyShape::ValueString) => quote! { crate::Money<#region> },
-        Ty::Money(MoneyShape::AmountNumber) => quote! { crate::TransactionMoney<#region> },
+        Ty::Money(money) => match money.shape {
+            MoneyShape::ValueString => quote! { crate::Money<#region> },
+            MoneyShape::AmountNumber => quote! { crate::TransactionMoney<#region> },
+        },
         Ty::JsonObject => quote! { crate::JsonObjectOrString },
     })
 }
@@ -425,10 +427,16 @@ fn describe_ty(ty: &Ty) -> String {
                 format!("a {}", object.name.name())
             }
         }
-        Ty::Money(MoneyShape::ValueString) => {
-            "money, {currency, value: \"decimal string\"}".to_owned()
+        Ty::Money(money) => {
+            let shape = match money.shape {
+                MoneyShape::ValueString => "money, {currency, value: \"decimal string\"}",
+                MoneyShape::AmountNumber => "money, {currency, amount: number}",
+            };
+            match crate::model::money_range(money) {
+                Some(range) => format!("{shape}, in a request {range}"),
+                None => shape.to_owned(),
+            }
         }
-        Ty::Money(MoneyShape::AmountNumber) => "money, {currency, amount: number}".to_owned(),
         Ty::JsonObject => "a JSON object (also read from a string holding one)".to_owned(),
         Ty::JsonString => "a string holding JSON".to_owned(),
     }
@@ -808,10 +816,10 @@ fn definitions_module(spec: &Spec) -> Result<TokenStream> {
             Definition::Money {
                 name,
                 doc: text,
-                shape,
+                money,
             } => {
                 let id = checked_ident(name)?;
-                let ty = match shape {
+                let ty = match money.shape {
                     MoneyShape::ValueString => quote! { crate::Money<R> },
                     MoneyShape::AmountNumber => quote! { crate::TransactionMoney<R> },
                 };
@@ -1363,11 +1371,13 @@ fn rules_kind(ty: &Ty) -> TokenStream {
             let fields = rules_fields(&object.fields);
             quote! { crate::rules::Kind::Object { fields: #fields, one_or_many: #one_or_many } }
         }
-        Ty::Money(MoneyShape::ValueString) => {
-            quote! { crate::rules::Kind::Money { shape: crate::rules::MoneyShape::ValueString } }
-        }
-        Ty::Money(MoneyShape::AmountNumber) => {
-            quote! { crate::rules::Kind::Money { shape: crate::rules::MoneyShape::AmountNumber } }
+        Ty::Money(money) => {
+            let shape = match money.shape {
+                MoneyShape::ValueString => quote! { crate::rules::MoneyShape::ValueString },
+                MoneyShape::AmountNumber => quote! { crate::rules::MoneyShape::AmountNumber },
+            };
+            let (min, max) = (opt(money.minimum.as_deref()), opt(money.maximum.as_deref()));
+            quote! { crate::rules::Kind::Money { shape: #shape, minimum: #min, maximum: #max } }
         }
         Ty::JsonObject => quote! { crate::rules::Kind::JsonObject },
         Ty::JsonString => quote! { crate::rules::Kind::JsonString },

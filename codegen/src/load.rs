@@ -1017,6 +1017,41 @@ fn apply_override(
                 }
             }
         }
+        Ty::Money(money) => {
+            for (value, slot, what) in [
+                (&change.minimum, &mut money.minimum, "minimum"),
+                (&change.maximum, &mut money.maximum, "maximum"),
+            ] {
+                if let Some(v) = value {
+                    let Some(text) = v.as_str().filter(|t| model::parse_decimal(t).is_some())
+                    else {
+                        problems.push(
+                            at.clone(),
+                            format!("override `{path}`: {what} {v} is not a decimal in a string"),
+                            "write it in quotes, e.g. \"10000\"",
+                        );
+                        continue;
+                    };
+                    match model::money_bound_problem(text) {
+                        None => *slot = Some(text.to_owned()),
+                        Some(why) => problems.push(
+                            at.clone(),
+                            format!("override `{path}`: {what} {why}"),
+                            "write a positive amount in quotes, e.g. \"10000\", or leave the bound out",
+                        ),
+                    }
+                }
+            }
+            if let (Some(min), Some(max)) = (&money.minimum, &money.maximum)
+                && model::compare_decimal(min, max) == Some(std::cmp::Ordering::Greater)
+            {
+                problems.push(
+                    at.clone(),
+                    format!("override `{path}` leaves minimum {min} above maximum {max}"),
+                    "make minimum at most maximum",
+                );
+            }
+        }
         _ => {
             for (set, what) in [
                 (change.minimum.is_some(), "minimum"),
@@ -1161,11 +1196,11 @@ fn collect_paths(prefix: &str, fields: &[Field], paths: &mut BTreeSet<String>) {
         };
         match ty {
             Ty::Object { object, .. } => collect_paths(&path, &object.fields, paths),
-            Ty::Money(shape) => {
+            Ty::Money(money) => {
                 paths.insert(format!("{path}.currency"));
                 paths.insert(format!(
                     "{path}.{}",
-                    match shape {
+                    match money.shape {
                         crate::spec::MoneyShape::ValueString => "value",
                         crate::spec::MoneyShape::AmountNumber => "amount",
                     }

@@ -201,11 +201,93 @@ pub enum Ty {
         one_or_many: bool,
     },
     /// Money in the region's currency.
-    Money(MoneyShape),
+    Money(MoneyTy),
     /// A JSON object or a string holding one.
     JsonObject,
     /// A string holding JSON.
     JsonString,
+}
+
+/// Money in the region's currency: its shape, and the bounds of a request's amount.
+///
+/// Every amount a request carries is more than 0 and at most [`MAX_REQUEST_AMOUNT`], whatever
+/// the spec says; `minimum` and `maximum` (inclusive) narrow that, per field or per region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MoneyTy {
+    /// `{currency, value: "…"}` or `{currency, amount: …}`.
+    pub shape: MoneyShape,
+    /// The least amount a request may carry, as a plain decimal.
+    pub minimum: Option<String>,
+    /// The greatest amount a request may carry, as a plain decimal.
+    pub maximum: Option<String>,
+}
+
+impl MoneyTy {
+    /// Money of `shape` with no bounds beyond the shared floor and ceiling.
+    pub fn new(shape: MoneyShape) -> Self {
+        MoneyTy {
+            shape,
+            minimum: None,
+            maximum: None,
+        }
+    }
+}
+
+/// The largest amount any request may carry: 15 digits before the decimal point. No region's
+/// gateway takes more, and up to it a JSON number keeps its whole part exactly. The SDK's
+/// `rules::MAX_REQUEST_AMOUNT` is the same value (a test holds them together).
+pub const MAX_REQUEST_AMOUNT: &str = "999999999999999";
+
+/// What is wrong with a request's amount `text` (a plain decimal) under `money`'s bounds, in
+/// `region` (its code, for the message), if anything: the words every checker uses.
+pub fn amount_problem(text: &str, money: &MoneyTy, region: Option<&str>) -> Option<String> {
+    use std::cmp::Ordering::{Greater, Less};
+    let within = region.map(|r| format!(" in {r}")).unwrap_or_default();
+    if compare_decimal(text, "0") != Some(Greater) {
+        return Some("must be more than 0".to_owned());
+    }
+    if compare_decimal(text, MAX_REQUEST_AMOUNT) == Some(Greater) {
+        return Some(format!(
+            "is {text}; the largest amount a request may carry is {MAX_REQUEST_AMOUNT}"
+        ));
+    }
+    if let Some(min) = &money.minimum
+        && compare_decimal(text, min) == Some(Less)
+    {
+        return Some(format!("is {text}; the least allowed{within} is {min}"));
+    }
+    if let Some(max) = &money.maximum
+        && compare_decimal(text, max) == Some(Greater)
+    {
+        return Some(format!("is {text}; the greatest allowed{within} is {max}"));
+    }
+    None
+}
+
+/// A money field's own bounds in words ("from 10000 to 999999999"), if it has any.
+pub fn money_range(money: &MoneyTy) -> Option<String> {
+    match (&money.minimum, &money.maximum) {
+        (Some(a), Some(b)) => Some(format!("from {a} to {b}")),
+        (Some(a), None) => Some(format!("at least {a}")),
+        (None, Some(b)) => Some(format!("at most {b}")),
+        (None, None) => None,
+    }
+}
+
+/// Why `text` cannot be a money bound (`minimum`, `maximum`), if it cannot.
+pub fn money_bound_problem(text: &str) -> Option<String> {
+    use std::cmp::Ordering::Greater;
+    if compare_decimal(text, "0") != Some(Greater) {
+        return Some(format!(
+            "{text} is not more than 0, and every request amount must be more than 0"
+        ));
+    }
+    if compare_decimal(text, MAX_REQUEST_AMOUNT) == Some(Greater) {
+        return Some(format!(
+            "{text} is more than {MAX_REQUEST_AMOUNT}, the largest amount any request may carry"
+        ));
+    }
+    None
 }
 
 /// A resolved enum type.
@@ -289,8 +371,8 @@ pub enum Definition {
         name: String,
         /// Its documentation.
         doc: String,
-        /// Its shape.
-        shape: MoneyShape,
+        /// Its shape and bounds.
+        money: MoneyTy,
     },
 }
 
@@ -622,7 +704,7 @@ impl Resolver<'_> {
             FieldKind::Money => {
                 let shape = spec.shape.unwrap_or(MoneyShape::ValueString);
                 check_money_fields(&spec.fields, shape, src, here, problems);
-                Ty::Money(shape)
+                Ty::Money(money_bounds(shape, spec, src, here, problems))
             }
             FieldKind::Enum => {
                 let name = self.local_name(
@@ -741,7 +823,7 @@ impl Resolver<'_> {
                 one_or_many: false,
             }),
             Some(Definition::Enum(e)) => Some(Ty::Enum(e.clone())),
-            Some(Definition::Money { shape, .. }) => Some(Ty::Money(*shape)),
+            Some(Definition::Money { money, .. }) => Some(Ty::Money(money.clone())),
             None if self.known.contains(name) => None, // Its own problems are reported.
             None => {
                 let known: Vec<&str> = self.known.iter().map(String::as_str).collect();
@@ -802,14 +884,14 @@ impl Resolver<'_> {
             (
                 "minimum",
                 spec.minimum.is_some(),
-                matches!(item, Some(K::Integer | K::Decimal)),
-                "an integer or decimal",
+                matches!(item, Some(K::Integer | K::Decimal | K::Money)),
+                "an integer, decimal or money",
             ),
             (
                 "maximum",
                 spec.maximum.is_some(),
-                matches!(item, Some(K::Integer | K::Decimal)),
-                "an integer or decimal",
+                matches!(item, Some(K::Integer | K::Decimal | K::Money)),
+                "an integer, decimal or money",
             ),
             ("min_items", spec.min_items.is_some(), list, "a list"),
             ("max_items", spec.max_items.is_some(), list, "a list"),
@@ -943,6 +1025,47 @@ fn integer_limit(
             );
             None
         }
+    }
+}
+
+/// Money of `shape` with the field's `minimum` and `maximum`, each checked.
+fn money_bounds(
+    shape: MoneyShape,
+    spec: &FieldSpec,
+    src: Source<'_>,
+    here: &[Step],
+    problems: &mut Problems,
+) -> MoneyTy {
+    let mut bound = |value: Option<&Value>, name: &str| {
+        let at = with(here, &[key(name)]);
+        let text = decimal_limit(value, src, &at, problems)?;
+        match money_bound_problem(&text) {
+            None => Some(text),
+            Some(why) => {
+                problems.push(
+                    src.at(&at),
+                    format!("{name} {why}"),
+                    "write a positive amount in quotes, e.g. \"10000\", or leave the bound out",
+                );
+                None
+            }
+        }
+    };
+    let minimum = bound(spec.minimum.as_ref(), "minimum");
+    let maximum = bound(spec.maximum.as_ref(), "maximum");
+    if let (Some(min), Some(max)) = (&minimum, &maximum)
+        && compare_decimal(min, max) == Some(std::cmp::Ordering::Greater)
+    {
+        problems.push(
+            src.at(&with(here, &[key("minimum")])),
+            format!("minimum {min} is more than maximum {max}"),
+            "make minimum at most maximum",
+        );
+    }
+    MoneyTy {
+        shape,
+        minimum,
+        maximum,
     }
 }
 
@@ -1223,7 +1346,7 @@ pub fn definitions(
                 FieldKind::Money => Some(Definition::Money {
                     name: name.clone(),
                     doc: spec.doc.clone(),
-                    shape: spec.shape.unwrap_or(MoneyShape::ValueString),
+                    money: MoneyTy::new(spec.shape.unwrap_or(MoneyShape::ValueString)),
                 }),
                 other => {
                     problems.push(
@@ -1607,7 +1730,8 @@ pub fn check_value(
             }
             _ => check_object(&object.fields, &[], value, region, side, path, out),
         },
-        Ty::Money(shape) => {
+        Ty::Money(money) => {
+            let shape = &money.shape;
             let Some(object) = value.as_object() else {
                 bad(format!(
                     "must be money, an object with currency and {}",
@@ -1639,6 +1763,33 @@ pub fn check_value(
                 _ => None,
             };
             match text.filter(|t| parse_decimal(t).is_some()) {
+                // Too large or too small for a plain decimal, serde_json holds the number as a
+                // float written with an exponent: say what is wrong with it (as the SDK does).
+                None if *shape == MoneyShape::AmountNumber
+                    && side == Side::Request
+                    && let Some(float) = amount.and_then(Value::as_f64) =>
+                {
+                    let message = if float <= 0.0 {
+                        "must be more than 0".to_owned()
+                    } else if float >= 1.0 {
+                        format!(
+                            "is {}; the largest amount a request may carry is {MAX_REQUEST_AMOUNT}",
+                            amount.map(Value::to_string).unwrap_or_default()
+                        )
+                    } else {
+                        match region {
+                            Some(region) => format!(
+                                "is {}; {} amounts have at most {} decimal places ({})",
+                                amount.map(Value::to_string).unwrap_or_default(),
+                                region.code,
+                                region.scale,
+                                region.format
+                            ),
+                            None => "has too many decimal places".to_owned(),
+                        }
+                    };
+                    out.push((join(path, amount_key), message));
+                }
                 None => out.push((
                     join(path, amount_key),
                     match shape {
@@ -1652,6 +1803,11 @@ pub fn check_value(
                 )),
                 Some(text) => {
                     let scale = parse_decimal(&text).map_or(0, |(_, _, f)| f.len());
+                    if side == Side::Request
+                        && let Some(problem) = amount_problem(&text, money, region.map(|r| r.code))
+                    {
+                        out.push((join(path, amount_key), problem));
+                    }
                     if side == Side::Request
                         && let Some(region) = region
                         && scale > region.scale as usize

@@ -117,7 +117,7 @@ fn kind(ty: &Ty) -> String {
                 object.name.name().to_owned()
             }
         }
-        Ty::Money(shape) => format!("money ({})", crate::model::shape_name(*shape)),
+        Ty::Money(money) => format!("money ({})", crate::model::shape_name(money.shape)),
         other => other.kind_name().to_owned(),
     }
 }
@@ -155,6 +155,12 @@ fn difference(regional: &Field, shared: Option<&Field>) -> String {
         && regional.ty != shared.ty
     {
         parts.push(kind(&regional.ty));
+    }
+    if let (Ty::Money(here), Ty::Money(there)) = (&regional.ty, &shared.ty)
+        && here != there
+        && let Some(range) = crate::model::money_range(here)
+    {
+        parts.push(format!("amount {range}"));
     }
     if let Some(doc) = &regional.region_doc {
         parts.push(doc.clone());

@@ -233,10 +233,11 @@ pub struct FieldSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chars: Option<CharSet>,
     /// For an `integer`, its least value (a whole number); for a `decimal`, its least value
-    /// as a string, e.g. `"0.01"`.
+    /// as a string, e.g. `"0.01"`; for `money`, the least amount a request may carry, as a
+    /// string (every request amount is more than 0 in any case).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<serde_json::Value>,
-    /// For an `integer` or `decimal`, its greatest value (as for `minimum`).
+    /// For an `integer`, `decimal` or `money`, its greatest value (as for `minimum`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<serde_json::Value>,
     /// For a `list`, its least number of items.
@@ -474,10 +475,11 @@ pub struct OverrideSpec {
     /// A string's characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chars: Option<CharSet>,
-    /// A number's least value.
+    /// A number's least value, or the least amount of money a request may carry (a decimal
+    /// in a string, more than 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<serde_json::Value>,
-    /// A number's greatest value.
+    /// A number's greatest value, or the greatest amount of money a request may carry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<serde_json::Value>,
     /// A list's least number of items.

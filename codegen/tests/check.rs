@@ -483,6 +483,36 @@ fn every_field_construct_misused_gets_a_located_error() {
             "`ref: Mony` names no definition",
         ),
         (
+            "{name: fee, required: true, type: money, minimum: \"0\", doc: d}",
+            "\"0\"",
+            "minimum 0 is not more than 0, and every request amount must be more than 0",
+        ),
+        (
+            "{name: fee, required: true, type: money, maximum: \"-5\", doc: d}",
+            "\"-5\"",
+            "maximum -5 is not more than 0, and every request amount must be more than 0",
+        ),
+        (
+            "{name: fee, required: true, type: money, maximum: \"1000000000000000\", doc: d}",
+            "\"1000000000000000\"",
+            "maximum 1000000000000000 is more than 999999999999999, the largest amount any request may carry",
+        ),
+        (
+            "{name: fee, required: true, type: money, minimum: \"5\", maximum: \"2\", doc: d}",
+            "\"5\"",
+            "minimum 5 is more than maximum 2",
+        ),
+        (
+            "{name: fee, required: true, type: money, minimum: 5, doc: d}",
+            "5, doc",
+            "5 is not a decimal written as a string",
+        ),
+        (
+            "{name: count, required: true, type: boolean, minimum: 5, doc: d}",
+            "5, doc",
+            "`minimum` only applies to an integer, decimal or money, and `count` is a boolean",
+        ),
+        (
             "{name: extra, required: true, type: json-string, examples: [\"{not json\"], doc: d}",
             "\"{not",
             "example or default: must be a string holding JSON, not \"{not json\"",
@@ -580,6 +610,39 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             "at_least_one_of",
             "[orderNo]",
             "an at_least_one_of group needs two fields or more",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.money:\n        minimum: \"0\"\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.money:\n        minimum",
+            "request.money",
+            "override `request.money`: minimum 0 is not more than 0, and every request amount must be more than 0",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.money:\n        minimum: \"300\"\n        maximum: \"200\"\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.money:\n        minimum",
+            "request.money",
+            "override `request.money` leaves minimum 300 above maximum 200",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "            money:\n              currency: THB\n              amount: 200\n".into(),
+                "            money:\n              currency: THB\n              amount: -200\n".into(),
+            )],
+            "regions/thb.yaml",
+            "              amount: -200",
+            "-200",
+            "the example's `money.amount`: must be more than 0",
         ),
         (
             vec![(

@@ -250,8 +250,8 @@ mod tests {
             let amount: Amount = text.parse().expect("an amount");
             same(&Money::<Thb>::new(amount));
             same(&Money::<Pen>::new(amount));
-            same(&TransactionMoney::<Usdt>::new(amount));
-            same(&TransactionMoney::<Thb>::new(amount));
+            same(&TransactionMoney::<Usdt>::unchecked(amount));
+            same(&TransactionMoney::<Thb>::unchecked(amount));
             same(&Decimal(amount));
             same(&OneOrMany::One(Decimal(amount)));
             same(&OneOrMany::Many(vec![Decimal(amount), Decimal(amount)]));

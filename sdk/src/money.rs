@@ -46,6 +46,11 @@ pub enum AmountError {
     /// The string has more digits than an amount keeps.
     #[error("the amount {0:?} has more than 38 digits")]
     TooLong(String),
+    /// An amount for a request is zero or negative.
+    #[error(
+        "the amount {0} is not more than 0; a pay-in or pay-out carries a positive amount (to send money back, make a pay-out of it)"
+    )]
+    NotPositive(String),
 }
 
 impl Amount {
@@ -610,17 +615,35 @@ impl<'de> Deserialize<'de> for Decimal {
 ///
 /// The amount is read from the number's own digits and written from them, never through a
 /// float. Reading accepts the amount as a string too (a documented alternative); a currency
-/// other than the region's is an error. In a request, the amount's decimal places are checked
-/// against the region's money format before sending (a THB amount with three decimals is
-/// refused).
+/// other than the region's is an error.
+///
+/// One you make ([`new`](Self::new), [`parse`](Self::parse),
+/// [`from_minor_units`](Self::from_minor_units)) is always more than 0: a request never
+/// carries a zero or negative amount. One read from the gateway keeps whatever it sent. In a
+/// request, the amount is checked again before sending, with the region's limits and money
+/// format (a THB amount with three decimals is refused), so a request read from JSON with a
+/// negative amount is refused too.
 pub struct TransactionMoney<R> {
     amount: Amount,
     region: PhantomData<fn() -> R>,
 }
 
 impl<R: RegionSpec> TransactionMoney<R> {
-    /// An amount in the region's currency.
-    pub const fn new(amount: Amount) -> Self {
+    /// An amount in the region's currency, for a request.
+    ///
+    /// # Errors
+    /// [`AmountError::NotPositive`] when the amount is zero or negative.
+    pub fn new(amount: Amount) -> Result<Self, AmountError> {
+        if amount.units() > 0 {
+            Ok(Self::unchecked(amount))
+        } else {
+            Err(AmountError::NotPositive(amount.to_string()))
+        }
+    }
+
+    /// Any amount, as the gateway may send it, or as a run-time builder holds it until
+    /// `build()` checks it.
+    pub(crate) const fn unchecked(amount: Amount) -> Self {
         TransactionMoney {
             amount,
             region: PhantomData,
@@ -630,9 +653,9 @@ impl<R: RegionSpec> TransactionMoney<R> {
     /// An amount from its text, e.g. `"100.50"`.
     ///
     /// # Errors
-    /// When the text is not a plain decimal.
+    /// When the text is not a plain decimal, or not more than 0.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
-        text.parse().map(Self::new)
+        Self::new(text.parse()?)
     }
 
     /// The amount, exactly as written.
@@ -682,17 +705,22 @@ impl<R> Ord for TransactionMoney<R> {
 }
 
 impl<R: RegionSpec> TransactionMoney<R> {
-    /// The sum; `None` if it has more than 38 digits. Both are in the region's currency, by
-    /// their type.
+    /// The sum; `None` if it has more than 38 digits or is not more than 0 (only amounts read
+    /// from the gateway can be). Both are in the region's currency, by their type.
     #[must_use]
     pub fn checked_add(self, other: Self) -> Option<Self> {
-        self.amount.checked_add(other.amount).map(Self::new)
+        self.amount
+            .checked_add(other.amount)
+            .and_then(|sum| Self::new(sum).ok())
     }
 
-    /// The difference (it may be negative); `None` if it has more than 38 digits.
+    /// The difference; `None` if it is not more than 0 (a request cannot carry it) or has
+    /// more than 38 digits. For a difference of any sign, subtract the [`amount`](Self::amount)s.
     #[must_use]
     pub fn checked_sub(self, other: Self) -> Option<Self> {
-        self.amount.checked_sub(other.amount).map(Self::new)
+        self.amount
+            .checked_sub(other.amount)
+            .and_then(|difference| Self::new(difference).ok())
     }
 
     /// The amount in the region's minor units, by its money format's scale (THB `#.##`:
@@ -705,8 +733,10 @@ impl<R: RegionSpec> TransactionMoney<R> {
 
     /// An amount from the region's minor units (THB: 10050 is 100.50), written at the money
     /// format's scale.
-    #[must_use]
-    pub fn from_minor_units(units: i128) -> Self {
+    ///
+    /// # Errors
+    /// [`AmountError::NotPositive`] when `units` is zero or negative.
+    pub fn from_minor_units(units: i128) -> Result<Self, AmountError> {
         Self::new(Amount::new(units, R::INFO.money_scale))
     }
 }
@@ -792,7 +822,9 @@ impl<'de, R: RegionSpec> Deserialize<'de> for TransactionMoney<R> {
                     return Err(de::Error::missing_field("currency"));
                 }
                 let amount = amount.ok_or_else(|| de::Error::missing_field("amount"))?;
-                Ok(TransactionMoney::new(amount))
+                // What the gateway sent, whatever its sign: a request read this way is checked
+                // (amount more than 0) before it is sent.
+                Ok(TransactionMoney::unchecked(amount))
             }
         }
         deserializer.deserialize_map(MoneyVisitor(PhantomData))

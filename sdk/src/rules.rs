@@ -124,16 +124,27 @@ pub enum Kind {
         /// Whether a list of such objects is accepted too.
         one_or_many: bool,
     },
-    /// Money in the region's currency.
+    /// Money in the region's currency. Its amount is more than 0 and at most
+    /// [`MAX_REQUEST_AMOUNT`] in every request, whatever the bounds say.
     Money {
         /// Its shape.
         shape: MoneyShape,
+        /// The least amount (inclusive), where the region sets one.
+        minimum: Option<&'static str>,
+        /// The greatest amount (inclusive), where the region sets one.
+        maximum: Option<&'static str>,
     },
     /// A JSON object, or a string holding one.
     JsonObject,
     /// A string holding JSON.
     JsonString,
 }
+
+/// The largest amount any request may carry: 15 digits before the decimal point. No region's
+/// gateway takes more, and up to it a JSON number keeps its whole part exactly. The spec
+/// language's `minimum` and `maximum` on money narrow it and the floor (more than 0) per
+/// region.
+pub const MAX_REQUEST_AMOUNT: &str = "999999999999999";
 
 /// Adds a builder's field to a partial body, when it is set (for `build()` with a mandatory
 /// field missing). The SDK's field types always serialize; one that did not would be left out.
@@ -430,7 +441,11 @@ pub(crate) fn check_value(
             }
             _ => check_object(fields, &[], value, region, path, out),
         },
-        Kind::Money { shape } => check_money(*shape, value, region, path, out),
+        Kind::Money {
+            shape,
+            minimum,
+            maximum,
+        } => check_money(*shape, (*minimum, *maximum), value, region, path, out),
         Kind::JsonObject => {
             if !(value.is_object() || value.is_string()) {
                 problem(
@@ -608,25 +623,35 @@ pub(crate) fn check_typed_money<M: crate::money::TypedMoney>(
     path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
-    let shape = match kind {
-        Kind::Money { shape } => *shape,
-        _ => MoneyShape::AmountNumber,
+    let (shape, bounds) = match kind {
+        Kind::Money {
+            shape,
+            minimum,
+            maximum,
+        } => (*shape, (*minimum, *maximum)),
+        _ => (MoneyShape::AmountNumber, (None, None)),
     };
-    check_amount(money.typed_amount(), shape, region, path, out);
+    check_amount(money.typed_amount(), shape, bounds, region, path, out);
 }
 
-/// An exact amount of money at `path`, of the given shape, against the region's decimal
-/// places: what [`check_typed_money`] and the emulator (which reads amounts from their own
-/// digits) run.
+/// A money field's bounds: least and greatest amount, where the region sets them.
+pub(crate) type Bounds = (Option<&'static str>, Option<&'static str>);
+
+/// An exact amount of money at `path`, of the given shape, against the floor every request
+/// shares (more than 0, at most [`MAX_REQUEST_AMOUNT`]), the field's `bounds` and the
+/// region's decimal places: what [`check_typed_money`] and the emulator (which reads amounts
+/// from their own digits) run.
 pub(crate) fn check_amount(
     amount: crate::Amount,
     shape: MoneyShape,
+    bounds: Bounds,
     region: &RegionInfo,
     path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
+    let positive = amount.units() > 0;
     let scale = amount.scale();
-    if scale <= region.money_scale {
+    if positive && scale <= region.money_scale && bounds == (None, None) && amount_fits(amount) {
         return;
     }
     // The text as it is sent: a string of the amount's digits, or a JSON number of them.
@@ -634,7 +659,56 @@ pub(crate) fn check_amount(
         MoneyShape::ValueString => ("value", amount.to_string()),
         MoneyShape::AmountNumber => ("amount", amount.json_number()),
     };
-    too_many_decimals(&join(path, key), &text, usize::from(scale), region, out);
+    let at = join(path, key);
+    if let Some(message) = amount_problem(amount, &text, bounds, region) {
+        problem(out, &at, message);
+    }
+    if scale > region.money_scale {
+        too_many_decimals(&at, &text, usize::from(scale), region, out);
+    }
+}
+
+/// Whether an amount is at most [`MAX_REQUEST_AMOUNT`].
+fn amount_fits(amount: crate::Amount) -> bool {
+    MAX_REQUEST_AMOUNT
+        .parse::<crate::Amount>()
+        .is_ok_and(|max| amount <= max)
+}
+
+/// What is wrong with a request's `amount` (written as `text`) beyond its decimal places: not
+/// more than 0, above [`MAX_REQUEST_AMOUNT`], or outside the field's `bounds` in `region`.
+fn amount_problem(
+    amount: crate::Amount,
+    text: &str,
+    (minimum, maximum): Bounds,
+    region: &RegionInfo,
+) -> Option<String> {
+    if amount.units() <= 0 {
+        return Some("must be more than 0".to_owned());
+    }
+    if !amount_fits(amount) {
+        return Some(format!(
+            "is {text}; the largest amount a request may carry is {MAX_REQUEST_AMOUNT}"
+        ));
+    }
+    let bound = |b: Option<&str>| b.and_then(|b| b.parse::<crate::Amount>().ok());
+    if let Some(min) = bound(minimum)
+        && amount < min
+    {
+        return Some(format!(
+            "is {text}; the least allowed in {} is {min}",
+            region.code
+        ));
+    }
+    if let Some(max) = bound(maximum)
+        && amount > max
+    {
+        return Some(format!(
+            "is {text}; the greatest allowed in {} is {max}",
+            region.code
+        ));
+    }
+    None
 }
 
 /// "… has 3 decimal places; THB amounts have at most 2 (#.##)".
@@ -775,6 +849,7 @@ pub(crate) fn check_str(
 
 fn check_money(
     shape: MoneyShape,
+    bounds: Bounds,
     value: &Value,
     region: &RegionInfo,
     path: &str,
@@ -808,15 +883,36 @@ fn check_money(
             format!("required in {} (write {:?})", region.code, region.currency),
         ),
     }
-    let text = match (shape, object.get(key)) {
-        (MoneyShape::ValueString, Some(Value::String(t))) => Some(t.clone()),
-        (MoneyShape::AmountNumber, Some(v @ Value::Number(_))) => number_text(v),
-        _ => None,
-    };
-    match text.as_deref().and_then(decimal_scale) {
-        None => problem(
+    let at = join(path, key);
+    match (shape, object.get(key)) {
+        (MoneyShape::ValueString, Some(Value::String(text))) => {
+            check_amount_text(text, bounds, region, &at, out);
+        }
+        (MoneyShape::AmountNumber, Some(number @ Value::Number(n))) => match number_text(number) {
+            Some(text) => check_amount_text(&text, bounds, region, &at, out),
+            // Too large or too small for a plain decimal, serde_json holds it as a float
+            // written with an exponent (1e+25, 1e-7): say what is wrong with it, rather than
+            // that it is not a number.
+            None => {
+                let float = n.as_f64().unwrap_or_default();
+                let message = if float <= 0.0 {
+                    "must be more than 0".to_owned()
+                } else if float >= 1.0 {
+                    format!(
+                        "is {n}; the largest amount a request may carry is {MAX_REQUEST_AMOUNT}"
+                    )
+                } else {
+                    format!(
+                        "is {n}; {} amounts have at most {} decimal places ({})",
+                        region.code, region.money_scale, region.money_format
+                    )
+                };
+                problem(out, &at, message);
+            }
+        },
+        _ => problem(
             out,
-            &join(path, key),
+            &at,
             match shape {
                 MoneyShape::ValueString => {
                     "must be a decimal in a string, e.g. \"250000.00\"".to_owned()
@@ -826,17 +922,6 @@ fn check_money(
                 }
             },
         ),
-        Some(scale) => {
-            if scale > usize::from(region.money_scale) {
-                too_many_decimals(
-                    &join(path, key),
-                    &text.unwrap_or_default(),
-                    scale,
-                    region,
-                    out,
-                );
-            }
-        }
     }
     for k in object.keys() {
         if k != "currency" && k != key {
@@ -846,6 +931,32 @@ fn check_money(
                 format!("is not a field of money; money has currency and {key}"),
             );
         }
+    }
+}
+
+/// An amount's text (a JSON number's digits, or a value string) at `at`: a plain decimal, more
+/// than 0, within the bounds, with no more decimal places than the region's format.
+fn check_amount_text(
+    text: &str,
+    bounds: Bounds,
+    region: &RegionInfo,
+    at: &str,
+    out: &mut Vec<FieldProblem>,
+) {
+    let Ok(amount) = text.parse::<crate::Amount>() else {
+        problem(
+            out,
+            at,
+            "must be a decimal in a string, e.g. \"250000.00\"".to_owned(),
+        );
+        return;
+    };
+    if let Some(message) = amount_problem(amount, text, bounds, region) {
+        problem(out, at, message);
+    }
+    let scale = usize::from(amount.scale());
+    if scale > usize::from(region.money_scale) {
+        too_many_decimals(at, text, scale, region, out);
     }
 }
 
@@ -875,13 +986,6 @@ fn check_limits(
             format!("is {text}; the greatest allowed is {max}"),
         );
     }
-}
-
-/// The decimal places of a plain decimal, or `None` if it is not one.
-fn decimal_scale(text: &str) -> Option<usize> {
-    text.parse::<crate::Amount>()
-        .ok()
-        .map(|a| usize::from(a.scale()))
 }
 
 /// A JSON number as plain decimal text (no exponent).

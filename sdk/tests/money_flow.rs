@@ -589,7 +589,7 @@ async fn an_amount_finer_than_the_region_allows_is_refused_even_where_its_float_
     let order = OrderNo::generate(&setup.partner_id).expect("order no");
     let mut request = pay_in::<Thb>(&order, "100.25", "http://127.0.0.1:9/callback");
     let body = serde_json::to_string(&request).expect("JSON");
-    request.money = smilepayz::TransactionMoney::new(amount(fine));
+    request.money = smilepayz::TransactionMoney::new(amount(fine)).expect("more than 0");
 
     let expected =
         "money.amount: 100.500000000000000001 has 18 decimal places; THB amounts have at most 2";
@@ -681,5 +681,157 @@ async fn past_its_transaction_limit_the_emulator_refuses_new_orders_and_keeps_th
             .is_err(),
         "the refused order is not booked"
     );
+    setup.emulator.shutdown().await;
+}
+
+/// Every amount a request carries is more than 0: a zero, negative or too large amount is
+/// refused by the typed constructors, by `validate()` and `send` (never sent), by the run-time
+/// builder, and, sent by hand past the SDK, by the emulator, naming `money.amount`. Nothing is
+/// booked for any of them: both accounts keep their balance and available balance.
+#[tokio::test]
+async fn amounts_that_are_not_more_than_zero_or_too_large_are_refused_and_move_nothing() {
+    use smilepayz::endpoints::pay_out::AnyPayOutRequest;
+    use smilepayz::{AmountError, TransactionMoney};
+
+    let setup = setup::<Thb>(Duration::ZERO).await;
+    let before = (
+        balance::<Thb>(&setup, &setup.payin_account).await,
+        balance::<Thb>(&setup, &setup.payout_account).await,
+    );
+    for text in ["-500000", "-100.00", "0", "-0.00"] {
+        assert!(
+            matches!(
+                TransactionMoney::<Thb>::parse(text),
+                Err(AmountError::NotPositive(_))
+            ),
+            "{text}"
+        );
+        assert!(
+            TransactionMoney::<Thb>::new(amount(text)).is_err(),
+            "{text}"
+        );
+    }
+    assert!(TransactionMoney::<Thb>::from_minor_units(0).is_err());
+    assert!(TransactionMoney::<Thb>::from_minor_units(-1).is_err());
+
+    let refusals = [
+        ("-500000", "money.amount: must be more than 0"),
+        ("-100.00", "money.amount: must be more than 0"),
+        ("0", "money.amount: must be more than 0"),
+        ("-0.00", "money.amount: must be more than 0"),
+        (
+            "1000000000000000",
+            "money.amount: is 1000000000000000; the largest amount a request may carry is 999999999999999",
+        ),
+    ];
+    for (text, expected) in refusals {
+        let order = OrderNo::generate(&setup.partner_id).expect("order no");
+        // A request read from JSON holds what it was given; validate() and send refuse it.
+        let mut request = pay_out::<Thb>(&order, "200", "http://127.0.0.1:9/callback");
+        let body = serde_json::to_string(&request).expect("JSON");
+        request.money = serde_json::from_value(serde_json::json!({"currency": "THB", "amount": serde_json::from_str::<Value>(text).expect("a number")})).expect("read as the gateway would send it");
+        let error = request.validate().expect_err("refused");
+        assert!(error.to_string().contains(expected), "{text}: {error}");
+        let error = setup.client.send(&request).await.expect_err("not sent");
+        assert_eq!(error.sent(), smilepayz::Sent::No, "{error}");
+        assert!(error.to_string().contains(expected), "{text}: {error}");
+
+        // The run-time builder takes any Amount and refuses it at build().
+        let error = AnyPayOutRequest::builder(smilepayz::Region::Thb)
+            .order_no(order.as_str())
+            .purpose("Refund")
+            .merchant(request.merchant.clone())
+            .money(amount(text))
+            .payment_method(request.payment_method.clone())
+            .cash_account("17385238451")
+            .build()
+            .expect_err("refused");
+        assert!(error.to_string().contains(expected), "{text}: {error}");
+
+        // The same body by hand, past the SDK's checks: the emulator refuses it.
+        let body = body.replace("\"amount\":200", &format!("\"amount\":{text}"));
+        assert!(body.contains(&format!("\"amount\":{text}")), "{body}");
+        let raw = setup
+            .client
+            .send_raw(
+                &smilepayz::endpoints::pay_out::ENDPOINT,
+                smilepayz::Region::Thb,
+                body.into_bytes(),
+            )
+            .await
+            .expect("answered");
+        assert_eq!(raw.status, 400, "{text}");
+        let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
+        assert_eq!(
+            answer["code"],
+            codes::on_endpoint(
+                codes::inquiry_balance::INVALID_BODY_FIELDS,
+                &smilepayz::endpoints::pay_out::ENDPOINT
+            ),
+            "{text}: {answer}"
+        );
+        let message = answer["message"].as_str().expect("a message");
+        assert!(message.contains(expected), "{text}: {message}");
+        assert!(
+            status::<Thb>(&setup, TradeType::PayOut, &order)
+                .await
+                .is_err(),
+            "{text}: the refused pay-out must not be booked"
+        );
+
+        // A pay-in of the same amount, by hand: refused, not booked.
+        let order = OrderNo::generate(&setup.partner_id).expect("order no");
+        let body =
+            serde_json::to_string(&pay_in::<Thb>(&order, "100", "http://127.0.0.1:9/callback"))
+                .expect("JSON")
+                .replace("\"amount\":100", &format!("\"amount\":{text}"));
+        let raw = setup
+            .client
+            .send_raw(
+                &smilepayz::endpoints::pay_in::ENDPOINT,
+                smilepayz::Region::Thb,
+                body.into_bytes(),
+            )
+            .await
+            .expect("answered");
+        assert_eq!(raw.status, 400, "{text}");
+        let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
+        let message = answer["message"].as_str().expect("a message");
+        assert!(message.contains(expected), "{text}: {message}");
+    }
+    // A number too large for serde_json's integers reaches the rules as a float with an
+    // exponent: still refused by name, not as "not a decimal".
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    let body = serde_json::to_string(&pay_out::<Thb>(
+        &order,
+        "200",
+        "http://127.0.0.1:9/callback",
+    ))
+    .expect("JSON")
+    .replace(
+        "\"amount\":200",
+        "\"amount\":123456789012345678901234567890",
+    );
+    let raw = setup
+        .client
+        .send_raw(
+            &smilepayz::endpoints::pay_out::ENDPOINT,
+            smilepayz::Region::Thb,
+            body.into_bytes(),
+        )
+        .await
+        .expect("answered");
+    let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
+    let message = answer["message"].as_str().expect("a message");
+    assert!(
+        message.contains("the largest amount a request may carry is 999999999999999"),
+        "{message}"
+    );
+
+    let after = (
+        balance::<Thb>(&setup, &setup.payin_account).await,
+        balance::<Thb>(&setup, &setup.payout_account).await,
+    );
+    assert_eq!(after, before, "no money moved");
     setup.emulator.shutdown().await;
 }

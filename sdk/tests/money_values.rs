@@ -60,9 +60,13 @@ fn arithmetic_is_exact_and_checked() {
     let y: TransactionMoney<Thb> = TransactionMoney::parse("0.7").expect("amount");
     assert_eq!(x.checked_add(y).expect("sum").to_string(), "101.20 THB");
     assert_eq!(
-        y.checked_sub(x).expect("difference").to_string(),
-        "-99.80 THB"
+        x.checked_sub(y).expect("difference").to_string(),
+        "99.80 THB"
     );
+    // Money for a request is more than 0: a difference that is not has no such money.
+    assert_eq!(y.checked_sub(x), None);
+    assert_eq!(x.checked_sub(x), None);
+    assert_eq!(y.amount().checked_sub(x.amount()), Some(a("-99.80")));
     let max = a("99999999999999999999999999999999999999");
     assert_eq!(max.checked_add(a("1")), None, "more than 38 digits");
     assert_eq!(a("0.1").checked_add(a("0.2")), Some(a("0.3")));
@@ -73,7 +77,9 @@ fn minor_units_follow_the_region_money_format() {
     let thb: TransactionMoney<Thb> = TransactionMoney::parse("100.5").expect("amount");
     assert_eq!(thb.to_minor_units(), Some(10050));
     assert_eq!(
-        TransactionMoney::<Thb>::from_minor_units(10050).to_string(),
+        TransactionMoney::<Thb>::from_minor_units(10050)
+            .expect("more than 0")
+            .to_string(),
         "100.50 THB"
     );
     let usdt: TransactionMoney<Usdt> = TransactionMoney::parse("1.5").expect("amount");
@@ -103,5 +109,50 @@ proptest! {
         let sum = x.checked_add(y).expect("small");
         prop_assert_eq!(sum.units(), xs + ys);
         prop_assert_eq!(sum.checked_sub(y).expect("small"), x);
+    }
+}
+
+#[test]
+fn money_made_for_a_request_is_more_than_zero() {
+    for text in ["0", "-0", "-0.00", "-1", "-500000", "-0.0001"] {
+        let error = TransactionMoney::<Thb>::parse(text).expect_err(text);
+        assert!(
+            matches!(error, smilepayz::AmountError::NotPositive(_)),
+            "{text}: {error:?}"
+        );
+        assert!(
+            error.to_string().contains("is not more than 0"),
+            "{text}: {error}"
+        );
+        assert!(TransactionMoney::<Usdt>::new(a(text)).is_err(), "{text}");
+    }
+    assert!(TransactionMoney::<Thb>::from_minor_units(0).is_err());
+    assert!(TransactionMoney::<Thb>::from_minor_units(-10050).is_err());
+    assert_eq!(
+        TransactionMoney::<Thb>::parse("0.01")
+            .expect("more than 0")
+            .to_minor_units(),
+        Some(1)
+    );
+    // What the gateway sends is read as sent, whatever its sign (a response is not a request).
+    let read: TransactionMoney<Thb> =
+        serde_json::from_str(r#"{"currency":"THB","amount":-5}"#).expect("read");
+    assert_eq!(read.amount(), a("-5"));
+}
+
+proptest! {
+    /// Any sign and scale: a request's money can be made exactly when the amount is more
+    /// than 0, and then holds that amount.
+    #[test]
+    fn request_money_is_made_exactly_for_positive_amounts(
+        units in prop_oneof![Just(0i64), -1_000_000_000i64..1_000_000_000],
+        scale in 0u8..6,
+    ) {
+        let amount = Amount::new(i128::from(units), scale);
+        let made = TransactionMoney::<Thb>::new(amount);
+        prop_assert_eq!(made.is_ok(), units > 0);
+        if let Ok(money) = made {
+            prop_assert_eq!(money.amount(), amount);
+        }
     }
 }

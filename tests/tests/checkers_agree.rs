@@ -46,6 +46,16 @@ fn odd_value() -> impl Strategy<Value = Value> {
         Just(json!(["BALANCE", "UNKNOWN"])),
         Just(json!({})),
         Just(json!({"currency": "THB", "amount": 1.005})),
+        // Signs, zeros and sizes of amounts.
+        Just(json!({"currency": "THB", "amount": -500000})),
+        Just(json!({"currency": "THB", "amount": 0})),
+        Just(json!({"currency": "PEN", "amount": -0.01})),
+        Just(json!({"currency": "USDT", "amount": 0.0})),
+        Just(json!({"currency": "THB", "amount": 1000000000000000u64})),
+        Just(json!({"currency": "PEN", "value": "-12.5"})),
+        Just(json!({"currency": "PEN", "value": "0"})),
+        Just(json!(-0.0)),
+        Just(json!(-100.25)),
         Just(json!({"currency": "PEN", "value": "12.5"})),
         "[A-Za-z0-9]{0,40}".prop_map(Value::String),
         any::<i64>().prop_map(|i| json!(i)),
@@ -221,5 +231,15 @@ fn the_generator_and_the_sdk_report_the_same_problems_for_any_body() {
     assert!(
         with_problems > compared / 4 && with_problems < compared,
         "the bodies should both pass and fail: {with_problems} of {compared} had problems"
+    );
+}
+
+/// The largest amount a request may carry is one number, written in the generator (for the
+/// examples check) and in the SDK (for every other check).
+#[test]
+fn the_generator_and_the_sdk_share_the_largest_request_amount() {
+    assert_eq!(
+        smilepayz_codegen::model::MAX_REQUEST_AMOUNT,
+        smilepayz::rules::MAX_REQUEST_AMOUNT
     );
 }

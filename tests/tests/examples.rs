@@ -354,6 +354,8 @@ fn request_amounts_are_checked_against_the_region_money_format() {
             required: true,
             kind: Kind::Money {
                 shape: MoneyShape::AmountNumber,
+                minimum: None,
+                maximum: None,
             },
         }],
         at_least_one_of: &[],
@@ -375,4 +377,55 @@ fn request_amounts_are_checked_against_the_region_money_format() {
     assert!(smilepayz::rules::check(&RULES, &body("USDT", "100.1234"), usdt).is_ok());
     let error = smilepayz::rules::check(&RULES, &body("THB", "1"), usdt).unwrap_err();
     assert!(error.field("money.currency").is_some(), "{error}");
+}
+
+#[test]
+fn request_amounts_are_more_than_zero_and_within_the_field_bounds() {
+    use smilepayz::rules::{Field, Kind, MoneyShape, Object};
+    const RULES: Object = Object {
+        fields: &[Field {
+            name: "money",
+            required: true,
+            kind: Kind::Money {
+                shape: MoneyShape::AmountNumber,
+                minimum: Some("10000"),
+                maximum: Some("999999999"),
+            },
+        }],
+        at_least_one_of: &[],
+    };
+    let thb = Region::Thb.info();
+    let check = |amount: &str| {
+        let body: serde_json::Value = serde_json::from_str(&format!(
+            r#"{{"money":{{"currency":"THB","amount":{amount}}}}}"#
+        ))
+        .expect("JSON");
+        smilepayz::rules::check(&RULES, &body, thb).map_err(|e| e.to_string())
+    };
+    assert_eq!(check("10000"), Ok(()));
+    assert_eq!(check("999999999"), Ok(()));
+    for (amount, expected) in [
+        ("-500000", "money.amount: must be more than 0"),
+        ("0", "money.amount: must be more than 0"),
+        ("-0.00", "money.amount: must be more than 0"),
+        (
+            "9999.99",
+            "money.amount: is 9999.99; the least allowed in THB is 10000",
+        ),
+        (
+            "1000000000",
+            "money.amount: is 1000000000; the greatest allowed in THB is 999999999",
+        ),
+        (
+            "18446744073709551615",
+            "money.amount: is 18446744073709551615; the largest amount a request may carry is 999999999999999",
+        ),
+        (
+            "1e25",
+            "money.amount: is 1e+25; the largest amount a request may carry is 999999999999999",
+        ),
+        ("-1e25", "money.amount: must be more than 0"),
+    ] {
+        assert_eq!(check(amount), Err(expected.to_owned()), "{amount}");
+    }
 }

@@ -345,6 +345,7 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         "tradeType": 3,
         "paymentMethod": "KBANK",
         "money": {"currency": "USD", "amount": 100.505},
+        "fee": {"currency": "THB", "value": "0.25"},
         "tags": ["a", "b", "c"],
         "merchant": {"merchantId": "x"},
         "payer": {"name": "n"},
@@ -370,11 +371,35 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         // Money: the region's currency and its money format.
         "money.currency: is \"USD\", but THB amounts are in THB",
         "money.amount: 100.505 has 3 decimal places; THB amounts have at most 2 (#.##)",
+        // Money bounds: the field's own, and the floor every request amount shares.
+        "fee.value: is 0.25; the least allowed in THB is 0.50",
         "merchant.merchantId: may hold only digits",
         "extendInfo: must be a string holding JSON",
     ] {
         assert!(message.contains(part), "no {part:?} in {message}");
     }
+    // The region's range on money, and the floor every region shares.
+    for (amount, part) in [
+        ("10", "money.amount: is 10; the least allowed in THB is 20"),
+        (
+            "60000",
+            "money.amount: is 60000; the greatest allowed in THB is 50000",
+        ),
+        ("-5", "money.amount: must be more than 0"),
+    ] {
+        let body = format!(r#"{{"money":{{"currency":"THB","amount":{amount}}}}}"#);
+        let output = smilepayz(&["call", ENDPOINT, "--region", "THB", "--body", &body], &[]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains(part), "no {part:?} in {message}");
+    }
+    let body = r#"{"money":{"currency":"PEN","amount":-5}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
+    assert!(
+        stderr(&output).contains("money.amount: must be more than 0"),
+        "{}",
+        stderr(&output)
+    );
     // An open enum keeps values it does not list; a closed extra enum refuses them.
     let output = smilepayz(
         &[

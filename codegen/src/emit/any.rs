@@ -371,7 +371,7 @@ type Convert = Box<dyn Fn(TokenStream, bool) -> TokenStream>;
 /// The region-free form of a type that mentions the region, and how a value of it becomes one.
 fn erase(ty: &Ty) -> Result<(TokenStream, Convert)> {
     Ok(match ty {
-        Ty::Money(MoneyShape::ValueString | MoneyShape::AmountNumber) => (
+        Ty::Money(_) => (
             quote! { crate::AnyMoney },
             Box::new(|v, is_ref| {
                 if is_ref {
@@ -576,11 +576,11 @@ fn any_builder(
         );
         let more = doc(&field.doc);
         let (param_ty, body) = match &field.ty {
-            Ty::Money(MoneyShape::AmountNumber) => (
+            Ty::Money(money) if money.shape == MoneyShape::AmountNumber => (
                 quote! { crate::Amount },
-                forward(quote! { crate::TransactionMoney::new(value) }),
+                forward(quote! { crate::TransactionMoney::unchecked(value) }),
             ),
-            Ty::Money(MoneyShape::ValueString) => (
+            Ty::Money(_) => (
                 quote! { crate::Amount },
                 forward(quote! { crate::Money::new(value) }),
             ),
@@ -605,7 +605,7 @@ fn any_builder(
             }
         };
         let money_doc = if matches!(field.ty, Ty::Money(_)) {
-            quote! { #[doc = ""] #[doc = " The amount is in the region's currency; its decimal places are checked against the region's money format by `build`."] }
+            quote! { #[doc = ""] #[doc = " The amount is in the region's currency. `build` refuses an amount that is not more than 0, one outside the region's limits, or one with more decimal places than the region's money format."] }
         } else {
             quote! {}
         };

@@ -419,6 +419,37 @@ fn a_body_the_rules_refuse_exits_2_before_sending() {
     );
 }
 
+/// The pay-out of issue 17, as it was typed: a negative amount once created money in the
+/// emulator. Each amount that is not more than 0 is refused before sending, naming the field.
+#[test]
+fn a_pay_out_or_pay_in_that_is_not_more_than_zero_is_refused_before_sending() {
+    for amount in ["-500000", "0", "-0.00", "-100.00"] {
+        for (endpoint, body) in [
+            (
+                "pay-out",
+                format!(
+                    r#"{{"orderNo":"S20001NEGATIVE1","purpose":"x","merchant":{{"merchantId":"sandbox-20001"}},"money":{{"currency":"THB","amount":{amount}}},"paymentMethod":"KBANK","cashAccount":"17385238451"}}"#
+                ),
+            ),
+            (
+                "pay-in",
+                format!(
+                    r#"{{"orderNo":"S20001NEGATIVE2","purpose":"x","merchant":{{"merchantId":"sandbox-20001"}},"money":{{"currency":"THB","amount":{amount}}},"paymentMethod":"QRPAY","payer":{{"name":"A","accountNo":"1234567890","bankName":"KBANK"}}}}"#
+                ),
+            ),
+        ] {
+            let output = smilepayz(&["call", endpoint, "--region", "THB", "--body", &body], &[]);
+            assert_eq!(output.status.code(), Some(2), "{endpoint} {amount}");
+            let err = stderr(&output);
+            assert!(
+                err.contains("money.amount: must be more than 0"),
+                "{endpoint} {amount}: {err}"
+            );
+            assert!(output.stdout.is_empty(), "{endpoint} {amount}");
+        }
+    }
+}
+
 #[test]
 fn listen_receives_and_verifies_the_emulators_callbacks() {
     use std::io::{BufRead, BufReader};

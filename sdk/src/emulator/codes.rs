@@ -225,6 +225,11 @@ define_codes! {
         /// Pay-in or pay-out: `callbackUrl` is not a loopback `http://` URL,
         /// the only kind the emulator delivers to.
         CallbackUrlRefused / CALLBACK_URL_REFUSED = 400, "08";
+        /// Pay-in or pay-out: the emulator's books refuse the movement on their
+        /// own (an amount that is not more than 0, or one that would make a
+        /// balance negative or overflow), whatever the rules let through;
+        /// nothing was booked.
+        MovementRefused / MOVEMENT_REFUSED = 400, "09";
         /// The emulator holds as many transactions as it may
         /// (`EmulatorBuilder::max_transactions`).
         TooManyTransactions / TOO_MANY_TRANSACTIONS = 503, "02";
@@ -280,6 +285,7 @@ mod tests {
             (DUPLICATE_ORDER, "4091101"),
             (INSUFFICIENT_BALANCE, "4001107"),
             (CALLBACK_URL_REFUSED, "4001108"),
+            (MOVEMENT_REFUSED, "4001109"),
             (TOO_MANY_TRANSACTIONS, "5031102"),
             (INTERNAL_ERROR, "5001101"),
             (INJECTED_SERVER_ERROR, "5031101"),

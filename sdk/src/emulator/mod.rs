@@ -85,6 +85,10 @@
 //!   merchant is refused (`DUPLICATE_ORDER`, 409).
 //! - **pay-out** holds the amount against the pay-out account's available balance, or is
 //!   refused with `INSUFFICIENT_BALANCE` when it is short (nothing is held).
+//! - **The books** move only amounts more than 0 and keep every account at
+//!   `0 <= available <= balance`. The region's rules refuse a zero, negative or too large
+//!   amount first (`INVALID_BODY_FIELDS`, naming `money.amount`); the books refuse on their
+//!   own whatever would still break that (`MOVEMENT_REFUSED`), and book nothing for it.
 //! - **Settlement**: [`EmulatorBuilder::settle_after`] (1 s by default; zero settles before
 //!   answering) after creation, or at once with [`RunningEmulator::settle`], a transaction
 //!   becomes final. A pay-in becomes `SUCCESS` and credits the balance and available balance;
@@ -143,6 +147,7 @@
 //! | `4091101` | 409 | [`codes::inquiry_balance::DUPLICATE_ORDER`] | pay-in, pay-out: the `orderNo` is already used |
 //! | `4001107` | 400 | [`codes::inquiry_balance::INSUFFICIENT_BALANCE`] | pay-out: the available balance is short; nothing held |
 //! | `4001108` | 400 | [`codes::inquiry_balance::CALLBACK_URL_REFUSED`] | `callbackUrl` is not a loopback `http://` URL |
+//! | `4001109` | 400 | [`codes::inquiry_balance::MOVEMENT_REFUSED`] | pay-in, pay-out: the books refuse the movement; nothing booked |
 //! | `5031102` | 503 | [`codes::inquiry_balance::TOO_MANY_TRANSACTIONS`] | the emulator holds as many transactions as it may |
 //! | `5001101` | 500 | [`codes::inquiry_balance::INTERNAL_ERROR`] | a bug in the emulator |
 //! | `5031101` | 503 | [`codes::inquiry_balance::INJECTED_SERVER_ERROR`] | an injected server error ([`Faults`]) |

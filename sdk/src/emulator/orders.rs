@@ -179,6 +179,30 @@ pub(super) fn check_callback_url(url: &str) -> Result<(), Rejection> {
     }
 }
 
+/// The bounds the region's rules set on a pay-in's or pay-out's `money`, if any.
+fn money_bounds(region: crate::Region, kind: TradeKind) -> crate::rules::Bounds {
+    let id = match kind {
+        TradeKind::PayIn => crate::endpoints::pay_in::ENDPOINT.id,
+        TradeKind::PayOut => crate::endpoints::pay_out::ENDPOINT.id,
+    };
+    region
+        .info()
+        .endpoint(id)
+        .and_then(|offered| {
+            offered
+                .request_rules
+                .fields
+                .iter()
+                .find(|f| f.name == "money")
+        })
+        .map_or((None, None), |field| match field.kind {
+            crate::rules::Kind::Money {
+                minimum, maximum, ..
+            } => (minimum, maximum),
+            _ => (None, None),
+        })
+}
+
 fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
     let order: OrderIn = read(call)?;
     // The rules were checked on the body as a serde_json::Value, whose numbers are floats: an
@@ -187,6 +211,7 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
     crate::rules::check_amount(
         order.money.amount.0,
         crate::rules::MoneyShape::AmountNumber,
+        money_bounds(call.region, kind),
         call.region.info(),
         "money",
         &mut problems,

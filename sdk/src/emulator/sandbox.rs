@@ -33,6 +33,15 @@ pub enum TradeKind {
 }
 
 impl TradeKind {
+    /// `pay-in` or `pay-out`, as messages name it.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            TradeKind::PayIn => "pay-in",
+            TradeKind::PayOut => "pay-out",
+        }
+    }
+
     /// The `tradeType` number.
     #[must_use]
     pub fn trade_type(self) -> u8 {
@@ -121,10 +130,88 @@ pub struct Balance {
     pub available: Amount,
 }
 
+/// An account in the region's minor units. The books keep `0 <= available <= balance` and
+/// move only positive amounts: every movement goes through one of the checked methods below,
+/// which refuse (changing nothing) what would break that or create money.
 #[derive(Debug, Clone, Copy)]
 struct Account {
     balance: i128,
     available: i128,
+}
+
+/// Why the books refused a movement; nothing was booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Refused(String);
+
+impl Account {
+    /// The account after `change`, if `units` is more than 0 and the result keeps
+    /// `0 <= available <= balance` without overflowing; the account is unchanged otherwise.
+    fn moved(
+        &mut self,
+        units: i128,
+        what: &str,
+        change: impl FnOnce(Account) -> Option<Account>,
+    ) -> Result<(), Refused> {
+        if units <= 0 {
+            return Err(Refused(format!(
+                "the books refuse to {what} {units} minor units: a movement must be more than 0"
+            )));
+        }
+        match change(*self) {
+            Some(after) if 0 <= after.available && after.available <= after.balance => {
+                *self = after;
+                Ok(())
+            }
+            Some(after) => Err(Refused(format!(
+                "the books refuse to {what} {units} minor units: the account would hold a balance \
+                 of {} with {} available",
+                after.balance, after.available
+            ))),
+            None => Err(Refused(format!(
+                "the books refuse to {what} {units} minor units: the balance would overflow"
+            ))),
+        }
+    }
+
+    /// A pay-in arrives: balance and available rise.
+    fn credit(&mut self, units: i128) -> Result<(), Refused> {
+        self.moved(units, "credit", |a| {
+            Some(Account {
+                balance: a.balance.checked_add(units)?,
+                available: a.available.checked_add(units)?,
+            })
+        })
+    }
+
+    /// A pay-out is created: `units` are held (no longer available; still in the balance).
+    fn hold(&mut self, units: i128) -> Result<(), Refused> {
+        self.moved(units, "hold", |a| {
+            Some(Account {
+                available: a.available.checked_sub(units)?,
+                ..a
+            })
+        })
+    }
+
+    /// A pay-out failed: what was held is available again.
+    fn release(&mut self, units: i128) -> Result<(), Refused> {
+        self.moved(units, "release", |a| {
+            Some(Account {
+                available: a.available.checked_add(units)?,
+                ..a
+            })
+        })
+    }
+
+    /// A pay-out succeeded: what was held leaves the balance.
+    fn debit_held(&mut self, units: i128) -> Result<(), Refused> {
+        self.moved(units, "debit", |a| {
+            Some(Account {
+                balance: a.balance.checked_sub(units)?,
+                ..a
+            })
+        })
+    }
 }
 
 struct MerchantBooks {
@@ -330,10 +417,7 @@ impl Sandbox {
                      unique per merchant and is the idempotency key: ask inquiry-status by it to \
                      learn what became of the first request, or use a new orderNo",
                     order.order_no,
-                    match kind {
-                        TradeKind::PayIn => "pay-in",
-                        TradeKind::PayOut => "pay-out",
-                    }
+                    kind.name()
                 ),
             ));
         }
@@ -350,11 +434,40 @@ impl Sandbox {
             ))
         })?;
         let payout_account_no = merchant.payout_account_no.clone();
+        // The rules refuse such amounts before here; the books refuse them on their own too.
+        let refused = |why: Refused| {
+            Rejection::new(
+                Check::MovementRefused,
+                format!(
+                    "{}; the {} of {} {} was not booked",
+                    why.0,
+                    kind.name(),
+                    order.amount,
+                    info.currency
+                ),
+            )
+        };
+        if kind == TradeKind::PayIn {
+            let account = merchant.accounts.get(&merchant.payin_account_no).copied();
+            // Tried on a copy: the credit happens when the pay-in succeeds.
+            account
+                .unwrap_or(Account {
+                    balance: 0,
+                    available: 0,
+                })
+                .credit(units)
+                .map_err(refused)?;
+        }
         if kind == TradeKind::PayOut {
             let available = merchant
                 .accounts
                 .get(&payout_account_no)
                 .map_or(0, |a| a.available);
+            if units <= 0 {
+                return Err(refused(Refused(format!(
+                    "the books refuse to hold {units} minor units: a movement must be more than 0"
+                ))));
+            }
             if units > available {
                 return Err(Rejection::new(
                     Check::InsufficientBalance,
@@ -395,13 +508,15 @@ impl Sandbox {
         } else {
             Status::Processing
         };
-        if kind == TradeKind::PayOut
-            && let Some(account) = books
+        if kind == TradeKind::PayOut {
+            let account = books
                 .merchants
                 .get_mut(partner_id)
                 .and_then(|m| m.accounts.get_mut(&payout_account_no))
-        {
-            account.available -= units;
+                .ok_or_else(|| {
+                    internal(format!("the pay-out account {payout_account_no} is gone"))
+                })?;
+            account.hold(units).map_err(refused)?;
         }
         let transaction = Transaction {
             trade_no: trade_no.clone(),
@@ -554,16 +669,26 @@ impl Books {
             TradeKind::PayOut => merchant.payout_account_no.clone(),
         };
         let account = merchant.accounts.get_mut(&account_no)?;
-        match (kind, outcome) {
-            (TradeKind::PayIn, Status::Success) => {
-                account.balance += units;
-                account.available += units;
-            }
-            (TradeKind::PayOut, Status::Success) => account.balance -= units,
+        let booked = match (kind, outcome) {
+            (TradeKind::PayIn, Status::Success) => account.credit(units),
+            (TradeKind::PayOut, Status::Success) => account.debit_held(units),
             // The hold is released.
-            (TradeKind::PayOut, _) => account.available += units,
-            (TradeKind::PayIn, _) => {}
-        }
+            (TradeKind::PayOut, _) => account.release(units),
+            (TradeKind::PayIn, _) => Ok(()),
+        };
+        // Creation checked the movement, so a refusal here means the books changed in a way
+        // they should not have. The order fails rather than move money the books refuse; a
+        // pay-out's hold is given back.
+        let outcome = match booked {
+            Ok(()) => outcome,
+            Err(Refused(why)) => {
+                tracing::error!(trade_no, "{why}; the order is failed, nothing moved");
+                if kind == TradeKind::PayOut && outcome == Status::Success {
+                    let _ = account.release(units);
+                }
+                Status::Failed
+            }
+        };
         let transaction = self.transactions.get_mut(trade_no)?;
         transaction.status = outcome;
         Some(transaction.clone())
@@ -668,5 +793,68 @@ mod tests {
             );
         }
         assert_eq!(sandbox.len(), 10);
+    }
+
+    /// The books refuse, on their own, any amount that is not more than 0, whatever the rules
+    /// let through: nothing is booked, no transaction is made, and the totals do not move.
+    #[test]
+    fn the_books_refuse_amounts_that_are_not_more_than_zero() {
+        let (finals, mut announced) = tokio::sync::mpsc::unbounded_channel();
+        let sandbox = Sandbox::new(Duration::ZERO, 100, finals);
+        sandbox.open("sandbox-20012", Region::Thb);
+        let accounts = sandbox.accounts_of("sandbox-20012").expect("opened");
+        let totals = |sandbox: &Sandbox| {
+            [&accounts.payin_account_no, &accounts.payout_account_no].map(|no| {
+                sandbox
+                    .balance("sandbox-20012", no)
+                    .map(|b| (b.balance, b.available))
+            })
+        };
+        let before = totals(&sandbox);
+        for (i, amount) in ["-500000", "-100.00", "0", "-0.00", "-0.01"]
+            .iter()
+            .enumerate()
+        {
+            for kind in [TradeKind::PayIn, TradeKind::PayOut] {
+                let error = sandbox
+                    .create("sandbox-20012", kind, order(&format!("S20012N{i}"), amount))
+                    .expect_err("refused");
+                assert_eq!(error.check(), Check::MovementRefused, "{amount}: {error:?}");
+                let message = format!("{error:?}");
+                assert!(
+                    message.contains("must be more than 0") && message.contains("not booked"),
+                    "{amount}: {message}"
+                );
+            }
+        }
+        assert_eq!(sandbox.len(), 0, "no transaction was made");
+        assert!(announced.try_recv().is_err(), "nothing was announced");
+        assert_eq!(totals(&sandbox), before, "no money moved");
+    }
+
+    #[test]
+    fn each_movement_keeps_available_between_zero_and_the_balance() {
+        let mut account = Account {
+            balance: 100,
+            available: 40,
+        };
+        assert!(account.hold(41).is_err(), "more than is available");
+        assert!(
+            account.release(61).is_err(),
+            "more available than the balance"
+        );
+        assert!(account.debit_held(101).is_err(), "a negative balance");
+        assert!(account.credit(i128::MAX).is_err(), "an overflow");
+        for units in [0, -1, i128::MIN] {
+            assert!(account.credit(units).is_err(), "{units}");
+            assert!(account.hold(units).is_err(), "{units}");
+            assert!(account.release(units).is_err(), "{units}");
+            assert!(account.debit_held(units).is_err(), "{units}");
+        }
+        assert_eq!((account.balance, account.available), (100, 40), "unchanged");
+        account.hold(40).expect("held");
+        account.debit_held(40).expect("debited");
+        account.credit(5).expect("credited");
+        assert_eq!((account.balance, account.available), (65, 5));
     }
 }

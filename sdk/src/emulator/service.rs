@@ -93,6 +93,12 @@ impl Rejection {
             message: message.into(),
         }
     }
+
+    /// The check that failed.
+    #[cfg(test)]
+    pub(super) fn check(&self) -> Check {
+        self.check
+    }
 }
 
 /// Why the emulator closed a connection without answering. Returned to hyper, which then

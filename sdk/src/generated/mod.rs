@@ -4242,19 +4242,19 @@ pub mod endpoints {
             ///
             /// The amount to collect, in the region's currency.
             ///
-            /// The amount is in the region's currency; its decimal places are checked against the region's money format by `build`.
+            /// The amount is in the region's currency. `build` refuses an amount that is not more than 0, one outside the region's limits, or one with more decimal places than the region's money format.
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => {
-                        Inner::Pen(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Thb(b) => {
-                        Inner::Thb(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Usdt(b) => {
-                        Inner::Usdt(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Usdt(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::NotOffered(r) => Inner::NotOffered(r),
                 };
@@ -5955,19 +5955,19 @@ pub mod endpoints {
             ///
             /// The amount to send, in the region's currency.
             ///
-            /// The amount is in the region's currency; its decimal places are checked against the region's money format by `build`.
+            /// The amount is in the region's currency. `build` refuses an amount that is not more than 0, one outside the region's limits, or one with more decimal places than the region's money format.
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
                     Inner::Pen(b) => {
-                        Inner::Pen(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Thb(b) => {
-                        Inner::Thb(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Usdt(b) => {
-                        Inner::Usdt(b.money(crate::TransactionMoney::new(value)))
+                        Inner::Usdt(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::NotOffered(r) => Inner::NotOffered(r),
                 };

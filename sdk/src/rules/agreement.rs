@@ -27,12 +27,26 @@ fn odd() -> impl Strategy<Value = Value> {
         Just(json!(2)),
         Just(json!(99_999)),
         Just(json!(100.505)),
+        // Signs, zeros and sizes: every request amount is more than 0 and at most 15 digits.
+        Just(json!(-500_000)),
+        Just(json!(-0.0)),
+        Just(json!(-100.25)),
+        Just(json!(0.0)),
+        Just(json!(999_999_999_999_999u64)),
+        Just(json!(1_000_000_000_000_000u64)),
+        Just(json!(u64::MAX)),
+        Just(json!(1e25)),
+        Just(json!(-1e25)),
         Just(json!(true)),
         Just(json!([])),
         Just(json!(["BALANCE", "AVAILABLE"])),
         Just(json!({})),
         Just(json!({"currency": "USD", "amount": 1})),
         Just(json!({"currency": "THB", "amount": 1.001})),
+        Just(json!({"currency": "THB", "amount": -500_000})),
+        Just(json!({"currency": "THB", "amount": 0})),
+        Just(json!({"currency": "PEN", "amount": -0.01})),
+        Just(json!({"currency": "USDT", "amount": 0.0})),
         Just(json!({"name": "n"})),
         Just(json!(
             "quote \" slash / backslash \\ tab \t newline \n \u{1} \u{7f} é 😀"
@@ -184,7 +198,11 @@ fn typed_money_is_checked_on_its_own_digits() {
         money: &M,
         text: &str,
     ) {
-        let kind = Kind::Money { shape };
+        let kind = Kind::Money {
+            shape,
+            minimum: None,
+            maximum: None,
+        };
         let mut typed: Vec<FieldProblem> = Vec::new();
         super::check_typed_money(&kind, money, &R::INFO, "money", &mut typed);
         let amount = money.typed_amount();
@@ -198,29 +216,34 @@ fn typed_money_is_checked_on_its_own_digits() {
             super::check_value(&kind, &json, &R::INFO, &mut "money".to_owned(), &mut slow);
             assert_eq!(typed, slow, "{} {text} as {shape:?}", R::INFO.code);
         }
-        // Whatever a float would make of it: refused exactly when it has more decimal places
-        // than the region's money has.
+        // Whatever a float would make of it: refused when it is not more than 0 or above the
+        // largest request amount, and when it has more decimal places than the region's money.
+        let max: Amount = super::MAX_REQUEST_AMOUNT
+            .parse()
+            .expect("the largest amount");
+        let out_of_range = amount.units() <= 0 || amount > max;
         let too_fine = amount.scale() > R::INFO.money_scale;
         assert_eq!(
             typed.len(),
-            usize::from(too_fine),
+            usize::from(out_of_range) + usize::from(too_fine),
             "{} {text} as {shape:?}: {typed:?}",
             R::INFO.code
         );
+        if amount.units() <= 0 {
+            assert_eq!(typed[0].message, "must be more than 0", "{text}");
+        } else if out_of_range {
+            assert!(typed[0].message.contains("the largest amount"), "{text}");
+        }
         if too_fine {
-            assert!(
-                typed[0].message.starts_with(text),
-                "{} {text}: {}",
-                R::INFO.code,
-                typed[0].message
-            );
+            let last = &typed[typed.len() - 1].message;
+            assert!(last.starts_with(text), "{} {text}: {last}", R::INFO.code);
         }
     }
     fn both<R: RegionSpec>(text: &str) {
         let amount: Amount = text.parse().expect("an amount");
         compare::<R, _>(
             MoneyShape::AmountNumber,
-            &TransactionMoney::<R>::new(amount),
+            &TransactionMoney::<R>::unchecked(amount),
             text,
         );
         compare::<R, _>(MoneyShape::ValueString, &Money::<R>::new(amount), text);

@@ -544,6 +544,8 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -750,6 +752,8 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1159,6 +1163,8 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1417,6 +1423,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,

@@ -521,6 +521,8 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -736,6 +738,8 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1030,6 +1034,8 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1223,6 +1229,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,

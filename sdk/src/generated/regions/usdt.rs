@@ -611,6 +611,8 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -835,6 +837,8 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1204,6 +1208,8 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             required: true,
             kind: crate::rules::Kind::Money {
                 shape: crate::rules::MoneyShape::AmountNumber,
+                minimum: ::core::option::Option::None,
+                maximum: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1415,6 +1421,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
             crate::rules::check_typed_money(
                 &crate::rules::Kind::Money {
                     shape: crate::rules::MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
                 },
                 value,
                 region,
