@@ -116,6 +116,23 @@ impl Timestamp {
             offset_seconds,
         })
     }
+
+    /// Reads an X-TIMESTAMP as the emulator accepts it: [`parse`](Self::parse)'s format, or
+    /// the same ending in `Z` for UTC (`2020-12-18T08:06:00Z`), which the official Java demo
+    /// sends in every region. Only the instant is judged, not whether the offset is the
+    /// region's: the demos send `+07:00` or `Z` for every region, and the gateway's documented
+    /// check is the instant within a few minutes.
+    pub(crate) fn parse_lenient(text: &str) -> Result<Self, TimestampError> {
+        match text.strip_suffix('Z') {
+            Some(utc) if text.len() == 20 => {
+                Timestamp::parse(&format!("{utc}+00:00")).map_err(|mut e| {
+                    e.given = text.chars().take(64).collect();
+                    e
+                })
+            }
+            _ => Timestamp::parse(text),
+        }
+    }
 }
 
 impl fmt::Display for Timestamp {
@@ -232,6 +249,32 @@ mod tests {
             ..t
         };
         assert_eq!(lima.to_string(), "2020-12-18T03:06:00-05:00");
+    }
+
+    /// The emulator also takes `Z`, as the Java demo sends it, for the same instant; nothing
+    /// else beyond the strict format.
+    #[test]
+    fn the_emulator_also_reads_utc_written_as_z() {
+        let z = Timestamp::parse_lenient("2020-12-18T08:06:00Z").expect("Z is UTC");
+        let offset = Timestamp::parse("2020-12-18T15:06:00+07:00").expect("strict");
+        assert_eq!(z.unix_seconds(), offset.unix_seconds());
+        assert_eq!(z.offset_seconds(), 0);
+        for text in [
+            "2020-12-18T08:06:00z",
+            "2020-12-18T08:06:00.5Z",
+            "2020-12-18 08:06:00Z",
+            "Z",
+            "2020-02-30T08:06:00Z",
+        ] {
+            assert!(
+                Timestamp::parse_lenient(text).is_err(),
+                "{text:?} was accepted"
+            );
+        }
+        assert!(
+            Timestamp::parse("2020-12-18T08:06:00Z").is_err(),
+            "the SDK writes offsets"
+        );
     }
 
     #[test]

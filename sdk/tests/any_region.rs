@@ -1,6 +1,11 @@
 //! The run-time region surface: a region read from configuration, the `Any…` types built,
 //! sent and read without naming a region type, against the emulator in every region.
 
+mod common;
+
+use std::time::{Duration, SystemTime};
+
+use common::CallbackServer;
 use serde_json::Value;
 use smilepayz::definitions::{Merchant, Payer, PaymentMethod, TradeType, TransactionStatus};
 use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
@@ -52,6 +57,167 @@ fn documented_pay_in(region: Region, merchant_id: &str, order_no: &OrderNo) -> A
         object.remove("callbackUrl");
     }
     AnyPayInRequest::from_json(region, &body.to_string()).expect("the region's request")
+}
+
+/// A region's documented request of `endpoint`, as JSON, for this merchant and order.
+fn documented(region: Region, endpoint: &str, merchant_id: &str, order_no: &OrderNo) -> Value {
+    let body = region
+        .info()
+        .endpoint(endpoint)
+        .expect("every region offers it")
+        .examples
+        .iter()
+        .find_map(|e| e.request.and_then(|m| m.body))
+        .expect("a documented request");
+    let mut body: Value = serde_json::from_str(body).expect("JSON");
+    body["orderNo"] = order_no.as_str().into();
+    body["merchant"]["merchantId"] = merchant_id.into();
+    body
+}
+
+/// The whole money flow in every region, with the region only known at run time: pay-in,
+/// its signed callback, inquiry-status, pay-out, its callback, and both balances, each
+/// moved by exactly the amount.
+#[tokio::test]
+async fn every_region_runs_the_money_flow_at_run_time() {
+    use smilepayz::callback::CallbackVerifier;
+    use smilepayz::definitions::BalanceType;
+    use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
+    use smilepayz::endpoints::pay_in::AnyPayInNotification;
+    use smilepayz::endpoints::pay_out::{
+        AnyPayOutNotification, AnyPayOutRequest, ENDPOINT as PAY_OUT,
+    };
+
+    let merchants: Vec<TestMerchant> = Region::ALL
+        .iter()
+        .map(|r| TestMerchant::generate(*r).expect("test merchant"))
+        .collect();
+    let mut builder = Emulator::builder().settle_after(Duration::from_secs(3600));
+    for merchant in &merchants {
+        builder = builder.merchant(merchant.merchant());
+    }
+    let emulator = builder.start().await.expect("starts");
+    let verifier = CallbackVerifier::new(emulator.platform_public_key());
+    let server = CallbackServer::start(0).await;
+    let mut delivered = 0;
+    for merchant in &merchants {
+        let region = merchant.region;
+        let client = client(&emulator, merchant);
+        let accounts = emulator.accounts(&merchant.partner_id).expect("accounts");
+        let balance = |account: String| {
+            let client = &client;
+            async move {
+                let request = AnyInquiryBalanceRequest::builder(region)
+                    .account_no(account)
+                    .balance_types([BalanceType::Balance])
+                    .build()
+                    .expect("valid");
+                let answer = client.send(&request).await.expect("a balance");
+                let info = answer.account_infos().into_iter().next().expect("an entry");
+                (info.amount, info.available_balance)
+            }
+        };
+        let payin_before = balance(accounts.payin_account_no.clone()).await;
+        let payout_before = balance(accounts.payout_account_no.clone()).await;
+
+        // Pay-in, settled, called back, confirmed.
+        let order_no = OrderNo::generate(&merchant.partner_id).expect("order number");
+        let mut body = documented(region, PAY_IN.id, &merchant.partner_id, &order_no);
+        body["callbackUrl"] = server.url.as_str().into();
+        let request = AnyPayInRequest::from_json(region, &body.to_string()).expect("a request");
+        let asked = request.money();
+        let created = client
+            .send(&request)
+            .await
+            .unwrap_or_else(|e| panic!("{region}: {e}"));
+        let trade_no = created.trade_no().expect("a trade number").to_owned();
+        emulator.settle(&trade_no).expect("settles");
+        delivered += 1;
+        let received = server.wait_for(delivered).await;
+        let callback = received.last().expect("a callback");
+        let verified = verifier
+            .verify_in::<AnyPayInNotification>(
+                region,
+                callback
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
+                &callback.body,
+                SystemTime::now(),
+            )
+            .unwrap_or_else(|e| panic!("{region}: {e}"));
+        assert_eq!(verified.notification.trade_no(), trade_no, "{region}");
+        assert_eq!(verified.notification.money(), asked, "{region}");
+        let status = AnyInquiryStatusRequest::builder(region)
+            .trade_type(TradeType::PayIn)
+            .order_no(order_no.as_str())
+            .build()
+            .expect("valid");
+        let answer = client.send(&status).await.expect("a status");
+        assert_eq!(
+            answer.status(),
+            Some(&TransactionStatus::Success),
+            "{region}"
+        );
+
+        // Pay-out, settled, called back.
+        let payout_no = OrderNo::generate(&merchant.partner_id).expect("order number");
+        let mut body = documented(region, PAY_OUT.id, &merchant.partner_id, &payout_no);
+        body["callbackUrl"] = server.url.as_str().into();
+        let request = AnyPayOutRequest::from_json(region, &body.to_string()).expect("a request");
+        let sent = request.money();
+        let created = client
+            .send(&request)
+            .await
+            .unwrap_or_else(|e| panic!("{region}: {e}"));
+        let payout_trade = created.trade_no().expect("a trade number").to_owned();
+        emulator.settle(&payout_trade).expect("settles");
+        delivered += 1;
+        let received = server.wait_for(delivered).await;
+        let callback = received.last().expect("a callback");
+        let verified = verifier
+            .verify_in::<AnyPayOutNotification>(
+                region,
+                callback
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
+                &callback.body,
+                SystemTime::now(),
+            )
+            .unwrap_or_else(|e| panic!("{region}: {e}"));
+        assert_eq!(verified.notification.trade_no(), payout_trade, "{region}");
+        assert_eq!(
+            verified.notification.status(),
+            &TransactionStatus::Success,
+            "{region}"
+        );
+
+        // Each account moved by exactly the amount: the pay-in credited, the pay-out debited.
+        let payin_after = balance(accounts.payin_account_no.clone()).await;
+        let payout_after = balance(accounts.payout_account_no.clone()).await;
+        assert_eq!(
+            payin_before.0.checked_add(asked),
+            Some(payin_after.0),
+            "{region}"
+        );
+        assert_eq!(
+            payin_before.1.checked_add(asked),
+            Some(payin_after.1),
+            "{region}"
+        );
+        assert_eq!(
+            payout_before.0.checked_sub(sent),
+            Some(payout_after.0),
+            "{region}"
+        );
+        assert_eq!(
+            payout_before.1.checked_sub(sent),
+            Some(payout_after.1),
+            "{region}"
+        );
+    }
+    emulator.shutdown().await;
 }
 
 #[tokio::test]

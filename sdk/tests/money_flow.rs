@@ -4,11 +4,14 @@
 //! answered with an error and delivered again; a pay-out held, settled, called back and
 //! debited; an overdraft refused with nothing moved; and concurrent pay-ins that add up.
 
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use common::{CallbackServer, Received};
 use serde_json::Value;
-use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
+use smilepayz::callback::CallbackVerifier;
 use smilepayz::definitions::{BalanceType, TradeType, TransactionStatus};
 use smilepayz::emulator::{
     CallbackRetries, Emulator, EmulatorBuilder, RunningEmulator, TestMerchant, codes,
@@ -19,113 +22,6 @@ use smilepayz::endpoints::pay_in::{PayInNotification, PayInRequest, PayInVariant
 use smilepayz::endpoints::pay_out::{PayOutNotification, PayOutRequest, PayOutVariant};
 use smilepayz::regions::{pen::Pen, thb::Thb, usdt::Usdt};
 use smilepayz::{Amount, Client, Error, ErrorKind, OrderNo, RegionSpec};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-/// One callback as the merchant's server received it.
-#[derive(Debug, Clone)]
-struct Received {
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-/// A merchant's callback endpoint on a loopback port: records every delivery and answers
-/// `SUCCESS`, except the first `refuse_first` deliveries, which get a 500.
-struct CallbackServer {
-    url: String,
-    received: Arc<Mutex<Vec<Received>>>,
-}
-
-impl CallbackServer {
-    async fn start(refuse_first: usize) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!(
-            "http://{}/smilepayz/callback",
-            listener.local_addr().expect("addr")
-        );
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&received);
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let log = Arc::clone(&log);
-                tokio::spawn(async move {
-                    let mut data = Vec::new();
-                    let mut buffer = [0u8; 4096];
-                    // Read the head, then Content-Length bytes of body (bounded: 64 KiB).
-                    let (head_end, length) = loop {
-                        let Ok(n) = stream.read(&mut buffer).await else {
-                            return;
-                        };
-                        if n == 0 || data.len() > 65_536 {
-                            return;
-                        }
-                        data.extend_from_slice(&buffer[..n]);
-                        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-                            let length = head
-                                .lines()
-                                .find_map(|l| l.strip_prefix("content-length:"))
-                                .and_then(|v| v.trim().parse::<usize>().ok())
-                                .unwrap_or(0);
-                            break (end + 4, length);
-                        }
-                    };
-                    while data.len() < head_end + length {
-                        let Ok(n) = stream.read(&mut buffer).await else {
-                            return;
-                        };
-                        if n == 0 {
-                            return;
-                        }
-                        data.extend_from_slice(&buffer[..n]);
-                    }
-                    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-                    let headers = head
-                        .lines()
-                        .skip(1)
-                        .filter_map(|l| l.split_once(':'))
-                        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-                        .collect();
-                    let body = data[head_end..head_end + length].to_vec();
-                    let count = {
-                        let mut log = log.lock().expect("log");
-                        log.push(Received { headers, body });
-                        log.len()
-                    };
-                    let reply = if count <= refuse_first {
-                        "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 5\r\nconnection: close\r\n\r\nerror".to_owned()
-                    } else {
-                        format!(
-                            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{SUCCESS_REPLY}",
-                            SUCCESS_REPLY.len()
-                        )
-                    };
-                    let _ = stream.write_all(reply.as_bytes()).await;
-                });
-            }
-        });
-        Self { url, received }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().expect("log").clone()
-    }
-
-    /// Waits (at most 10 s) until `n` deliveries have arrived.
-    async fn wait_for(&self, n: usize) -> Vec<Received> {
-        for _ in 0..200 {
-            let received = self.received();
-            if received.len() >= n {
-                return received;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("{n} callbacks expected, {} arrived", self.received().len());
-    }
-}
 
 trait FullRegion: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant {}
 impl<R: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant> FullRegion
@@ -485,6 +381,26 @@ async fn the_money_flow_in_usdt() {
     flow::<Usdt>("12.3456").await;
 }
 
+#[tokio::test]
+async fn the_money_flow_in_idr() {
+    flow::<smilepayz::regions::idr::Idr>("150000").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_inr() {
+    flow::<smilepayz::regions::inr::Inr>("200.50").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_brl() {
+    flow::<smilepayz::regions::brl::Brl>("50.25").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_mxn() {
+    flow::<smilepayz::regions::mxn::Mxn>("100.5").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_pay_ins_never_lose_or_double_count_money() {
     let setup = Arc::new(setup::<Thb>(Duration::ZERO).await);
@@ -519,11 +435,12 @@ async fn concurrent_pay_ins_never_lose_or_double_count_money() {
 }
 
 #[tokio::test]
-async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() {
+async fn callback_urls_off_this_machine_are_accepted_never_called_and_redelivery_is_bounded() {
     let setup = setup::<Thb>(Duration::ZERO).await;
-    // Only loopback http:// URLs: the emulator never sends anything off this machine.
+    // A merchant's production URL is accepted, as the gateway takes it, and never called: the
+    // emulator sends nothing off this machine, and records why.
     let order = OrderNo::generate(&setup.partner_id).expect("order no");
-    match setup
+    let created = setup
         .client
         .send(&pay_in::<Thb>(
             &order,
@@ -531,14 +448,37 @@ async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() 
             "https://shop.example/smilepayz/pay-in",
         ))
         .await
+        .expect("accepted");
+    let trade_no = created.trade_no.expect("a tradeNo");
+    let mut recorded = Vec::new();
+    for _ in 0..100 {
+        recorded = setup.emulator.deliveries();
+        if !recorded.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let only = &recorded[0];
+    assert_eq!(only.trade_no, trade_no);
+    assert!(!only.attempted && !only.accepted && only.http_status.is_none());
+    let why = only.error.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("not attempted") && why.contains("shop.example"),
+        "{why}"
+    );
+    // Not a URL at all: refused at order time.
+    match setup
+        .client
+        .send(&pay_in::<Thb>(
+            &OrderNo::generate(&setup.partner_id).expect("order no"),
+            "10",
+            "ftp://shop.example/callback",
+        ))
+        .await
         .map_err(Error::into_kind)
     {
-        Err(ErrorKind::Gateway {
-            status,
-            code,
-            message,
-            ..
-        }) => {
+        Err(ErrorKind::Gateway { status, code, .. }) => {
             assert_eq!(status, 400);
             assert_eq!(
                 code,
@@ -547,9 +487,8 @@ async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() 
                     &smilepayz::endpoints::pay_in::ENDPOINT
                 )
             );
-            assert!(message.contains("loopback"), "{message}");
         }
-        other => panic!("a remote callbackUrl was accepted: {other:?}"),
+        other => panic!("an ftp:// callbackUrl was accepted: {other:?}"),
     }
     // A merchant that never answers SUCCESS gets the configured number of deliveries (3),
     // then no more.
@@ -567,7 +506,12 @@ async fn callback_urls_off_this_machine_are_refused_and_redelivery_is_bounded() 
         3,
         "delivered again past the attempts"
     );
-    let deliveries = setup.emulator.deliveries();
+    let deliveries: Vec<_> = setup
+        .emulator
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.attempted)
+        .collect();
     assert_eq!(
         deliveries
             .iter()

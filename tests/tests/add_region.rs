@@ -2,18 +2,18 @@
 
 use std::path::Path;
 
-const IDR: &str = r#"# yaml-language-server: $schema=../schema/region.schema.json
-code: IDR
-name: Indonesia
-summary: Indonesia region balance inquiry API (IDR).
-currency: IDR
-area_code: 10
+const XTS: &str = r#"# yaml-language-server: $schema=../schema/region.schema.json
+code: XTS
+name: Test region
+summary: A made-up region for testing (XTS is the ISO 4217 code for testing) (XTS).
+currency: XTS
+area_code: 99
 money_format: integer
 timestamp_offset: "+07:00"
 endpoints:
   inquiry-balance:
     field_notes:
-      response.accountInfos.amount.currency: Fixed to IDR.
+      response.accountInfos.amount.currency: Fixed to XTS.
     examples:
       - name: sandbox
         response:
@@ -22,8 +22,8 @@ endpoints:
             message: Successful
             accountInfos:
               balanceType: BALANCE
-              amount: { currency: IDR, value: "1000000" }
-              availableBalance: { currency: IDR, value: "999000" }
+              amount: { currency: XTS, value: "1000000" }
+              availableBalance: { currency: XTS, value: "999000" }
 "#;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -49,42 +49,42 @@ fn a_new_region_file_gets_a_module_with_no_code_change() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"),
         &spec_dir,
     );
-    std::fs::write(spec_dir.join("regions/idr.yaml"), IDR).expect("write idr.yaml");
+    std::fs::write(spec_dir.join("regions/xts.yaml"), XTS).expect("write xts.yaml");
 
     let spec = smilepayz_codegen::load(&spec_dir)
-        .unwrap_or_else(|problems| panic!("IDR was refused:\n{problems}"));
+        .unwrap_or_else(|problems| panic!("XTS was refused:\n{problems}"));
     let before = smilepayz_codegen::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
         .expect("the repository spec loads")
         .regions
         .len();
     assert_eq!(spec.regions.len(), before + 1);
-    let idr = spec
+    let xts = spec
         .regions
         .iter()
-        .find(|r| r.spec.code == "IDR")
-        .expect("IDR loaded");
+        .find(|r| r.spec.code == "XTS")
+        .expect("XTS loaded");
     assert_eq!(
-        (idr.module.as_str(), idr.money_scale, idr.utc_offset_seconds),
-        ("idr", 0, 7 * 3600)
+        (xts.module.as_str(), xts.money_scale, xts.utc_offset_seconds),
+        ("xts", 0, 7 * 3600)
     );
 
-    let module = smilepayz_codegen::region_source(&spec, idr).expect("IDR module emitted");
-    syn::parse_file(&module).expect("the IDR module parses");
+    let module = smilepayz_codegen::region_source(&spec, xts).expect("XTS module emitted");
+    syn::parse_file(&module).expect("the XTS module parses");
     for expected in [
-        "pub mod idr {",
-        "pub struct Idr;",
-        "currency: \"IDR\"",
-        "area_code: 10,",
+        "pub mod xts {",
+        "pub struct Xts;",
+        "currency: \"XTS\"",
+        "area_code: 99,",
         "pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<",
         "INQUIRY_BALANCE_EXAMPLES",
     ] {
         assert!(
             module.contains(expected),
-            "the IDR module lacks {expected:?}:\n{module}"
+            "the XTS module lacks {expected:?}:\n{module}"
         );
     }
     let whole = smilepayz_codegen::generate(&spec).expect("generates");
     // The run-time region types gain the region too.
-    assert!(whole.contains("Idr(InquiryBalanceRequest<crate::regions::idr::Idr>)"));
-    assert!(whole.contains("Inner::Idr(b) => Inner::Idr(b.account_no(value.into()))"));
+    assert!(whole.contains("Xts(InquiryBalanceRequest<crate::regions::xts::Xts>)"));
+    assert!(whole.contains("Inner::Xts(b) => Inner::Xts(b.account_no(value.into()))"));
 }

@@ -222,8 +222,8 @@ define_codes! {
         /// Pay-out: the pay-out account's available balance is less than the
         /// amount; nothing was held.
         InsufficientBalance / INSUFFICIENT_BALANCE = 400, "07";
-        /// Pay-in or pay-out: `callbackUrl` is not a loopback `http://` URL,
-        /// the only kind the emulator delivers to.
+        /// Pay-in or pay-out: `callbackUrl` is not an `http://` or `https://`
+        /// URL with a host.
         CallbackUrlRefused / CALLBACK_URL_REFUSED = 400, "08";
         /// Pay-in or pay-out: the emulator's books refuse the movement on their
         /// own (an amount that is not more than 0, or one that would make a

@@ -55,6 +55,9 @@ pub struct Delivery {
     pub status: &'static str,
     /// 1 for the first delivery.
     pub attempt: u32,
+    /// Whether the emulator contacted the URL: it delivers only to loopback `http://` URLs and
+    /// records any other one once, not attempted, with the reason in `error`.
+    pub attempted: bool,
     /// When it was sent.
     pub at: SystemTime,
     /// The HTTP status the merchant answered, if it answered.
@@ -155,6 +158,22 @@ pub(super) async fn deliver(
         tracing::warn!(trade_no = %transaction.trade_no, "the emulator could not write a notification");
         return;
     };
+    if let Err(why) = super::orders::delivered_here(&url) {
+        tracing::debug!(trade_no = %transaction.trade_no, "callback not attempted: {why}");
+        log.push(Delivery {
+            trade_no: transaction.trade_no.clone(),
+            order_no: transaction.order_no.clone(),
+            url,
+            status: transaction.status.as_str(),
+            attempt: 1,
+            attempted: false,
+            at: SystemTime::now(),
+            http_status: None,
+            accepted: false,
+            error: Some(why),
+        });
+        return;
+    }
     let offset = transaction.region.info().utc_offset_seconds;
     let mut delay = retries.first_delay;
     for attempt in 1..=retries.attempts.max(1) {
@@ -188,6 +207,7 @@ pub(super) async fn deliver(
             url: url.clone(),
             status: transaction.status.as_str(),
             attempt,
+            attempted: true,
             at: SystemTime::now(),
             http_status,
             accepted,

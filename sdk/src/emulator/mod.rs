@@ -105,9 +105,10 @@
 //!   platform key ([`RunningEmulator::platform_public_key`]) over `tradeNo|X-TIMESTAMP` in the
 //!   region's offset. It is delivered again, with a doubling delay, until the merchant
 //!   answers 200 `SUCCESS` ([`CallbackRetries`]: six deliveries over about a minute by
-//!   default). Only loopback `http://` callback URLs are accepted; any other is refused at
-//!   order time (`CALLBACK_URL_REFUSED`). [`RunningEmulator::deliveries`] lists every delivery
-//!   and how it was answered.
+//!   default). Any `http(s)://` callback URL is accepted, as the gateway takes it (anything
+//!   else is `CALLBACK_URL_REFUSED`), but only loopback `http://` URLs are called: nothing
+//!   leaves the machine. A callback for any other URL is recorded once as not attempted, with
+//!   the reason. [`RunningEmulator::deliveries`] lists every delivery and how it was answered.
 //! - Connections that send nothing for [`EmulatorBuilder::idle_timeout`] (30 s), and request
 //!   heads that take more than 10 s, are closed.
 //!
@@ -146,7 +147,7 @@
 //! | `4041104` | 404 | [`codes::inquiry_balance::TRANSACTION_NOT_FOUND`] | inquiry-status: no such transaction of this merchant and `tradeType` |
 //! | `4091101` | 409 | [`codes::inquiry_balance::DUPLICATE_ORDER`] | pay-in, pay-out: the `orderNo` is already used |
 //! | `4001107` | 400 | [`codes::inquiry_balance::INSUFFICIENT_BALANCE`] | pay-out: the available balance is short; nothing held |
-//! | `4001108` | 400 | [`codes::inquiry_balance::CALLBACK_URL_REFUSED`] | `callbackUrl` is not a loopback `http://` URL |
+//! | `4001108` | 400 | [`codes::inquiry_balance::CALLBACK_URL_REFUSED`] | `callbackUrl` is not an `http(s)://` URL |
 //! | `4001109` | 400 | [`codes::inquiry_balance::MOVEMENT_REFUSED`] | pay-in, pay-out: the books refuse the movement; nothing booked |
 //! | `5031102` | 503 | [`codes::inquiry_balance::TOO_MANY_TRANSACTIONS`] | the emulator holds as many transactions as it may |
 //! | `5001101` | 500 | [`codes::inquiry_balance::INTERNAL_ERROR`] | a bug in the emulator |

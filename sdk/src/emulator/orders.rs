@@ -157,25 +157,46 @@ fn write<T: Serialize>(answer: &T) -> Result<Vec<u8>, Rejection> {
     })
 }
 
-/// Only loopback `http://` URLs: the emulator never sends anything off this machine.
+/// Any `http://` or `https://` URL with a host, as the gateway takes it. Whether the emulator
+/// will contact it is [`delivered_here`]'s business: a merchant's production URL is accepted,
+/// and never called.
 pub(super) fn check_callback_url(url: &str) -> Result<(), Rejection> {
     let refuse = |why: &str| {
         Rejection::new(
             Check::CallbackUrlRefused,
             format!(
-                "callbackUrl {:?} is refused: {why}; the emulator delivers callbacks only to \
-                 loopback http:// URLs, e.g. http://127.0.0.1:8080/smilepayz/callback",
+                "callbackUrl {:?} is refused: {why}; send an http:// or https:// URL, e.g. \
+                 https://shop.example.com/smilepayz/callback",
                 url.chars().take(256).collect::<String>()
             ),
         )
     };
     let uri: http::Uri = url.parse().map_err(|_| refuse("it is not a URL"))?;
-    if uri.scheme_str() != Some("http") {
-        return Err(refuse("it is not http://"));
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(refuse("it is not http:// or https://"));
     }
-    match uri.host() {
-        Some("127.0.0.1" | "localhost" | "[::1]") => Ok(()),
-        _ => Err(refuse("its host is not 127.0.0.1, localhost or [::1]")),
+    if uri.host().is_none_or(str::is_empty) {
+        return Err(refuse("it has no host"));
+    }
+    Ok(())
+}
+
+/// Why the emulator will not contact a callback URL it accepted, if it will not: it only
+/// delivers to loopback `http://` URLs, so nothing leaves the machine.
+pub(super) fn delivered_here(url: &str) -> Result<(), String> {
+    let uri: http::Uri = url.parse().map_err(|_| "it is not a URL".to_owned())?;
+    let loopback = matches!(uri.host(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match (uri.scheme_str(), loopback) {
+        (Some("http"), true) => Ok(()),
+        (_, false) => Err(format!(
+            "not attempted: {} is not this machine, and the emulator sends nothing off it; \
+             point callbackUrl at a loopback http:// URL to receive it",
+            uri.host().unwrap_or_default()
+        )),
+        _ => Err(
+            "not attempted: the emulator delivers over http:// only; use http://127.0.0.1:PORT/…"
+                .to_owned(),
+        ),
     }
 }
 

@@ -361,7 +361,7 @@ impl State {
                  example 2020-12-18T15:06:00+07:00",
             )
         })?;
-        let timestamp = Timestamp::parse(timestamp_text).map_err(|e| {
+        let timestamp = Timestamp::parse_lenient(timestamp_text).map_err(|e| {
             reject(
                 Check::MalformedTimestamp,
                 format!("{e}; sign and send the same string, written when the request is sent"),

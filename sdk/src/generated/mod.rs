@@ -77,6 +77,7 @@ pub mod gateway {
     ];
     /// Every endpoint in the spec, ordered by id.
     pub const ENDPOINTS: &[crate::EndpointInfo] = &[
+        crate::endpoints::inquiry_account::ENDPOINT,
         crate::endpoints::inquiry_balance::ENDPOINT,
         crate::endpoints::inquiry_status::ENDPOINT,
         crate::endpoints::pay_in::ENDPOINT,
@@ -518,6 +519,32 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub bank_name: ::core::option::Option<::std::string::String>,
+        /// Brazil only: the kind of the payer's PIX key, CPF or CNPJ. Leave it out in other regions.
+        ///
+        /// JSON `pixType`; optional; text.
+        ///
+        /// Example: `"CPF"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3)): "Recommended. CPF or CNPJ when sent;"
+        #[serde(
+            rename = "pixType",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_type: ::core::option::Option<::std::string::String>,
+        /// Brazil only: the payer's PIX key, their CPF (11 digits) or CNPJ (14 digits), digits only. Leave it out in other regions.
+        ///
+        /// JSON `pixAccount`; optional; text.
+        ///
+        /// Example: `"12345678909"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3, G1 example, every demo)): "Recommended. Digits only, 11 (CPF) or 14 (CNPJ)."
+        #[serde(
+            rename = "pixAccount",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_account: ::core::option::Option<::std::string::String>,
     }
     impl crate::json::WriteJson for Payer {
         #[inline]
@@ -559,6 +586,14 @@ pub mod definitions {
                 out.extend_from_slice(b",\"bankName\":");
                 crate::json::write_str(out, value);
             }
+            if let ::core::option::Option::Some(value) = &self.pix_type {
+                out.extend_from_slice(b",\"pixType\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.pix_account {
+                out.extend_from_slice(b",\"pixAccount\":");
+                crate::json::write_str(out, value);
+            }
             crate::json::close_object(out, start);
         }
     }
@@ -576,6 +611,8 @@ pub mod definitions {
                 identity: ::core::option::Option::None,
                 account_no: ::core::option::Option::None,
                 bank_name: ::core::option::Option::None,
+                pix_type: ::core::option::Option::None,
+                pix_account: ::core::option::Option::None,
             }
         }
     }
@@ -586,7 +623,7 @@ pub mod definitions {
     }
     /// A payment method or bank code. Which ones a region takes is set per region and endpoint; the gateway adds methods over time, so an unlisted one is kept as \`Unknown\`.
     ///
-    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -614,6 +651,14 @@ pub mod definitions {
         Bcp,
         /// `USDT`.
         Usdt,
+        /// `QRIS`.
+        Qris,
+        /// `CASHIER_IN`.
+        CashierIn,
+        /// `PIX`.
+        Pix,
+        /// `SPEI`.
+        Spei,
         /// A value the spec does not list, kept exactly as the gateway sent it (and sent back
         /// the same way), so a new value never makes a whole message unreadable.
         Unknown(::std::string::String),
@@ -630,6 +675,10 @@ pub mod definitions {
                 PaymentMethod::CashierPe => "CASHIER_PE",
                 PaymentMethod::Bcp => "BCP",
                 PaymentMethod::Usdt => "USDT",
+                PaymentMethod::Qris => "QRIS",
+                PaymentMethod::CashierIn => "CASHIER_IN",
+                PaymentMethod::Pix => "PIX",
+                PaymentMethod::Spei => "SPEI",
                 PaymentMethod::Unknown(text) => text,
             }
         }
@@ -643,6 +692,10 @@ pub mod definitions {
                 "CASHIER_PE" => ::core::result::Result::Ok(PaymentMethod::CashierPe),
                 "BCP" => ::core::result::Result::Ok(PaymentMethod::Bcp),
                 "USDT" => ::core::result::Result::Ok(PaymentMethod::Usdt),
+                "QRIS" => ::core::result::Result::Ok(PaymentMethod::Qris),
+                "CASHIER_IN" => ::core::result::Result::Ok(PaymentMethod::CashierIn),
+                "PIX" => ::core::result::Result::Ok(PaymentMethod::Pix),
+                "SPEI" => ::core::result::Result::Ok(PaymentMethod::Spei),
                 other => {
                     ::core::result::Result::Ok(PaymentMethod::Unknown(other.to_owned()))
                 }
@@ -760,7 +813,7 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub identity: ::core::option::Option<::std::string::String>,
-        /// The receiver's tax number (required in Brazil; no region here needs it).
+        /// The receiver's tax number: in Brazil their CPF (11 digits) or CNPJ (14 digits), which Brazil requires.
         ///
         /// JSON `taxNumber`; optional; text.
         #[serde(
@@ -769,6 +822,32 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub tax_number: ::core::option::Option<::std::string::String>,
+        /// Brazil only: the kind of the receiver's PIX key (CPF, CNPJ, PHONE, EMAIL or EVP), the same as the pay-out's paymentMethod. Leave it out in other regions.
+        ///
+        /// JSON `pixType`; optional; text.
+        ///
+        /// Example: `"CPF"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier type (e.g. CPF, CNPJ);"
+        #[serde(
+            rename = "pixType",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_type: ::core::option::Option<::std::string::String>,
+        /// Brazil only: the receiver's PIX key, the same as the pay-out's cashAccount. Leave it out in other regions.
+        ///
+        /// JSON `pixAccount`; optional; text.
+        ///
+        /// Example: `"12345678909"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier value;"
+        #[serde(
+            rename = "pixAccount",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_account: ::core::option::Option<::std::string::String>,
     }
     impl crate::json::WriteJson for Receiver {
         #[inline]
@@ -806,6 +885,14 @@ pub mod definitions {
                 out.extend_from_slice(b",\"taxNumber\":");
                 crate::json::write_str(out, value);
             }
+            if let ::core::option::Option::Some(value) = &self.pix_type {
+                out.extend_from_slice(b",\"pixType\":");
+                crate::json::write_str(out, value);
+            }
+            if let ::core::option::Option::Some(value) = &self.pix_account {
+                out.extend_from_slice(b",\"pixAccount\":");
+                crate::json::write_str(out, value);
+            }
             crate::json::close_object(out, start);
         }
     }
@@ -822,6 +909,8 @@ pub mod definitions {
                 id_number: ::core::option::Option::None,
                 identity: ::core::option::Option::None,
                 tax_number: ::core::option::Option::None,
+                pix_type: ::core::option::Option::None,
+                pix_account: ::core::option::Option::None,
             }
         }
     }
@@ -1000,13 +1089,750 @@ pub mod definitions {
 ///
 /// Each type is generic over the region; the region modules in [`crate::regions`] fix it.
 pub mod endpoints {
+    /// API inquiry account (\`POST /v2.0/inquiry-account\`)
+    ///
+    /// Looks up the holder's name of a bank account or e-wallet before paying out to it: give the bank or wallet code and the account number, and the gateway answers with the name the bank knows. Use it to check a payee's details before a pay-out.
+    ///
+    /// Read-only: the client retries it on connection failures and server errors.
+    ///
+    /// Offered in: IDR.
+    ///
+    /// Notes from the documentation:
+    ///
+    /// - The G3 pages list sandbox and production URLs; an older page lists production only.
+    /// - merchantId is sent at the top level of the body, not inside a merchant object.
+    pub mod inquiry_account {
+        /// Where the endpoint is and what it is.
+        pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
+            id: "inquiry-account",
+            title: "API inquiry account",
+            path: "/v2.0/inquiry-account",
+            service_code: "16",
+            read_only: true,
+        };
+        /// A region that offers this endpoint, with what it adds to the shared shape.
+        pub trait InquiryAccountVariant: crate::RegionSpec {
+            /// The region's documented examples of this endpoint.
+            const EXAMPLES: &'static [crate::Example];
+            /// The rules a request body must follow in the region.
+            const REQUEST_RULES: crate::rules::Object;
+            /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            fn check_request(
+                request: &InquiryAccountRequest<Self>,
+            ) -> ::std::vec::Vec<crate::FieldProblem>;
+        }
+        /// The request body of API inquiry account (POST /v2.0/inquiry-account).
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::serde::Serialize,
+            ::serde::Deserialize
+        )]
+        #[serde(bound = "")]
+        pub struct InquiryAccountRequest<R: InquiryAccountVariant> {
+            /// The region's area code (10 for Indonesia).
+            ///
+            /// JSON `area`; mandatory; a whole number.
+            ///
+            /// Example: `10`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Region code; 10 = Indonesia."
+            #[serde(rename = "area")]
+            pub area: i64,
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            ///
+            /// JSON `merchantId`; mandatory; text.
+            ///
+            /// Example: `"sandbox-20001"`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Smilepayz merchantId for this call."
+            #[serde(rename = "merchantId")]
+            pub merchant_id: ::std::string::String,
+            /// The bank or e-wallet the account is at, as a code such as BCA.
+            ///
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            ///
+            /// Example: `"BCA"`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3; mirror "Bank or e-wallet code (e.g. BCA)")): "Code (see Payment methods doc)."
+            #[serde(rename = "paymentMethod")]
+            pub payment_method: crate::definitions::PaymentMethod,
+            /// The account number (or e-wallet id) to look up.
+            ///
+            /// JSON `bankAccountNo`; mandatory; text, at least 1 characters.
+            ///
+            /// Example: `"40755555555"`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Account number to look up."
+            #[serde(rename = "bankAccountNo")]
+            pub bank_account_no: ::std::string::String,
+            #[serde(skip)]
+            region: ::core::marker::PhantomData<fn() -> R>,
+        }
+        impl<R: InquiryAccountVariant> crate::json::WriteJson
+        for InquiryAccountRequest<R> {
+            #[inline]
+            fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
+                let start = out.len();
+                out.extend_from_slice(b",\"area\":");
+                let value = &self.area;
+                crate::json::write_i64(out, *value);
+                out.extend_from_slice(b",\"merchantId\":");
+                let value = &self.merchant_id;
+                crate::json::write_str(out, value);
+                out.extend_from_slice(b",\"paymentMethod\":");
+                let value = &self.payment_method;
+                crate::json::write_str(out, value.as_str());
+                out.extend_from_slice(b",\"bankAccountNo\":");
+                let value = &self.bank_account_no;
+                crate::json::write_str(out, value);
+                crate::json::close_object(out, start);
+            }
+        }
+        /// The response body of API inquiry account.
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::serde::Serialize,
+            ::serde::Deserialize
+        )]
+        #[serde(bound = "")]
+        pub struct InquiryAccountResponse<R: InquiryAccountVariant> {
+            /// The result code; "00" is success, anything else an error.
+            ///
+            /// JSON `code`; mandatory; text.
+            ///
+            /// Example: `"00"`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "00 success, other values error."
+            #[serde(rename = "code")]
+            pub code: ::std::string::String,
+            /// What the result means, in words.
+            ///
+            /// JSON `message`; mandatory; text.
+            ///
+            /// Example: `"Successful"`.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "UTF-8 human-readable result line."
+            #[serde(rename = "message")]
+            pub message: ::std::string::String,
+            /// The bank or e-wallet code, as sent.
+            ///
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            #[serde(
+                rename = "paymentMethod",
+                default,
+                skip_serializing_if = "::core::option::Option::is_none"
+            )]
+            pub payment_method: ::core::option::Option<
+                crate::definitions::PaymentMethod,
+            >,
+            /// The account number that was looked up.
+            ///
+            /// JSON `bankAccountNo`; optional; text.
+            ///
+            /// The documentation (REGIONS.md §3.1.5 (ID-IA)): "Queried account number."
+            #[serde(
+                rename = "bankAccountNo",
+                default,
+                skip_serializing_if = "::core::option::Option::is_none"
+            )]
+            pub bank_account_no: ::core::option::Option<::std::string::String>,
+            /// The account holder's name, as the bank or wallet knows it.
+            ///
+            /// JSON `bankAccountName`; optional; text.
+            ///
+            /// Example: `"the name"`.
+            #[serde(
+                rename = "bankAccountName",
+                default,
+                skip_serializing_if = "::core::option::Option::is_none"
+            )]
+            pub bank_account_name: ::core::option::Option<::std::string::String>,
+            #[serde(skip)]
+            region: ::core::marker::PhantomData<fn() -> R>,
+        }
+        impl<R: InquiryAccountVariant> InquiryAccountRequest<R> {
+            /// A request from its mandatory fields, checked against the region's rules (see [`InquiryAccountRequest::validate`]). For optional and region-only fields use [`InquiryAccountRequest::builder`].
+            pub fn new(
+                area: impl ::core::convert::Into<i64>,
+                merchant_id: impl ::core::convert::Into<::std::string::String>,
+                payment_method: impl ::core::convert::Into<
+                    crate::definitions::PaymentMethod,
+                >,
+                bank_account_no: impl ::core::convert::Into<::std::string::String>,
+            ) -> ::core::result::Result<Self, crate::ValidationError> {
+                let request = Self {
+                    area: area.into(),
+                    merchant_id: merchant_id.into(),
+                    payment_method: payment_method.into(),
+                    bank_account_no: bank_account_no.into(),
+                    region: ::core::marker::PhantomData,
+                };
+                request.validate()?;
+                ::core::result::Result::Ok(request)
+            }
+            /// A builder with every field unset.
+            pub fn builder() -> InquiryAccountRequestBuilder<R> {
+                InquiryAccountRequestBuilder {
+                    fields: ::std::boxed::Box::new(InquiryAccountRequestBuilderFields {
+                        area: ::core::option::Option::None,
+                        merchant_id: ::core::option::Option::None,
+                        payment_method: ::core::option::Option::None,
+                        bank_account_no: ::core::option::Option::None,
+                        region: ::core::marker::PhantomData,
+                    }),
+                }
+            }
+            /// Checks the request against the region's rules, naming every offending field by its JSON path.
+            pub fn validate(
+                &self,
+            ) -> ::core::result::Result<(), crate::ValidationError> {
+                let problems = <R as InquiryAccountVariant>::check_request(self);
+                if problems.is_empty() {
+                    ::core::result::Result::Ok(())
+                } else {
+                    ::core::result::Result::Err(crate::ValidationError::new(problems))
+                }
+            }
+        }
+        /// Builds a request field by field; [`build`](Self::build) checks every rule at once.
+        ///
+        /// Its fields are kept in one allocation, so that each setter moves a pointer rather than the whole request.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub struct InquiryAccountRequestBuilder<R: InquiryAccountVariant> {
+            pub(crate) fields: ::std::boxed::Box<InquiryAccountRequestBuilderFields<R>>,
+        }
+        /// What a builder has been given so far.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub(crate) struct InquiryAccountRequestBuilderFields<R: InquiryAccountVariant> {
+            pub(crate) area: ::core::option::Option<i64>,
+            pub(crate) merchant_id: ::core::option::Option<::std::string::String>,
+            pub(crate) payment_method: ::core::option::Option<
+                crate::definitions::PaymentMethod,
+            >,
+            pub(crate) bank_account_no: ::core::option::Option<::std::string::String>,
+            pub(crate) region: ::core::marker::PhantomData<fn() -> R>,
+        }
+        impl<R: InquiryAccountVariant> InquiryAccountRequestBuilder<R> {
+            /// Sets `area` (mandatory).
+            ///
+            /// The region's area code (10 for Indonesia).
+            pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.fields.area = ::core::option::Option::Some(value.into());
+                self
+            }
+            /// Sets `merchantId` (mandatory).
+            ///
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            pub fn merchant_id(
+                mut self,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.fields.merchant_id = ::core::option::Option::Some(value.into());
+                self
+            }
+            /// Sets `paymentMethod` (mandatory).
+            ///
+            /// The bank or e-wallet the account is at, as a code such as BCA.
+            pub fn payment_method(
+                mut self,
+                value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
+            ) -> Self {
+                self.fields.payment_method = ::core::option::Option::Some(value.into());
+                self
+            }
+            /// Sets `bankAccountNo` (mandatory).
+            ///
+            /// The account number (or e-wallet id) to look up.
+            pub fn bank_account_no(
+                mut self,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.fields.bank_account_no = ::core::option::Option::Some(value.into());
+                self
+            }
+            /// The request, or one error naming every field that is missing or breaks a rule.
+            pub fn build(
+                self,
+            ) -> ::core::result::Result<
+                InquiryAccountRequest<R>,
+                crate::ValidationError,
+            > {
+                #[allow(unused_mut)]
+                let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
+                let fields = *self.fields;
+                if fields.area.is_none() {
+                    problems.push(crate::FieldProblem::required("area", R::INFO.code));
+                }
+                if fields.merchant_id.is_none() {
+                    problems
+                        .push(crate::FieldProblem::required("merchantId", R::INFO.code));
+                }
+                if fields.payment_method.is_none() {
+                    problems
+                        .push(
+                            crate::FieldProblem::required("paymentMethod", R::INFO.code),
+                        );
+                }
+                if fields.bank_account_no.is_none() {
+                    problems
+                        .push(
+                            crate::FieldProblem::required("bankAccountNo", R::INFO.code),
+                        );
+                }
+                if !problems.is_empty() {
+                    let mut partial = ::serde_json::Map::new();
+                    crate::rules::put(&mut partial, "area", &fields.area);
+                    crate::rules::put(&mut partial, "merchantId", &fields.merchant_id);
+                    crate::rules::put(
+                        &mut partial,
+                        "paymentMethod",
+                        &fields.payment_method,
+                    );
+                    crate::rules::put(
+                        &mut partial,
+                        "bankAccountNo",
+                        &fields.bank_account_no,
+                    );
+                    return ::core::result::Result::Err(
+                        crate::rules::partial_error(
+                            &<R as InquiryAccountVariant>::REQUEST_RULES,
+                            partial,
+                            &<R as crate::RegionSpec>::INFO,
+                            problems,
+                        ),
+                    );
+                }
+                let (
+                    ::core::option::Option::Some(area),
+                    ::core::option::Option::Some(merchant_id),
+                    ::core::option::Option::Some(payment_method),
+                    ::core::option::Option::Some(bank_account_no),
+                ) = (
+                    fields.area,
+                    fields.merchant_id,
+                    fields.payment_method,
+                    fields.bank_account_no,
+                ) else {
+                    return ::core::result::Result::Err(
+                        crate::ValidationError::new(problems),
+                    );
+                };
+                let request = InquiryAccountRequest {
+                    area,
+                    merchant_id,
+                    payment_method,
+                    bank_account_no,
+                    region: ::core::marker::PhantomData,
+                };
+                request.validate()?;
+                ::core::result::Result::Ok(request)
+            }
+        }
+        impl<R: InquiryAccountVariant> crate::ApiRequest for InquiryAccountRequest<R> {
+            type Region = R;
+            type Response = InquiryAccountResponse<R>;
+            const ENDPOINT: crate::EndpointInfo = ENDPOINT;
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                InquiryAccountRequest::validate(self)
+            }
+            #[inline]
+            fn write_body(&self, out: &mut ::std::vec::Vec<u8>) {
+                crate::json::WriteJson::write_json(self, out);
+            }
+        }
+        impl<R: InquiryAccountVariant> crate::GatewayResponse
+        for InquiryAccountResponse<R> {
+            fn result_code(&self) -> &str {
+                &self.code
+            }
+            fn result_message(&self) -> &str {
+                &self.message
+            }
+        }
+        /// A request of API inquiry account for a region chosen at run time: one variant per region that offers the endpoint.
+        ///
+        /// Build one with [`AnyInquiryAccountRequest::builder`], read one with [`AnyInquiryAccountRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryAccountResponse`]. It serializes exactly as the typed request it holds.
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::serde::Serialize
+        )]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum AnyInquiryAccountRequest {
+            /// Indonesia (IDR).
+            Idr(InquiryAccountRequest<crate::regions::idr::Idr>),
+        }
+        impl AnyInquiryAccountRequest {
+            /// The region the request is in.
+            #[inline]
+            pub fn region(&self) -> crate::Region {
+                match self {
+                    Self::Idr(_) => crate::Region::Idr,
+                }
+            }
+            /** Reads a request body in `region`'s shape (its own fields and currency).
+
+ # Errors
+ A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its request.*/
+            #[inline]
+            pub fn from_json(
+                region: crate::Region,
+                json: &str,
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json.as_bytes())
+            }
+            /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
+            pub fn from_slice(
+                region: crate::Region,
+                json: &[u8],
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                #[allow(unreachable_patterns)]
+                match region {
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    _ => {
+                        ::core::result::Result::Err(
+                            crate::ReadError::not_offered(ENDPOINT.id, region),
+                        )
+                    }
+                }
+            }
+            /// The region's area code (10 for Indonesia) (`area`).
+            #[inline]
+            pub fn area(&self) -> i64 {
+                match self {
+                    Self::Idr(value) => value.area,
+                }
+            }
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix) (`merchantId`).
+            #[inline]
+            pub fn merchant_id(&self) -> &str {
+                match self {
+                    Self::Idr(value) => value.merchant_id.as_str(),
+                }
+            }
+            /// The bank or e-wallet the account is at, as a code such as BCA (`paymentMethod`).
+            #[inline]
+            pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
+                match self {
+                    Self::Idr(value) => &value.payment_method,
+                }
+            }
+            /// The account number (or e-wallet id) to look up (`bankAccountNo`).
+            #[inline]
+            pub fn bank_account_no(&self) -> &str {
+                match self {
+                    Self::Idr(value) => value.bank_account_no.as_str(),
+                }
+            }
+            /// Checks the request against its region's rules, naming every offending field by its JSON path.
+            #[inline]
+            pub fn validate(
+                &self,
+            ) -> ::core::result::Result<(), crate::ValidationError> {
+                match self {
+                    Self::Idr(request) => request.validate(),
+                }
+            }
+        }
+        impl crate::FromRegionJson for AnyInquiryAccountRequest {
+            #[inline]
+            fn from_region_json(
+                region: crate::Region,
+                json: &[u8],
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryAccountRequest<crate::regions::idr::Idr>>
+        for AnyInquiryAccountRequest {
+            /// The Indonesia (IDR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryAccountRequest<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        /// The response of API inquiry account in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryAccountRequest`].
+        ///
+        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::cmp::PartialEq,
+            ::serde::Serialize
+        )]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum AnyInquiryAccountResponse {
+            /// Indonesia (IDR).
+            Idr(InquiryAccountResponse<crate::regions::idr::Idr>),
+        }
+        impl AnyInquiryAccountResponse {
+            /// The region the response is in.
+            #[inline]
+            pub fn region(&self) -> crate::Region {
+                match self {
+                    Self::Idr(_) => crate::Region::Idr,
+                }
+            }
+            /** Reads a response body in `region`'s shape (its own fields and currency).
+
+ # Errors
+ A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its response.*/
+            #[inline]
+            pub fn from_json(
+                region: crate::Region,
+                json: &str,
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json.as_bytes())
+            }
+            /// As [`from_json`](Self::from_json), from bytes (a raw HTTP body).
+            #[inline]
+            pub fn from_slice(
+                region: crate::Region,
+                json: &[u8],
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                #[allow(unreachable_patterns)]
+                match region {
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    _ => {
+                        ::core::result::Result::Err(
+                            crate::ReadError::not_offered(ENDPOINT.id, region),
+                        )
+                    }
+                }
+            }
+            /// The result code; "00" is success, anything else an error (`code`).
+            #[inline]
+            pub fn code(&self) -> &str {
+                match self {
+                    Self::Idr(value) => value.code.as_str(),
+                }
+            }
+            /// What the result means, in words (`message`).
+            #[inline]
+            pub fn message(&self) -> &str {
+                match self {
+                    Self::Idr(value) => value.message.as_str(),
+                }
+            }
+            /// The bank or e-wallet code, as sent (`paymentMethod`; `None` when not sent).
+            #[inline]
+            pub fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                match self {
+                    Self::Idr(value) => value.payment_method.as_ref(),
+                }
+            }
+            /// The account number that was looked up (`bankAccountNo`; `None` when not sent).
+            #[inline]
+            pub fn bank_account_no(&self) -> ::core::option::Option<&str> {
+                match self {
+                    Self::Idr(value) => value.bank_account_no.as_deref(),
+                }
+            }
+            /// The account holder's name, as the bank or wallet knows it (`bankAccountName`; `None` when not sent).
+            #[inline]
+            pub fn bank_account_name(&self) -> ::core::option::Option<&str> {
+                match self {
+                    Self::Idr(value) => value.bank_account_name.as_deref(),
+                }
+            }
+        }
+        impl crate::FromRegionJson for AnyInquiryAccountResponse {
+            #[inline]
+            fn from_region_json(
+                region: crate::Region,
+                json: &[u8],
+            ) -> ::core::result::Result<Self, crate::ReadError> {
+                Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryAccountResponse<crate::regions::idr::Idr>>
+        for AnyInquiryAccountResponse {
+            /// The Indonesia (IDR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryAccountResponse<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        /// Builds a [`AnyInquiryAccountRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        pub struct AnyInquiryAccountRequestBuilder {
+            region: crate::Region,
+            inner: Inner,
+        }
+        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        enum Inner {
+            Idr(InquiryAccountRequestBuilder<crate::regions::idr::Idr>),
+            NotOffered(crate::Region),
+        }
+        impl AnyInquiryAccountRequest {
+            /// A builder for `region`, with every field unset.
+            #[inline]
+            pub fn builder(region: crate::Region) -> AnyInquiryAccountRequestBuilder {
+                #[allow(unreachable_patterns)]
+                let inner = match region {
+                    crate::Region::Idr => {
+                        Inner::Idr(
+                            InquiryAccountRequest::<crate::regions::idr::Idr>::builder(),
+                        )
+                    }
+                    other => Inner::NotOffered(other),
+                };
+                AnyInquiryAccountRequestBuilder {
+                    region,
+                    inner,
+                }
+            }
+        }
+        impl AnyInquiryAccountRequestBuilder {
+            /// The region the request is for.
+            #[inline]
+            pub fn region(&self) -> crate::Region {
+                self.region
+            }
+            /// Sets `area` (mandatory).
+            ///
+            /// The region's area code (10 for Indonesia).
+            #[must_use]
+            #[inline]
+            pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+                self.inner = match self.inner {
+                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
+                    Inner::NotOffered(r) => Inner::NotOffered(r),
+                };
+                self
+            }
+            /// Sets `merchantId` (mandatory).
+            ///
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            #[must_use]
+            #[inline]
+            pub fn merchant_id(
+                mut self,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.inner = match self.inner {
+                    Inner::Idr(b) => Inner::Idr(b.merchant_id(value.into())),
+                    Inner::NotOffered(r) => Inner::NotOffered(r),
+                };
+                self
+            }
+            /// Sets `paymentMethod` (mandatory).
+            ///
+            /// The bank or e-wallet the account is at, as a code such as BCA.
+            #[must_use]
+            #[inline]
+            pub fn payment_method(
+                mut self,
+                value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
+            ) -> Self {
+                self.inner = match self.inner {
+                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
+                    Inner::NotOffered(r) => Inner::NotOffered(r),
+                };
+                self
+            }
+            /// Sets `bankAccountNo` (mandatory).
+            ///
+            /// The account number (or e-wallet id) to look up.
+            #[must_use]
+            #[inline]
+            pub fn bank_account_no(
+                mut self,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                self.inner = match self.inner {
+                    Inner::Idr(b) => Inner::Idr(b.bank_account_no(value.into())),
+                    Inner::NotOffered(r) => Inner::NotOffered(r),
+                };
+                self
+            }
+            /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
+            #[inline]
+            pub fn build(
+                self,
+            ) -> ::core::result::Result<
+                AnyInquiryAccountRequest,
+                crate::ValidationError,
+            > {
+                let region = self.region;
+                match self.inner {
+                    Inner::Idr(b) => b.build().map(AnyInquiryAccountRequest::Idr),
+                    Inner::NotOffered(_) => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "inquiry-account", region, "it is offered in IDR"), }
+                                ],
+                            ),
+                        )
+                    }
+                }
+            }
+        }
+        #[cfg(feature = "client")]
+        impl crate::client::Sendable for AnyInquiryAccountRequest {
+            type Response = AnyInquiryAccountResponse;
+            #[inline]
+            #[allow(
+                clippy::manual_async_fn,
+                reason = "an inline fn keeps the future's code out of the SDK's own build"
+            )]
+            fn send_with<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<Self::Response, crate::Error>,
+            > + ::core::marker::Send + 'a {
+                async move {
+                    match self {
+                        AnyInquiryAccountRequest::Idr(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryAccountResponse::Idr)
+                        }
+                    }
+                }
+            }
+        }
+    }
     /// API inquiry balance (\`POST /v2.0/inquiry-balance\`)
     ///
     /// Reads the balances of one of the merchant's accounts: its total balance and what is available for transactions, in the region's currency. Pay-in accounts collect incoming payments; pay-out accounts fund disbursements.
     ///
     /// Read-only: the client retries it on connection failures and server errors.
     ///
-    /// Offered in: PEN, THB, USDT.
+    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -1395,6 +2221,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyInquiryBalanceRequest {
+            /// Brazil (BRL).
+            Brl(InquiryBalanceRequest<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(InquiryBalanceRequest<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(InquiryBalanceRequest<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(InquiryBalanceRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryBalanceRequest<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -1407,6 +2241,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -1431,6 +2269,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -1472,6 +2350,10 @@ pub mod endpoints {
             #[inline]
             pub fn account_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.account_no.as_str(),
+                    Self::Idr(value) => value.account_no.as_str(),
+                    Self::Inr(value) => value.account_no.as_str(),
+                    Self::Mxn(value) => value.account_no.as_str(),
                     Self::Pen(value) => value.account_no.as_str(),
                     Self::Thb(value) => value.account_no.as_str(),
                     Self::Usdt(value) => value.account_no.as_str(),
@@ -1481,6 +2363,10 @@ pub mod endpoints {
             #[inline]
             pub fn balance_types(&self) -> &[crate::definitions::BalanceType] {
                 match self {
+                    Self::Brl(value) => value.balance_types.as_slice(),
+                    Self::Idr(value) => value.balance_types.as_slice(),
+                    Self::Inr(value) => value.balance_types.as_slice(),
+                    Self::Mxn(value) => value.balance_types.as_slice(),
                     Self::Pen(value) => value.balance_types.as_slice(),
                     Self::Thb(value) => value.balance_types.as_slice(),
                     Self::Usdt(value) => value.balance_types.as_slice(),
@@ -1492,6 +2378,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
+                    Self::Brl(request) => request.validate(),
+                    Self::Idr(request) => request.validate(),
+                    Self::Inr(request) => request.validate(),
+                    Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
@@ -1505,6 +2395,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::brl::Brl>>
+        for AnyInquiryBalanceRequest {
+            /// The Brazil (BRL) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::idr::Idr>>
+        for AnyInquiryBalanceRequest {
+            /// The Indonesia (IDR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::inr::Inr>>
+        for AnyInquiryBalanceRequest {
+            /// The India (INR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::mxn::Mxn>>
+        for AnyInquiryBalanceRequest {
+            /// The Mexico (MXN) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::pen::Pen>>
@@ -1543,6 +2465,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyInquiryBalanceResponse {
+            /// Brazil (BRL).
+            Brl(InquiryBalanceResponse<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(InquiryBalanceResponse<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(InquiryBalanceResponse<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(InquiryBalanceResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryBalanceResponse<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -1555,6 +2485,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -1579,6 +2513,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -1620,6 +2594,10 @@ pub mod endpoints {
             #[inline]
             pub fn code(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.code.as_str(),
+                    Self::Idr(value) => value.code.as_str(),
+                    Self::Inr(value) => value.code.as_str(),
+                    Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
@@ -1629,6 +2607,10 @@ pub mod endpoints {
             #[inline]
             pub fn message(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.message.as_str(),
+                    Self::Idr(value) => value.message.as_str(),
+                    Self::Inr(value) => value.message.as_str(),
+                    Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
@@ -1638,6 +2620,10 @@ pub mod endpoints {
             #[inline]
             pub fn account_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.account_no.as_deref(),
+                    Self::Idr(value) => value.account_no.as_deref(),
+                    Self::Inr(value) => value.account_no.as_deref(),
+                    Self::Mxn(value) => value.account_no.as_deref(),
                     Self::Pen(value) => value.account_no.as_deref(),
                     Self::Thb(value) => value.account_no.as_deref(),
                     Self::Usdt(value) => value.account_no.as_deref(),
@@ -1647,6 +2633,10 @@ pub mod endpoints {
             #[inline]
             pub fn name(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.name.as_deref(),
+                    Self::Idr(value) => value.name.as_deref(),
+                    Self::Inr(value) => value.name.as_deref(),
+                    Self::Mxn(value) => value.name.as_deref(),
                     Self::Pen(value) => value.name.as_deref(),
                     Self::Thb(value) => value.name.as_deref(),
                     Self::Usdt(value) => value.name.as_deref(),
@@ -1658,6 +2648,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
                 match self {
+                    Self::Brl(value) => value.balance_types.as_deref(),
+                    Self::Idr(value) => value.balance_types.as_deref(),
+                    Self::Inr(value) => value.balance_types.as_deref(),
+                    Self::Mxn(value) => value.balance_types.as_deref(),
                     Self::Pen(value) => value.balance_types.as_deref(),
                     Self::Thb(value) => value.balance_types.as_deref(),
                     Self::Usdt(value) => value.balance_types.as_deref(),
@@ -1667,6 +2661,18 @@ pub mod endpoints {
             #[inline]
             pub fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
                 match self {
+                    Self::Brl(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Idr(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Inr(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Mxn(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
                     Self::Pen(value) => {
                         value.account_infos.iter().map(AnyAccountInfo::from).collect()
                     }
@@ -1686,6 +2692,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::brl::Brl>>
+        for AnyInquiryBalanceResponse {
+            /// The Brazil (BRL) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::idr::Idr>>
+        for AnyInquiryBalanceResponse {
+            /// The Indonesia (IDR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::inr::Inr>>
+        for AnyInquiryBalanceResponse {
+            /// The India (INR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::mxn::Mxn>>
+        for AnyInquiryBalanceResponse {
+            /// The Mexico (MXN) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::pen::Pen>>
@@ -1720,6 +2758,10 @@ pub mod endpoints {
         }
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
+            Brl(InquiryBalanceRequestBuilder<crate::regions::brl::Brl>),
+            Idr(InquiryBalanceRequestBuilder<crate::regions::idr::Idr>),
+            Inr(InquiryBalanceRequestBuilder<crate::regions::inr::Inr>),
+            Mxn(InquiryBalanceRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(InquiryBalanceRequestBuilder<crate::regions::pen::Pen>),
             Thb(InquiryBalanceRequestBuilder<crate::regions::thb::Thb>),
             Usdt(InquiryBalanceRequestBuilder<crate::regions::usdt::Usdt>),
@@ -1731,6 +2773,26 @@ pub mod endpoints {
             pub fn builder(region: crate::Region) -> AnyInquiryBalanceRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
+                    crate::Region::Brl => {
+                        Inner::Brl(
+                            InquiryBalanceRequest::<crate::regions::brl::Brl>::builder(),
+                        )
+                    }
+                    crate::Region::Idr => {
+                        Inner::Idr(
+                            InquiryBalanceRequest::<crate::regions::idr::Idr>::builder(),
+                        )
+                    }
+                    crate::Region::Inr => {
+                        Inner::Inr(
+                            InquiryBalanceRequest::<crate::regions::inr::Inr>::builder(),
+                        )
+                    }
+                    crate::Region::Mxn => {
+                        Inner::Mxn(
+                            InquiryBalanceRequest::<crate::regions::mxn::Mxn>::builder(),
+                        )
+                    }
                     crate::Region::Pen => {
                         Inner::Pen(
                             InquiryBalanceRequest::<crate::regions::pen::Pen>::builder(),
@@ -1772,6 +2834,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.account_no(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.account_no(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.account_no(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.account_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.account_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.account_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.account_no(value.into())),
@@ -1794,6 +2860,10 @@ pub mod endpoints {
                     .into_iter()
                     .collect();
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.balance_types(value)),
+                    Inner::Idr(b) => Inner::Idr(b.balance_types(value)),
+                    Inner::Inr(b) => Inner::Inr(b.balance_types(value)),
+                    Inner::Mxn(b) => Inner::Mxn(b.balance_types(value)),
                     Inner::Pen(b) => Inner::Pen(b.balance_types(value)),
                     Inner::Thb(b) => Inner::Thb(b.balance_types(value)),
                     Inner::Usdt(b) => Inner::Usdt(b.balance_types(value)),
@@ -1811,6 +2881,10 @@ pub mod endpoints {
             > {
                 let region = self.region;
                 match self.inner {
+                    Inner::Brl(b) => b.build().map(AnyInquiryBalanceRequest::Brl),
+                    Inner::Idr(b) => b.build().map(AnyInquiryBalanceRequest::Idr),
+                    Inner::Inr(b) => b.build().map(AnyInquiryBalanceRequest::Inr),
+                    Inner::Mxn(b) => b.build().map(AnyInquiryBalanceRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyInquiryBalanceRequest::Pen),
                     Inner::Thb(b) => b.build().map(AnyInquiryBalanceRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyInquiryBalanceRequest::Usdt),
@@ -1821,7 +2895,7 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "inquiry-balance", region,
-                                    "it is offered in PEN, THB, USDT"), }
+                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
                                 ],
                             ),
                         )
@@ -1845,6 +2919,30 @@ pub mod endpoints {
             > + ::core::marker::Send + 'a {
                 async move {
                     match self {
+                        AnyInquiryBalanceRequest::Brl(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Brl)
+                        }
+                        AnyInquiryBalanceRequest::Idr(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Idr)
+                        }
+                        AnyInquiryBalanceRequest::Inr(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Inr)
+                        }
+                        AnyInquiryBalanceRequest::Mxn(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Mxn)
+                        }
                         AnyInquiryBalanceRequest::Pen(request) => {
                             client
                                 .send(request)
@@ -1874,7 +2972,7 @@ pub mod endpoints {
     ///
     /// Read-only: the client retries it on connection failures and server errors.
     ///
-    /// Offered in: PEN, THB, USDT.
+    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
     pub mod inquiry_status {
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
@@ -1886,6 +2984,8 @@ pub mod endpoints {
         };
         /// A region that offers this endpoint, with what it adds to the shared shape.
         pub trait InquiryStatusVariant: crate::RegionSpec {
+            /// The region's extra response fields.
+            type ResponseExtra: crate::ExtraFields;
             /// The region's documented examples of this endpoint.
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
@@ -2013,7 +3113,7 @@ pub mod endpoints {
             pub trade_type: ::core::option::Option<crate::definitions::TradeType>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -2053,6 +3153,9 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub remark: ::core::option::Option<::std::string::String>,
+            /// The fields only some regions' responses have; see the region's module. Regions without any use `NoExtraFields`.
+            #[serde(flatten)]
+            pub extra: R::ResponseExtra,
         }
         impl<R: InquiryStatusVariant> InquiryStatusRequest<R> {
             /// A builder with every field unset. (There is no `new()`: a request also needs `orderNo` or `tradeNo`.)
@@ -2204,6 +3307,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyInquiryStatusRequest {
+            /// Brazil (BRL).
+            Brl(InquiryStatusRequest<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(InquiryStatusRequest<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(InquiryStatusRequest<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(InquiryStatusRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryStatusRequest<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -2216,6 +3327,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -2240,6 +3355,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -2281,6 +3436,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_type(&self) -> &crate::definitions::TradeType {
                 match self {
+                    Self::Brl(value) => &value.trade_type,
+                    Self::Idr(value) => &value.trade_type,
+                    Self::Inr(value) => &value.trade_type,
+                    Self::Mxn(value) => &value.trade_type,
                     Self::Pen(value) => &value.trade_type,
                     Self::Thb(value) => &value.trade_type,
                     Self::Usdt(value) => &value.trade_type,
@@ -2290,6 +3449,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Idr(value) => value.order_no.as_deref(),
+                    Self::Inr(value) => value.order_no.as_deref(),
+                    Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
@@ -2299,6 +3462,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Idr(value) => value.trade_no.as_deref(),
+                    Self::Inr(value) => value.trade_no.as_deref(),
+                    Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
@@ -2310,6 +3477,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
+                    Self::Brl(request) => request.validate(),
+                    Self::Idr(request) => request.validate(),
+                    Self::Inr(request) => request.validate(),
+                    Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
@@ -2323,6 +3494,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::brl::Brl>>
+        for AnyInquiryStatusRequest {
+            /// The Brazil (BRL) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::idr::Idr>>
+        for AnyInquiryStatusRequest {
+            /// The Indonesia (IDR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::inr::Inr>>
+        for AnyInquiryStatusRequest {
+            /// The India (INR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::mxn::Mxn>>
+        for AnyInquiryStatusRequest {
+            /// The Mexico (MXN) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::pen::Pen>>
@@ -2361,6 +3564,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyInquiryStatusResponse {
+            /// Brazil (BRL).
+            Brl(InquiryStatusResponse<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(InquiryStatusResponse<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(InquiryStatusResponse<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(InquiryStatusResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryStatusResponse<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -2373,6 +3584,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -2397,6 +3612,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -2438,6 +3693,10 @@ pub mod endpoints {
             #[inline]
             pub fn code(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.code.as_str(),
+                    Self::Idr(value) => value.code.as_str(),
+                    Self::Inr(value) => value.code.as_str(),
+                    Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
@@ -2447,6 +3706,10 @@ pub mod endpoints {
             #[inline]
             pub fn message(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.message.as_str(),
+                    Self::Idr(value) => value.message.as_str(),
+                    Self::Inr(value) => value.message.as_str(),
+                    Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
@@ -2456,6 +3719,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Idr(value) => value.trade_no.as_deref(),
+                    Self::Inr(value) => value.trade_no.as_deref(),
+                    Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
@@ -2465,6 +3732,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Idr(value) => value.order_no.as_deref(),
+                    Self::Inr(value) => value.order_no.as_deref(),
+                    Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
@@ -2476,6 +3747,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TradeType> {
                 match self {
+                    Self::Brl(value) => value.trade_type.as_ref(),
+                    Self::Idr(value) => value.trade_type.as_ref(),
+                    Self::Inr(value) => value.trade_type.as_ref(),
+                    Self::Mxn(value) => value.trade_type.as_ref(),
                     Self::Pen(value) => value.trade_type.as_ref(),
                     Self::Thb(value) => value.trade_type.as_ref(),
                     Self::Usdt(value) => value.trade_type.as_ref(),
@@ -2487,6 +3762,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
+                    Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Idr(value) => value.payment_method.as_ref(),
+                    Self::Inr(value) => value.payment_method.as_ref(),
+                    Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
@@ -2496,6 +3775,18 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
+                    Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Idr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Inr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Mxn(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
                     Self::Pen(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
@@ -2513,6 +3804,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
+                    Self::Brl(value) => value.status.as_ref(),
+                    Self::Idr(value) => value.status.as_ref(),
+                    Self::Inr(value) => value.status.as_ref(),
+                    Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
@@ -2522,6 +3817,10 @@ pub mod endpoints {
             #[inline]
             pub fn remark(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.remark.as_deref(),
+                    Self::Idr(value) => value.remark.as_deref(),
+                    Self::Inr(value) => value.remark.as_deref(),
+                    Self::Mxn(value) => value.remark.as_deref(),
                     Self::Pen(value) => value.remark.as_deref(),
                     Self::Thb(value) => value.remark.as_deref(),
                     Self::Usdt(value) => value.remark.as_deref(),
@@ -2535,6 +3834,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::brl::Brl>>
+        for AnyInquiryStatusResponse {
+            /// The Brazil (BRL) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::idr::Idr>>
+        for AnyInquiryStatusResponse {
+            /// The Indonesia (IDR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::inr::Inr>>
+        for AnyInquiryStatusResponse {
+            /// The India (INR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::mxn::Mxn>>
+        for AnyInquiryStatusResponse {
+            /// The Mexico (MXN) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::pen::Pen>>
@@ -2569,6 +3900,10 @@ pub mod endpoints {
         }
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
+            Brl(InquiryStatusRequestBuilder<crate::regions::brl::Brl>),
+            Idr(InquiryStatusRequestBuilder<crate::regions::idr::Idr>),
+            Inr(InquiryStatusRequestBuilder<crate::regions::inr::Inr>),
+            Mxn(InquiryStatusRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(InquiryStatusRequestBuilder<crate::regions::pen::Pen>),
             Thb(InquiryStatusRequestBuilder<crate::regions::thb::Thb>),
             Usdt(InquiryStatusRequestBuilder<crate::regions::usdt::Usdt>),
@@ -2580,6 +3915,26 @@ pub mod endpoints {
             pub fn builder(region: crate::Region) -> AnyInquiryStatusRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
+                    crate::Region::Brl => {
+                        Inner::Brl(
+                            InquiryStatusRequest::<crate::regions::brl::Brl>::builder(),
+                        )
+                    }
+                    crate::Region::Idr => {
+                        Inner::Idr(
+                            InquiryStatusRequest::<crate::regions::idr::Idr>::builder(),
+                        )
+                    }
+                    crate::Region::Inr => {
+                        Inner::Inr(
+                            InquiryStatusRequest::<crate::regions::inr::Inr>::builder(),
+                        )
+                    }
+                    crate::Region::Mxn => {
+                        Inner::Mxn(
+                            InquiryStatusRequest::<crate::regions::mxn::Mxn>::builder(),
+                        )
+                    }
                     crate::Region::Pen => {
                         Inner::Pen(
                             InquiryStatusRequest::<crate::regions::pen::Pen>::builder(),
@@ -2619,6 +3974,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::TradeType>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.trade_type(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.trade_type(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.trade_type(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.trade_type(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.trade_type(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.trade_type(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.trade_type(value.into())),
@@ -2636,6 +3995,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
@@ -2653,6 +4016,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.trade_no(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.trade_no(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.trade_no(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.trade_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.trade_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.trade_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.trade_no(value.into())),
@@ -2670,6 +4037,10 @@ pub mod endpoints {
             > {
                 let region = self.region;
                 match self.inner {
+                    Inner::Brl(b) => b.build().map(AnyInquiryStatusRequest::Brl),
+                    Inner::Idr(b) => b.build().map(AnyInquiryStatusRequest::Idr),
+                    Inner::Inr(b) => b.build().map(AnyInquiryStatusRequest::Inr),
+                    Inner::Mxn(b) => b.build().map(AnyInquiryStatusRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyInquiryStatusRequest::Pen),
                     Inner::Thb(b) => b.build().map(AnyInquiryStatusRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyInquiryStatusRequest::Usdt),
@@ -2680,7 +4051,7 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "inquiry-status", region,
-                                    "it is offered in PEN, THB, USDT"), }
+                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
                                 ],
                             ),
                         )
@@ -2704,6 +4075,18 @@ pub mod endpoints {
             > + ::core::marker::Send + 'a {
                 async move {
                     match self {
+                        AnyInquiryStatusRequest::Brl(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Brl)
+                        }
+                        AnyInquiryStatusRequest::Idr(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Idr)
+                        }
+                        AnyInquiryStatusRequest::Inr(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Inr)
+                        }
+                        AnyInquiryStatusRequest::Mxn(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Mxn)
+                        }
                         AnyInquiryStatusRequest::Pen(request) => {
                             client.send(request).await.map(AnyInquiryStatusResponse::Pen)
                         }
@@ -2727,7 +4110,7 @@ pub mod endpoints {
     ///
     /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
     ///
-    /// Offered in: PEN, THB, USDT.
+    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -2795,7 +4178,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// How the payer pays, e.g. QRPAY. Some regions require it; where it may be left out, the gateway answers with a checkout page where the payer chooses.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
             ///
             /// Example: `"QRPAY"`.
             #[serde(
@@ -3096,7 +4479,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -3449,6 +4832,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayInRequest {
+            /// Brazil (BRL).
+            Brl(PayInRequest<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayInRequest<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayInRequest<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayInRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInRequest<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -3461,6 +4852,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -3485,6 +4880,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -3526,6 +4961,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.order_no.as_str(),
+                    Self::Idr(value) => value.order_no.as_str(),
+                    Self::Inr(value) => value.order_no.as_str(),
+                    Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
@@ -3535,6 +4974,10 @@ pub mod endpoints {
             #[inline]
             pub fn purpose(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.purpose.as_str(),
+                    Self::Idr(value) => value.purpose.as_str(),
+                    Self::Inr(value) => value.purpose.as_str(),
+                    Self::Mxn(value) => value.purpose.as_str(),
                     Self::Pen(value) => value.purpose.as_str(),
                     Self::Thb(value) => value.purpose.as_str(),
                     Self::Usdt(value) => value.purpose.as_str(),
@@ -3544,6 +4987,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
+                    Self::Brl(value) => &value.merchant,
+                    Self::Idr(value) => &value.merchant,
+                    Self::Inr(value) => &value.merchant,
+                    Self::Mxn(value) => &value.merchant,
                     Self::Pen(value) => &value.merchant,
                     Self::Thb(value) => &value.merchant,
                     Self::Usdt(value) => &value.merchant,
@@ -3553,6 +5000,10 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
+                    Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Idr(value) => crate::AnyMoney::from(value.money),
+                    Self::Inr(value) => crate::AnyMoney::from(value.money),
+                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
@@ -3564,6 +5015,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
+                    Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Idr(value) => value.payment_method.as_ref(),
+                    Self::Inr(value) => value.payment_method.as_ref(),
+                    Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
@@ -3573,6 +5028,10 @@ pub mod endpoints {
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::definitions::Payer> {
                 match self {
+                    Self::Brl(value) => value.payer.as_ref(),
+                    Self::Idr(value) => value.payer.as_ref(),
+                    Self::Inr(value) => value.payer.as_ref(),
+                    Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
@@ -3582,6 +5041,10 @@ pub mod endpoints {
             #[inline]
             pub fn expiry_period(&self) -> ::core::option::Option<i64> {
                 match self {
+                    Self::Brl(value) => value.expiry_period,
+                    Self::Idr(value) => value.expiry_period,
+                    Self::Inr(value) => value.expiry_period,
+                    Self::Mxn(value) => value.expiry_period,
                     Self::Pen(value) => value.expiry_period,
                     Self::Thb(value) => value.expiry_period,
                     Self::Usdt(value) => value.expiry_period,
@@ -3591,6 +5054,10 @@ pub mod endpoints {
             #[inline]
             pub fn redirect_url(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.redirect_url.as_deref(),
+                    Self::Idr(value) => value.redirect_url.as_deref(),
+                    Self::Inr(value) => value.redirect_url.as_deref(),
+                    Self::Mxn(value) => value.redirect_url.as_deref(),
                     Self::Pen(value) => value.redirect_url.as_deref(),
                     Self::Thb(value) => value.redirect_url.as_deref(),
                     Self::Usdt(value) => value.redirect_url.as_deref(),
@@ -3600,6 +5067,10 @@ pub mod endpoints {
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.callback_url.as_deref(),
+                    Self::Idr(value) => value.callback_url.as_deref(),
+                    Self::Inr(value) => value.callback_url.as_deref(),
+                    Self::Mxn(value) => value.callback_url.as_deref(),
                     Self::Pen(value) => value.callback_url.as_deref(),
                     Self::Thb(value) => value.callback_url.as_deref(),
                     Self::Usdt(value) => value.callback_url.as_deref(),
@@ -3609,6 +5080,10 @@ pub mod endpoints {
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.product_detail.as_deref(),
+                    Self::Idr(value) => value.product_detail.as_deref(),
+                    Self::Inr(value) => value.product_detail.as_deref(),
+                    Self::Mxn(value) => value.product_detail.as_deref(),
                     Self::Pen(value) => value.product_detail.as_deref(),
                     Self::Thb(value) => value.product_detail.as_deref(),
                     Self::Usdt(value) => value.product_detail.as_deref(),
@@ -3618,6 +5093,10 @@ pub mod endpoints {
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
+                    Self::Brl(value) => value.area,
+                    Self::Idr(value) => value.area,
+                    Self::Inr(value) => value.area,
+                    Self::Mxn(value) => value.area,
                     Self::Pen(value) => value.area,
                     Self::Thb(value) => value.area,
                     Self::Usdt(value) => value.area,
@@ -3629,6 +5108,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
+                    Self::Brl(request) => request.validate(),
+                    Self::Idr(request) => request.validate(),
+                    Self::Inr(request) => request.validate(),
+                    Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
@@ -3642,6 +5125,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::brl::Brl>>
+        for AnyPayInRequest {
+            /// The Brazil (BRL) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::idr::Idr>>
+        for AnyPayInRequest {
+            /// The Indonesia (IDR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::inr::Inr>>
+        for AnyPayInRequest {
+            /// The India (INR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::mxn::Mxn>>
+        for AnyPayInRequest {
+            /// The Mexico (MXN) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayInRequest<crate::regions::pen::Pen>>
@@ -3680,6 +5195,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayInResponse {
+            /// Brazil (BRL).
+            Brl(PayInResponse<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayInResponse<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayInResponse<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayInResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInResponse<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -3692,6 +5215,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -3716,6 +5243,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -3757,6 +5324,10 @@ pub mod endpoints {
             #[inline]
             pub fn code(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.code.as_str(),
+                    Self::Idr(value) => value.code.as_str(),
+                    Self::Inr(value) => value.code.as_str(),
+                    Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
@@ -3766,6 +5337,10 @@ pub mod endpoints {
             #[inline]
             pub fn message(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.message.as_str(),
+                    Self::Idr(value) => value.message.as_str(),
+                    Self::Inr(value) => value.message.as_str(),
+                    Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
@@ -3775,6 +5350,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Idr(value) => value.order_no.as_deref(),
+                    Self::Inr(value) => value.order_no.as_deref(),
+                    Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
@@ -3784,6 +5363,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Idr(value) => value.trade_no.as_deref(),
+                    Self::Inr(value) => value.trade_no.as_deref(),
+                    Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
@@ -3795,6 +5378,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
                 match self {
+                    Self::Brl(value) => value.merchant.as_ref(),
+                    Self::Idr(value) => value.merchant.as_ref(),
+                    Self::Inr(value) => value.merchant.as_ref(),
+                    Self::Mxn(value) => value.merchant.as_ref(),
                     Self::Pen(value) => value.merchant.as_ref(),
                     Self::Thb(value) => value.merchant.as_ref(),
                     Self::Usdt(value) => value.merchant.as_ref(),
@@ -3804,6 +5391,10 @@ pub mod endpoints {
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Idr(value) => value.transaction_time.as_deref(),
+                    Self::Inr(value) => value.transaction_time.as_deref(),
+                    Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
@@ -3813,6 +5404,18 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
+                    Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Idr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Inr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Mxn(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
                     Self::Pen(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
@@ -3830,6 +5433,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PayChannel> {
                 match self {
+                    Self::Brl(value) => value.channel.as_ref(),
+                    Self::Idr(value) => value.channel.as_ref(),
+                    Self::Inr(value) => value.channel.as_ref(),
+                    Self::Mxn(value) => value.channel.as_ref(),
                     Self::Pen(value) => value.channel.as_ref(),
                     Self::Thb(value) => value.channel.as_ref(),
                     Self::Usdt(value) => value.channel.as_ref(),
@@ -3841,6 +5448,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
+                    Self::Brl(value) => value.status.as_ref(),
+                    Self::Idr(value) => value.status.as_ref(),
+                    Self::Inr(value) => value.status.as_ref(),
+                    Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
@@ -3850,6 +5461,10 @@ pub mod endpoints {
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.response_code.as_deref(),
+                    Self::Idr(value) => value.response_code.as_deref(),
+                    Self::Inr(value) => value.response_code.as_deref(),
+                    Self::Mxn(value) => value.response_code.as_deref(),
                     Self::Pen(value) => value.response_code.as_deref(),
                     Self::Thb(value) => value.response_code.as_deref(),
                     Self::Usdt(value) => value.response_code.as_deref(),
@@ -3859,6 +5474,10 @@ pub mod endpoints {
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.response_message.as_deref(),
+                    Self::Idr(value) => value.response_message.as_deref(),
+                    Self::Inr(value) => value.response_message.as_deref(),
+                    Self::Mxn(value) => value.response_message.as_deref(),
                     Self::Pen(value) => value.response_message.as_deref(),
                     Self::Thb(value) => value.response_message.as_deref(),
                     Self::Usdt(value) => value.response_message.as_deref(),
@@ -3872,6 +5491,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::brl::Brl>>
+        for AnyPayInResponse {
+            /// The Brazil (BRL) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::idr::Idr>>
+        for AnyPayInResponse {
+            /// The Indonesia (IDR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::inr::Inr>>
+        for AnyPayInResponse {
+            /// The India (INR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::mxn::Mxn>>
+        for AnyPayInResponse {
+            /// The Mexico (MXN) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayInResponse<crate::regions::pen::Pen>>
@@ -3910,6 +5561,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayInNotification {
+            /// Brazil (BRL).
+            Brl(PayInNotification<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayInNotification<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayInNotification<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayInNotification<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInNotification<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -3922,6 +5581,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -3946,6 +5609,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -3987,6 +5690,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.order_no.as_str(),
+                    Self::Idr(value) => value.order_no.as_str(),
+                    Self::Inr(value) => value.order_no.as_str(),
+                    Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
@@ -3996,6 +5703,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_str(),
+                    Self::Idr(value) => value.trade_no.as_str(),
+                    Self::Inr(value) => value.trade_no.as_str(),
+                    Self::Mxn(value) => value.trade_no.as_str(),
                     Self::Pen(value) => value.trade_no.as_str(),
                     Self::Thb(value) => value.trade_no.as_str(),
                     Self::Usdt(value) => value.trade_no.as_str(),
@@ -4005,6 +5716,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant_id(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.merchant_id.as_str(),
+                    Self::Idr(value) => value.merchant_id.as_str(),
+                    Self::Inr(value) => value.merchant_id.as_str(),
+                    Self::Mxn(value) => value.merchant_id.as_str(),
                     Self::Pen(value) => value.merchant_id.as_str(),
                     Self::Thb(value) => value.merchant_id.as_str(),
                     Self::Usdt(value) => value.merchant_id.as_str(),
@@ -4014,6 +5729,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.merchant_name.as_deref(),
+                    Self::Idr(value) => value.merchant_name.as_deref(),
+                    Self::Inr(value) => value.merchant_name.as_deref(),
+                    Self::Mxn(value) => value.merchant_name.as_deref(),
                     Self::Pen(value) => value.merchant_name.as_deref(),
                     Self::Thb(value) => value.merchant_name.as_deref(),
                     Self::Usdt(value) => value.merchant_name.as_deref(),
@@ -4023,6 +5742,10 @@ pub mod endpoints {
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.sub_merchant_id.as_deref(),
+                    Self::Idr(value) => value.sub_merchant_id.as_deref(),
+                    Self::Inr(value) => value.sub_merchant_id.as_deref(),
+                    Self::Mxn(value) => value.sub_merchant_id.as_deref(),
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
                     Self::Thb(value) => value.sub_merchant_id.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_id.as_deref(),
@@ -4032,6 +5755,10 @@ pub mod endpoints {
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.sub_merchant_name.as_deref(),
+                    Self::Idr(value) => value.sub_merchant_name.as_deref(),
+                    Self::Inr(value) => value.sub_merchant_name.as_deref(),
+                    Self::Mxn(value) => value.sub_merchant_name.as_deref(),
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
                     Self::Thb(value) => value.sub_merchant_name.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_name.as_deref(),
@@ -4043,6 +5770,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
+                    Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Idr(value) => value.payment_method.as_ref(),
+                    Self::Inr(value) => value.payment_method.as_ref(),
+                    Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
@@ -4052,6 +5783,10 @@ pub mod endpoints {
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Idr(value) => value.transaction_time.as_deref(),
+                    Self::Inr(value) => value.transaction_time.as_deref(),
+                    Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
@@ -4061,6 +5796,10 @@ pub mod endpoints {
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
+                    Self::Brl(value) => &value.status,
+                    Self::Idr(value) => &value.status,
+                    Self::Inr(value) => &value.status,
+                    Self::Mxn(value) => &value.status,
                     Self::Pen(value) => &value.status,
                     Self::Thb(value) => &value.status,
                     Self::Usdt(value) => &value.status,
@@ -4070,6 +5809,10 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
+                    Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Idr(value) => crate::AnyMoney::from(value.money),
+                    Self::Inr(value) => crate::AnyMoney::from(value.money),
+                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
@@ -4079,6 +5822,10 @@ pub mod endpoints {
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
+                    Self::Brl(value) => value.payer.as_ref(),
+                    Self::Idr(value) => value.payer.as_ref(),
+                    Self::Inr(value) => value.payer.as_ref(),
+                    Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
@@ -4092,6 +5839,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::brl::Brl>>
+        for AnyPayInNotification {
+            /// The Brazil (BRL) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::idr::Idr>>
+        for AnyPayInNotification {
+            /// The Indonesia (IDR) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::inr::Inr>>
+        for AnyPayInNotification {
+            /// The India (INR) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::mxn::Mxn>>
+        for AnyPayInNotification {
+            /// The Mexico (MXN) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayInNotification<crate::regions::pen::Pen>>
@@ -4150,6 +5929,10 @@ pub mod endpoints {
         }
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
+            Brl(PayInRequestBuilder<crate::regions::brl::Brl>),
+            Idr(PayInRequestBuilder<crate::regions::idr::Idr>),
+            Inr(PayInRequestBuilder<crate::regions::inr::Inr>),
+            Mxn(PayInRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(PayInRequestBuilder<crate::regions::pen::Pen>),
             Thb(PayInRequestBuilder<crate::regions::thb::Thb>),
             Usdt(PayInRequestBuilder<crate::regions::usdt::Usdt>),
@@ -4161,6 +5944,18 @@ pub mod endpoints {
             pub fn builder(region: crate::Region) -> AnyPayInRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
+                    crate::Region::Brl => {
+                        Inner::Brl(PayInRequest::<crate::regions::brl::Brl>::builder())
+                    }
+                    crate::Region::Idr => {
+                        Inner::Idr(PayInRequest::<crate::regions::idr::Idr>::builder())
+                    }
+                    crate::Region::Inr => {
+                        Inner::Inr(PayInRequest::<crate::regions::inr::Inr>::builder())
+                    }
+                    crate::Region::Mxn => {
+                        Inner::Mxn(PayInRequest::<crate::regions::mxn::Mxn>::builder())
+                    }
                     crate::Region::Pen => {
                         Inner::Pen(PayInRequest::<crate::regions::pen::Pen>::builder())
                     }
@@ -4197,6 +5992,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
@@ -4214,6 +6013,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
@@ -4231,6 +6034,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
@@ -4247,6 +6054,18 @@ pub mod endpoints {
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => {
+                        Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Idr(b) => {
+                        Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Inr(b) => {
+                        Inner::Inr(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Mxn(b) => {
+                        Inner::Mxn(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
                     Inner::Pen(b) => {
                         Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
                     }
@@ -4270,6 +6089,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
@@ -4287,6 +6110,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.payer(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.payer(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.payer(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.payer(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payer(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payer(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payer(value.into())),
@@ -4304,6 +6131,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<i64>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.expiry_period(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.expiry_period(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.expiry_period(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.expiry_period(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.expiry_period(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.expiry_period(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.expiry_period(value.into())),
@@ -4321,6 +6152,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.redirect_url(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.redirect_url(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.redirect_url(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.redirect_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.redirect_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.redirect_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.redirect_url(value.into())),
@@ -4338,6 +6173,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
@@ -4355,6 +6194,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
@@ -4369,6 +6212,10 @@ pub mod endpoints {
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.area(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.area(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.area(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
@@ -4415,6 +6262,10 @@ pub mod endpoints {
                     );
                 }
                 match self.inner {
+                    Inner::Brl(b) => b.build().map(AnyPayInRequest::Brl),
+                    Inner::Idr(b) => b.build().map(AnyPayInRequest::Idr),
+                    Inner::Inr(b) => b.build().map(AnyPayInRequest::Inr),
+                    Inner::Mxn(b) => b.build().map(AnyPayInRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyPayInRequest::Pen),
                     Inner::Thb(b) => b.build().map(AnyPayInRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyPayInRequest::Usdt),
@@ -4424,7 +6275,8 @@ pub mod endpoints {
                                 ::std::vec![
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
-                                    "pay-in", region, "it is offered in PEN, THB, USDT"), }
+                                    "pay-in", region,
+                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
                                 ],
                             ),
                         )
@@ -4448,6 +6300,18 @@ pub mod endpoints {
             > + ::core::marker::Send + 'a {
                 async move {
                     match self {
+                        AnyPayInRequest::Brl(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Brl)
+                        }
+                        AnyPayInRequest::Idr(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Idr)
+                        }
+                        AnyPayInRequest::Inr(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Inr)
+                        }
+                        AnyPayInRequest::Mxn(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Mxn)
+                        }
                         AnyPayInRequest::Pen(request) => {
                             client.send(request).await.map(AnyPayInResponse::Pen)
                         }
@@ -4468,7 +6332,7 @@ pub mod endpoints {
     ///
     /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
     ///
-    /// Offered in: PEN, THB, USDT.
+    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -4533,7 +6397,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru).
             ///
-            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept).
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
             ///
             /// Example: `"KBANK"`.
             #[serde(rename = "paymentMethod")]
@@ -4803,7 +6667,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -5161,6 +7025,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayOutRequest {
+            /// Brazil (BRL).
+            Brl(PayOutRequest<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayOutRequest<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayOutRequest<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayOutRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutRequest<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -5173,6 +7045,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -5197,6 +7073,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -5238,6 +7154,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.order_no.as_str(),
+                    Self::Idr(value) => value.order_no.as_str(),
+                    Self::Inr(value) => value.order_no.as_str(),
+                    Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
@@ -5247,6 +7167,10 @@ pub mod endpoints {
             #[inline]
             pub fn purpose(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.purpose.as_str(),
+                    Self::Idr(value) => value.purpose.as_str(),
+                    Self::Inr(value) => value.purpose.as_str(),
+                    Self::Mxn(value) => value.purpose.as_str(),
                     Self::Pen(value) => value.purpose.as_str(),
                     Self::Thb(value) => value.purpose.as_str(),
                     Self::Usdt(value) => value.purpose.as_str(),
@@ -5256,6 +7180,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
+                    Self::Brl(value) => &value.merchant,
+                    Self::Idr(value) => &value.merchant,
+                    Self::Inr(value) => &value.merchant,
+                    Self::Mxn(value) => &value.merchant,
                     Self::Pen(value) => &value.merchant,
                     Self::Thb(value) => &value.merchant,
                     Self::Usdt(value) => &value.merchant,
@@ -5265,6 +7193,10 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
+                    Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Idr(value) => crate::AnyMoney::from(value.money),
+                    Self::Inr(value) => crate::AnyMoney::from(value.money),
+                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
@@ -5274,6 +7206,10 @@ pub mod endpoints {
             #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
                 match self {
+                    Self::Brl(value) => &value.payment_method,
+                    Self::Idr(value) => &value.payment_method,
+                    Self::Inr(value) => &value.payment_method,
+                    Self::Mxn(value) => &value.payment_method,
                     Self::Pen(value) => &value.payment_method,
                     Self::Thb(value) => &value.payment_method,
                     Self::Usdt(value) => &value.payment_method,
@@ -5283,6 +7219,10 @@ pub mod endpoints {
             #[inline]
             pub fn cash_account(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.cash_account.as_str(),
+                    Self::Idr(value) => value.cash_account.as_str(),
+                    Self::Inr(value) => value.cash_account.as_str(),
+                    Self::Mxn(value) => value.cash_account.as_str(),
                     Self::Pen(value) => value.cash_account.as_str(),
                     Self::Thb(value) => value.cash_account.as_str(),
                     Self::Usdt(value) => value.cash_account.as_str(),
@@ -5292,6 +7232,10 @@ pub mod endpoints {
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.callback_url.as_deref(),
+                    Self::Idr(value) => value.callback_url.as_deref(),
+                    Self::Inr(value) => value.callback_url.as_deref(),
+                    Self::Mxn(value) => value.callback_url.as_deref(),
                     Self::Pen(value) => value.callback_url.as_deref(),
                     Self::Thb(value) => value.callback_url.as_deref(),
                     Self::Usdt(value) => value.callback_url.as_deref(),
@@ -5301,6 +7245,10 @@ pub mod endpoints {
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.product_detail.as_deref(),
+                    Self::Idr(value) => value.product_detail.as_deref(),
+                    Self::Inr(value) => value.product_detail.as_deref(),
+                    Self::Mxn(value) => value.product_detail.as_deref(),
                     Self::Pen(value) => value.product_detail.as_deref(),
                     Self::Thb(value) => value.product_detail.as_deref(),
                     Self::Usdt(value) => value.product_detail.as_deref(),
@@ -5312,6 +7260,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Receiver> {
                 match self {
+                    Self::Brl(value) => value.receiver.as_ref(),
+                    Self::Idr(value) => value.receiver.as_ref(),
+                    Self::Inr(value) => value.receiver.as_ref(),
+                    Self::Mxn(value) => value.receiver.as_ref(),
                     Self::Pen(value) => value.receiver.as_ref(),
                     Self::Thb(value) => value.receiver.as_ref(),
                     Self::Usdt(value) => value.receiver.as_ref(),
@@ -5321,6 +7273,10 @@ pub mod endpoints {
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
+                    Self::Brl(value) => value.area,
+                    Self::Idr(value) => value.area,
+                    Self::Inr(value) => value.area,
+                    Self::Mxn(value) => value.area,
                     Self::Pen(value) => value.area,
                     Self::Thb(value) => value.area,
                     Self::Usdt(value) => value.area,
@@ -5332,6 +7288,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
+                    Self::Brl(request) => request.validate(),
+                    Self::Idr(request) => request.validate(),
+                    Self::Inr(request) => request.validate(),
+                    Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
@@ -5345,6 +7305,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::brl::Brl>>
+        for AnyPayOutRequest {
+            /// The Brazil (BRL) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::idr::Idr>>
+        for AnyPayOutRequest {
+            /// The Indonesia (IDR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::inr::Inr>>
+        for AnyPayOutRequest {
+            /// The India (INR) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::mxn::Mxn>>
+        for AnyPayOutRequest {
+            /// The Mexico (MXN) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayOutRequest<crate::regions::pen::Pen>>
@@ -5383,6 +7375,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayOutResponse {
+            /// Brazil (BRL).
+            Brl(PayOutResponse<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayOutResponse<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayOutResponse<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayOutResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutResponse<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -5395,6 +7395,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -5419,6 +7423,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -5460,6 +7504,10 @@ pub mod endpoints {
             #[inline]
             pub fn code(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.code.as_str(),
+                    Self::Idr(value) => value.code.as_str(),
+                    Self::Inr(value) => value.code.as_str(),
+                    Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
@@ -5469,6 +7517,10 @@ pub mod endpoints {
             #[inline]
             pub fn message(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.message.as_str(),
+                    Self::Idr(value) => value.message.as_str(),
+                    Self::Inr(value) => value.message.as_str(),
+                    Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
@@ -5478,6 +7530,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Idr(value) => value.order_no.as_deref(),
+                    Self::Inr(value) => value.order_no.as_deref(),
+                    Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
@@ -5487,6 +7543,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Idr(value) => value.trade_no.as_deref(),
+                    Self::Inr(value) => value.trade_no.as_deref(),
+                    Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
@@ -5498,6 +7558,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
                 match self {
+                    Self::Brl(value) => value.merchant.as_ref(),
+                    Self::Idr(value) => value.merchant.as_ref(),
+                    Self::Inr(value) => value.merchant.as_ref(),
+                    Self::Mxn(value) => value.merchant.as_ref(),
                     Self::Pen(value) => value.merchant.as_ref(),
                     Self::Thb(value) => value.merchant.as_ref(),
                     Self::Usdt(value) => value.merchant.as_ref(),
@@ -5507,6 +7571,10 @@ pub mod endpoints {
             #[inline]
             pub fn disbursement_time(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.disbursement_time.as_deref(),
+                    Self::Idr(value) => value.disbursement_time.as_deref(),
+                    Self::Inr(value) => value.disbursement_time.as_deref(),
+                    Self::Mxn(value) => value.disbursement_time.as_deref(),
                     Self::Pen(value) => value.disbursement_time.as_deref(),
                     Self::Thb(value) => value.disbursement_time.as_deref(),
                     Self::Usdt(value) => value.disbursement_time.as_deref(),
@@ -5516,6 +7584,18 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
+                    Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Idr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Inr(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Mxn(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
                     Self::Pen(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
@@ -5533,6 +7613,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::CashChannel> {
                 match self {
+                    Self::Brl(value) => value.channel.as_ref(),
+                    Self::Idr(value) => value.channel.as_ref(),
+                    Self::Inr(value) => value.channel.as_ref(),
+                    Self::Mxn(value) => value.channel.as_ref(),
                     Self::Pen(value) => value.channel.as_ref(),
                     Self::Thb(value) => value.channel.as_ref(),
                     Self::Usdt(value) => value.channel.as_ref(),
@@ -5544,6 +7628,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
+                    Self::Brl(value) => value.status.as_ref(),
+                    Self::Idr(value) => value.status.as_ref(),
+                    Self::Inr(value) => value.status.as_ref(),
+                    Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
@@ -5553,6 +7641,10 @@ pub mod endpoints {
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.response_code.as_deref(),
+                    Self::Idr(value) => value.response_code.as_deref(),
+                    Self::Inr(value) => value.response_code.as_deref(),
+                    Self::Mxn(value) => value.response_code.as_deref(),
                     Self::Pen(value) => value.response_code.as_deref(),
                     Self::Thb(value) => value.response_code.as_deref(),
                     Self::Usdt(value) => value.response_code.as_deref(),
@@ -5562,6 +7654,10 @@ pub mod endpoints {
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.response_message.as_deref(),
+                    Self::Idr(value) => value.response_message.as_deref(),
+                    Self::Inr(value) => value.response_message.as_deref(),
+                    Self::Mxn(value) => value.response_message.as_deref(),
                     Self::Pen(value) => value.response_message.as_deref(),
                     Self::Thb(value) => value.response_message.as_deref(),
                     Self::Usdt(value) => value.response_message.as_deref(),
@@ -5575,6 +7671,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::brl::Brl>>
+        for AnyPayOutResponse {
+            /// The Brazil (BRL) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::idr::Idr>>
+        for AnyPayOutResponse {
+            /// The Indonesia (IDR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::inr::Inr>>
+        for AnyPayOutResponse {
+            /// The India (INR) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::mxn::Mxn>>
+        for AnyPayOutResponse {
+            /// The Mexico (MXN) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayOutResponse<crate::regions::pen::Pen>>
@@ -5613,6 +7741,14 @@ pub mod endpoints {
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum AnyPayOutNotification {
+            /// Brazil (BRL).
+            Brl(PayOutNotification<crate::regions::brl::Brl>),
+            /// Indonesia (IDR).
+            Idr(PayOutNotification<crate::regions::idr::Idr>),
+            /// India (INR).
+            Inr(PayOutNotification<crate::regions::inr::Inr>),
+            /// Mexico (MXN).
+            Mxn(PayOutNotification<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutNotification<crate::regions::pen::Pen>),
             /// Thailand (THB).
@@ -5625,6 +7761,10 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
@@ -5649,6 +7789,46 @@ pub mod endpoints {
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 #[allow(unreachable_patterns)]
                 match region {
+                    crate::Region::Brl => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Idr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Idr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Inr => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Inr)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Mxn => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Mxn)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
@@ -5690,6 +7870,10 @@ pub mod endpoints {
             #[inline]
             pub fn order_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.order_no.as_str(),
+                    Self::Idr(value) => value.order_no.as_str(),
+                    Self::Inr(value) => value.order_no.as_str(),
+                    Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
@@ -5699,6 +7883,10 @@ pub mod endpoints {
             #[inline]
             pub fn trade_no(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.trade_no.as_str(),
+                    Self::Idr(value) => value.trade_no.as_str(),
+                    Self::Inr(value) => value.trade_no.as_str(),
+                    Self::Mxn(value) => value.trade_no.as_str(),
                     Self::Pen(value) => value.trade_no.as_str(),
                     Self::Thb(value) => value.trade_no.as_str(),
                     Self::Usdt(value) => value.trade_no.as_str(),
@@ -5708,6 +7896,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant_id(&self) -> &str {
                 match self {
+                    Self::Brl(value) => value.merchant_id.as_str(),
+                    Self::Idr(value) => value.merchant_id.as_str(),
+                    Self::Inr(value) => value.merchant_id.as_str(),
+                    Self::Mxn(value) => value.merchant_id.as_str(),
                     Self::Pen(value) => value.merchant_id.as_str(),
                     Self::Thb(value) => value.merchant_id.as_str(),
                     Self::Usdt(value) => value.merchant_id.as_str(),
@@ -5717,6 +7909,10 @@ pub mod endpoints {
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.merchant_name.as_deref(),
+                    Self::Idr(value) => value.merchant_name.as_deref(),
+                    Self::Inr(value) => value.merchant_name.as_deref(),
+                    Self::Mxn(value) => value.merchant_name.as_deref(),
                     Self::Pen(value) => value.merchant_name.as_deref(),
                     Self::Thb(value) => value.merchant_name.as_deref(),
                     Self::Usdt(value) => value.merchant_name.as_deref(),
@@ -5726,6 +7922,10 @@ pub mod endpoints {
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.sub_merchant_id.as_deref(),
+                    Self::Idr(value) => value.sub_merchant_id.as_deref(),
+                    Self::Inr(value) => value.sub_merchant_id.as_deref(),
+                    Self::Mxn(value) => value.sub_merchant_id.as_deref(),
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
                     Self::Thb(value) => value.sub_merchant_id.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_id.as_deref(),
@@ -5735,6 +7935,10 @@ pub mod endpoints {
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.sub_merchant_name.as_deref(),
+                    Self::Idr(value) => value.sub_merchant_name.as_deref(),
+                    Self::Inr(value) => value.sub_merchant_name.as_deref(),
+                    Self::Mxn(value) => value.sub_merchant_name.as_deref(),
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
                     Self::Thb(value) => value.sub_merchant_name.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_name.as_deref(),
@@ -5746,6 +7950,10 @@ pub mod endpoints {
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
+                    Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Idr(value) => value.payment_method.as_ref(),
+                    Self::Inr(value) => value.payment_method.as_ref(),
+                    Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
@@ -5755,6 +7963,10 @@ pub mod endpoints {
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
+                    Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Idr(value) => value.transaction_time.as_deref(),
+                    Self::Inr(value) => value.transaction_time.as_deref(),
+                    Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
@@ -5764,6 +7976,10 @@ pub mod endpoints {
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
+                    Self::Brl(value) => &value.status,
+                    Self::Idr(value) => &value.status,
+                    Self::Inr(value) => &value.status,
+                    Self::Mxn(value) => &value.status,
                     Self::Pen(value) => &value.status,
                     Self::Thb(value) => &value.status,
                     Self::Usdt(value) => &value.status,
@@ -5773,6 +7989,10 @@ pub mod endpoints {
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
+                    Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Idr(value) => crate::AnyMoney::from(value.money),
+                    Self::Inr(value) => crate::AnyMoney::from(value.money),
+                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
@@ -5782,6 +8002,10 @@ pub mod endpoints {
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
+                    Self::Brl(value) => value.payer.as_ref(),
+                    Self::Idr(value) => value.payer.as_ref(),
+                    Self::Inr(value) => value.payer.as_ref(),
+                    Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
@@ -5795,6 +8019,38 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 Self::from_slice(region, json)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::brl::Brl>>
+        for AnyPayOutNotification {
+            /// The Brazil (BRL) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::brl::Brl>) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::idr::Idr>>
+        for AnyPayOutNotification {
+            /// The Indonesia (IDR) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::idr::Idr>) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::inr::Inr>>
+        for AnyPayOutNotification {
+            /// The India (INR) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::inr::Inr>) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::mxn::Mxn>>
+        for AnyPayOutNotification {
+            /// The Mexico (MXN) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::mxn::Mxn>) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<PayOutNotification<crate::regions::pen::Pen>>
@@ -5825,6 +8081,14 @@ pub mod endpoints {
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
         pub enum AnyPayOutRequestExtra {
+            /// Brazil (BRL).
+            Brl(crate::regions::brl::pay_out::PayOutRequestExtra),
+            /// Indonesia (IDR).
+            Idr(crate::regions::idr::pay_out::PayOutRequestExtra),
+            /// India (INR).
+            Inr(crate::regions::inr::pay_out::PayOutRequestExtra),
+            /// Mexico (MXN).
+            Mxn(crate::regions::mxn::pay_out::PayOutRequestExtra),
             /// Peru (PEN).
             Pen(crate::regions::pen::pay_out::PayOutRequestExtra),
             /// USDT (USDT).
@@ -5835,9 +8099,41 @@ pub mod endpoints {
             #[inline]
             pub fn region(&self) -> crate::Region {
                 match self {
+                    Self::Brl(_) => crate::Region::Brl,
+                    Self::Idr(_) => crate::Region::Idr,
+                    Self::Inr(_) => crate::Region::Inr,
+                    Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
+            }
+        }
+        impl ::core::convert::From<crate::regions::brl::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::brl::pay_out::PayOutRequestExtra) -> Self {
+                Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<crate::regions::idr::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::idr::pay_out::PayOutRequestExtra) -> Self {
+                Self::Idr(value)
+            }
+        }
+        impl ::core::convert::From<crate::regions::inr::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::inr::pay_out::PayOutRequestExtra) -> Self {
+                Self::Inr(value)
+            }
+        }
+        impl ::core::convert::From<crate::regions::mxn::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::mxn::pay_out::PayOutRequestExtra) -> Self {
+                Self::Mxn(value)
             }
         }
         impl ::core::convert::From<crate::regions::pen::pay_out::PayOutRequestExtra>
@@ -5863,6 +8159,10 @@ pub mod endpoints {
         }
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
+            Brl(PayOutRequestBuilder<crate::regions::brl::Brl>),
+            Idr(PayOutRequestBuilder<crate::regions::idr::Idr>),
+            Inr(PayOutRequestBuilder<crate::regions::inr::Inr>),
+            Mxn(PayOutRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(PayOutRequestBuilder<crate::regions::pen::Pen>),
             Thb(PayOutRequestBuilder<crate::regions::thb::Thb>),
             Usdt(PayOutRequestBuilder<crate::regions::usdt::Usdt>),
@@ -5874,6 +8174,18 @@ pub mod endpoints {
             pub fn builder(region: crate::Region) -> AnyPayOutRequestBuilder {
                 #[allow(unreachable_patterns)]
                 let inner = match region {
+                    crate::Region::Brl => {
+                        Inner::Brl(PayOutRequest::<crate::regions::brl::Brl>::builder())
+                    }
+                    crate::Region::Idr => {
+                        Inner::Idr(PayOutRequest::<crate::regions::idr::Idr>::builder())
+                    }
+                    crate::Region::Inr => {
+                        Inner::Inr(PayOutRequest::<crate::regions::inr::Inr>::builder())
+                    }
+                    crate::Region::Mxn => {
+                        Inner::Mxn(PayOutRequest::<crate::regions::mxn::Mxn>::builder())
+                    }
                     crate::Region::Pen => {
                         Inner::Pen(PayOutRequest::<crate::regions::pen::Pen>::builder())
                     }
@@ -5910,6 +8222,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
@@ -5927,6 +8243,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
@@ -5944,6 +8264,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
@@ -5960,6 +8284,18 @@ pub mod endpoints {
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => {
+                        Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Idr(b) => {
+                        Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Inr(b) => {
+                        Inner::Inr(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Mxn(b) => {
+                        Inner::Mxn(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
                     Inner::Pen(b) => {
                         Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
                     }
@@ -5983,6 +8319,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
@@ -6000,6 +8340,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.cash_account(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.cash_account(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.cash_account(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.cash_account(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.cash_account(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.cash_account(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.cash_account(value.into())),
@@ -6017,6 +8361,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
@@ -6034,6 +8382,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
@@ -6051,6 +8403,10 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
             ) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.receiver(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.receiver(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.receiver(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.receiver(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.receiver(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.receiver(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.receiver(value.into())),
@@ -6065,6 +8421,10 @@ pub mod endpoints {
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
+                    Inner::Brl(b) => Inner::Brl(b.area(value.into())),
+                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
+                    Inner::Inr(b) => Inner::Inr(b.area(value.into())),
+                    Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.area(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
@@ -6081,6 +8441,18 @@ pub mod endpoints {
             ) -> Self {
                 let extra = extra.into();
                 self.inner = match (self.inner, extra) {
+                    (Inner::Brl(b), AnyPayOutRequestExtra::Brl(extra)) => {
+                        Inner::Brl(b.extra(extra))
+                    }
+                    (Inner::Idr(b), AnyPayOutRequestExtra::Idr(extra)) => {
+                        Inner::Idr(b.extra(extra))
+                    }
+                    (Inner::Inr(b), AnyPayOutRequestExtra::Inr(extra)) => {
+                        Inner::Inr(b.extra(extra))
+                    }
+                    (Inner::Mxn(b), AnyPayOutRequestExtra::Mxn(extra)) => {
+                        Inner::Mxn(b.extra(extra))
+                    }
                     (Inner::Pen(b), AnyPayOutRequestExtra::Pen(extra)) => {
                         Inner::Pen(b.extra(extra))
                     }
@@ -6114,6 +8486,10 @@ pub mod endpoints {
                     );
                 }
                 match self.inner {
+                    Inner::Brl(b) => b.build().map(AnyPayOutRequest::Brl),
+                    Inner::Idr(b) => b.build().map(AnyPayOutRequest::Idr),
+                    Inner::Inr(b) => b.build().map(AnyPayOutRequest::Inr),
+                    Inner::Mxn(b) => b.build().map(AnyPayOutRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyPayOutRequest::Pen),
                     Inner::Thb(b) => b.build().map(AnyPayOutRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyPayOutRequest::Usdt),
@@ -6123,7 +8499,8 @@ pub mod endpoints {
                                 ::std::vec![
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
-                                    "pay-out", region, "it is offered in PEN, THB, USDT"), }
+                                    "pay-out", region,
+                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
                                 ],
                             ),
                         )
@@ -6147,6 +8524,18 @@ pub mod endpoints {
             > + ::core::marker::Send + 'a {
                 async move {
                     match self {
+                        AnyPayOutRequest::Brl(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Brl)
+                        }
+                        AnyPayOutRequest::Idr(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Idr)
+                        }
+                        AnyPayOutRequest::Inr(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Inr)
+                        }
+                        AnyPayOutRequest::Mxn(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Mxn)
+                        }
                         AnyPayOutRequest::Pen(request) => {
                             client.send(request).await.map(AnyPayOutResponse::Pen)
                         }
@@ -6179,6 +8568,14 @@ pub mod regions {
     )]
     #[non_exhaustive]
     pub enum Region {
+        /// Brazil (BRL).
+        Brl,
+        /// Indonesia (IDR).
+        Idr,
+        /// India (INR).
+        Inr,
+        /// Mexico (MXN).
+        Mxn,
         /// Peru (PEN).
         Pen,
         /// Thailand (THB).
@@ -6188,16 +8585,80 @@ pub mod regions {
     }
     impl Region {
         /// Every region, ordered by code.
-        pub const ALL: &'static [Region] = &[Region::Pen, Region::Thb, Region::Usdt];
+        pub const ALL: &'static [Region] = &[
+            Region::Brl,
+            Region::Idr,
+            Region::Inr,
+            Region::Mxn,
+            Region::Pen,
+            Region::Thb,
+            Region::Usdt,
+        ];
         /// The region's facts: code, name, currency, area code, offset, money format, endpoints.
         pub const fn info(self) -> &'static crate::RegionInfo {
             match self {
+                Region::Brl => &<brl::Brl as crate::RegionSpec>::INFO,
+                Region::Idr => &<idr::Idr as crate::RegionSpec>::INFO,
+                Region::Inr => &<inr::Inr as crate::RegionSpec>::INFO,
+                Region::Mxn => &<mxn::Mxn as crate::RegionSpec>::INFO,
                 Region::Pen => &<pen::Pen as crate::RegionSpec>::INFO,
                 Region::Thb => &<thb::Thb as crate::RegionSpec>::INFO,
                 Region::Usdt => &<usdt::Usdt as crate::RegionSpec>::INFO,
             }
         }
     }
+    /// Brazil (BRL): Brazil region API (BRL): balance, order status, PIX pay-in and pay-out to a PIX key.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | BRL |
+    /// | area code | 13 |
+    /// | X-TIMESTAMP offset | -03:00 |
+    /// | money format | `#.##` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/brl.yaml`.
+    #[rustfmt::skip]
+    pub mod brl;
+    /// Indonesia (IDR): Indonesia region API (IDR): balance, order status, pay-in, pay-out and account verification.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | IDR |
+    /// | area code | 10 |
+    /// | X-TIMESTAMP offset | +07:00 |
+    /// | money format | `integer` |
+    /// | endpoints | `inquiry-account`, `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/idr.yaml`.
+    #[rustfmt::skip]
+    pub mod idr;
+    /// India (INR): India region API (INR): balance, order status, pay-in (UPI cashier) and pay-out to bank accounts by IFSC.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | INR |
+    /// | area code | 12 |
+    /// | X-TIMESTAMP offset | +05:30 |
+    /// | money format | `#.##` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/inr.yaml`.
+    #[rustfmt::skip]
+    pub mod inr;
+    /// Mexico (MXN): Mexico region API (MXN): balance, order status, SPEI pay-in and pay-out to a CLABE.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | MXN |
+    /// | area code | 14 |
+    /// | X-TIMESTAMP offset | -06:00 |
+    /// | money format | `#.##` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/mxn.yaml`.
+    #[rustfmt::skip]
+    pub mod mxn;
     /// Peru (PEN): API inquiry balance for the Peru region (PEN).
     ///
     /// | | |

@@ -327,6 +327,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
     at_least_one_of: &[&["orderNo", "tradeNo"]],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
+    type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
     #[inline]
@@ -636,6 +637,24 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     },
                     crate::rules::Field {
                         name: "bankName",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixType",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixAccount",
                         required: false,
                         kind: crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,
@@ -1180,6 +1199,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_PE",
                     "BCP",
                     "USDT",
+                    "QRIS",
+                    "CASHIER_IN",
+                    "PIX",
+                    "SPEI",
                 ],
                 integer: false,
                 any: true,
@@ -1282,6 +1305,24 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     },
                     crate::rules::Field {
                         name: "taxNumber",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixType",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixAccount",
                         required: false,
                         kind: crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,

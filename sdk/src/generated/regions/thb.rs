@@ -304,6 +304,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
     at_least_one_of: &[&["orderNo", "tradeNo"]],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
+    type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
     #[inline]
@@ -616,6 +617,24 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     crate::rules::Field {
                         name: "bankName",
                         required: true,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixType",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixAccount",
+                        required: false,
                         kind: crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
@@ -1051,6 +1070,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_PE",
                     "BCP",
                     "USDT",
+                    "QRIS",
+                    "CASHIER_IN",
+                    "PIX",
+                    "SPEI",
                 ],
                 integer: false,
                 any: true,
@@ -1153,6 +1176,24 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     },
                     crate::rules::Field {
                         name: "taxNumber",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixType",
+                        required: false,
+                        kind: crate::rules::Kind::String {
+                            min_length: ::core::option::Option::None,
+                            max_length: ::core::option::Option::None,
+                            chars: ::core::option::Option::None,
+                        },
+                    },
+                    crate::rules::Field {
+                        name: "pixAccount",
                         required: false,
                         kind: crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,
@@ -1288,7 +1329,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
 ///
 /// In Thailand these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
 ///
 ///
