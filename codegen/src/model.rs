@@ -1664,9 +1664,16 @@ pub fn check_value(
                     let listed = e.variants.iter().any(|v| v.wire == text);
                     let allowed = match (&e.allowed, side) {
                         (Some(allowed), Side::Request) => allowed.contains(&text),
-                        _ => listed || e.open,
+                        // An empty value is never one of an enum's, even of an open one.
+                        _ => listed || (e.open && !(text.is_empty() && side == Side::Request)),
                     };
-                    if !allowed {
+                    if !allowed && text.is_empty() {
+                        let choices = match (&e.allowed, side) {
+                            (Some(a), Side::Request) => a.clone(),
+                            _ => e.variants.iter().map(|v| v.wire.clone()).collect(),
+                        };
+                        bad(format!("is empty; send one of {}", choices.join(", ")));
+                    } else if !allowed {
                         let choices = match (&e.allowed, side) {
                             (Some(a), Side::Request) => a.clone(),
                             _ => e.variants.iter().map(|v| v.wire.clone()).collect(),

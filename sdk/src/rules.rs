@@ -803,7 +803,14 @@ fn check_enum_text(
     path: &str,
     out: &mut Vec<FieldProblem>,
 ) {
-    if !any && !values.contains(&text) {
+    if text.is_empty() {
+        // Never one of an enum's values, even of an open one.
+        problem(
+            out,
+            path,
+            format!("is empty; send one of {}", values.join(", ")),
+        );
+    } else if !any && !values.contains(&text) {
         problem(
             out,
             path,

@@ -526,7 +526,8 @@ async fn malformed_http_is_refused_with_its_own_code_and_the_emulator_keeps_serv
 
     // --- Timestamps: malformed, and just outside the window both ways. ---
     for text in [
-        "2020-12-18T15:06:00Z",
+        "2020-12-18T15:06:00z",
+        "2020-12-18T15:06:00.000Z",
         "2020-12-18T15:06:00.000+07:00",
         "2020-12-18T15:06:00+0700",
         "2020-12-18t15:06:00+07:00",
@@ -574,6 +575,14 @@ async fn malformed_http_is_refused_with_its_own_code_and_the_emulator_keeps_serv
         )
         .await;
     }
+    // Now in UTC written with `Z`, as the official Java demo sends it in every region.
+    let utc = format!("{}Z", &Timestamp::now(0).to_string()[..19]);
+    h.case(
+        "X-TIMESTAMP now in UTC with Z",
+        request("POST", path, &h.headers_at(&utc, &body), &body),
+        Expect::Success,
+    )
+    .await;
     for (what, delta) in [("4 min 50 s ago", -290i64), ("in 4 min 50 s", 290)] {
         let at = if delta < 0 {
             SystemTime::now() - Duration::from_secs(delta.unsigned_abs())

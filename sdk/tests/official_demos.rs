@@ -17,6 +17,43 @@ use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::signing::{SignatureScheme, Signer};
 use smilepayz::timestamp::Timestamp;
 
+/// Sends `body` to `path` signed as the demo of `language` signs, and returns the HTTP status,
+/// the answer and the X-TIMESTAMP used.
+async fn send_as_demo(
+    http: &reqwest::Client,
+    base_url: &str,
+    path: &str,
+    merchant: &TestMerchant,
+    language: &str,
+    body: &Value,
+) -> (u16, Value, String) {
+    let signer = Signer::new(
+        SignatureScheme::Sha256WithRsa,
+        merchant.secret.clone(),
+        Some(merchant.private_key.clone()),
+    )
+    .expect("a signer");
+    let bytes = serde_json::to_vec(body).expect("JSON");
+    let timestamp = demo_timestamp(language);
+    let signature = signer.sign(&timestamp, &bytes).expect("signs");
+    let answer = http
+        .post(format!("{base_url}{path}"))
+        .header("Content-Type", "application/json")
+        .header("X-TIMESTAMP", &timestamp)
+        .header("X-SIGNATURE", signature)
+        .header("X-PARTNER-ID", &merchant.partner_id)
+        .body(bytes)
+        .send()
+        .await
+        .expect("answered");
+    let status = answer.status().as_u16();
+    (
+        status,
+        answer.json().await.expect("a JSON answer"),
+        timestamp,
+    )
+}
+
 /// X-TIMESTAMP as the demo of `language` writes it.
 fn demo_timestamp(language: &str) -> String {
     let now = SystemTime::now();
@@ -43,14 +80,31 @@ async fn every_official_demo_body_is_accepted_by_the_rules_and_the_emulator() {
     let emulator = builder.start().await.expect("starts");
     let http = reqwest::Client::new();
     let mut accepted = Vec::new();
+    let base_url = emulator.base_url().to_owned();
     for merchant in &merchants {
         let region = merchant.region;
-        let signer = Signer::new(
-            SignatureScheme::Sha256WithRsa,
-            merchant.secret.clone(),
-            Some(merchant.private_key.clone()),
-        )
-        .expect("a signer");
+        let accounts = emulator.accounts(&merchant.partner_id).expect("accounts");
+        // Every demo's balance inquiry: one account, BALANCE.
+        for language in ["java", "php", "node"] {
+            let body = serde_json::json!({
+                "accountNo": accounts.payout_account_no,
+                "balanceTypes": ["BALANCE"],
+            });
+            let (status, answer, timestamp) = send_as_demo(
+                &http,
+                &base_url,
+                "/v2.0/inquiry-balance",
+                merchant,
+                language,
+                &body,
+            )
+            .await;
+            assert_eq!(
+                (status, &answer["code"]),
+                (200, &Value::from("00")),
+                "{region} balance as the {language} demo, at {timestamp}: {answer}"
+            );
+        }
         for offered in region.info().endpoints {
             for example in offered.examples {
                 let Some(language) = example.name.strip_prefix("demo-") else {
@@ -80,26 +134,46 @@ async fn every_official_demo_body_is_accepted_by_the_rules_and_the_emulator() {
                 smilepayz::rules::check(offered.request_rules, &body, region.info())
                     .unwrap_or_else(|e| panic!("{what}: the rules refuse it: {e}"));
 
-                let bytes = serde_json::to_vec(&body).expect("JSON");
-                let timestamp = demo_timestamp(language);
-                let signature = signer.sign(&timestamp, &bytes).expect("signs");
-                let answer = http
-                    .post(format!("{}{}", emulator.base_url(), offered.endpoint.path))
-                    .header("Content-Type", "application/json")
-                    .header("X-TIMESTAMP", &timestamp)
-                    .header("X-SIGNATURE", signature)
-                    .header("X-PARTNER-ID", &merchant.partner_id)
-                    .body(bytes)
-                    .send()
-                    .await
-                    .unwrap_or_else(|e| panic!("{what}: {e}"));
-                let status = answer.status();
-                let answer: Value = answer.json().await.expect("a JSON answer");
+                let (status, answer, timestamp) = send_as_demo(
+                    &http,
+                    &base_url,
+                    offered.endpoint.path,
+                    merchant,
+                    language,
+                    &body,
+                )
+                .await;
                 assert_eq!(
-                    (status.as_u16(), &answer["code"]),
+                    (status, &answer["code"]),
                     (200, &Value::from("00")),
                     "{what}, signed at {timestamp}: {answer}"
                 );
+                // Every demo's status inquiry, by the order it just made.
+                let trade_type = match offered.endpoint.id {
+                    "pay-in" => Some(1),
+                    "pay-out" => Some(2),
+                    _ => None,
+                };
+                if let Some(trade_type) = trade_type {
+                    let status_body = serde_json::json!({
+                        "tradeType": trade_type,
+                        "orderNo": body["orderNo"],
+                    });
+                    let (status, answer, _) = send_as_demo(
+                        &http,
+                        &base_url,
+                        "/v2.0/inquiry-status",
+                        merchant,
+                        language,
+                        &status_body,
+                    )
+                    .await;
+                    assert_eq!(
+                        (status, &answer["code"]),
+                        (200, &Value::from("00")),
+                        "{what}: its status inquiry: {answer}"
+                    );
+                }
                 accepted.push(what);
             }
         }
@@ -112,4 +186,63 @@ async fn every_official_demo_body_is_accepted_by_the_rules_and_the_emulator() {
         );
     }
     emulator.shutdown().await;
+}
+
+/// Where a demo sends what the documentation forbids (REGIONS.md §4 C23 and C5), the rules win:
+/// the body is refused before anything is booked, naming the field and what to send.
+#[test]
+fn demo_bodies_that_break_the_documentation_are_refused_by_name() {
+    // The region's demo body of the endpoint, or its first example where no demo body is kept.
+    let demo = |region: Region, endpoint: &str| -> Value {
+        let offered = region.info().endpoint(endpoint).expect("offered");
+        let body = offered
+            .examples
+            .iter()
+            .filter(|e| e.name.starts_with("demo-"))
+            .chain(offered.examples)
+            .find_map(|e| e.request.and_then(|m| m.body))
+            .unwrap_or_else(|| panic!("{region} {endpoint}: an example"));
+        serde_json::from_str(body).expect("JSON")
+    };
+    let mut cases: Vec<(Region, &str, Value, &str)> = Vec::new();
+    // java india: an IFSC of 14 characters (the docs: 11).
+    let mut body = demo(Region::Inr, "pay-out");
+    body["ifscCode"] = "YES00012202121".into();
+    cases.push((
+        Region::Inr,
+        "pay-out",
+        body,
+        "ifscCode: is 14 characters long; at most 11 are allowed",
+    ));
+    // java brazil: the pay-out's currency is IDR.
+    let mut body = demo(Region::Brl, "pay-out");
+    body["money"]["currency"] = "IDR".into();
+    cases.push((
+        Region::Brl,
+        "pay-out",
+        body,
+        "money.currency: is \"IDR\", but BRL amounts are in BRL",
+    ));
+    // java mexico: SPEI went into the key variable, so paymentMethod is empty.
+    let mut body = demo(Region::Mxn, "pay-in");
+    body["paymentMethod"] = "".into();
+    cases.push((
+        Region::Mxn,
+        "pay-in",
+        body,
+        "paymentMethod: is empty; send one of",
+    ));
+    for (region, endpoint, body, expected) in cases {
+        let rules = region
+            .info()
+            .endpoint(endpoint)
+            .expect("offered")
+            .request_rules;
+        let error =
+            smilepayz::rules::check(rules, &body, region.info()).expect_err("the rules refuse it");
+        assert!(
+            error.to_string().contains(expected),
+            "{region} {endpoint}: {error}"
+        );
+    }
 }

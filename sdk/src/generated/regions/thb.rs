@@ -1295,6 +1295,33 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                 out,
             );
         }
+        {
+            let value = &request.payment_method;
+            crate::rules::check_str(
+                &crate::rules::Kind::Enum {
+                    values: &[
+                        "QRPAY",
+                        "BANK",
+                        "KBANK",
+                        "BBL",
+                        "SCB",
+                        "CASHIER_PE",
+                        "BCP",
+                        "USDT",
+                        "QRIS",
+                        "CASHIER_IN",
+                        "PIX",
+                        "SPEI",
+                    ],
+                    integer: false,
+                    any: true,
+                },
+                value.as_str(),
+                region,
+                "paymentMethod",
+                out,
+            );
+        }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
                 &crate::rules::Kind::String {
