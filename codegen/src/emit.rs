@@ -355,6 +355,7 @@ fn describe_ty(ty: &Ty) -> String {
             min_length,
             max_length,
             chars,
+            pattern,
         } => {
             let mut parts = vec!["text".to_owned()];
             match (min_length, max_length) {
@@ -366,6 +367,9 @@ fn describe_ty(ty: &Ty) -> String {
             }
             if let Some(set) = chars {
                 parts.push(format!("{} only", set.as_str()));
+            }
+            if let Some(pattern) = pattern {
+                parts.push(format!("matching the pattern {}", pattern.text));
             }
             parts.join(", ")
         }
@@ -1321,12 +1325,29 @@ fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     }
 }
 
+/// A pattern as the SDK's static table: `&crate::rules::Pattern { … }`.
+fn pattern_tokens(pattern: &crate::pattern::Pattern) -> TokenStream {
+    let text = &pattern.text;
+    let alternatives = pattern.alternatives.iter().map(|atoms| {
+        let atoms = atoms.iter().map(|atom| {
+            let ranges = atom.ranges.iter().map(|(a, b)| quote! { (#a, #b) });
+            // Counts are at most 256 (pattern::MAX_COUNT), so they fit a u16.
+            let min = u16::try_from(atom.min).unwrap_or(u16::MAX);
+            let max = opt(atom.max.map(|m| u16::try_from(m).unwrap_or(u16::MAX)));
+            quote! { crate::rules::Atom { ranges: &[#(#ranges),*], min: #min, max: #max } }
+        });
+        quote! { &[#(#atoms),*] }
+    });
+    quote! { &crate::rules::Pattern { text: #text, alternatives: &[#(#alternatives),*] } }
+}
+
 fn rules_kind(ty: &Ty) -> TokenStream {
     match ty {
         Ty::String {
             min_length,
             max_length,
             chars,
+            pattern,
         } => {
             let (min, max) = (opt(*min_length), opt(*max_length));
             let chars = opt(chars.map(|c| match c {
@@ -1334,7 +1355,8 @@ fn rules_kind(ty: &Ty) -> TokenStream {
                 CharSet::Digits => quote! { crate::rules::Chars::Digits },
                 CharSet::Ascii => quote! { crate::rules::Chars::Ascii },
             }));
-            quote! { crate::rules::Kind::String { min_length: #min, max_length: #max, chars: #chars } }
+            let pattern = opt(pattern.as_ref().map(pattern_tokens));
+            quote! { crate::rules::Kind::String { min_length: #min, max_length: #max, chars: #chars, pattern: #pattern } }
         }
         Ty::Integer { minimum, maximum } => {
             let (min, max) = (opt(*minimum), opt(*maximum));

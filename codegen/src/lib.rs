@@ -10,6 +10,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod node;
+pub mod pattern;
 pub mod problem;
 #[cfg(feature = "cli")]
 pub mod reference;

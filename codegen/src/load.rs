@@ -950,7 +950,18 @@ fn apply_override(
             min_length,
             max_length,
             chars,
+            pattern,
         } => {
+            if let Some(text) = &change.pattern {
+                match crate::pattern::parse(text) {
+                    Ok(parsed) => *pattern = Some(parsed),
+                    Err(why) => problems.push(
+                        at.clone(),
+                        format!("override `{path}`: pattern {text:?}: {why}"),
+                        "write a pattern of characters, classes like [A-Z0-9] and counts like {4} or {7,8}, with | between alternatives",
+                    ),
+                }
+            }
             if change.min_length.is_some() {
                 *min_length = change.min_length;
             }
@@ -975,6 +986,7 @@ fn apply_override(
                 (change.min_length.is_some(), "min_length"),
                 (change.max_length.is_some(), "max_length"),
                 (change.chars.is_some(), "chars"),
+                (change.pattern.is_some(), "pattern"),
             ] {
                 if set {
                     refuse(problems, what, kind);

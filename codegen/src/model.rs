@@ -160,6 +160,8 @@ pub enum Ty {
         max_length: Option<u32>,
         /// Allowed characters.
         chars: Option<CharSet>,
+        /// The shape the whole value must have.
+        pattern: Option<crate::pattern::Pattern>,
     },
     /// A whole number.
     Integer {
@@ -641,10 +643,22 @@ impl Resolver<'_> {
                         "make min_length at most max_length",
                     );
                 }
+                let pattern = spec.pattern.as_deref().and_then(|text| {
+                    crate::pattern::parse(text)
+                        .map_err(|why| {
+                            problems.push(
+                                at("pattern"),
+                                format!("pattern {text:?}: {why}"),
+                                "write a pattern of characters, classes like [A-Z0-9] and counts like {4} or {7,8}, with | between alternatives",
+                            );
+                        })
+                        .ok()
+                });
                 Ty::String {
                     min_length: spec.min_length,
                     max_length: spec.max_length,
                     chars: spec.chars,
+                    pattern,
                 }
             }
             FieldKind::Integer => {
@@ -862,7 +876,7 @@ impl Resolver<'_> {
         };
         let list = kind == Some(K::List);
         let referenced = spec.reference.is_some();
-        let checks: [(&str, bool, bool, &str); 16] = [
+        let checks: [(&str, bool, bool, &str); 17] = [
             (
                 "min_length",
                 spec.min_length.is_some(),
@@ -878,6 +892,12 @@ impl Resolver<'_> {
             (
                 "chars",
                 spec.chars.is_some(),
+                item == Some(K::String),
+                "a string",
+            ),
+            (
+                "pattern",
+                spec.pattern.is_some(),
                 item == Some(K::String),
                 "a string",
             ),
@@ -1573,6 +1593,7 @@ pub fn check_value(
             min_length,
             max_length,
             chars,
+            pattern,
         } => match value.as_str() {
             None => bad(format!("must be a string, not {}", json_kind(value))),
             Some(text) => {
@@ -1596,6 +1617,11 @@ pub fn check_value(
                         CharSet::Ascii => "printable ASCII characters",
                     };
                     bad(format!("may hold only {what}"));
+                }
+                if let Some(pattern) = pattern
+                    && !pattern.matches(text)
+                {
+                    bad(pattern.message());
                 }
             }
         },

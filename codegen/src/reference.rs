@@ -98,13 +98,20 @@ fn kind(ty: &Ty) -> String {
         Ty::String {
             min_length,
             max_length,
+            pattern,
             ..
-        } => match (min_length, max_length) {
-            (Some(a), Some(b)) => format!("string({a}..{b})"),
-            (None, Some(b)) => format!("string({b})"),
-            (Some(a), None) => format!("string({a}..)"),
-            (None, None) => "string".to_owned(),
-        },
+        } => {
+            let base = match (min_length, max_length) {
+                (Some(a), Some(b)) => format!("string({a}..{b})"),
+                (None, Some(b)) => format!("string({b})"),
+                (Some(a), None) => format!("string({a}..)"),
+                (None, None) => "string".to_owned(),
+            };
+            match pattern {
+                Some(p) => format!("{base} matching `{}`", p.text),
+                None => base,
+            }
+        }
         Ty::Enum(e) => format!("enum {}", e.name.name()),
         Ty::List { item, .. } => format!("list of {}", kind(item)),
         Ty::Object {

@@ -232,6 +232,11 @@ pub struct FieldSpec {
     /// For a `string`, the characters it may hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chars: Option<CharSet>,
+    /// For a `string`, the shape the whole value must have: alternatives separated by `|`, each
+    /// a sequence of characters and classes like `[A-Z0-9]` with counts like `{4}`, `{7,8}`,
+    /// `?`, `*`, `+` (no groups or wildcards), e.g. `"[A-Z]{4}0[A-Z0-9]{6}"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     /// For an `integer`, its least value (a whole number); for a `decimal`, its least value
     /// as a string, e.g. `"0.01"`; for `money`, the least amount a request may carry, as a
     /// string (every request amount is more than 0 in any case).
@@ -475,6 +480,9 @@ pub struct OverrideSpec {
     /// A string's characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chars: Option<CharSet>,
+    /// The shape a string's whole value must have (see a field's `pattern`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
     /// A number's least value, or the least amount of money a request may carry (a decimal
     /// in a string, more than 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -483,6 +483,16 @@ fn every_field_construct_misused_gets_a_located_error() {
             "`ref: Mony` names no definition",
         ),
         (
+            "{name: code, required: true, type: string, pattern: \"[A-Z]{4}(0)\", doc: d}",
+            "\"[A-Z]",
+            "pattern \"[A-Z]{4}(0)\": `(` at character 9 is not part of the pattern language (no groups, wildcards or anchors: the whole value always must match); write `\\(` for the character itself",
+        ),
+        (
+            "{name: count, required: true, type: integer, pattern: \"[0-9]+\", doc: d}",
+            "\"[0-9]",
+            "`pattern` only applies to a string, and `count` is a integer",
+        ),
+        (
             "{name: fee, required: true, type: money, minimum: \"0\", doc: d}",
             "\"0\"",
             "minimum 0 is not more than 0, and every request amount must be more than 0",

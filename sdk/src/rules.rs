@@ -23,6 +23,9 @@ use serde_json::Value;
 
 #[cfg(test)]
 mod agreement;
+mod pattern;
+
+pub use pattern::{Atom, Pattern};
 
 use crate::{FieldProblem, RegionInfo, ValidationError};
 
@@ -77,6 +80,8 @@ pub enum Kind {
         max_length: Option<u32>,
         /// Allowed characters.
         chars: Option<Chars>,
+        /// The shape the whole value must have.
+        pattern: Option<&'static Pattern>,
     },
     /// A whole number.
     Integer {
@@ -342,13 +347,14 @@ pub(crate) fn check_value(
             min_length,
             max_length,
             chars,
+            pattern,
         } => match value.as_str() {
             None => problem(
                 out,
                 path,
                 format!("must be a string, not {}", json_kind(value)),
             ),
-            Some(text) => check_text(*min_length, *max_length, *chars, text, path, out),
+            Some(text) => check_text(*min_length, *max_length, *chars, *pattern, text, path, out),
         },
         Kind::Integer { minimum, maximum } => match value.as_i64() {
             None => problem(out, path, format!("must be a whole number, not {value}")),
@@ -734,6 +740,7 @@ fn check_text(
     min_length: Option<u32>,
     max_length: Option<u32>,
     chars: Option<Chars>,
+    pattern: Option<&Pattern>,
     text: &str,
     path: &str,
     out: &mut Vec<FieldProblem>,
@@ -743,7 +750,7 @@ fn check_text(
     let bytes = text.len();
     let within = max_length.is_none_or(|max| bytes <= max as usize)
         && min_length.is_none_or(|min| bytes.div_ceil(4) >= min as usize);
-    if within && chars.is_none() {
+    if within && chars.is_none() && pattern.is_none() {
         return;
     }
     // ASCII text (the usual case) is its own length in bytes, and its characters are bytes.
@@ -792,6 +799,11 @@ fn check_text(
         };
         problem(out, path, format!("may hold only {what}"));
     }
+    if let Some(pattern) = pattern
+        && !pattern.matches(text)
+    {
+        problem(out, path, format!("must match {}", pattern.text));
+    }
 }
 
 /// An enum value, as text, against the values the region allows.
@@ -837,7 +849,8 @@ pub(crate) fn check_str(
             min_length,
             max_length,
             chars,
-        } => check_text(*min_length, *max_length, *chars, text, path, out),
+            pattern,
+        } => check_text(*min_length, *max_length, *chars, *pattern, text, path, out),
         Kind::Enum {
             values,
             integer: false,

@@ -214,6 +214,15 @@ fn demo_bodies_that_break_the_documentation_are_refused_by_name() {
         body,
         "ifscCode: is 14 characters long; at most 11 are allowed",
     ));
+    // An IFSC of the right length in the wrong shape (its fifth character is not 0).
+    let mut body = demo(Region::Inr, "pay-out");
+    body["ifscCode"] = "HDFC1000001".into();
+    cases.push((
+        Region::Inr,
+        "pay-out",
+        body,
+        "ifscCode: must match [A-Z]{4}0[A-Z0-9]{6}",
+    ));
     // java brazil: the pay-out's currency is IDR.
     let mut body = demo(Region::Brl, "pay-out");
     body["money"]["currency"] = "IDR".into();

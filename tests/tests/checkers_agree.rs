@@ -243,3 +243,83 @@ fn the_generator_and_the_sdk_share_the_largest_request_amount() {
         smilepayz::rules::MAX_REQUEST_AMOUNT
     );
 }
+
+/// The generator's pattern matcher (the examples check) and the SDK's (every other check)
+/// agree on any pattern of the language and any text.
+#[test]
+fn the_generator_and_the_sdk_match_patterns_alike() {
+    use smilepayz_codegen::pattern;
+
+    fn leak<T>(value: Vec<T>) -> &'static [T] {
+        Box::leak(value.into_boxed_slice())
+    }
+    fn to_sdk(parsed: &pattern::Pattern) -> smilepayz::rules::Pattern {
+        let alternatives = parsed
+            .alternatives
+            .iter()
+            .map(|atoms| {
+                leak(
+                    atoms
+                        .iter()
+                        .map(|a| smilepayz::rules::Atom {
+                            ranges: leak(a.ranges.clone()),
+                            min: u16::try_from(a.min).expect("at most 256"),
+                            max: a.max.map(|m| u16::try_from(m).expect("at most 256")),
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
+        smilepayz::rules::Pattern {
+            text: Box::leak(parsed.text.clone().into_boxed_str()),
+            alternatives: leak(alternatives),
+        }
+    }
+    let atom = prop_oneof![
+        Just("a".to_owned()),
+        Just("b".to_owned()),
+        Just("-".to_owned()),
+        Just("[a-c]".to_owned()),
+        Just("[0-9K]".to_owned()),
+        Just("\\.".to_owned()),
+    ];
+    let count = prop_oneof![
+        Just(String::new()),
+        Just("?".to_owned()),
+        Just("*".to_owned()),
+        Just("+".to_owned()),
+        (0u32..4, 0u32..4).prop_map(|(a, b)| format!("{{{},{}}}", a.min(b), a.max(b).max(1))),
+        (1u32..4).prop_map(|n| format!("{{{n}}}")),
+        (0u32..3).prop_map(|n| format!("{{{n},}}")),
+    ];
+    let alternative = prop::collection::vec((atom, count).prop_map(|(a, c)| a + &c), 1..5)
+        .prop_map(|parts| parts.concat());
+    let patterns = prop::collection::vec(alternative, 1..3).prop_map(|alts| alts.join("|"));
+    let texts = prop::collection::vec("[ab.K09-]{0,8}", 1..8);
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..Config::default()
+    });
+    let matched = Cell::new(0usize);
+    runner
+        .run(&(patterns, texts), |(text, inputs)| {
+            let parsed = pattern::parse(&text).expect("the generated pattern parses");
+            let sdk = to_sdk(&parsed);
+            for input in &inputs {
+                let ours = parsed.matches(input);
+                prop_assert_eq!(ours, sdk.matches(input), "{} on {:?}", text, input);
+                if ours {
+                    matched.set(matched.get() + 1);
+                }
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matched.get() > 50,
+        "too few texts matched: {}",
+        matched.get()
+    );
+}

@@ -351,6 +351,7 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         "paymentMethod": "KBANK",
         "money": {"currency": "USD", "amount": 100.505},
         "fee": {"currency": "THB", "value": "0.25"},
+        "branchCode": "HDFC1001234",
         "tags": ["a", "b", "c"],
         "merchant": {"merchantId": "x"},
         "payer": {"name": "n"},
@@ -378,6 +379,8 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         "money.amount: 100.505 has 3 decimal places; THB amounts have at most 2 (#.##)",
         // Money bounds: the field's own, and the floor every request amount shares.
         "fee.value: is 0.25; the least allowed in THB is 0.50",
+        // A pattern.
+        "branchCode: must match [A-Z]{4}0[A-Z0-9]{6}|BR\\.[0-9]{2,3}",
         "merchant.merchantId: may hold only digits",
         "extendInfo: must be a string holding JSON",
     ] {

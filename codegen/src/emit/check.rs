@@ -242,6 +242,7 @@ fn always_passes(ty: &Ty) -> bool {
             min_length: None,
             max_length: None,
             chars: None,
+            pattern: None,
         }
         | Ty::Integer {
             minimum: None,

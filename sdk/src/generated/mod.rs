@@ -218,6 +218,124 @@ pub mod definitions {
             Self::new()
         }
     }
+    /// A kind of identity document. Two code sets are documented and neither is said to be gone: NID, FID, PP, TIN (the newest pages) and DNI, CE, PAS, RUC, CC, RUT (the older pages and the demos). A region may narrow the codes it takes; an unlisted one is kept as \`Unknown\`.
+    ///
+    /// Values: NID, FID, PP, TIN, DNI, CE, PAS, RUC, CC, RUT. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::core::cmp::Eq,
+        ::core::hash::Hash,
+        ::core::cmp::PartialOrd,
+        ::core::cmp::Ord
+    )]
+    #[non_exhaustive]
+    pub enum IdType {
+        /// A national identity card (newest pages).
+        ///
+        /// On the wire: `NID`.
+        Nid,
+        /// A foreigner's identity card (newest pages).
+        ///
+        /// On the wire: `FID`.
+        Fid,
+        /// A passport (newest pages).
+        ///
+        /// On the wire: `PP`.
+        Pp,
+        /// A taxpayer identification number (newest pages).
+        ///
+        /// On the wire: `TIN`.
+        Tin,
+        /// Peru's national identity document (older pages, demos).
+        ///
+        /// On the wire: `DNI`.
+        Dni,
+        /// A foreigner's card, carné de extranjería (Peru, Colombia, Chile).
+        ///
+        /// On the wire: `CE`.
+        Ce,
+        /// A passport (older pages, demos).
+        ///
+        /// On the wire: `PAS`.
+        Pas,
+        /// Peru's taxpayer number (older pages, demos).
+        ///
+        /// On the wire: `RUC`.
+        Ruc,
+        /// Colombia's citizen card, cédula de ciudadanía.
+        ///
+        /// On the wire: `CC`.
+        Cc,
+        /// Chile's national tax and identity number.
+        ///
+        /// On the wire: `RUT`.
+        Rut,
+        /// A value the spec does not list, kept exactly as the gateway sent it (and sent back
+        /// the same way), so a new value never makes a whole message unreadable.
+        Unknown(::std::string::String),
+    }
+    impl IdType {
+        /// The value as the gateway writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                IdType::Nid => "NID",
+                IdType::Fid => "FID",
+                IdType::Pp => "PP",
+                IdType::Tin => "TIN",
+                IdType::Dni => "DNI",
+                IdType::Ce => "CE",
+                IdType::Pas => "PAS",
+                IdType::Ruc => "RUC",
+                IdType::Cc => "CC",
+                IdType::Rut => "RUT",
+                IdType::Unknown(text) => text,
+            }
+        }
+        fn from_text(text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+            match text {
+                "NID" => ::core::result::Result::Ok(IdType::Nid),
+                "FID" => ::core::result::Result::Ok(IdType::Fid),
+                "PP" => ::core::result::Result::Ok(IdType::Pp),
+                "TIN" => ::core::result::Result::Ok(IdType::Tin),
+                "DNI" => ::core::result::Result::Ok(IdType::Dni),
+                "CE" => ::core::result::Result::Ok(IdType::Ce),
+                "PAS" => ::core::result::Result::Ok(IdType::Pas),
+                "RUC" => ::core::result::Result::Ok(IdType::Ruc),
+                "CC" => ::core::result::Result::Ok(IdType::Cc),
+                "RUT" => ::core::result::Result::Ok(IdType::Rut),
+                other => ::core::result::Result::Ok(IdType::Unknown(other.to_owned())),
+            }
+        }
+    }
+    impl ::core::fmt::Display for IdType {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::core::str::FromStr for IdType {
+        type Err = ::std::string::String;
+        fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+            Self::from_text(text)
+        }
+    }
+    impl ::serde::Serialize for IdType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IdType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            let text: ::std::borrow::Cow<'de, str> = crate::wire::text(deserializer)?;
+            Self::from_text(&text).map_err(::serde::de::Error::custom)
+        }
+    }
     /// The merchant an order belongs to. In requests only \`merchantId\` is needed; responses echo it, with the name and account when the gateway adds them.
     #[derive(
         ::core::fmt::Debug,
@@ -466,7 +584,7 @@ pub mod definitions {
         pub address: ::core::option::Option<::std::string::String>,
         /// The kind of identity document: NID (national id), FID (foreigner id), PP (passport) or TIN (taxpayer number) in the newest pages; the older pages and the demos use DNI, CE, PAS and RUC for the same kinds.
         ///
-        /// JSON `idType`; optional; text.
+        /// JSON `idType`; optional; one of NID, FID, PP, TIN, DNI, CE, PAS, RUC, CC, RUT (other values are kept).
         ///
         /// Example: `"NID"`.
         #[serde(
@@ -474,7 +592,7 @@ pub mod definitions {
             default,
             skip_serializing_if = "::core::option::Option::is_none"
         )]
-        pub id_type: ::core::option::Option<::std::string::String>,
+        pub id_type: ::core::option::Option<crate::definitions::IdType>,
         /// The identity document's number (the newest pages' name for it; send this one).
         ///
         /// JSON `idNumber`; optional; text.
@@ -568,7 +686,7 @@ pub mod definitions {
             }
             if let ::core::option::Option::Some(value) = &self.id_type {
                 out.extend_from_slice(b",\"idType\":");
-                crate::json::write_str(out, value);
+                crate::json::write_str(out, value.as_str());
             }
             if let ::core::option::Option::Some(value) = &self.id_number {
                 out.extend_from_slice(b",\"idNumber\":");
@@ -784,7 +902,7 @@ pub mod definitions {
         pub address: ::core::option::Option<::std::string::String>,
         /// The kind of identity document: NID, FID, PP or TIN in the newest pages; DNI, CE, PAS, RUC (and CC in Colombia) in the older pages and the demos.
         ///
-        /// JSON `idType`; optional; text.
+        /// JSON `idType`; optional; one of NID, FID, PP, TIN, DNI, CE, PAS, RUC, CC, RUT (other values are kept).
         ///
         /// Example: `"NID"`.
         #[serde(
@@ -792,7 +910,7 @@ pub mod definitions {
             default,
             skip_serializing_if = "::core::option::Option::is_none"
         )]
-        pub id_type: ::core::option::Option<::std::string::String>,
+        pub id_type: ::core::option::Option<crate::definitions::IdType>,
         /// The identity document's number (the newest pages' name for it; send this one).
         ///
         /// JSON `idNumber`; optional; text.
@@ -871,7 +989,7 @@ pub mod definitions {
             }
             if let ::core::option::Option::Some(value) = &self.id_type {
                 out.extend_from_slice(b",\"idType\":");
-                crate::json::write_str(out, value);
+                crate::json::write_str(out, value.as_str());
             }
             if let ::core::option::Option::Some(value) = &self.id_number {
                 out.extend_from_slice(b",\"idNumber\":");

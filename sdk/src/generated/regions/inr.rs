@@ -68,6 +68,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -104,6 +105,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -258,6 +260,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -267,6 +270,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -301,6 +305,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Inr {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -314,6 +319,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -421,6 +427,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -430,6 +437,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -444,6 +452,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -453,6 +462,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -462,6 +472,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -471,6 +482,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -480,6 +492,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -529,6 +542,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -538,6 +552,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -547,6 +562,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -556,15 +572,27 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -574,6 +602,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -583,6 +612,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -592,6 +622,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -601,6 +632,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -610,6 +642,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -619,6 +652,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -640,6 +674,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -649,6 +684,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -658,6 +694,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -699,6 +736,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -741,12 +779,42 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "orderNo",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.payer {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.idType",
+                        out,
+                    );
+                }
+            }
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
@@ -780,6 +848,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -794,6 +863,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -807,6 +877,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -953,7 +1024,7 @@ pub mod pay_out {
     pub struct PayOutRequestExtra {
         /// The receiving branch's IFSC: 11 characters, four letters, a 0, then six letters or digits (e.g. YESB0000097).
         ///
-        /// JSON `ifscCode`; mandatory; text, exactly 11 characters, alphanumeric only.
+        /// JSON `ifscCode`; mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.
         ///
         /// Example: `"YESB0000097"`.
         ///
@@ -997,6 +1068,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1006,6 +1078,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1020,6 +1093,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1029,6 +1103,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1038,6 +1113,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1047,6 +1123,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1056,6 +1133,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1100,6 +1178,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1109,6 +1188,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1118,6 +1198,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1132,6 +1213,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1141,6 +1223,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1150,6 +1233,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1159,15 +1243,27 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -1177,6 +1273,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1186,6 +1283,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1195,6 +1293,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1204,6 +1303,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1213,6 +1313,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1233,7 +1334,31 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
             kind: crate::rules::Kind::String {
                 min_length: ::core::option::Option::Some(11u32),
                 max_length: ::core::option::Option::Some(11u32),
-                chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::Some(
+                    &crate::rules::Pattern {
+                        text: "[A-Z]{4}0[A-Z0-9]{6}",
+                        alternatives: &[
+                            &[
+                                crate::rules::Atom {
+                                    ranges: &[('A', 'Z')],
+                                    min: 4u16,
+                                    max: ::core::option::Option::Some(4u16),
+                                },
+                                crate::rules::Atom {
+                                    ranges: &[('0', '0')],
+                                    min: 1u16,
+                                    max: ::core::option::Option::Some(1u16),
+                                },
+                                crate::rules::Atom {
+                                    ranges: &[('A', 'Z'), ('0', '9')],
+                                    min: 6u16,
+                                    max: ::core::option::Option::Some(6u16),
+                                },
+                            ],
+                        ],
+                    },
+                ),
             },
         },
     ],
@@ -1281,6 +1406,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1295,6 +1421,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1307,8 +1434,30 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                 &crate::rules::Kind::String {
                     min_length: ::core::option::Option::Some(11u32),
                     max_length: ::core::option::Option::Some(11u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
+                    chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::Some(
+                        &crate::rules::Pattern {
+                            text: "[A-Z]{4}0[A-Z0-9]{6}",
+                            alternatives: &[
+                                &[
+                                    crate::rules::Atom {
+                                        ranges: &[('A', 'Z')],
+                                        min: 4u16,
+                                        max: ::core::option::Option::Some(4u16),
+                                    },
+                                    crate::rules::Atom {
+                                        ranges: &[('0', '0')],
+                                        min: 1u16,
+                                        max: ::core::option::Option::Some(1u16),
+                                    },
+                                    crate::rules::Atom {
+                                        ranges: &[('A', 'Z'), ('0', '9')],
+                                        min: 6u16,
+                                        max: ::core::option::Option::Some(6u16),
+                                    },
+                                ],
+                            ],
+                        },
                     ),
                 },
                 value,
@@ -1340,6 +1489,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1380,6 +1530,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1394,6 +1545,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1411,6 +1563,30 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                         ::std::format!("required in {}", region.code),
                     );
                 }
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.idType",
+                        out,
+                    );
+                }
             }
         }
         ::core::mem::take(out)
@@ -1423,7 +1599,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The receiving bank's code, e.g. YES, HDFC or SBI (no official list is public). The newest India pages make it optional; this SDK always sends it.
 /// - `receiver`: mandatory; a Receiver. Required in India, with the beneficiary's name.
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
-/// - `ifscCode`: mandatory; text, exactly 11 characters, alphanumeric only.
+/// - `ifscCode`: mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.
 ///
 ///
 /// This region's own wording:

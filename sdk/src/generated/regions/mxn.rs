@@ -68,6 +68,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -104,6 +105,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -296,6 +298,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -305,6 +308,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -339,6 +343,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -352,6 +357,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -481,6 +487,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -490,6 +497,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -504,6 +512,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -513,6 +522,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -522,6 +532,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -531,6 +542,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -540,6 +552,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -589,6 +602,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -598,6 +612,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -607,6 +622,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -616,15 +632,27 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -634,6 +662,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -643,6 +672,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -652,6 +682,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -661,6 +692,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -670,6 +702,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -679,6 +712,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -700,6 +734,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -709,6 +744,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -718,6 +754,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -766,6 +803,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -808,12 +846,42 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "orderNo",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.payer {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.idType",
+                        out,
+                    );
+                }
+            }
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
@@ -847,6 +915,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -861,6 +930,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -874,6 +944,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1031,6 +1102,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1040,6 +1112,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1054,6 +1127,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1063,6 +1137,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1072,6 +1147,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1081,6 +1157,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1090,6 +1167,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1134,6 +1212,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1143,6 +1222,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1152,6 +1232,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1166,6 +1247,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1175,6 +1257,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1184,6 +1267,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1193,15 +1277,27 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -1211,6 +1307,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1220,6 +1317,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1229,6 +1327,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1238,6 +1337,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1247,6 +1347,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1309,6 +1410,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1323,6 +1425,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1353,6 +1456,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1393,6 +1497,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1407,12 +1512,42 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "purpose",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.receiver {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.idType",
+                        out,
+                    );
+                }
+            }
         }
         ::core::mem::take(out)
     }

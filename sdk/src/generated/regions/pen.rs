@@ -97,6 +97,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -133,6 +134,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -312,6 +314,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -321,6 +324,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -355,6 +359,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -368,6 +373,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -475,6 +481,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -484,6 +491,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -498,6 +506,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -507,6 +516,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -516,6 +526,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -525,6 +536,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -534,6 +546,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -570,6 +583,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -579,6 +593,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -588,6 +603,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -597,15 +613,27 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -615,6 +643,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -624,6 +653,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -633,6 +663,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -642,6 +673,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -651,6 +683,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -660,6 +693,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -681,6 +715,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -690,6 +725,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -699,6 +735,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -747,6 +784,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -789,12 +827,42 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "orderNo",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.payer {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.idType",
+                        out,
+                    );
+                }
+            }
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
@@ -815,6 +883,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -829,6 +898,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -842,6 +912,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1112,6 +1183,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1121,6 +1193,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1135,6 +1208,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1144,6 +1218,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1153,6 +1228,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1162,6 +1238,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1171,6 +1248,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1215,6 +1293,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1224,6 +1303,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1233,6 +1313,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1247,6 +1328,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1256,6 +1338,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1265,6 +1348,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1274,15 +1358,27 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: true,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -1292,6 +1388,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1301,6 +1398,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1310,6 +1408,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1319,6 +1418,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1328,6 +1428,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1358,6 +1459,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(20u32),
                 max_length: ::core::option::Option::Some(20u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Digits),
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -1412,6 +1514,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1426,6 +1529,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1452,6 +1556,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     min_length: ::core::option::Option::Some(20u32),
                     max_length: ::core::option::Option::Some(20u32),
                     chars: ::core::option::Option::Some(crate::rules::Chars::Digits),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1482,6 +1587,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1522,6 +1628,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1536,6 +1643,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1572,6 +1680,30 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                         out,
                         "receiver.idType",
                         ::std::format!("required in {}", region.code),
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.idType",
+                        out,
                     );
                 }
             }

@@ -68,6 +68,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -104,6 +105,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -289,6 +291,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -298,6 +301,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -332,6 +336,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -345,6 +350,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -452,6 +458,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -461,6 +468,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -475,6 +483,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -484,6 +493,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -493,6 +503,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -502,6 +513,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -511,6 +523,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -547,6 +560,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -556,6 +570,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -565,6 +580,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -574,15 +590,27 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -592,6 +620,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -601,6 +630,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -612,6 +642,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             chars: ::core::option::Option::Some(
                                 crate::rules::Chars::Digits,
                             ),
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -621,6 +652,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -630,6 +662,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -639,6 +672,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -660,6 +694,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -669,6 +704,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -678,6 +714,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -733,6 +770,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -775,6 +813,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -814,10 +853,35 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                             chars: ::core::option::Option::Some(
                                 crate::rules::Chars::Digits,
                             ),
+                            pattern: ::core::option::Option::None,
                         },
                         value,
                         region,
                         "payer.accountNo",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.idType",
                         out,
                     );
                 }
@@ -842,6 +906,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -856,6 +921,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -869,6 +935,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -983,6 +1050,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -992,6 +1060,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1006,6 +1075,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1015,6 +1085,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1024,6 +1095,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1033,6 +1105,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1042,6 +1115,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1086,6 +1160,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1095,6 +1170,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1104,6 +1180,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1118,6 +1195,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1127,6 +1205,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1136,6 +1215,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1145,15 +1225,27 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -1163,6 +1255,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1172,6 +1265,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1181,6 +1275,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1190,6 +1285,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1199,6 +1295,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1244,6 +1341,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1258,6 +1356,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1288,6 +1387,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1328,6 +1428,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1342,12 +1443,42 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "purpose",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.receiver {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.idType",
+                        out,
+                    );
+                }
+            }
         }
         ::core::mem::take(out)
     }

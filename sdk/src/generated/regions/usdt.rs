@@ -68,6 +68,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -104,6 +105,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -260,6 +262,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -269,6 +272,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
     ],
@@ -303,6 +307,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -316,6 +321,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(32u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -542,6 +548,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -551,6 +558,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -565,6 +573,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -574,6 +583,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -583,6 +593,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -592,6 +603,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -601,6 +613,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -650,6 +663,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -659,6 +673,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -668,6 +683,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -677,15 +693,27 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -695,6 +723,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -704,6 +733,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -713,6 +743,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -722,6 +753,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -731,6 +763,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -740,6 +773,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -761,6 +795,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -770,6 +805,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -779,6 +815,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -836,6 +873,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -891,12 +929,42 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "orderNo",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.payer {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.idType",
+                        out,
+                    );
+                }
+            }
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
@@ -930,6 +998,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -944,6 +1013,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -957,6 +1027,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1187,6 +1258,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(6u32),
                 max_length: ::core::option::Option::Some(32u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1196,6 +1268,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(1u32),
                 max_length: ::core::option::Option::Some(64u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1210,6 +1283,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1219,6 +1293,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1228,6 +1303,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1237,6 +1313,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1246,6 +1323,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1290,6 +1368,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::Some(34u32),
                 max_length: ::core::option::Option::Some(42u32),
                 chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1299,6 +1378,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(256u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1308,6 +1388,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                 min_length: ::core::option::Option::None,
                 max_length: ::core::option::Option::Some(128u32),
                 chars: ::core::option::Option::None,
+                pattern: ::core::option::Option::None,
             },
         },
         crate::rules::Field {
@@ -1322,6 +1403,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1331,6 +1413,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1340,6 +1423,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1349,15 +1433,27 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
                         name: "idType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
                         },
                     },
                     crate::rules::Field {
@@ -1367,6 +1463,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1376,6 +1473,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1385,6 +1483,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1394,6 +1493,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                     crate::rules::Field {
@@ -1403,6 +1503,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             min_length: ::core::option::Option::None,
                             max_length: ::core::option::Option::None,
                             chars: ::core::option::Option::None,
+                            pattern: ::core::option::Option::None,
                         },
                     },
                 ],
@@ -1464,6 +1565,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(256u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1480,6 +1582,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1523,6 +1626,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                     chars: ::core::option::Option::Some(
                         crate::rules::Chars::Alphanumeric,
                     ),
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1563,6 +1667,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                     min_length: ::core::option::Option::None,
                     max_length: ::core::option::Option::Some(128u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
@@ -1577,12 +1682,42 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                     min_length: ::core::option::Option::Some(1u32),
                     max_length: ::core::option::Option::Some(64u32),
                     chars: ::core::option::Option::None,
+                    pattern: ::core::option::Option::None,
                 },
                 value,
                 region,
                 "purpose",
                 out,
             );
+        }
+        if let ::core::option::Option::Some(value) = &request.receiver {
+            {
+                let object = value;
+                if let ::core::option::Option::Some(value) = &object.id_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &[
+                                "NID",
+                                "FID",
+                                "PP",
+                                "TIN",
+                                "DNI",
+                                "CE",
+                                "PAS",
+                                "RUC",
+                                "CC",
+                                "RUT",
+                            ],
+                            integer: false,
+                            any: true,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.idType",
+                        out,
+                    );
+                }
+            }
         }
         ::core::mem::take(out)
     }
