@@ -674,11 +674,12 @@ pub(crate) fn check_amount(
     }
 }
 
+/// [`MAX_REQUEST_AMOUNT`] as an amount (a test holds the two together).
+const MAX_AMOUNT: crate::Amount = crate::Amount::new(999_999_999_999_999, 0);
+
 /// Whether an amount is at most [`MAX_REQUEST_AMOUNT`].
 fn amount_fits(amount: crate::Amount) -> bool {
-    MAX_REQUEST_AMOUNT
-        .parse::<crate::Amount>()
-        .is_ok_and(|max| amount <= max)
+    amount <= MAX_AMOUNT
 }
 
 /// What is wrong with a request's `amount` (written as `text`) beyond its decimal places: not
@@ -833,6 +834,12 @@ fn check_enum_text(
             ),
         );
     }
+}
+
+#[cfg(test)]
+#[test]
+fn the_largest_amount_is_one_number() {
+    assert_eq!(MAX_REQUEST_AMOUNT.parse::<crate::Amount>(), Ok(MAX_AMOUNT));
 }
 
 /// Checks a string value of `kind`, as [`check_value`] checks `Value::String(text)`, without

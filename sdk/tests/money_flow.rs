@@ -401,6 +401,21 @@ async fn the_money_flow_in_mxn() {
     flow::<smilepayz::regions::mxn::Mxn>("100.5").await;
 }
 
+#[tokio::test]
+async fn the_money_flow_in_cop() {
+    flow::<smilepayz::regions::cop::Cop>("10050.25").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_clp() {
+    flow::<smilepayz::regions::clp::Clp>("5000").await;
+}
+
+#[tokio::test]
+async fn the_money_flow_in_php() {
+    flow::<smilepayz::regions::php::Php>("100.25").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_pay_ins_never_lose_or_double_count_money() {
     let setup = Arc::new(setup::<Thb>(Duration::ZERO).await);

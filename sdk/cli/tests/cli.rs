@@ -313,8 +313,8 @@ fn serve_prints_its_address_and_credentials_that_work() {
     let mut secret = String::new();
     let mut key = String::new();
     // serve prints a partner id per region, then the secret and the keys, then waits; read
-    // until all three are seen (bounded: it prints fewer than ten lines).
-    for _ in 0..10 {
+    // until all three are seen (bounded: a line per region and a few more).
+    for _ in 0..smilepayz::Region::ALL.len() + 10 {
         if !partner.is_empty() && !secret.is_empty() && !key.is_empty() {
             break;
         }

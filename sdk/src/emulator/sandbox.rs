@@ -141,7 +141,7 @@ struct Account {
 
 /// Why the books refused a movement; nothing was booked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Refused(String);
+struct Refused(String);
 
 impl Account {
     /// The account after `change`, if `units` is more than 0 and the result keeps

@@ -741,7 +741,7 @@ pub mod definitions {
     }
     /// A payment method or bank code. Which ones a region takes is set per region and endpoint; the gateway adds methods over time, so an unlisted one is kept as \`Unknown\`.
     ///
-    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -777,6 +777,14 @@ pub mod definitions {
         Pix,
         /// `SPEI`.
         Spei,
+        /// `CASHIER_CO`.
+        CashierCo,
+        /// `CASHIER_CL`.
+        CashierCl,
+        /// `CASHIER_PH`.
+        CashierPh,
+        /// `GCASH`.
+        Gcash,
         /// A value the spec does not list, kept exactly as the gateway sent it (and sent back
         /// the same way), so a new value never makes a whole message unreadable.
         Unknown(::std::string::String),
@@ -797,6 +805,10 @@ pub mod definitions {
                 PaymentMethod::CashierIn => "CASHIER_IN",
                 PaymentMethod::Pix => "PIX",
                 PaymentMethod::Spei => "SPEI",
+                PaymentMethod::CashierCo => "CASHIER_CO",
+                PaymentMethod::CashierCl => "CASHIER_CL",
+                PaymentMethod::CashierPh => "CASHIER_PH",
+                PaymentMethod::Gcash => "GCASH",
                 PaymentMethod::Unknown(text) => text,
             }
         }
@@ -814,6 +826,10 @@ pub mod definitions {
                 "CASHIER_IN" => ::core::result::Result::Ok(PaymentMethod::CashierIn),
                 "PIX" => ::core::result::Result::Ok(PaymentMethod::Pix),
                 "SPEI" => ::core::result::Result::Ok(PaymentMethod::Spei),
+                "CASHIER_CO" => ::core::result::Result::Ok(PaymentMethod::CashierCo),
+                "CASHIER_CL" => ::core::result::Result::Ok(PaymentMethod::CashierCl),
+                "CASHIER_PH" => ::core::result::Result::Ok(PaymentMethod::CashierPh),
+                "GCASH" => ::core::result::Result::Ok(PaymentMethod::Gcash),
                 other => {
                     ::core::result::Result::Ok(PaymentMethod::Unknown(other.to_owned()))
                 }
@@ -1269,7 +1285,7 @@ pub mod endpoints {
             pub merchant_id: ::std::string::String,
             /// The bank or e-wallet the account is at, as a code such as BCA.
             ///
-            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             ///
             /// Example: `"BCA"`.
             ///
@@ -1338,7 +1354,7 @@ pub mod endpoints {
             pub message: ::std::string::String,
             /// The bank or e-wallet code, as sent.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -1950,7 +1966,7 @@ pub mod endpoints {
     ///
     /// Read-only: the client retries it on connection failures and server errors.
     ///
-    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
+    /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -2341,6 +2357,10 @@ pub mod endpoints {
         pub enum AnyInquiryBalanceRequest {
             /// Brazil (BRL).
             Brl(InquiryBalanceRequest<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(InquiryBalanceRequest<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(InquiryBalanceRequest<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(InquiryBalanceRequest<crate::regions::idr::Idr>),
             /// India (INR).
@@ -2349,6 +2369,8 @@ pub mod endpoints {
             Mxn(InquiryBalanceRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryBalanceRequest<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(InquiryBalanceRequest<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(InquiryBalanceRequest<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -2360,10 +2382,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -2390,6 +2415,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -2430,6 +2475,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -2469,10 +2524,13 @@ pub mod endpoints {
             pub fn account_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.account_no.as_str(),
+                    Self::Clp(value) => value.account_no.as_str(),
+                    Self::Cop(value) => value.account_no.as_str(),
                     Self::Idr(value) => value.account_no.as_str(),
                     Self::Inr(value) => value.account_no.as_str(),
                     Self::Mxn(value) => value.account_no.as_str(),
                     Self::Pen(value) => value.account_no.as_str(),
+                    Self::Php(value) => value.account_no.as_str(),
                     Self::Thb(value) => value.account_no.as_str(),
                     Self::Usdt(value) => value.account_no.as_str(),
                 }
@@ -2482,10 +2540,13 @@ pub mod endpoints {
             pub fn balance_types(&self) -> &[crate::definitions::BalanceType] {
                 match self {
                     Self::Brl(value) => value.balance_types.as_slice(),
+                    Self::Clp(value) => value.balance_types.as_slice(),
+                    Self::Cop(value) => value.balance_types.as_slice(),
                     Self::Idr(value) => value.balance_types.as_slice(),
                     Self::Inr(value) => value.balance_types.as_slice(),
                     Self::Mxn(value) => value.balance_types.as_slice(),
                     Self::Pen(value) => value.balance_types.as_slice(),
+                    Self::Php(value) => value.balance_types.as_slice(),
                     Self::Thb(value) => value.balance_types.as_slice(),
                     Self::Usdt(value) => value.balance_types.as_slice(),
                 }
@@ -2497,10 +2558,13 @@ pub mod endpoints {
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
                     Self::Brl(request) => request.validate(),
+                    Self::Clp(request) => request.validate(),
+                    Self::Cop(request) => request.validate(),
                     Self::Idr(request) => request.validate(),
                     Self::Inr(request) => request.validate(),
                     Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
+                    Self::Php(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
                 }
@@ -2521,6 +2585,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: InquiryBalanceRequest<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::clp::Clp>>
+        for AnyInquiryBalanceRequest {
+            /// The Chile (CLP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::cop::Cop>>
+        for AnyInquiryBalanceRequest {
+            /// The Colombia (COP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::idr::Idr>>
@@ -2555,6 +2635,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::php::Php>>
+        for AnyInquiryBalanceRequest {
+            /// The Philippines (PHP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceRequest<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<InquiryBalanceRequest<crate::regions::thb::Thb>>
         for AnyInquiryBalanceRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
@@ -2585,6 +2673,10 @@ pub mod endpoints {
         pub enum AnyInquiryBalanceResponse {
             /// Brazil (BRL).
             Brl(InquiryBalanceResponse<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(InquiryBalanceResponse<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(InquiryBalanceResponse<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(InquiryBalanceResponse<crate::regions::idr::Idr>),
             /// India (INR).
@@ -2593,6 +2685,8 @@ pub mod endpoints {
             Mxn(InquiryBalanceResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryBalanceResponse<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(InquiryBalanceResponse<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(InquiryBalanceResponse<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -2604,10 +2698,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -2634,6 +2731,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -2681,6 +2798,16 @@ pub mod endpoints {
                                 e,
                             ))
                     }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Thb => {
                         ::serde_json::from_slice(json)
                             .map(Self::Thb)
@@ -2713,10 +2840,13 @@ pub mod endpoints {
             pub fn code(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.code.as_str(),
+                    Self::Clp(value) => value.code.as_str(),
+                    Self::Cop(value) => value.code.as_str(),
                     Self::Idr(value) => value.code.as_str(),
                     Self::Inr(value) => value.code.as_str(),
                     Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
+                    Self::Php(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
                 }
@@ -2726,10 +2856,13 @@ pub mod endpoints {
             pub fn message(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.message.as_str(),
+                    Self::Clp(value) => value.message.as_str(),
+                    Self::Cop(value) => value.message.as_str(),
                     Self::Idr(value) => value.message.as_str(),
                     Self::Inr(value) => value.message.as_str(),
                     Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
+                    Self::Php(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
                 }
@@ -2739,10 +2872,13 @@ pub mod endpoints {
             pub fn account_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.account_no.as_deref(),
+                    Self::Clp(value) => value.account_no.as_deref(),
+                    Self::Cop(value) => value.account_no.as_deref(),
                     Self::Idr(value) => value.account_no.as_deref(),
                     Self::Inr(value) => value.account_no.as_deref(),
                     Self::Mxn(value) => value.account_no.as_deref(),
                     Self::Pen(value) => value.account_no.as_deref(),
+                    Self::Php(value) => value.account_no.as_deref(),
                     Self::Thb(value) => value.account_no.as_deref(),
                     Self::Usdt(value) => value.account_no.as_deref(),
                 }
@@ -2752,10 +2888,13 @@ pub mod endpoints {
             pub fn name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.name.as_deref(),
+                    Self::Clp(value) => value.name.as_deref(),
+                    Self::Cop(value) => value.name.as_deref(),
                     Self::Idr(value) => value.name.as_deref(),
                     Self::Inr(value) => value.name.as_deref(),
                     Self::Mxn(value) => value.name.as_deref(),
                     Self::Pen(value) => value.name.as_deref(),
+                    Self::Php(value) => value.name.as_deref(),
                     Self::Thb(value) => value.name.as_deref(),
                     Self::Usdt(value) => value.name.as_deref(),
                 }
@@ -2767,10 +2906,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
                 match self {
                     Self::Brl(value) => value.balance_types.as_deref(),
+                    Self::Clp(value) => value.balance_types.as_deref(),
+                    Self::Cop(value) => value.balance_types.as_deref(),
                     Self::Idr(value) => value.balance_types.as_deref(),
                     Self::Inr(value) => value.balance_types.as_deref(),
                     Self::Mxn(value) => value.balance_types.as_deref(),
                     Self::Pen(value) => value.balance_types.as_deref(),
+                    Self::Php(value) => value.balance_types.as_deref(),
                     Self::Thb(value) => value.balance_types.as_deref(),
                     Self::Usdt(value) => value.balance_types.as_deref(),
                 }
@@ -2780,6 +2922,12 @@ pub mod endpoints {
             pub fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
                 match self {
                     Self::Brl(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Clp(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Cop(value) => {
                         value.account_infos.iter().map(AnyAccountInfo::from).collect()
                     }
                     Self::Idr(value) => {
@@ -2792,6 +2940,9 @@ pub mod endpoints {
                         value.account_infos.iter().map(AnyAccountInfo::from).collect()
                     }
                     Self::Pen(value) => {
+                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
+                    }
+                    Self::Php(value) => {
                         value.account_infos.iter().map(AnyAccountInfo::from).collect()
                     }
                     Self::Thb(value) => {
@@ -2818,6 +2969,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: InquiryBalanceResponse<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::clp::Clp>>
+        for AnyInquiryBalanceResponse {
+            /// The Chile (CLP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::cop::Cop>>
+        for AnyInquiryBalanceResponse {
+            /// The Colombia (COP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::idr::Idr>>
@@ -2852,6 +3019,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::php::Php>>
+        for AnyInquiryBalanceResponse {
+            /// The Philippines (PHP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryBalanceResponse<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<InquiryBalanceResponse<crate::regions::thb::Thb>>
         for AnyInquiryBalanceResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
@@ -2877,10 +3052,13 @@ pub mod endpoints {
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
             Brl(InquiryBalanceRequestBuilder<crate::regions::brl::Brl>),
+            Clp(InquiryBalanceRequestBuilder<crate::regions::clp::Clp>),
+            Cop(InquiryBalanceRequestBuilder<crate::regions::cop::Cop>),
             Idr(InquiryBalanceRequestBuilder<crate::regions::idr::Idr>),
             Inr(InquiryBalanceRequestBuilder<crate::regions::inr::Inr>),
             Mxn(InquiryBalanceRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(InquiryBalanceRequestBuilder<crate::regions::pen::Pen>),
+            Php(InquiryBalanceRequestBuilder<crate::regions::php::Php>),
             Thb(InquiryBalanceRequestBuilder<crate::regions::thb::Thb>),
             Usdt(InquiryBalanceRequestBuilder<crate::regions::usdt::Usdt>),
             NotOffered(crate::Region),
@@ -2894,6 +3072,16 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         Inner::Brl(
                             InquiryBalanceRequest::<crate::regions::brl::Brl>::builder(),
+                        )
+                    }
+                    crate::Region::Clp => {
+                        Inner::Clp(
+                            InquiryBalanceRequest::<crate::regions::clp::Clp>::builder(),
+                        )
+                    }
+                    crate::Region::Cop => {
+                        Inner::Cop(
+                            InquiryBalanceRequest::<crate::regions::cop::Cop>::builder(),
                         )
                     }
                     crate::Region::Idr => {
@@ -2914,6 +3102,11 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         Inner::Pen(
                             InquiryBalanceRequest::<crate::regions::pen::Pen>::builder(),
+                        )
+                    }
+                    crate::Region::Php => {
+                        Inner::Php(
+                            InquiryBalanceRequest::<crate::regions::php::Php>::builder(),
                         )
                     }
                     crate::Region::Thb => {
@@ -2953,10 +3146,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.account_no(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.account_no(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.account_no(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.account_no(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.account_no(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.account_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.account_no(value.into())),
+                    Inner::Php(b) => Inner::Php(b.account_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.account_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.account_no(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -2979,10 +3175,13 @@ pub mod endpoints {
                     .collect();
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.balance_types(value)),
+                    Inner::Clp(b) => Inner::Clp(b.balance_types(value)),
+                    Inner::Cop(b) => Inner::Cop(b.balance_types(value)),
                     Inner::Idr(b) => Inner::Idr(b.balance_types(value)),
                     Inner::Inr(b) => Inner::Inr(b.balance_types(value)),
                     Inner::Mxn(b) => Inner::Mxn(b.balance_types(value)),
                     Inner::Pen(b) => Inner::Pen(b.balance_types(value)),
+                    Inner::Php(b) => Inner::Php(b.balance_types(value)),
                     Inner::Thb(b) => Inner::Thb(b.balance_types(value)),
                     Inner::Usdt(b) => Inner::Usdt(b.balance_types(value)),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -3000,10 +3199,13 @@ pub mod endpoints {
                 let region = self.region;
                 match self.inner {
                     Inner::Brl(b) => b.build().map(AnyInquiryBalanceRequest::Brl),
+                    Inner::Clp(b) => b.build().map(AnyInquiryBalanceRequest::Clp),
+                    Inner::Cop(b) => b.build().map(AnyInquiryBalanceRequest::Cop),
                     Inner::Idr(b) => b.build().map(AnyInquiryBalanceRequest::Idr),
                     Inner::Inr(b) => b.build().map(AnyInquiryBalanceRequest::Inr),
                     Inner::Mxn(b) => b.build().map(AnyInquiryBalanceRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyInquiryBalanceRequest::Pen),
+                    Inner::Php(b) => b.build().map(AnyInquiryBalanceRequest::Php),
                     Inner::Thb(b) => b.build().map(AnyInquiryBalanceRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyInquiryBalanceRequest::Usdt),
                     Inner::NotOffered(_) => {
@@ -3013,7 +3215,8 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "inquiry-balance", region,
-                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
                                 ],
                             ),
                         )
@@ -3043,6 +3246,18 @@ pub mod endpoints {
                                 .await
                                 .map(AnyInquiryBalanceResponse::Brl)
                         }
+                        AnyInquiryBalanceRequest::Clp(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Clp)
+                        }
+                        AnyInquiryBalanceRequest::Cop(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Cop)
+                        }
                         AnyInquiryBalanceRequest::Idr(request) => {
                             client
                                 .send(request)
@@ -3067,6 +3282,12 @@ pub mod endpoints {
                                 .await
                                 .map(AnyInquiryBalanceResponse::Pen)
                         }
+                        AnyInquiryBalanceRequest::Php(request) => {
+                            client
+                                .send(request)
+                                .await
+                                .map(AnyInquiryBalanceResponse::Php)
+                        }
                         AnyInquiryBalanceRequest::Thb(request) => {
                             client
                                 .send(request)
@@ -3090,7 +3311,7 @@ pub mod endpoints {
     ///
     /// Read-only: the client retries it on connection failures and server errors.
     ///
-    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
+    /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     pub mod inquiry_status {
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
@@ -3231,7 +3452,7 @@ pub mod endpoints {
             pub trade_type: ::core::option::Option<crate::definitions::TradeType>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -3427,6 +3648,10 @@ pub mod endpoints {
         pub enum AnyInquiryStatusRequest {
             /// Brazil (BRL).
             Brl(InquiryStatusRequest<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(InquiryStatusRequest<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(InquiryStatusRequest<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(InquiryStatusRequest<crate::regions::idr::Idr>),
             /// India (INR).
@@ -3435,6 +3660,8 @@ pub mod endpoints {
             Mxn(InquiryStatusRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryStatusRequest<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(InquiryStatusRequest<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(InquiryStatusRequest<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -3446,10 +3673,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -3476,6 +3706,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -3516,6 +3766,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -3555,10 +3815,13 @@ pub mod endpoints {
             pub fn trade_type(&self) -> &crate::definitions::TradeType {
                 match self {
                     Self::Brl(value) => &value.trade_type,
+                    Self::Clp(value) => &value.trade_type,
+                    Self::Cop(value) => &value.trade_type,
                     Self::Idr(value) => &value.trade_type,
                     Self::Inr(value) => &value.trade_type,
                     Self::Mxn(value) => &value.trade_type,
                     Self::Pen(value) => &value.trade_type,
+                    Self::Php(value) => &value.trade_type,
                     Self::Thb(value) => &value.trade_type,
                     Self::Usdt(value) => &value.trade_type,
                 }
@@ -3568,10 +3831,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Clp(value) => value.order_no.as_deref(),
+                    Self::Cop(value) => value.order_no.as_deref(),
                     Self::Idr(value) => value.order_no.as_deref(),
                     Self::Inr(value) => value.order_no.as_deref(),
                     Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
+                    Self::Php(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
                 }
@@ -3581,10 +3847,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Clp(value) => value.trade_no.as_deref(),
+                    Self::Cop(value) => value.trade_no.as_deref(),
                     Self::Idr(value) => value.trade_no.as_deref(),
                     Self::Inr(value) => value.trade_no.as_deref(),
                     Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
+                    Self::Php(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
                 }
@@ -3596,10 +3865,13 @@ pub mod endpoints {
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
                     Self::Brl(request) => request.validate(),
+                    Self::Clp(request) => request.validate(),
+                    Self::Cop(request) => request.validate(),
                     Self::Idr(request) => request.validate(),
                     Self::Inr(request) => request.validate(),
                     Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
+                    Self::Php(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
                 }
@@ -3620,6 +3892,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: InquiryStatusRequest<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::clp::Clp>>
+        for AnyInquiryStatusRequest {
+            /// The Chile (CLP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::cop::Cop>>
+        for AnyInquiryStatusRequest {
+            /// The Colombia (COP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::idr::Idr>>
@@ -3654,6 +3942,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<InquiryStatusRequest<crate::regions::php::Php>>
+        for AnyInquiryStatusRequest {
+            /// The Philippines (PHP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusRequest<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<InquiryStatusRequest<crate::regions::thb::Thb>>
         for AnyInquiryStatusRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
@@ -3684,6 +3980,10 @@ pub mod endpoints {
         pub enum AnyInquiryStatusResponse {
             /// Brazil (BRL).
             Brl(InquiryStatusResponse<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(InquiryStatusResponse<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(InquiryStatusResponse<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(InquiryStatusResponse<crate::regions::idr::Idr>),
             /// India (INR).
@@ -3692,6 +3992,8 @@ pub mod endpoints {
             Mxn(InquiryStatusResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(InquiryStatusResponse<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(InquiryStatusResponse<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(InquiryStatusResponse<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -3703,10 +4005,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -3733,6 +4038,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -3780,6 +4105,16 @@ pub mod endpoints {
                                 e,
                             ))
                     }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
                     crate::Region::Thb => {
                         ::serde_json::from_slice(json)
                             .map(Self::Thb)
@@ -3812,10 +4147,13 @@ pub mod endpoints {
             pub fn code(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.code.as_str(),
+                    Self::Clp(value) => value.code.as_str(),
+                    Self::Cop(value) => value.code.as_str(),
                     Self::Idr(value) => value.code.as_str(),
                     Self::Inr(value) => value.code.as_str(),
                     Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
+                    Self::Php(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
                 }
@@ -3825,10 +4163,13 @@ pub mod endpoints {
             pub fn message(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.message.as_str(),
+                    Self::Clp(value) => value.message.as_str(),
+                    Self::Cop(value) => value.message.as_str(),
                     Self::Idr(value) => value.message.as_str(),
                     Self::Inr(value) => value.message.as_str(),
                     Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
+                    Self::Php(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
                 }
@@ -3838,10 +4179,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Clp(value) => value.trade_no.as_deref(),
+                    Self::Cop(value) => value.trade_no.as_deref(),
                     Self::Idr(value) => value.trade_no.as_deref(),
                     Self::Inr(value) => value.trade_no.as_deref(),
                     Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
+                    Self::Php(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
                 }
@@ -3851,10 +4195,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Clp(value) => value.order_no.as_deref(),
+                    Self::Cop(value) => value.order_no.as_deref(),
                     Self::Idr(value) => value.order_no.as_deref(),
                     Self::Inr(value) => value.order_no.as_deref(),
                     Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
+                    Self::Php(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
                 }
@@ -3866,10 +4213,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::TradeType> {
                 match self {
                     Self::Brl(value) => value.trade_type.as_ref(),
+                    Self::Clp(value) => value.trade_type.as_ref(),
+                    Self::Cop(value) => value.trade_type.as_ref(),
                     Self::Idr(value) => value.trade_type.as_ref(),
                     Self::Inr(value) => value.trade_type.as_ref(),
                     Self::Mxn(value) => value.trade_type.as_ref(),
                     Self::Pen(value) => value.trade_type.as_ref(),
+                    Self::Php(value) => value.trade_type.as_ref(),
                     Self::Thb(value) => value.trade_type.as_ref(),
                     Self::Usdt(value) => value.trade_type.as_ref(),
                 }
@@ -3881,10 +4231,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
                     Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Clp(value) => value.payment_method.as_ref(),
+                    Self::Cop(value) => value.payment_method.as_ref(),
                     Self::Idr(value) => value.payment_method.as_ref(),
                     Self::Inr(value) => value.payment_method.as_ref(),
                     Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
+                    Self::Php(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
                 }
@@ -3894,6 +4247,12 @@ pub mod endpoints {
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Clp(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Cop(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Idr(value) => {
@@ -3906,6 +4265,9 @@ pub mod endpoints {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Pen(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Php(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Thb(value) => {
@@ -3923,10 +4285,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
                     Self::Brl(value) => value.status.as_ref(),
+                    Self::Clp(value) => value.status.as_ref(),
+                    Self::Cop(value) => value.status.as_ref(),
                     Self::Idr(value) => value.status.as_ref(),
                     Self::Inr(value) => value.status.as_ref(),
                     Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
+                    Self::Php(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
                 }
@@ -3936,10 +4301,13 @@ pub mod endpoints {
             pub fn remark(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.remark.as_deref(),
+                    Self::Clp(value) => value.remark.as_deref(),
+                    Self::Cop(value) => value.remark.as_deref(),
                     Self::Idr(value) => value.remark.as_deref(),
                     Self::Inr(value) => value.remark.as_deref(),
                     Self::Mxn(value) => value.remark.as_deref(),
                     Self::Pen(value) => value.remark.as_deref(),
+                    Self::Php(value) => value.remark.as_deref(),
                     Self::Thb(value) => value.remark.as_deref(),
                     Self::Usdt(value) => value.remark.as_deref(),
                 }
@@ -3960,6 +4328,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: InquiryStatusResponse<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::clp::Clp>>
+        for AnyInquiryStatusResponse {
+            /// The Chile (CLP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::cop::Cop>>
+        for AnyInquiryStatusResponse {
+            /// The Colombia (COP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::idr::Idr>>
@@ -3994,6 +4378,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<InquiryStatusResponse<crate::regions::php::Php>>
+        for AnyInquiryStatusResponse {
+            /// The Philippines (PHP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: InquiryStatusResponse<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<InquiryStatusResponse<crate::regions::thb::Thb>>
         for AnyInquiryStatusResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
@@ -4019,10 +4411,13 @@ pub mod endpoints {
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
             Brl(InquiryStatusRequestBuilder<crate::regions::brl::Brl>),
+            Clp(InquiryStatusRequestBuilder<crate::regions::clp::Clp>),
+            Cop(InquiryStatusRequestBuilder<crate::regions::cop::Cop>),
             Idr(InquiryStatusRequestBuilder<crate::regions::idr::Idr>),
             Inr(InquiryStatusRequestBuilder<crate::regions::inr::Inr>),
             Mxn(InquiryStatusRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(InquiryStatusRequestBuilder<crate::regions::pen::Pen>),
+            Php(InquiryStatusRequestBuilder<crate::regions::php::Php>),
             Thb(InquiryStatusRequestBuilder<crate::regions::thb::Thb>),
             Usdt(InquiryStatusRequestBuilder<crate::regions::usdt::Usdt>),
             NotOffered(crate::Region),
@@ -4036,6 +4431,16 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         Inner::Brl(
                             InquiryStatusRequest::<crate::regions::brl::Brl>::builder(),
+                        )
+                    }
+                    crate::Region::Clp => {
+                        Inner::Clp(
+                            InquiryStatusRequest::<crate::regions::clp::Clp>::builder(),
+                        )
+                    }
+                    crate::Region::Cop => {
+                        Inner::Cop(
+                            InquiryStatusRequest::<crate::regions::cop::Cop>::builder(),
                         )
                     }
                     crate::Region::Idr => {
@@ -4056,6 +4461,11 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         Inner::Pen(
                             InquiryStatusRequest::<crate::regions::pen::Pen>::builder(),
+                        )
+                    }
+                    crate::Region::Php => {
+                        Inner::Php(
+                            InquiryStatusRequest::<crate::regions::php::Php>::builder(),
                         )
                     }
                     crate::Region::Thb => {
@@ -4093,10 +4503,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.trade_type(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.trade_type(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.trade_type(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.trade_type(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.trade_type(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.trade_type(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.trade_type(value.into())),
+                    Inner::Php(b) => Inner::Php(b.trade_type(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.trade_type(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.trade_type(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -4114,10 +4527,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
+                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -4135,10 +4551,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.trade_no(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.trade_no(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.trade_no(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.trade_no(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.trade_no(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.trade_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.trade_no(value.into())),
+                    Inner::Php(b) => Inner::Php(b.trade_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.trade_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.trade_no(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -4156,10 +4575,13 @@ pub mod endpoints {
                 let region = self.region;
                 match self.inner {
                     Inner::Brl(b) => b.build().map(AnyInquiryStatusRequest::Brl),
+                    Inner::Clp(b) => b.build().map(AnyInquiryStatusRequest::Clp),
+                    Inner::Cop(b) => b.build().map(AnyInquiryStatusRequest::Cop),
                     Inner::Idr(b) => b.build().map(AnyInquiryStatusRequest::Idr),
                     Inner::Inr(b) => b.build().map(AnyInquiryStatusRequest::Inr),
                     Inner::Mxn(b) => b.build().map(AnyInquiryStatusRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyInquiryStatusRequest::Pen),
+                    Inner::Php(b) => b.build().map(AnyInquiryStatusRequest::Php),
                     Inner::Thb(b) => b.build().map(AnyInquiryStatusRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyInquiryStatusRequest::Usdt),
                     Inner::NotOffered(_) => {
@@ -4169,7 +4591,8 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "inquiry-status", region,
-                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
                                 ],
                             ),
                         )
@@ -4196,6 +4619,12 @@ pub mod endpoints {
                         AnyInquiryStatusRequest::Brl(request) => {
                             client.send(request).await.map(AnyInquiryStatusResponse::Brl)
                         }
+                        AnyInquiryStatusRequest::Clp(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Clp)
+                        }
+                        AnyInquiryStatusRequest::Cop(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Cop)
+                        }
                         AnyInquiryStatusRequest::Idr(request) => {
                             client.send(request).await.map(AnyInquiryStatusResponse::Idr)
                         }
@@ -4207,6 +4636,9 @@ pub mod endpoints {
                         }
                         AnyInquiryStatusRequest::Pen(request) => {
                             client.send(request).await.map(AnyInquiryStatusResponse::Pen)
+                        }
+                        AnyInquiryStatusRequest::Php(request) => {
+                            client.send(request).await.map(AnyInquiryStatusResponse::Php)
                         }
                         AnyInquiryStatusRequest::Thb(request) => {
                             client.send(request).await.map(AnyInquiryStatusResponse::Thb)
@@ -4228,7 +4660,7 @@ pub mod endpoints {
     ///
     /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
     ///
-    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
+    /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -4296,7 +4728,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// How the payer pays, e.g. QRPAY. Some regions require it; where it may be left out, the gateway answers with a checkout page where the payer chooses.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             ///
             /// Example: `"QRPAY"`.
             #[serde(
@@ -4597,7 +5029,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -4952,6 +5384,10 @@ pub mod endpoints {
         pub enum AnyPayInRequest {
             /// Brazil (BRL).
             Brl(PayInRequest<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayInRequest<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayInRequest<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayInRequest<crate::regions::idr::Idr>),
             /// India (INR).
@@ -4960,6 +5396,8 @@ pub mod endpoints {
             Mxn(PayInRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInRequest<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayInRequest<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayInRequest<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -4971,10 +5409,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -5001,6 +5442,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -5041,6 +5502,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -5080,10 +5551,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.order_no.as_str(),
+                    Self::Clp(value) => value.order_no.as_str(),
+                    Self::Cop(value) => value.order_no.as_str(),
                     Self::Idr(value) => value.order_no.as_str(),
                     Self::Inr(value) => value.order_no.as_str(),
                     Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
+                    Self::Php(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
                 }
@@ -5093,10 +5567,13 @@ pub mod endpoints {
             pub fn purpose(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.purpose.as_str(),
+                    Self::Clp(value) => value.purpose.as_str(),
+                    Self::Cop(value) => value.purpose.as_str(),
                     Self::Idr(value) => value.purpose.as_str(),
                     Self::Inr(value) => value.purpose.as_str(),
                     Self::Mxn(value) => value.purpose.as_str(),
                     Self::Pen(value) => value.purpose.as_str(),
+                    Self::Php(value) => value.purpose.as_str(),
                     Self::Thb(value) => value.purpose.as_str(),
                     Self::Usdt(value) => value.purpose.as_str(),
                 }
@@ -5106,10 +5583,13 @@ pub mod endpoints {
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
                     Self::Brl(value) => &value.merchant,
+                    Self::Clp(value) => &value.merchant,
+                    Self::Cop(value) => &value.merchant,
                     Self::Idr(value) => &value.merchant,
                     Self::Inr(value) => &value.merchant,
                     Self::Mxn(value) => &value.merchant,
                     Self::Pen(value) => &value.merchant,
+                    Self::Php(value) => &value.merchant,
                     Self::Thb(value) => &value.merchant,
                     Self::Usdt(value) => &value.merchant,
                 }
@@ -5119,10 +5599,13 @@ pub mod endpoints {
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Clp(value) => crate::AnyMoney::from(value.money),
+                    Self::Cop(value) => crate::AnyMoney::from(value.money),
                     Self::Idr(value) => crate::AnyMoney::from(value.money),
                     Self::Inr(value) => crate::AnyMoney::from(value.money),
                     Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
+                    Self::Php(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
                 }
@@ -5134,10 +5617,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
                     Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Clp(value) => value.payment_method.as_ref(),
+                    Self::Cop(value) => value.payment_method.as_ref(),
                     Self::Idr(value) => value.payment_method.as_ref(),
                     Self::Inr(value) => value.payment_method.as_ref(),
                     Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
+                    Self::Php(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
                 }
@@ -5147,10 +5633,13 @@ pub mod endpoints {
             pub fn payer(&self) -> ::core::option::Option<&crate::definitions::Payer> {
                 match self {
                     Self::Brl(value) => value.payer.as_ref(),
+                    Self::Clp(value) => value.payer.as_ref(),
+                    Self::Cop(value) => value.payer.as_ref(),
                     Self::Idr(value) => value.payer.as_ref(),
                     Self::Inr(value) => value.payer.as_ref(),
                     Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
+                    Self::Php(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
                 }
@@ -5160,10 +5649,13 @@ pub mod endpoints {
             pub fn expiry_period(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Brl(value) => value.expiry_period,
+                    Self::Clp(value) => value.expiry_period,
+                    Self::Cop(value) => value.expiry_period,
                     Self::Idr(value) => value.expiry_period,
                     Self::Inr(value) => value.expiry_period,
                     Self::Mxn(value) => value.expiry_period,
                     Self::Pen(value) => value.expiry_period,
+                    Self::Php(value) => value.expiry_period,
                     Self::Thb(value) => value.expiry_period,
                     Self::Usdt(value) => value.expiry_period,
                 }
@@ -5173,10 +5665,13 @@ pub mod endpoints {
             pub fn redirect_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.redirect_url.as_deref(),
+                    Self::Clp(value) => value.redirect_url.as_deref(),
+                    Self::Cop(value) => value.redirect_url.as_deref(),
                     Self::Idr(value) => value.redirect_url.as_deref(),
                     Self::Inr(value) => value.redirect_url.as_deref(),
                     Self::Mxn(value) => value.redirect_url.as_deref(),
                     Self::Pen(value) => value.redirect_url.as_deref(),
+                    Self::Php(value) => value.redirect_url.as_deref(),
                     Self::Thb(value) => value.redirect_url.as_deref(),
                     Self::Usdt(value) => value.redirect_url.as_deref(),
                 }
@@ -5186,10 +5681,13 @@ pub mod endpoints {
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.callback_url.as_deref(),
+                    Self::Clp(value) => value.callback_url.as_deref(),
+                    Self::Cop(value) => value.callback_url.as_deref(),
                     Self::Idr(value) => value.callback_url.as_deref(),
                     Self::Inr(value) => value.callback_url.as_deref(),
                     Self::Mxn(value) => value.callback_url.as_deref(),
                     Self::Pen(value) => value.callback_url.as_deref(),
+                    Self::Php(value) => value.callback_url.as_deref(),
                     Self::Thb(value) => value.callback_url.as_deref(),
                     Self::Usdt(value) => value.callback_url.as_deref(),
                 }
@@ -5199,10 +5697,13 @@ pub mod endpoints {
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.product_detail.as_deref(),
+                    Self::Clp(value) => value.product_detail.as_deref(),
+                    Self::Cop(value) => value.product_detail.as_deref(),
                     Self::Idr(value) => value.product_detail.as_deref(),
                     Self::Inr(value) => value.product_detail.as_deref(),
                     Self::Mxn(value) => value.product_detail.as_deref(),
                     Self::Pen(value) => value.product_detail.as_deref(),
+                    Self::Php(value) => value.product_detail.as_deref(),
                     Self::Thb(value) => value.product_detail.as_deref(),
                     Self::Usdt(value) => value.product_detail.as_deref(),
                 }
@@ -5212,10 +5713,13 @@ pub mod endpoints {
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Brl(value) => value.area,
+                    Self::Clp(value) => value.area,
+                    Self::Cop(value) => value.area,
                     Self::Idr(value) => value.area,
                     Self::Inr(value) => value.area,
                     Self::Mxn(value) => value.area,
                     Self::Pen(value) => value.area,
+                    Self::Php(value) => value.area,
                     Self::Thb(value) => value.area,
                     Self::Usdt(value) => value.area,
                 }
@@ -5227,10 +5731,13 @@ pub mod endpoints {
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
                     Self::Brl(request) => request.validate(),
+                    Self::Clp(request) => request.validate(),
+                    Self::Cop(request) => request.validate(),
                     Self::Idr(request) => request.validate(),
                     Self::Inr(request) => request.validate(),
                     Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
+                    Self::Php(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
                 }
@@ -5251,6 +5758,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayInRequest<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::clp::Clp>>
+        for AnyPayInRequest {
+            /// The Chile (CLP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayInRequest<crate::regions::cop::Cop>>
+        for AnyPayInRequest {
+            /// The Colombia (COP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayInRequest<crate::regions::idr::Idr>>
@@ -5285,6 +5808,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<PayInRequest<crate::regions::php::Php>>
+        for AnyPayInRequest {
+            /// The Philippines (PHP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInRequest<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<PayInRequest<crate::regions::thb::Thb>>
         for AnyPayInRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
@@ -5315,6 +5846,10 @@ pub mod endpoints {
         pub enum AnyPayInResponse {
             /// Brazil (BRL).
             Brl(PayInResponse<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayInResponse<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayInResponse<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayInResponse<crate::regions::idr::Idr>),
             /// India (INR).
@@ -5323,6 +5858,8 @@ pub mod endpoints {
             Mxn(PayInResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInResponse<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayInResponse<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayInResponse<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -5334,10 +5871,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -5364,6 +5904,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -5404,6 +5964,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -5443,10 +6013,13 @@ pub mod endpoints {
             pub fn code(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.code.as_str(),
+                    Self::Clp(value) => value.code.as_str(),
+                    Self::Cop(value) => value.code.as_str(),
                     Self::Idr(value) => value.code.as_str(),
                     Self::Inr(value) => value.code.as_str(),
                     Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
+                    Self::Php(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
                 }
@@ -5456,10 +6029,13 @@ pub mod endpoints {
             pub fn message(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.message.as_str(),
+                    Self::Clp(value) => value.message.as_str(),
+                    Self::Cop(value) => value.message.as_str(),
                     Self::Idr(value) => value.message.as_str(),
                     Self::Inr(value) => value.message.as_str(),
                     Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
+                    Self::Php(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
                 }
@@ -5469,10 +6045,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Clp(value) => value.order_no.as_deref(),
+                    Self::Cop(value) => value.order_no.as_deref(),
                     Self::Idr(value) => value.order_no.as_deref(),
                     Self::Inr(value) => value.order_no.as_deref(),
                     Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
+                    Self::Php(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
                 }
@@ -5482,10 +6061,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Clp(value) => value.trade_no.as_deref(),
+                    Self::Cop(value) => value.trade_no.as_deref(),
                     Self::Idr(value) => value.trade_no.as_deref(),
                     Self::Inr(value) => value.trade_no.as_deref(),
                     Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
+                    Self::Php(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
                 }
@@ -5497,10 +6079,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
                 match self {
                     Self::Brl(value) => value.merchant.as_ref(),
+                    Self::Clp(value) => value.merchant.as_ref(),
+                    Self::Cop(value) => value.merchant.as_ref(),
                     Self::Idr(value) => value.merchant.as_ref(),
                     Self::Inr(value) => value.merchant.as_ref(),
                     Self::Mxn(value) => value.merchant.as_ref(),
                     Self::Pen(value) => value.merchant.as_ref(),
+                    Self::Php(value) => value.merchant.as_ref(),
                     Self::Thb(value) => value.merchant.as_ref(),
                     Self::Usdt(value) => value.merchant.as_ref(),
                 }
@@ -5510,10 +6095,13 @@ pub mod endpoints {
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Clp(value) => value.transaction_time.as_deref(),
+                    Self::Cop(value) => value.transaction_time.as_deref(),
                     Self::Idr(value) => value.transaction_time.as_deref(),
                     Self::Inr(value) => value.transaction_time.as_deref(),
                     Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
+                    Self::Php(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
                 }
@@ -5523,6 +6111,12 @@ pub mod endpoints {
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Clp(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Cop(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Idr(value) => {
@@ -5535,6 +6129,9 @@ pub mod endpoints {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Pen(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Php(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Thb(value) => {
@@ -5552,10 +6149,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::PayChannel> {
                 match self {
                     Self::Brl(value) => value.channel.as_ref(),
+                    Self::Clp(value) => value.channel.as_ref(),
+                    Self::Cop(value) => value.channel.as_ref(),
                     Self::Idr(value) => value.channel.as_ref(),
                     Self::Inr(value) => value.channel.as_ref(),
                     Self::Mxn(value) => value.channel.as_ref(),
                     Self::Pen(value) => value.channel.as_ref(),
+                    Self::Php(value) => value.channel.as_ref(),
                     Self::Thb(value) => value.channel.as_ref(),
                     Self::Usdt(value) => value.channel.as_ref(),
                 }
@@ -5567,10 +6167,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
                     Self::Brl(value) => value.status.as_ref(),
+                    Self::Clp(value) => value.status.as_ref(),
+                    Self::Cop(value) => value.status.as_ref(),
                     Self::Idr(value) => value.status.as_ref(),
                     Self::Inr(value) => value.status.as_ref(),
                     Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
+                    Self::Php(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
                 }
@@ -5580,10 +6183,13 @@ pub mod endpoints {
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.response_code.as_deref(),
+                    Self::Clp(value) => value.response_code.as_deref(),
+                    Self::Cop(value) => value.response_code.as_deref(),
                     Self::Idr(value) => value.response_code.as_deref(),
                     Self::Inr(value) => value.response_code.as_deref(),
                     Self::Mxn(value) => value.response_code.as_deref(),
                     Self::Pen(value) => value.response_code.as_deref(),
+                    Self::Php(value) => value.response_code.as_deref(),
                     Self::Thb(value) => value.response_code.as_deref(),
                     Self::Usdt(value) => value.response_code.as_deref(),
                 }
@@ -5593,10 +6199,13 @@ pub mod endpoints {
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.response_message.as_deref(),
+                    Self::Clp(value) => value.response_message.as_deref(),
+                    Self::Cop(value) => value.response_message.as_deref(),
                     Self::Idr(value) => value.response_message.as_deref(),
                     Self::Inr(value) => value.response_message.as_deref(),
                     Self::Mxn(value) => value.response_message.as_deref(),
                     Self::Pen(value) => value.response_message.as_deref(),
+                    Self::Php(value) => value.response_message.as_deref(),
                     Self::Thb(value) => value.response_message.as_deref(),
                     Self::Usdt(value) => value.response_message.as_deref(),
                 }
@@ -5617,6 +6226,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayInResponse<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::clp::Clp>>
+        for AnyPayInResponse {
+            /// The Chile (CLP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayInResponse<crate::regions::cop::Cop>>
+        for AnyPayInResponse {
+            /// The Colombia (COP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayInResponse<crate::regions::idr::Idr>>
@@ -5651,6 +6276,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<PayInResponse<crate::regions::php::Php>>
+        for AnyPayInResponse {
+            /// The Philippines (PHP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInResponse<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<PayInResponse<crate::regions::thb::Thb>>
         for AnyPayInResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
@@ -5681,6 +6314,10 @@ pub mod endpoints {
         pub enum AnyPayInNotification {
             /// Brazil (BRL).
             Brl(PayInNotification<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayInNotification<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayInNotification<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayInNotification<crate::regions::idr::Idr>),
             /// India (INR).
@@ -5689,6 +6326,8 @@ pub mod endpoints {
             Mxn(PayInNotification<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayInNotification<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayInNotification<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayInNotification<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -5700,10 +6339,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -5730,6 +6372,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -5777,6 +6439,16 @@ pub mod endpoints {
                                 e,
                             ))
                     }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
                     crate::Region::Thb => {
                         ::serde_json::from_slice(json)
                             .map(Self::Thb)
@@ -5809,10 +6481,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.order_no.as_str(),
+                    Self::Clp(value) => value.order_no.as_str(),
+                    Self::Cop(value) => value.order_no.as_str(),
                     Self::Idr(value) => value.order_no.as_str(),
                     Self::Inr(value) => value.order_no.as_str(),
                     Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
+                    Self::Php(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
                 }
@@ -5822,10 +6497,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.trade_no.as_str(),
+                    Self::Clp(value) => value.trade_no.as_str(),
+                    Self::Cop(value) => value.trade_no.as_str(),
                     Self::Idr(value) => value.trade_no.as_str(),
                     Self::Inr(value) => value.trade_no.as_str(),
                     Self::Mxn(value) => value.trade_no.as_str(),
                     Self::Pen(value) => value.trade_no.as_str(),
+                    Self::Php(value) => value.trade_no.as_str(),
                     Self::Thb(value) => value.trade_no.as_str(),
                     Self::Usdt(value) => value.trade_no.as_str(),
                 }
@@ -5835,10 +6513,13 @@ pub mod endpoints {
             pub fn merchant_id(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.merchant_id.as_str(),
+                    Self::Clp(value) => value.merchant_id.as_str(),
+                    Self::Cop(value) => value.merchant_id.as_str(),
                     Self::Idr(value) => value.merchant_id.as_str(),
                     Self::Inr(value) => value.merchant_id.as_str(),
                     Self::Mxn(value) => value.merchant_id.as_str(),
                     Self::Pen(value) => value.merchant_id.as_str(),
+                    Self::Php(value) => value.merchant_id.as_str(),
                     Self::Thb(value) => value.merchant_id.as_str(),
                     Self::Usdt(value) => value.merchant_id.as_str(),
                 }
@@ -5848,10 +6529,13 @@ pub mod endpoints {
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.merchant_name.as_deref(),
+                    Self::Clp(value) => value.merchant_name.as_deref(),
+                    Self::Cop(value) => value.merchant_name.as_deref(),
                     Self::Idr(value) => value.merchant_name.as_deref(),
                     Self::Inr(value) => value.merchant_name.as_deref(),
                     Self::Mxn(value) => value.merchant_name.as_deref(),
                     Self::Pen(value) => value.merchant_name.as_deref(),
+                    Self::Php(value) => value.merchant_name.as_deref(),
                     Self::Thb(value) => value.merchant_name.as_deref(),
                     Self::Usdt(value) => value.merchant_name.as_deref(),
                 }
@@ -5861,10 +6545,13 @@ pub mod endpoints {
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.sub_merchant_id.as_deref(),
+                    Self::Clp(value) => value.sub_merchant_id.as_deref(),
+                    Self::Cop(value) => value.sub_merchant_id.as_deref(),
                     Self::Idr(value) => value.sub_merchant_id.as_deref(),
                     Self::Inr(value) => value.sub_merchant_id.as_deref(),
                     Self::Mxn(value) => value.sub_merchant_id.as_deref(),
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
+                    Self::Php(value) => value.sub_merchant_id.as_deref(),
                     Self::Thb(value) => value.sub_merchant_id.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_id.as_deref(),
                 }
@@ -5874,10 +6561,13 @@ pub mod endpoints {
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.sub_merchant_name.as_deref(),
+                    Self::Clp(value) => value.sub_merchant_name.as_deref(),
+                    Self::Cop(value) => value.sub_merchant_name.as_deref(),
                     Self::Idr(value) => value.sub_merchant_name.as_deref(),
                     Self::Inr(value) => value.sub_merchant_name.as_deref(),
                     Self::Mxn(value) => value.sub_merchant_name.as_deref(),
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
+                    Self::Php(value) => value.sub_merchant_name.as_deref(),
                     Self::Thb(value) => value.sub_merchant_name.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_name.as_deref(),
                 }
@@ -5889,10 +6579,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
                     Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Clp(value) => value.payment_method.as_ref(),
+                    Self::Cop(value) => value.payment_method.as_ref(),
                     Self::Idr(value) => value.payment_method.as_ref(),
                     Self::Inr(value) => value.payment_method.as_ref(),
                     Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
+                    Self::Php(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
                 }
@@ -5902,10 +6595,13 @@ pub mod endpoints {
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Clp(value) => value.transaction_time.as_deref(),
+                    Self::Cop(value) => value.transaction_time.as_deref(),
                     Self::Idr(value) => value.transaction_time.as_deref(),
                     Self::Inr(value) => value.transaction_time.as_deref(),
                     Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
+                    Self::Php(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
                 }
@@ -5915,10 +6611,13 @@ pub mod endpoints {
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
                     Self::Brl(value) => &value.status,
+                    Self::Clp(value) => &value.status,
+                    Self::Cop(value) => &value.status,
                     Self::Idr(value) => &value.status,
                     Self::Inr(value) => &value.status,
                     Self::Mxn(value) => &value.status,
                     Self::Pen(value) => &value.status,
+                    Self::Php(value) => &value.status,
                     Self::Thb(value) => &value.status,
                     Self::Usdt(value) => &value.status,
                 }
@@ -5928,10 +6627,13 @@ pub mod endpoints {
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Clp(value) => crate::AnyMoney::from(value.money),
+                    Self::Cop(value) => crate::AnyMoney::from(value.money),
                     Self::Idr(value) => crate::AnyMoney::from(value.money),
                     Self::Inr(value) => crate::AnyMoney::from(value.money),
                     Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
+                    Self::Php(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
                 }
@@ -5941,10 +6643,13 @@ pub mod endpoints {
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
                     Self::Brl(value) => value.payer.as_ref(),
+                    Self::Clp(value) => value.payer.as_ref(),
+                    Self::Cop(value) => value.payer.as_ref(),
                     Self::Idr(value) => value.payer.as_ref(),
                     Self::Inr(value) => value.payer.as_ref(),
                     Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
+                    Self::Php(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
                 }
@@ -5965,6 +6670,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayInNotification<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::clp::Clp>>
+        for AnyPayInNotification {
+            /// The Chile (CLP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::cop::Cop>>
+        for AnyPayInNotification {
+            /// The Colombia (COP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayInNotification<crate::regions::idr::Idr>>
@@ -5997,6 +6718,14 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayInNotification<crate::regions::pen::Pen>) -> Self {
                 Self::Pen(value)
+            }
+        }
+        impl ::core::convert::From<PayInNotification<crate::regions::php::Php>>
+        for AnyPayInNotification {
+            /// The Philippines (PHP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayInNotification<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
             }
         }
         impl ::core::convert::From<PayInNotification<crate::regions::thb::Thb>>
@@ -6048,10 +6777,13 @@ pub mod endpoints {
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
             Brl(PayInRequestBuilder<crate::regions::brl::Brl>),
+            Clp(PayInRequestBuilder<crate::regions::clp::Clp>),
+            Cop(PayInRequestBuilder<crate::regions::cop::Cop>),
             Idr(PayInRequestBuilder<crate::regions::idr::Idr>),
             Inr(PayInRequestBuilder<crate::regions::inr::Inr>),
             Mxn(PayInRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(PayInRequestBuilder<crate::regions::pen::Pen>),
+            Php(PayInRequestBuilder<crate::regions::php::Php>),
             Thb(PayInRequestBuilder<crate::regions::thb::Thb>),
             Usdt(PayInRequestBuilder<crate::regions::usdt::Usdt>),
             NotOffered(crate::Region),
@@ -6065,6 +6797,12 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         Inner::Brl(PayInRequest::<crate::regions::brl::Brl>::builder())
                     }
+                    crate::Region::Clp => {
+                        Inner::Clp(PayInRequest::<crate::regions::clp::Clp>::builder())
+                    }
+                    crate::Region::Cop => {
+                        Inner::Cop(PayInRequest::<crate::regions::cop::Cop>::builder())
+                    }
                     crate::Region::Idr => {
                         Inner::Idr(PayInRequest::<crate::regions::idr::Idr>::builder())
                     }
@@ -6076,6 +6814,9 @@ pub mod endpoints {
                     }
                     crate::Region::Pen => {
                         Inner::Pen(PayInRequest::<crate::regions::pen::Pen>::builder())
+                    }
+                    crate::Region::Php => {
+                        Inner::Php(PayInRequest::<crate::regions::php::Php>::builder())
                     }
                     crate::Region::Thb => {
                         Inner::Thb(PayInRequest::<crate::regions::thb::Thb>::builder())
@@ -6111,10 +6852,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
+                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6132,10 +6876,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.purpose(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.purpose(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
+                    Inner::Php(b) => Inner::Php(b.purpose(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6153,10 +6900,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.merchant(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.merchant(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
+                    Inner::Php(b) => Inner::Php(b.merchant(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6175,6 +6925,12 @@ pub mod endpoints {
                     Inner::Brl(b) => {
                         Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
                     }
+                    Inner::Clp(b) => {
+                        Inner::Clp(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Cop(b) => {
+                        Inner::Cop(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
                     Inner::Idr(b) => {
                         Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
                     }
@@ -6186,6 +6942,9 @@ pub mod endpoints {
                     }
                     Inner::Pen(b) => {
                         Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Php(b) => {
+                        Inner::Php(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Thb(b) => {
                         Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
@@ -6208,10 +6967,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.payment_method(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.payment_method(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
+                    Inner::Php(b) => Inner::Php(b.payment_method(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6229,10 +6991,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.payer(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.payer(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.payer(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.payer(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.payer(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.payer(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payer(value.into())),
+                    Inner::Php(b) => Inner::Php(b.payer(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payer(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payer(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6250,10 +7015,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.expiry_period(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.expiry_period(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.expiry_period(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.expiry_period(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.expiry_period(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.expiry_period(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.expiry_period(value.into())),
+                    Inner::Php(b) => Inner::Php(b.expiry_period(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.expiry_period(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.expiry_period(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6271,10 +7039,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.redirect_url(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.redirect_url(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.redirect_url(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.redirect_url(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.redirect_url(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.redirect_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.redirect_url(value.into())),
+                    Inner::Php(b) => Inner::Php(b.redirect_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.redirect_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.redirect_url(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6292,10 +7063,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.callback_url(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.callback_url(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
+                    Inner::Php(b) => Inner::Php(b.callback_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6313,10 +7087,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.product_detail(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.product_detail(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
+                    Inner::Php(b) => Inner::Php(b.product_detail(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6331,10 +7108,13 @@ pub mod endpoints {
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.area(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.area(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.area(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.area(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.area(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
+                    Inner::Php(b) => Inner::Php(b.area(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.area(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -6381,10 +7161,13 @@ pub mod endpoints {
                 }
                 match self.inner {
                     Inner::Brl(b) => b.build().map(AnyPayInRequest::Brl),
+                    Inner::Clp(b) => b.build().map(AnyPayInRequest::Clp),
+                    Inner::Cop(b) => b.build().map(AnyPayInRequest::Cop),
                     Inner::Idr(b) => b.build().map(AnyPayInRequest::Idr),
                     Inner::Inr(b) => b.build().map(AnyPayInRequest::Inr),
                     Inner::Mxn(b) => b.build().map(AnyPayInRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyPayInRequest::Pen),
+                    Inner::Php(b) => b.build().map(AnyPayInRequest::Php),
                     Inner::Thb(b) => b.build().map(AnyPayInRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyPayInRequest::Usdt),
                     Inner::NotOffered(_) => {
@@ -6394,7 +7177,8 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "pay-in", region,
-                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
                                 ],
                             ),
                         )
@@ -6421,6 +7205,12 @@ pub mod endpoints {
                         AnyPayInRequest::Brl(request) => {
                             client.send(request).await.map(AnyPayInResponse::Brl)
                         }
+                        AnyPayInRequest::Clp(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Clp)
+                        }
+                        AnyPayInRequest::Cop(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Cop)
+                        }
                         AnyPayInRequest::Idr(request) => {
                             client.send(request).await.map(AnyPayInResponse::Idr)
                         }
@@ -6432,6 +7222,9 @@ pub mod endpoints {
                         }
                         AnyPayInRequest::Pen(request) => {
                             client.send(request).await.map(AnyPayInResponse::Pen)
+                        }
+                        AnyPayInRequest::Php(request) => {
+                            client.send(request).await.map(AnyPayInResponse::Php)
                         }
                         AnyPayInRequest::Thb(request) => {
                             client.send(request).await.map(AnyPayInResponse::Thb)
@@ -6450,7 +7243,7 @@ pub mod endpoints {
     ///
     /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
     ///
-    /// Offered in: BRL, IDR, INR, MXN, PEN, THB, USDT.
+    /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     ///
     /// Notes from the documentation:
     ///
@@ -6515,7 +7308,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru).
             ///
-            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             ///
             /// Example: `"KBANK"`.
             #[serde(rename = "paymentMethod")]
@@ -6785,7 +7578,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -7145,6 +7938,10 @@ pub mod endpoints {
         pub enum AnyPayOutRequest {
             /// Brazil (BRL).
             Brl(PayOutRequest<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayOutRequest<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayOutRequest<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayOutRequest<crate::regions::idr::Idr>),
             /// India (INR).
@@ -7153,6 +7950,8 @@ pub mod endpoints {
             Mxn(PayOutRequest<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutRequest<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayOutRequest<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayOutRequest<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -7164,10 +7963,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -7194,6 +7996,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -7234,6 +8056,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "request",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -7273,10 +8105,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.order_no.as_str(),
+                    Self::Clp(value) => value.order_no.as_str(),
+                    Self::Cop(value) => value.order_no.as_str(),
                     Self::Idr(value) => value.order_no.as_str(),
                     Self::Inr(value) => value.order_no.as_str(),
                     Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
+                    Self::Php(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
                 }
@@ -7286,10 +8121,13 @@ pub mod endpoints {
             pub fn purpose(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.purpose.as_str(),
+                    Self::Clp(value) => value.purpose.as_str(),
+                    Self::Cop(value) => value.purpose.as_str(),
                     Self::Idr(value) => value.purpose.as_str(),
                     Self::Inr(value) => value.purpose.as_str(),
                     Self::Mxn(value) => value.purpose.as_str(),
                     Self::Pen(value) => value.purpose.as_str(),
+                    Self::Php(value) => value.purpose.as_str(),
                     Self::Thb(value) => value.purpose.as_str(),
                     Self::Usdt(value) => value.purpose.as_str(),
                 }
@@ -7299,10 +8137,13 @@ pub mod endpoints {
             pub fn merchant(&self) -> &crate::definitions::Merchant {
                 match self {
                     Self::Brl(value) => &value.merchant,
+                    Self::Clp(value) => &value.merchant,
+                    Self::Cop(value) => &value.merchant,
                     Self::Idr(value) => &value.merchant,
                     Self::Inr(value) => &value.merchant,
                     Self::Mxn(value) => &value.merchant,
                     Self::Pen(value) => &value.merchant,
+                    Self::Php(value) => &value.merchant,
                     Self::Thb(value) => &value.merchant,
                     Self::Usdt(value) => &value.merchant,
                 }
@@ -7312,10 +8153,13 @@ pub mod endpoints {
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Clp(value) => crate::AnyMoney::from(value.money),
+                    Self::Cop(value) => crate::AnyMoney::from(value.money),
                     Self::Idr(value) => crate::AnyMoney::from(value.money),
                     Self::Inr(value) => crate::AnyMoney::from(value.money),
                     Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
+                    Self::Php(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
                 }
@@ -7325,10 +8169,13 @@ pub mod endpoints {
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
                 match self {
                     Self::Brl(value) => &value.payment_method,
+                    Self::Clp(value) => &value.payment_method,
+                    Self::Cop(value) => &value.payment_method,
                     Self::Idr(value) => &value.payment_method,
                     Self::Inr(value) => &value.payment_method,
                     Self::Mxn(value) => &value.payment_method,
                     Self::Pen(value) => &value.payment_method,
+                    Self::Php(value) => &value.payment_method,
                     Self::Thb(value) => &value.payment_method,
                     Self::Usdt(value) => &value.payment_method,
                 }
@@ -7338,10 +8185,13 @@ pub mod endpoints {
             pub fn cash_account(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.cash_account.as_str(),
+                    Self::Clp(value) => value.cash_account.as_str(),
+                    Self::Cop(value) => value.cash_account.as_str(),
                     Self::Idr(value) => value.cash_account.as_str(),
                     Self::Inr(value) => value.cash_account.as_str(),
                     Self::Mxn(value) => value.cash_account.as_str(),
                     Self::Pen(value) => value.cash_account.as_str(),
+                    Self::Php(value) => value.cash_account.as_str(),
                     Self::Thb(value) => value.cash_account.as_str(),
                     Self::Usdt(value) => value.cash_account.as_str(),
                 }
@@ -7351,10 +8201,13 @@ pub mod endpoints {
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.callback_url.as_deref(),
+                    Self::Clp(value) => value.callback_url.as_deref(),
+                    Self::Cop(value) => value.callback_url.as_deref(),
                     Self::Idr(value) => value.callback_url.as_deref(),
                     Self::Inr(value) => value.callback_url.as_deref(),
                     Self::Mxn(value) => value.callback_url.as_deref(),
                     Self::Pen(value) => value.callback_url.as_deref(),
+                    Self::Php(value) => value.callback_url.as_deref(),
                     Self::Thb(value) => value.callback_url.as_deref(),
                     Self::Usdt(value) => value.callback_url.as_deref(),
                 }
@@ -7364,10 +8217,13 @@ pub mod endpoints {
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.product_detail.as_deref(),
+                    Self::Clp(value) => value.product_detail.as_deref(),
+                    Self::Cop(value) => value.product_detail.as_deref(),
                     Self::Idr(value) => value.product_detail.as_deref(),
                     Self::Inr(value) => value.product_detail.as_deref(),
                     Self::Mxn(value) => value.product_detail.as_deref(),
                     Self::Pen(value) => value.product_detail.as_deref(),
+                    Self::Php(value) => value.product_detail.as_deref(),
                     Self::Thb(value) => value.product_detail.as_deref(),
                     Self::Usdt(value) => value.product_detail.as_deref(),
                 }
@@ -7379,10 +8235,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::Receiver> {
                 match self {
                     Self::Brl(value) => value.receiver.as_ref(),
+                    Self::Clp(value) => value.receiver.as_ref(),
+                    Self::Cop(value) => value.receiver.as_ref(),
                     Self::Idr(value) => value.receiver.as_ref(),
                     Self::Inr(value) => value.receiver.as_ref(),
                     Self::Mxn(value) => value.receiver.as_ref(),
                     Self::Pen(value) => value.receiver.as_ref(),
+                    Self::Php(value) => value.receiver.as_ref(),
                     Self::Thb(value) => value.receiver.as_ref(),
                     Self::Usdt(value) => value.receiver.as_ref(),
                 }
@@ -7392,10 +8251,13 @@ pub mod endpoints {
             pub fn area(&self) -> ::core::option::Option<i64> {
                 match self {
                     Self::Brl(value) => value.area,
+                    Self::Clp(value) => value.area,
+                    Self::Cop(value) => value.area,
                     Self::Idr(value) => value.area,
                     Self::Inr(value) => value.area,
                     Self::Mxn(value) => value.area,
                     Self::Pen(value) => value.area,
+                    Self::Php(value) => value.area,
                     Self::Thb(value) => value.area,
                     Self::Usdt(value) => value.area,
                 }
@@ -7407,10 +8269,13 @@ pub mod endpoints {
             ) -> ::core::result::Result<(), crate::ValidationError> {
                 match self {
                     Self::Brl(request) => request.validate(),
+                    Self::Clp(request) => request.validate(),
+                    Self::Cop(request) => request.validate(),
                     Self::Idr(request) => request.validate(),
                     Self::Inr(request) => request.validate(),
                     Self::Mxn(request) => request.validate(),
                     Self::Pen(request) => request.validate(),
+                    Self::Php(request) => request.validate(),
                     Self::Thb(request) => request.validate(),
                     Self::Usdt(request) => request.validate(),
                 }
@@ -7431,6 +8296,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayOutRequest<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::clp::Clp>>
+        for AnyPayOutRequest {
+            /// The Chile (CLP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayOutRequest<crate::regions::cop::Cop>>
+        for AnyPayOutRequest {
+            /// The Colombia (COP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayOutRequest<crate::regions::idr::Idr>>
@@ -7465,6 +8346,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<PayOutRequest<crate::regions::php::Php>>
+        for AnyPayOutRequest {
+            /// The Philippines (PHP) request, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutRequest<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<PayOutRequest<crate::regions::thb::Thb>>
         for AnyPayOutRequest {
             /// The Thailand (THB) request, for code that picks its region at run time.
@@ -7495,6 +8384,10 @@ pub mod endpoints {
         pub enum AnyPayOutResponse {
             /// Brazil (BRL).
             Brl(PayOutResponse<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayOutResponse<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayOutResponse<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayOutResponse<crate::regions::idr::Idr>),
             /// India (INR).
@@ -7503,6 +8396,8 @@ pub mod endpoints {
             Mxn(PayOutResponse<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutResponse<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayOutResponse<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayOutResponse<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -7514,10 +8409,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -7544,6 +8442,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -7584,6 +8502,16 @@ pub mod endpoints {
                     crate::Region::Pen => {
                         ::serde_json::from_slice(json)
                             .map(Self::Pen)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "response",
+                                e,
+                            ))
+                    }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -7623,10 +8551,13 @@ pub mod endpoints {
             pub fn code(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.code.as_str(),
+                    Self::Clp(value) => value.code.as_str(),
+                    Self::Cop(value) => value.code.as_str(),
                     Self::Idr(value) => value.code.as_str(),
                     Self::Inr(value) => value.code.as_str(),
                     Self::Mxn(value) => value.code.as_str(),
                     Self::Pen(value) => value.code.as_str(),
+                    Self::Php(value) => value.code.as_str(),
                     Self::Thb(value) => value.code.as_str(),
                     Self::Usdt(value) => value.code.as_str(),
                 }
@@ -7636,10 +8567,13 @@ pub mod endpoints {
             pub fn message(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.message.as_str(),
+                    Self::Clp(value) => value.message.as_str(),
+                    Self::Cop(value) => value.message.as_str(),
                     Self::Idr(value) => value.message.as_str(),
                     Self::Inr(value) => value.message.as_str(),
                     Self::Mxn(value) => value.message.as_str(),
                     Self::Pen(value) => value.message.as_str(),
+                    Self::Php(value) => value.message.as_str(),
                     Self::Thb(value) => value.message.as_str(),
                     Self::Usdt(value) => value.message.as_str(),
                 }
@@ -7649,10 +8583,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.order_no.as_deref(),
+                    Self::Clp(value) => value.order_no.as_deref(),
+                    Self::Cop(value) => value.order_no.as_deref(),
                     Self::Idr(value) => value.order_no.as_deref(),
                     Self::Inr(value) => value.order_no.as_deref(),
                     Self::Mxn(value) => value.order_no.as_deref(),
                     Self::Pen(value) => value.order_no.as_deref(),
+                    Self::Php(value) => value.order_no.as_deref(),
                     Self::Thb(value) => value.order_no.as_deref(),
                     Self::Usdt(value) => value.order_no.as_deref(),
                 }
@@ -7662,10 +8599,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.trade_no.as_deref(),
+                    Self::Clp(value) => value.trade_no.as_deref(),
+                    Self::Cop(value) => value.trade_no.as_deref(),
                     Self::Idr(value) => value.trade_no.as_deref(),
                     Self::Inr(value) => value.trade_no.as_deref(),
                     Self::Mxn(value) => value.trade_no.as_deref(),
                     Self::Pen(value) => value.trade_no.as_deref(),
+                    Self::Php(value) => value.trade_no.as_deref(),
                     Self::Thb(value) => value.trade_no.as_deref(),
                     Self::Usdt(value) => value.trade_no.as_deref(),
                 }
@@ -7677,10 +8617,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
                 match self {
                     Self::Brl(value) => value.merchant.as_ref(),
+                    Self::Clp(value) => value.merchant.as_ref(),
+                    Self::Cop(value) => value.merchant.as_ref(),
                     Self::Idr(value) => value.merchant.as_ref(),
                     Self::Inr(value) => value.merchant.as_ref(),
                     Self::Mxn(value) => value.merchant.as_ref(),
                     Self::Pen(value) => value.merchant.as_ref(),
+                    Self::Php(value) => value.merchant.as_ref(),
                     Self::Thb(value) => value.merchant.as_ref(),
                     Self::Usdt(value) => value.merchant.as_ref(),
                 }
@@ -7690,10 +8633,13 @@ pub mod endpoints {
             pub fn disbursement_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.disbursement_time.as_deref(),
+                    Self::Clp(value) => value.disbursement_time.as_deref(),
+                    Self::Cop(value) => value.disbursement_time.as_deref(),
                     Self::Idr(value) => value.disbursement_time.as_deref(),
                     Self::Inr(value) => value.disbursement_time.as_deref(),
                     Self::Mxn(value) => value.disbursement_time.as_deref(),
                     Self::Pen(value) => value.disbursement_time.as_deref(),
+                    Self::Php(value) => value.disbursement_time.as_deref(),
                     Self::Thb(value) => value.disbursement_time.as_deref(),
                     Self::Usdt(value) => value.disbursement_time.as_deref(),
                 }
@@ -7703,6 +8649,12 @@ pub mod endpoints {
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
                 match self {
                     Self::Brl(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Clp(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Cop(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Idr(value) => {
@@ -7715,6 +8667,9 @@ pub mod endpoints {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Pen(value) => {
+                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+                    }
+                    Self::Php(value) => {
                         value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
                     }
                     Self::Thb(value) => {
@@ -7732,10 +8687,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::CashChannel> {
                 match self {
                     Self::Brl(value) => value.channel.as_ref(),
+                    Self::Clp(value) => value.channel.as_ref(),
+                    Self::Cop(value) => value.channel.as_ref(),
                     Self::Idr(value) => value.channel.as_ref(),
                     Self::Inr(value) => value.channel.as_ref(),
                     Self::Mxn(value) => value.channel.as_ref(),
                     Self::Pen(value) => value.channel.as_ref(),
+                    Self::Php(value) => value.channel.as_ref(),
                     Self::Thb(value) => value.channel.as_ref(),
                     Self::Usdt(value) => value.channel.as_ref(),
                 }
@@ -7747,10 +8705,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
                 match self {
                     Self::Brl(value) => value.status.as_ref(),
+                    Self::Clp(value) => value.status.as_ref(),
+                    Self::Cop(value) => value.status.as_ref(),
                     Self::Idr(value) => value.status.as_ref(),
                     Self::Inr(value) => value.status.as_ref(),
                     Self::Mxn(value) => value.status.as_ref(),
                     Self::Pen(value) => value.status.as_ref(),
+                    Self::Php(value) => value.status.as_ref(),
                     Self::Thb(value) => value.status.as_ref(),
                     Self::Usdt(value) => value.status.as_ref(),
                 }
@@ -7760,10 +8721,13 @@ pub mod endpoints {
             pub fn response_code(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.response_code.as_deref(),
+                    Self::Clp(value) => value.response_code.as_deref(),
+                    Self::Cop(value) => value.response_code.as_deref(),
                     Self::Idr(value) => value.response_code.as_deref(),
                     Self::Inr(value) => value.response_code.as_deref(),
                     Self::Mxn(value) => value.response_code.as_deref(),
                     Self::Pen(value) => value.response_code.as_deref(),
+                    Self::Php(value) => value.response_code.as_deref(),
                     Self::Thb(value) => value.response_code.as_deref(),
                     Self::Usdt(value) => value.response_code.as_deref(),
                 }
@@ -7773,10 +8737,13 @@ pub mod endpoints {
             pub fn response_message(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.response_message.as_deref(),
+                    Self::Clp(value) => value.response_message.as_deref(),
+                    Self::Cop(value) => value.response_message.as_deref(),
                     Self::Idr(value) => value.response_message.as_deref(),
                     Self::Inr(value) => value.response_message.as_deref(),
                     Self::Mxn(value) => value.response_message.as_deref(),
                     Self::Pen(value) => value.response_message.as_deref(),
+                    Self::Php(value) => value.response_message.as_deref(),
                     Self::Thb(value) => value.response_message.as_deref(),
                     Self::Usdt(value) => value.response_message.as_deref(),
                 }
@@ -7797,6 +8764,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayOutResponse<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::clp::Clp>>
+        for AnyPayOutResponse {
+            /// The Chile (CLP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayOutResponse<crate::regions::cop::Cop>>
+        for AnyPayOutResponse {
+            /// The Colombia (COP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayOutResponse<crate::regions::idr::Idr>>
@@ -7831,6 +8814,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<PayOutResponse<crate::regions::php::Php>>
+        for AnyPayOutResponse {
+            /// The Philippines (PHP) response, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutResponse<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<PayOutResponse<crate::regions::thb::Thb>>
         for AnyPayOutResponse {
             /// The Thailand (THB) response, for code that picks its region at run time.
@@ -7861,6 +8852,10 @@ pub mod endpoints {
         pub enum AnyPayOutNotification {
             /// Brazil (BRL).
             Brl(PayOutNotification<crate::regions::brl::Brl>),
+            /// Chile (CLP).
+            Clp(PayOutNotification<crate::regions::clp::Clp>),
+            /// Colombia (COP).
+            Cop(PayOutNotification<crate::regions::cop::Cop>),
             /// Indonesia (IDR).
             Idr(PayOutNotification<crate::regions::idr::Idr>),
             /// India (INR).
@@ -7869,6 +8864,8 @@ pub mod endpoints {
             Mxn(PayOutNotification<crate::regions::mxn::Mxn>),
             /// Peru (PEN).
             Pen(PayOutNotification<crate::regions::pen::Pen>),
+            /// Philippines (PHP).
+            Php(PayOutNotification<crate::regions::php::Php>),
             /// Thailand (THB).
             Thb(PayOutNotification<crate::regions::thb::Thb>),
             /// USDT (USDT).
@@ -7880,10 +8877,13 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
                     Self::Pen(_) => crate::Region::Pen,
+                    Self::Php(_) => crate::Region::Php,
                     Self::Thb(_) => crate::Region::Thb,
                     Self::Usdt(_) => crate::Region::Usdt,
                 }
@@ -7910,6 +8910,26 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         ::serde_json::from_slice(json)
                             .map(Self::Brl)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Clp => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Clp)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
+                    crate::Region::Cop => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Cop)
                             .map_err(|e| crate::ReadError::json(
                                 ENDPOINT.id,
                                 region,
@@ -7957,6 +8977,16 @@ pub mod endpoints {
                                 e,
                             ))
                     }
+                    crate::Region::Php => {
+                        ::serde_json::from_slice(json)
+                            .map(Self::Php)
+                            .map_err(|e| crate::ReadError::json(
+                                ENDPOINT.id,
+                                region,
+                                "notification",
+                                e,
+                            ))
+                    }
                     crate::Region::Thb => {
                         ::serde_json::from_slice(json)
                             .map(Self::Thb)
@@ -7989,10 +9019,13 @@ pub mod endpoints {
             pub fn order_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.order_no.as_str(),
+                    Self::Clp(value) => value.order_no.as_str(),
+                    Self::Cop(value) => value.order_no.as_str(),
                     Self::Idr(value) => value.order_no.as_str(),
                     Self::Inr(value) => value.order_no.as_str(),
                     Self::Mxn(value) => value.order_no.as_str(),
                     Self::Pen(value) => value.order_no.as_str(),
+                    Self::Php(value) => value.order_no.as_str(),
                     Self::Thb(value) => value.order_no.as_str(),
                     Self::Usdt(value) => value.order_no.as_str(),
                 }
@@ -8002,10 +9035,13 @@ pub mod endpoints {
             pub fn trade_no(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.trade_no.as_str(),
+                    Self::Clp(value) => value.trade_no.as_str(),
+                    Self::Cop(value) => value.trade_no.as_str(),
                     Self::Idr(value) => value.trade_no.as_str(),
                     Self::Inr(value) => value.trade_no.as_str(),
                     Self::Mxn(value) => value.trade_no.as_str(),
                     Self::Pen(value) => value.trade_no.as_str(),
+                    Self::Php(value) => value.trade_no.as_str(),
                     Self::Thb(value) => value.trade_no.as_str(),
                     Self::Usdt(value) => value.trade_no.as_str(),
                 }
@@ -8015,10 +9051,13 @@ pub mod endpoints {
             pub fn merchant_id(&self) -> &str {
                 match self {
                     Self::Brl(value) => value.merchant_id.as_str(),
+                    Self::Clp(value) => value.merchant_id.as_str(),
+                    Self::Cop(value) => value.merchant_id.as_str(),
                     Self::Idr(value) => value.merchant_id.as_str(),
                     Self::Inr(value) => value.merchant_id.as_str(),
                     Self::Mxn(value) => value.merchant_id.as_str(),
                     Self::Pen(value) => value.merchant_id.as_str(),
+                    Self::Php(value) => value.merchant_id.as_str(),
                     Self::Thb(value) => value.merchant_id.as_str(),
                     Self::Usdt(value) => value.merchant_id.as_str(),
                 }
@@ -8028,10 +9067,13 @@ pub mod endpoints {
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.merchant_name.as_deref(),
+                    Self::Clp(value) => value.merchant_name.as_deref(),
+                    Self::Cop(value) => value.merchant_name.as_deref(),
                     Self::Idr(value) => value.merchant_name.as_deref(),
                     Self::Inr(value) => value.merchant_name.as_deref(),
                     Self::Mxn(value) => value.merchant_name.as_deref(),
                     Self::Pen(value) => value.merchant_name.as_deref(),
+                    Self::Php(value) => value.merchant_name.as_deref(),
                     Self::Thb(value) => value.merchant_name.as_deref(),
                     Self::Usdt(value) => value.merchant_name.as_deref(),
                 }
@@ -8041,10 +9083,13 @@ pub mod endpoints {
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.sub_merchant_id.as_deref(),
+                    Self::Clp(value) => value.sub_merchant_id.as_deref(),
+                    Self::Cop(value) => value.sub_merchant_id.as_deref(),
                     Self::Idr(value) => value.sub_merchant_id.as_deref(),
                     Self::Inr(value) => value.sub_merchant_id.as_deref(),
                     Self::Mxn(value) => value.sub_merchant_id.as_deref(),
                     Self::Pen(value) => value.sub_merchant_id.as_deref(),
+                    Self::Php(value) => value.sub_merchant_id.as_deref(),
                     Self::Thb(value) => value.sub_merchant_id.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_id.as_deref(),
                 }
@@ -8054,10 +9099,13 @@ pub mod endpoints {
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.sub_merchant_name.as_deref(),
+                    Self::Clp(value) => value.sub_merchant_name.as_deref(),
+                    Self::Cop(value) => value.sub_merchant_name.as_deref(),
                     Self::Idr(value) => value.sub_merchant_name.as_deref(),
                     Self::Inr(value) => value.sub_merchant_name.as_deref(),
                     Self::Mxn(value) => value.sub_merchant_name.as_deref(),
                     Self::Pen(value) => value.sub_merchant_name.as_deref(),
+                    Self::Php(value) => value.sub_merchant_name.as_deref(),
                     Self::Thb(value) => value.sub_merchant_name.as_deref(),
                     Self::Usdt(value) => value.sub_merchant_name.as_deref(),
                 }
@@ -8069,10 +9117,13 @@ pub mod endpoints {
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
                 match self {
                     Self::Brl(value) => value.payment_method.as_ref(),
+                    Self::Clp(value) => value.payment_method.as_ref(),
+                    Self::Cop(value) => value.payment_method.as_ref(),
                     Self::Idr(value) => value.payment_method.as_ref(),
                     Self::Inr(value) => value.payment_method.as_ref(),
                     Self::Mxn(value) => value.payment_method.as_ref(),
                     Self::Pen(value) => value.payment_method.as_ref(),
+                    Self::Php(value) => value.payment_method.as_ref(),
                     Self::Thb(value) => value.payment_method.as_ref(),
                     Self::Usdt(value) => value.payment_method.as_ref(),
                 }
@@ -8082,10 +9133,13 @@ pub mod endpoints {
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
                 match self {
                     Self::Brl(value) => value.transaction_time.as_deref(),
+                    Self::Clp(value) => value.transaction_time.as_deref(),
+                    Self::Cop(value) => value.transaction_time.as_deref(),
                     Self::Idr(value) => value.transaction_time.as_deref(),
                     Self::Inr(value) => value.transaction_time.as_deref(),
                     Self::Mxn(value) => value.transaction_time.as_deref(),
                     Self::Pen(value) => value.transaction_time.as_deref(),
+                    Self::Php(value) => value.transaction_time.as_deref(),
                     Self::Thb(value) => value.transaction_time.as_deref(),
                     Self::Usdt(value) => value.transaction_time.as_deref(),
                 }
@@ -8095,10 +9149,13 @@ pub mod endpoints {
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
                 match self {
                     Self::Brl(value) => &value.status,
+                    Self::Clp(value) => &value.status,
+                    Self::Cop(value) => &value.status,
                     Self::Idr(value) => &value.status,
                     Self::Inr(value) => &value.status,
                     Self::Mxn(value) => &value.status,
                     Self::Pen(value) => &value.status,
+                    Self::Php(value) => &value.status,
                     Self::Thb(value) => &value.status,
                     Self::Usdt(value) => &value.status,
                 }
@@ -8108,10 +9165,13 @@ pub mod endpoints {
             pub fn money(&self) -> crate::AnyMoney {
                 match self {
                     Self::Brl(value) => crate::AnyMoney::from(value.money),
+                    Self::Clp(value) => crate::AnyMoney::from(value.money),
+                    Self::Cop(value) => crate::AnyMoney::from(value.money),
                     Self::Idr(value) => crate::AnyMoney::from(value.money),
                     Self::Inr(value) => crate::AnyMoney::from(value.money),
                     Self::Mxn(value) => crate::AnyMoney::from(value.money),
                     Self::Pen(value) => crate::AnyMoney::from(value.money),
+                    Self::Php(value) => crate::AnyMoney::from(value.money),
                     Self::Thb(value) => crate::AnyMoney::from(value.money),
                     Self::Usdt(value) => crate::AnyMoney::from(value.money),
                 }
@@ -8121,10 +9181,13 @@ pub mod endpoints {
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
                 match self {
                     Self::Brl(value) => value.payer.as_ref(),
+                    Self::Clp(value) => value.payer.as_ref(),
+                    Self::Cop(value) => value.payer.as_ref(),
                     Self::Idr(value) => value.payer.as_ref(),
                     Self::Inr(value) => value.payer.as_ref(),
                     Self::Mxn(value) => value.payer.as_ref(),
                     Self::Pen(value) => value.payer.as_ref(),
+                    Self::Php(value) => value.payer.as_ref(),
                     Self::Thb(value) => value.payer.as_ref(),
                     Self::Usdt(value) => value.payer.as_ref(),
                 }
@@ -8145,6 +9208,22 @@ pub mod endpoints {
             #[inline]
             fn from(value: PayOutNotification<crate::regions::brl::Brl>) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::clp::Clp>>
+        for AnyPayOutNotification {
+            /// The Chile (CLP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::clp::Clp>) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<PayOutNotification<crate::regions::cop::Cop>>
+        for AnyPayOutNotification {
+            /// The Colombia (COP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::cop::Cop>) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<PayOutNotification<crate::regions::idr::Idr>>
@@ -8179,6 +9258,14 @@ pub mod endpoints {
                 Self::Pen(value)
             }
         }
+        impl ::core::convert::From<PayOutNotification<crate::regions::php::Php>>
+        for AnyPayOutNotification {
+            /// The Philippines (PHP) notification, for code that picks its region at run time.
+            #[inline]
+            fn from(value: PayOutNotification<crate::regions::php::Php>) -> Self {
+                Self::Php(value)
+            }
+        }
         impl ::core::convert::From<PayOutNotification<crate::regions::thb::Thb>>
         for AnyPayOutNotification {
             /// The Thailand (THB) notification, for code that picks its region at run time.
@@ -8201,6 +9288,10 @@ pub mod endpoints {
         pub enum AnyPayOutRequestExtra {
             /// Brazil (BRL).
             Brl(crate::regions::brl::pay_out::PayOutRequestExtra),
+            /// Chile (CLP).
+            Clp(crate::regions::clp::pay_out::PayOutRequestExtra),
+            /// Colombia (COP).
+            Cop(crate::regions::cop::pay_out::PayOutRequestExtra),
             /// Indonesia (IDR).
             Idr(crate::regions::idr::pay_out::PayOutRequestExtra),
             /// India (INR).
@@ -8218,6 +9309,8 @@ pub mod endpoints {
             pub fn region(&self) -> crate::Region {
                 match self {
                     Self::Brl(_) => crate::Region::Brl,
+                    Self::Clp(_) => crate::Region::Clp,
+                    Self::Cop(_) => crate::Region::Cop,
                     Self::Idr(_) => crate::Region::Idr,
                     Self::Inr(_) => crate::Region::Inr,
                     Self::Mxn(_) => crate::Region::Mxn,
@@ -8231,6 +9324,20 @@ pub mod endpoints {
             #[inline]
             fn from(value: crate::regions::brl::pay_out::PayOutRequestExtra) -> Self {
                 Self::Brl(value)
+            }
+        }
+        impl ::core::convert::From<crate::regions::clp::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::clp::pay_out::PayOutRequestExtra) -> Self {
+                Self::Clp(value)
+            }
+        }
+        impl ::core::convert::From<crate::regions::cop::pay_out::PayOutRequestExtra>
+        for AnyPayOutRequestExtra {
+            #[inline]
+            fn from(value: crate::regions::cop::pay_out::PayOutRequestExtra) -> Self {
+                Self::Cop(value)
             }
         }
         impl ::core::convert::From<crate::regions::idr::pay_out::PayOutRequestExtra>
@@ -8278,10 +9385,13 @@ pub mod endpoints {
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         enum Inner {
             Brl(PayOutRequestBuilder<crate::regions::brl::Brl>),
+            Clp(PayOutRequestBuilder<crate::regions::clp::Clp>),
+            Cop(PayOutRequestBuilder<crate::regions::cop::Cop>),
             Idr(PayOutRequestBuilder<crate::regions::idr::Idr>),
             Inr(PayOutRequestBuilder<crate::regions::inr::Inr>),
             Mxn(PayOutRequestBuilder<crate::regions::mxn::Mxn>),
             Pen(PayOutRequestBuilder<crate::regions::pen::Pen>),
+            Php(PayOutRequestBuilder<crate::regions::php::Php>),
             Thb(PayOutRequestBuilder<crate::regions::thb::Thb>),
             Usdt(PayOutRequestBuilder<crate::regions::usdt::Usdt>),
             NotOffered(crate::Region),
@@ -8295,6 +9405,12 @@ pub mod endpoints {
                     crate::Region::Brl => {
                         Inner::Brl(PayOutRequest::<crate::regions::brl::Brl>::builder())
                     }
+                    crate::Region::Clp => {
+                        Inner::Clp(PayOutRequest::<crate::regions::clp::Clp>::builder())
+                    }
+                    crate::Region::Cop => {
+                        Inner::Cop(PayOutRequest::<crate::regions::cop::Cop>::builder())
+                    }
                     crate::Region::Idr => {
                         Inner::Idr(PayOutRequest::<crate::regions::idr::Idr>::builder())
                     }
@@ -8306,6 +9422,9 @@ pub mod endpoints {
                     }
                     crate::Region::Pen => {
                         Inner::Pen(PayOutRequest::<crate::regions::pen::Pen>::builder())
+                    }
+                    crate::Region::Php => {
+                        Inner::Php(PayOutRequest::<crate::regions::php::Php>::builder())
                     }
                     crate::Region::Thb => {
                         Inner::Thb(PayOutRequest::<crate::regions::thb::Thb>::builder())
@@ -8341,10 +9460,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
+                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8362,10 +9484,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.purpose(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.purpose(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
+                    Inner::Php(b) => Inner::Php(b.purpose(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8383,10 +9508,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.merchant(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.merchant(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
+                    Inner::Php(b) => Inner::Php(b.merchant(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8405,6 +9533,12 @@ pub mod endpoints {
                     Inner::Brl(b) => {
                         Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
                     }
+                    Inner::Clp(b) => {
+                        Inner::Clp(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Cop(b) => {
+                        Inner::Cop(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
                     Inner::Idr(b) => {
                         Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
                     }
@@ -8416,6 +9550,9 @@ pub mod endpoints {
                     }
                     Inner::Pen(b) => {
                         Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
+                    }
+                    Inner::Php(b) => {
+                        Inner::Php(b.money(crate::TransactionMoney::unchecked(value)))
                     }
                     Inner::Thb(b) => {
                         Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
@@ -8438,10 +9575,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.payment_method(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.payment_method(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
+                    Inner::Php(b) => Inner::Php(b.payment_method(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8459,10 +9599,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.cash_account(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.cash_account(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.cash_account(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.cash_account(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.cash_account(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.cash_account(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.cash_account(value.into())),
+                    Inner::Php(b) => Inner::Php(b.cash_account(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.cash_account(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.cash_account(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8480,10 +9623,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.callback_url(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.callback_url(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
+                    Inner::Php(b) => Inner::Php(b.callback_url(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8501,10 +9647,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.product_detail(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.product_detail(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
+                    Inner::Php(b) => Inner::Php(b.product_detail(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8522,10 +9671,13 @@ pub mod endpoints {
             ) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.receiver(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.receiver(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.receiver(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.receiver(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.receiver(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.receiver(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.receiver(value.into())),
+                    Inner::Php(b) => Inner::Php(b.receiver(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.receiver(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.receiver(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8540,10 +9692,13 @@ pub mod endpoints {
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
                 self.inner = match self.inner {
                     Inner::Brl(b) => Inner::Brl(b.area(value.into())),
+                    Inner::Clp(b) => Inner::Clp(b.area(value.into())),
+                    Inner::Cop(b) => Inner::Cop(b.area(value.into())),
                     Inner::Idr(b) => Inner::Idr(b.area(value.into())),
                     Inner::Inr(b) => Inner::Inr(b.area(value.into())),
                     Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
                     Inner::Pen(b) => Inner::Pen(b.area(value.into())),
+                    Inner::Php(b) => Inner::Php(b.area(value.into())),
                     Inner::Thb(b) => Inner::Thb(b.area(value.into())),
                     Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
@@ -8561,6 +9716,12 @@ pub mod endpoints {
                 self.inner = match (self.inner, extra) {
                     (Inner::Brl(b), AnyPayOutRequestExtra::Brl(extra)) => {
                         Inner::Brl(b.extra(extra))
+                    }
+                    (Inner::Clp(b), AnyPayOutRequestExtra::Clp(extra)) => {
+                        Inner::Clp(b.extra(extra))
+                    }
+                    (Inner::Cop(b), AnyPayOutRequestExtra::Cop(extra)) => {
+                        Inner::Cop(b.extra(extra))
                     }
                     (Inner::Idr(b), AnyPayOutRequestExtra::Idr(extra)) => {
                         Inner::Idr(b.extra(extra))
@@ -8605,10 +9766,13 @@ pub mod endpoints {
                 }
                 match self.inner {
                     Inner::Brl(b) => b.build().map(AnyPayOutRequest::Brl),
+                    Inner::Clp(b) => b.build().map(AnyPayOutRequest::Clp),
+                    Inner::Cop(b) => b.build().map(AnyPayOutRequest::Cop),
                     Inner::Idr(b) => b.build().map(AnyPayOutRequest::Idr),
                     Inner::Inr(b) => b.build().map(AnyPayOutRequest::Inr),
                     Inner::Mxn(b) => b.build().map(AnyPayOutRequest::Mxn),
                     Inner::Pen(b) => b.build().map(AnyPayOutRequest::Pen),
+                    Inner::Php(b) => b.build().map(AnyPayOutRequest::Php),
                     Inner::Thb(b) => b.build().map(AnyPayOutRequest::Thb),
                     Inner::Usdt(b) => b.build().map(AnyPayOutRequest::Usdt),
                     Inner::NotOffered(_) => {
@@ -8618,7 +9782,8 @@ pub mod endpoints {
                                     crate ::FieldProblem { path : "(endpoint)".to_owned(),
                                     message : ::std::format!("{} is not offered in {}; {}",
                                     "pay-out", region,
-                                    "it is offered in BRL, IDR, INR, MXN, PEN, THB, USDT"), }
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
                                 ],
                             ),
                         )
@@ -8645,6 +9810,12 @@ pub mod endpoints {
                         AnyPayOutRequest::Brl(request) => {
                             client.send(request).await.map(AnyPayOutResponse::Brl)
                         }
+                        AnyPayOutRequest::Clp(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Clp)
+                        }
+                        AnyPayOutRequest::Cop(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Cop)
+                        }
                         AnyPayOutRequest::Idr(request) => {
                             client.send(request).await.map(AnyPayOutResponse::Idr)
                         }
@@ -8656,6 +9827,9 @@ pub mod endpoints {
                         }
                         AnyPayOutRequest::Pen(request) => {
                             client.send(request).await.map(AnyPayOutResponse::Pen)
+                        }
+                        AnyPayOutRequest::Php(request) => {
+                            client.send(request).await.map(AnyPayOutResponse::Php)
                         }
                         AnyPayOutRequest::Thb(request) => {
                             client.send(request).await.map(AnyPayOutResponse::Thb)
@@ -8688,6 +9862,10 @@ pub mod regions {
     pub enum Region {
         /// Brazil (BRL).
         Brl,
+        /// Chile (CLP).
+        Clp,
+        /// Colombia (COP).
+        Cop,
         /// Indonesia (IDR).
         Idr,
         /// India (INR).
@@ -8696,6 +9874,8 @@ pub mod regions {
         Mxn,
         /// Peru (PEN).
         Pen,
+        /// Philippines (PHP).
+        Php,
         /// Thailand (THB).
         Thb,
         /// USDT (USDT).
@@ -8705,10 +9885,13 @@ pub mod regions {
         /// Every region, ordered by code.
         pub const ALL: &'static [Region] = &[
             Region::Brl,
+            Region::Clp,
+            Region::Cop,
             Region::Idr,
             Region::Inr,
             Region::Mxn,
             Region::Pen,
+            Region::Php,
             Region::Thb,
             Region::Usdt,
         ];
@@ -8716,10 +9899,13 @@ pub mod regions {
         pub const fn info(self) -> &'static crate::RegionInfo {
             match self {
                 Region::Brl => &<brl::Brl as crate::RegionSpec>::INFO,
+                Region::Clp => &<clp::Clp as crate::RegionSpec>::INFO,
+                Region::Cop => &<cop::Cop as crate::RegionSpec>::INFO,
                 Region::Idr => &<idr::Idr as crate::RegionSpec>::INFO,
                 Region::Inr => &<inr::Inr as crate::RegionSpec>::INFO,
                 Region::Mxn => &<mxn::Mxn as crate::RegionSpec>::INFO,
                 Region::Pen => &<pen::Pen as crate::RegionSpec>::INFO,
+                Region::Php => &<php::Php as crate::RegionSpec>::INFO,
                 Region::Thb => &<thb::Thb as crate::RegionSpec>::INFO,
                 Region::Usdt => &<usdt::Usdt as crate::RegionSpec>::INFO,
             }
@@ -8738,6 +9924,32 @@ pub mod regions {
     /// From `spec/regions/brl.yaml`.
     #[rustfmt::skip]
     pub mod brl;
+    /// Chile (CLP): Chile region (CLP) pay-in, pay-out, status and balance inquiry API.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | CLP |
+    /// | area code | 17 |
+    /// | X-TIMESTAMP offset | -03:00 |
+    /// | money format | `integer` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/clp.yaml`.
+    #[rustfmt::skip]
+    pub mod clp;
+    /// Colombia (COP): Colombia region (COP) pay-in, pay-out, status and balance inquiry API.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | COP |
+    /// | area code | 16 |
+    /// | X-TIMESTAMP offset | -05:00 |
+    /// | money format | `#.##` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/cop.yaml`.
+    #[rustfmt::skip]
+    pub mod cop;
     /// Indonesia (IDR): Indonesia region API (IDR): balance, order status, pay-in, pay-out and account verification.
     ///
     /// | | |
@@ -8790,6 +10002,19 @@ pub mod regions {
     /// From `spec/regions/pen.yaml`.
     #[rustfmt::skip]
     pub mod pen;
+    /// Philippines (PHP): Philippines region (PHP) pay-in, pay-out, status and balance inquiry API.
+    ///
+    /// | | |
+    /// |---|---|
+    /// | currency | PHP |
+    /// | area code | 18 |
+    /// | X-TIMESTAMP offset | +08:00 |
+    /// | money format | `#.##` |
+    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
+    ///
+    /// From `spec/regions/php.yaml`.
+    #[rustfmt::skip]
+    pub mod php;
     /// Thailand (THB): Thailand region balance inquiry API (THB).
     ///
     /// | | |

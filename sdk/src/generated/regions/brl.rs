@@ -532,6 +532,10 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -900,6 +904,10 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -960,7 +968,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 ///
 /// In Brazil these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). Required in Brazil; PIX.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Required in Brazil; PIX.
 /// - `payer.pixAccount`: optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}. The payer's CPF (11 digits) or CNPJ (14 digits), digits only; recommended.
 /// - `area`: optional; a whole number from 13 to 13. 13 when it is sent.
 ///

@@ -94,6 +94,10 @@ pub const INQUIRY_ACCOUNT_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -166,6 +170,10 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -184,7 +192,7 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `area`: mandatory; a whole number from 10 to 10. Always 10 (Indonesia).
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The bank or e-wallet's code, e.g. BCA (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The bank or e-wallet's code, e.g. BCA (no official list is public).
 ///
 ///
 /// This region's own wording:
@@ -747,6 +755,10 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -1054,6 +1066,10 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -1114,7 +1130,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
 ///
 /// In Indonesia these fields have rules of their own:
 ///
-/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). Optional in Indonesia: left out, the gateway answers with a checkout page. Codes seen: QRIS, BCA, BRI, W\_OVO, W\_DANA (no official list is public).
+/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Optional in Indonesia: left out, the gateway answers with a checkout page. Codes seen: QRIS, BCA, BRI, W\_OVO, W\_DANA (no official list is public).
 /// - `payer.phone`: optional; text. Required when paymentMethod is W\_OVO (the OVO account's phone number).
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 ///
@@ -1402,6 +1418,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -1683,6 +1703,10 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -1759,7 +1783,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `money`: mandatory; money, {currency, amount: number}, in a request from 10000 to 999999999. 10,000 to 999,999,999 IDR, whole rupiah.
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The receiving bank or e-wallet's code, e.g. BRI, BCA, DANA or OVO (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank or e-wallet's code, e.g. BRI, BCA, DANA or OVO (no official list is public).
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///

@@ -525,6 +525,10 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -832,6 +836,10 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -892,7 +900,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
 ///
 /// In India these fields have rules of their own:
 ///
-/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). Optional in India; CASHIER\_IN (the India cashier, UPI or bank) is the recommended code, and UPI is also documented.
+/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Optional in India; CASHIER\_IN (the India cashier, UPI or bank) is the recommended code, and UPI is also documented.
 /// - `expiryPeriod`: optional; a whole number from 1 to 86400. Up to 86400 seconds; the gateway's default is 3600 (one page says 420 is fixed in India).
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
 ///
@@ -1166,6 +1174,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -1514,6 +1526,10 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -1596,7 +1612,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
 ///
 /// In India these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The receiving bank's code, e.g. YES, HDFC or SBI (no official list is public). The newest India pages make it optional; this SDK always sends it.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank's code, e.g. YES, HDFC or SBI (no official list is public). The newest India pages make it optional; this SDK always sends it.
 /// - `receiver`: mandatory; a Receiver. Required in India, with the beneficiary's name.
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
 /// - `ifscCode`: mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.

@@ -585,6 +585,10 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -899,6 +903,10 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -959,7 +967,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
 ///
 /// In Mexico these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). Required in Mexico; SPEI.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Required in Mexico; SPEI.
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
 ///
 ///
@@ -1200,6 +1208,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -1481,6 +1493,10 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -1556,7 +1572,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
 ///
 /// In Mexico these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The pay-out bank or rail's code, e.g. BANXICO, BANAMEX or BBVAMX (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The pay-out bank or rail's code, e.g. BANXICO, BANAMEX or BBVAMX (no official list is public).
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///

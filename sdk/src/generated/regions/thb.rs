@@ -1148,6 +1148,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     "CASHIER_IN",
                     "PIX",
                     "SPEI",
+                    "CASHIER_CO",
+                    "CASHIER_CL",
+                    "CASHIER_PH",
+                    "GCASH",
                 ],
                 integer: false,
                 any: true,
@@ -1412,6 +1416,10 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                         "CASHIER_IN",
                         "PIX",
                         "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
                     ],
                     integer: false,
                     any: true,
@@ -1487,7 +1495,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
 ///
 /// In Thailand these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
 ///
 ///
