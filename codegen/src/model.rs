@@ -240,6 +240,9 @@ impl MoneyTy {
 /// `rules::MAX_REQUEST_AMOUNT` is the same value (a test holds them together).
 pub const MAX_REQUEST_AMOUNT: &str = "999999999999999";
 
+/// The most digits an amount may be written with (the SDK's `money::MAX_DIGITS`).
+pub const MAX_AMOUNT_DIGITS: usize = 38;
+
 /// What is wrong with a request's amount `text` (a plain decimal) under `money`'s bounds, in
 /// `region` (its code, for the message), if anything: the words every checker uses.
 pub fn amount_problem(text: &str, money: &MoneyTy, region: Option<&str>) -> Option<String> {
@@ -279,6 +282,11 @@ pub fn money_range(money: &MoneyTy) -> Option<String> {
 /// Why `text` cannot be a money bound (`minimum`, `maximum`), if it cannot.
 pub fn money_bound_problem(text: &str) -> Option<String> {
     use std::cmp::Ordering::Greater;
+    if parse_decimal(text).is_some_and(|(_, w, f)| w.len() + f.len() > MAX_AMOUNT_DIGITS) {
+        return Some(format!(
+            "{text} has more than {MAX_AMOUNT_DIGITS} digits, more than an amount keeps"
+        ));
+    }
     if compare_decimal(text, "0") != Some(Greater) {
         return Some(format!(
             "{text} is not more than 0, and every request amount must be more than 0"
@@ -1795,7 +1803,12 @@ pub fn check_value(
                 (MoneyShape::AmountNumber, Some(v @ Value::Number(_))) => decimal_text(v),
                 _ => None,
             };
-            match text.filter(|t| parse_decimal(t).is_some()) {
+            // A plain decimal of at most 38 digits, as the SDK's `Amount` reads (leading zeros
+            // count), so the two checkers agree on every text.
+            let exact = |t: &String| {
+                parse_decimal(t).is_some_and(|(_, w, f)| w.len() + f.len() <= MAX_AMOUNT_DIGITS)
+            };
+            match text.filter(exact) {
                 // Too large or too small for a plain decimal, serde_json holds the number as a
                 // float written with an exponent: say what is wrong with it (as the SDK does).
                 None if *shape == MoneyShape::AmountNumber

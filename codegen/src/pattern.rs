@@ -84,6 +84,15 @@ pub fn parse(text: &str) -> Result<Pattern, String> {
                         "the pattern ends with `\\`; escape a character after it".to_owned()
                     );
                 };
+                if next.is_ascii_alphanumeric() {
+                    // `\d`, `\w` and the like are classes elsewhere; here they would silently
+                    // mean the letter itself.
+                    return Err(format!(
+                        "`\\{next}` at character {} is not part of the pattern language; write \
+                         a class such as [0-9] or [A-Za-z0-9], or the character alone",
+                        i + 1
+                    ));
+                }
                 i += 2;
                 vec![(next, next)]
             }
@@ -233,11 +242,11 @@ impl Pattern {
     }
 }
 
-/// Whether `text` matches the alternative `atoms`, and how many states were looked at.
+/// Whether `text` matches the alternative `atoms`, and how many steps that took.
 ///
 /// The states are (atom, count so far), numbered from 0; the last is "matched". Each character
-/// looks at each state at most once, so the work is at most the text's length times the
-/// number of states.
+/// looks at each state once, and marks each at most once (a walk stops at a marked state), so
+/// the work is at most a few steps per state per character: linear in the text.
 fn run(atoms: &[Atom], text: &str) -> (bool, usize) {
     let mut steps = 0usize;
     let mut offsets = Vec::with_capacity(atoms.len() + 1);
@@ -250,7 +259,7 @@ fn run(atoms: &[Atom], text: &str) -> (bool, usize) {
     let done = total;
     let mut current = vec![false; total + 1];
     let mut next = vec![false; total + 1];
-    enter(atoms, &offsets, 0, 0, &mut current);
+    enter(atoms, &offsets, 0, 0, &mut current, &mut steps);
     for c in text.chars() {
         next.iter_mut().for_each(|s| *s = false);
         let mut any = false;
@@ -268,7 +277,7 @@ fn run(atoms: &[Atom], text: &str) -> (bool, usize) {
                     Some(_) => k + 1,
                     None => (k + 1).min(atom.min),
                 };
-                enter(atoms, &offsets, i, after, &mut next);
+                enter(atoms, &offsets, i, after, &mut next, &mut steps);
                 any = true;
             }
         }
@@ -281,14 +290,23 @@ fn run(atoms: &[Atom], text: &str) -> (bool, usize) {
 }
 
 /// Marks state (`i`, `k`) and every state reachable from it without reading a character.
-fn enter(atoms: &[Atom], offsets: &[usize], mut i: usize, mut k: u32, states: &mut [bool]) {
+fn enter(
+    atoms: &[Atom],
+    offsets: &[usize],
+    mut i: usize,
+    mut k: u32,
+    states: &mut [bool],
+    steps: &mut usize,
+) {
     loop {
-        if i == atoms.len() {
-            states[offsets[i]] = true;
+        *steps += 1;
+        let state = offsets[i] + if i == atoms.len() { 0 } else { k as usize };
+        // Already marked: so is everything reachable from it.
+        if states[state] {
             return;
         }
-        states[offsets[i] + k as usize] = true;
-        if k < atoms[i].min {
+        states[state] = true;
+        if i == atoms.len() || k < atoms[i].min {
             return;
         }
         i += 1;
@@ -348,6 +366,7 @@ mod tests {
             ("|a", "empty alternative"),
             ("a**", "two counts"),
             ("a\\", "ends with"),
+            ("\\d{11}", "not part of the pattern language"),
         ] {
             let error = parse(text).expect_err(text);
             assert!(error.contains(part), "{text:?}: {error}");
@@ -366,8 +385,12 @@ mod tests {
             let text = "a".repeat(n);
             let (matched, steps) = run(atoms, &text);
             assert!(!matched);
-            // At most one look at each state per character: linear in the text.
-            assert!(steps <= n * states, "{n} characters took {steps} steps");
+            // Per character, each state is looked at once and entered at most once (an entered
+            // state stops the walk), plus one stop per look: linear in the text.
+            assert!(
+                steps <= (n + 1) * 3 * states,
+                "{n} characters took {steps} steps"
+            );
         }
     }
 }

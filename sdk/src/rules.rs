@@ -237,6 +237,57 @@ pub fn check(rules: &Object, body: &Value, region: &RegionInfo) -> Result<(), Va
     }
 }
 
+/// Checks a body as it is sent, byte for byte: [`check`] on its JSON, then each top-level
+/// money amount written as a JSON number on its own digits, as the typed requests and the
+/// emulator do (a `Value` holds a number as a float, so `100.500000000000000001` would pass
+/// [`check`] in THB as `100.5`, and `999999999999999.01` as the ceiling).
+///
+/// # Errors
+/// Every field that breaks a rule, by JSON path; `(body)` when the body is not JSON.
+pub fn check_sent(rules: &Object, body: &[u8], region: &RegionInfo) -> Result<(), ValidationError> {
+    let json: Value = serde_json::from_slice(body).map_err(|e| {
+        ValidationError::new(vec![FieldProblem {
+            path: "(body)".to_owned(),
+            message: format!("is not JSON: {e}"),
+        }])
+    })?;
+    check(rules, &json, region)?;
+    #[derive(serde::Deserialize)]
+    struct Exact {
+        amount: crate::Decimal,
+    }
+    let Ok(fields) = serde_json::from_slice::<
+        std::collections::HashMap<String, Box<serde_json::value::RawValue>>,
+    >(body) else {
+        return Ok(());
+    };
+    let mut out = Vec::new();
+    for field in rules.fields {
+        if let Kind::Money {
+            shape: MoneyShape::AmountNumber,
+            minimum,
+            maximum,
+        } = field.kind
+            && let Some(raw) = fields.get(field.name)
+            && let Ok(exact) = serde_json::from_str::<Exact>(raw.get())
+        {
+            check_amount(
+                exact.amount.0,
+                MoneyShape::AmountNumber,
+                (minimum, maximum),
+                region,
+                field.name,
+                &mut out,
+            );
+        }
+    }
+    if out.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(out))
+    }
+}
+
 fn problem(out: &mut Vec<FieldProblem>, path: &str, message: String) {
     out.push(FieldProblem {
         path: if path.is_empty() {

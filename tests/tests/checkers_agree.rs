@@ -245,7 +245,8 @@ fn the_generator_and_the_sdk_share_the_largest_request_amount() {
 }
 
 /// The generator's pattern matcher (the examples check) and the SDK's (every other check)
-/// agree on any pattern of the language and any text.
+/// agree on any pattern of the language and any text, and both with the `regex` crate, an
+/// independent implementation of the same patterns (anchored).
 #[test]
 fn the_generator_and_the_sdk_match_patterns_alike() {
     use smilepayz_codegen::pattern;
@@ -307,9 +308,17 @@ fn the_generator_and_the_sdk_match_patterns_alike() {
         .run(&(patterns, texts), |(text, inputs)| {
             let parsed = pattern::parse(&text).expect("the generated pattern parses");
             let sdk = to_sdk(&parsed);
+            let oracle = regex::Regex::new(&format!("^(?:{text})$")).expect("regex reads it");
             for input in &inputs {
                 let ours = parsed.matches(input);
                 prop_assert_eq!(ours, sdk.matches(input), "{} on {:?}", text, input);
+                prop_assert_eq!(
+                    ours,
+                    oracle.is_match(input),
+                    "{} on {:?}: regex",
+                    text,
+                    input
+                );
                 if ours {
                     matched.set(matched.get() + 1);
                 }

@@ -661,9 +661,8 @@ async fn call(
         return Err(Failure(message, 2));
     };
     let body = call_body(offered, region, body, example)?;
-    let json: serde_json::Value = serde_json::from_slice(&body)
-        .map_err(|e| Failure(format!("the body is not JSON: {e}"), 2))?;
-    if let Err(error) = smilepayz::rules::check(offered.request_rules, &json, region.info()) {
+    // As sent, byte for byte: amounts are judged on their own digits, not a float's.
+    if let Err(error) = smilepayz::rules::check_sent(offered.request_rules, &body, region.info()) {
         return Err(Failure(
             format!("the body is not a valid {region} {id} request, so it was not sent: {error}"),
             2,

@@ -450,6 +450,42 @@ fn a_pay_out_or_pay_in_that_is_not_more_than_zero_is_refused_before_sending() {
     }
 }
 
+/// Amounts a float would round are judged on their own digits before sending: one past the
+/// ceiling, and one with more decimal places than THB has.
+#[test]
+fn amounts_are_checked_on_their_own_digits_before_sending() {
+    for (amount, expected) in [
+        (
+            "999999999999999.01",
+            "money.amount: is 999999999999999.01; the largest amount a request may carry is 999999999999999",
+        ),
+        (
+            "100.500000000000000001",
+            "money.amount: 100.500000000000000001 has 18 decimal places; THB amounts have at most 2",
+        ),
+    ] {
+        let body = format!(
+            r#"{{"orderNo":"S20001EXACT1","purpose":"x","merchant":{{"merchantId":"sandbox-20001"}},"money":{{"currency":"THB","amount":{amount}}},"paymentMethod":"KBANK","cashAccount":"17385238451"}}"#
+        );
+        let output = smilepayz(
+            &["call", "pay-out", "--region", "THB", "--body", &body],
+            &[],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{amount}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(expected),
+            "{amount}: {}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty(), "{amount}");
+    }
+}
+
 #[test]
 fn listen_receives_and_verifies_the_emulators_callbacks() {
     use std::io::{BufRead, BufReader};

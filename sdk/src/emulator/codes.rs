@@ -188,7 +188,8 @@ define_codes! {
         MissingHeader / MISSING_HEADER = 400, "01";
         /// A required header is sent more than once.
         RepeatedHeader / REPEATED_HEADER = 400, "02";
-        /// `X-TIMESTAMP` is not `yyyy-MM-ddTHH:mm:ss±HH:mm`.
+        /// `X-TIMESTAMP` is neither `yyyy-MM-ddTHH:mm:ss±HH:mm` nor the same
+        /// ending in `Z` (UTC).
         MalformedTimestamp / MALFORMED_TIMESTAMP = 400, "03";
         /// The body is not UTF-8.
         BodyNotUtf8 / BODY_NOT_UTF8 = 400, "04";

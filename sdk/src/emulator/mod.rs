@@ -47,9 +47,11 @@
 //! 3. `Content-Type` is `application/json`; a `charset` parameter is allowed and must be UTF-8
 //!    (415).
 //! 4. `Content-Type`, `X-TIMESTAMP`, `X-SIGNATURE` and `X-PARTNER-ID` are each present exactly
-//!    once (400); `X-TIMESTAMP` is strictly `yyyy-MM-ddTHH:mm:ss±HH:mm` (400) and within
+//!    once (400); `X-TIMESTAMP` is `yyyy-MM-ddTHH:mm:ss±HH:mm`, or the same ending in `Z`
+//!    for UTC as the official Java demo sends it (400), and within
 //!    [`EmulatorBuilder::clock_skew`] (300 s by default, from the spec) of the emulator's
-//!    clock (401).
+//!    clock (401). Only the instant is judged, not whether the offset is the region's: the
+//!    demos send `+07:00` or `Z` in every region.
 //! 5. `X-PARTNER-ID` is a registered [`Merchant`] (401).
 //! 6. `X-SIGNATURE` verifies over `X-TIMESTAMP|merchantSecret|body`, the body as the raw bytes
 //!    received, with the merchant's scheme, secret and key (401: malformed Base64, wrong
@@ -134,7 +136,7 @@
 //! | `4151102` | 415 | [`codes::inquiry_balance::CONTENT_TYPE_MISSING`] | no `Content-Type` |
 //! | `4001101` | 400 | [`codes::inquiry_balance::MISSING_HEADER`] | a required header is missing |
 //! | `4001102` | 400 | [`codes::inquiry_balance::REPEATED_HEADER`] | a required header is sent more than once |
-//! | `4001103` | 400 | [`codes::inquiry_balance::MALFORMED_TIMESTAMP`] | `X-TIMESTAMP` is not `yyyy-MM-ddTHH:mm:ss±HH:mm` |
+//! | `4001103` | 400 | [`codes::inquiry_balance::MALFORMED_TIMESTAMP`] | `X-TIMESTAMP` is neither `yyyy-MM-ddTHH:mm:ss±HH:mm` nor the same with `Z` |
 //! | `4011104` | 401 | [`codes::inquiry_balance::TIMESTAMP_OUT_OF_WINDOW`] | `X-TIMESTAMP` is too far from the emulator's clock |
 //! | `4011105` | 401 | [`codes::inquiry_balance::UNKNOWN_PARTNER`] | `X-PARTNER-ID` is not registered |
 //! | `4011101` | 401 | [`codes::inquiry_balance::SIGNATURE_MISMATCH`] | the signature does not match |

@@ -676,16 +676,14 @@ impl Books {
             (TradeKind::PayOut, _) => account.release(units),
             (TradeKind::PayIn, _) => Ok(()),
         };
-        // Creation checked the movement, so a refusal here means the books changed in a way
-        // they should not have. The order fails rather than move money the books refuse; a
-        // pay-out's hold is given back.
+        // Creation checked the movement (a pay-in's credit on a copy, a pay-out's hold on the
+        // account), and nothing else moves a held amount, so a refusal here means the books
+        // broke their own rule. The order fails rather than move money the books refuse, and
+        // the account is left as it is, for the log to explain.
         let outcome = match booked {
             Ok(()) => outcome,
             Err(Refused(why)) => {
-                tracing::error!(trade_no, "{why}; the order is failed, nothing moved");
-                if kind == TradeKind::PayOut && outcome == Status::Success {
-                    let _ = account.release(units);
-                }
+                tracing::error!(trade_no, "{why}; the order is failed and nothing moved");
                 Status::Failed
             }
         };

@@ -4,8 +4,9 @@
 //! The language is a small, always-anchored subset of regular expressions: alternatives
 //! separated by `|`, each a sequence of character sets with counts (`{4}`, `{7,8}`, `?`, `*`,
 //! `+`); no groups, so nothing to backtrack into. The matcher keeps the set of places the
-//! pattern can be at, so its work is at most the text's length times the pattern's states
-//! (a few hundred for the patterns the regions use), whatever the text. The generator's
+//! pattern can be at, looking at and marking each at most once per character, so its work is
+//! at most a few steps per state (a few dozen states for the patterns the regions use) per
+//! character, whatever the text. The generator's
 //! `smilepayz_codegen::pattern` parses the same language and matches the same way, for the
 //! examples check; a test holds the two together.
 
@@ -102,6 +103,10 @@ fn enter(atoms: &[Atom], mut i: usize, mut offset: usize, mut k: usize, states: 
             states[offset] = true;
             return;
         };
+        // Already marked: so is everything reachable from it.
+        if states[offset + k] {
+            return;
+        }
         states[offset + k] = true;
         if k < usize::from(atom.min) {
             return;

@@ -1303,20 +1303,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         name: "idType",
                         required: true,
                         kind: crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
+                            values: &["NID", "FID", "PP", "TIN", "CC", "CE"],
                             integer: false,
-                            any: true,
+                            any: false,
                         },
                     },
                     crate::rules::Field {
@@ -1596,20 +1585,9 @@ impl crate::endpoints::pay_out::PayOutVariant for Cop {
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
                         &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
+                            values: &["NID", "FID", "PP", "TIN", "CC", "CE"],
                             integer: false,
-                            any: true,
+                            any: false,
                         },
                         value.as_str(),
                         region,
