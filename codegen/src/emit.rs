@@ -1595,17 +1595,40 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
 
         let rules = rules_fields(&own.request);
         let groups = e.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
+        let mut found = Vec::new();
+        crate::model::conditions("", &own.request, &mut found);
+        let conditions: Vec<TokenStream> = found
+            .iter()
+            .map(|(path, c)| {
+                let (field, values) = (&c.field, &c.values);
+                quote! { crate::rules::RequiredWhen { path: #path, field: #field, values: &[#(#values),*] } }
+            })
+            .collect();
         let rules_doc = doc_safe(&format!(" The rules of a {name} {} request body.", e.title));
         items.push(quote! {
             #[doc = #rules_doc]
             pub const #rules_name: crate::rules::Object = crate::rules::Object {
                 fields: #rules,
                 at_least_one_of: &[#(#groups),*],
+                required_when: &[#(#conditions),*],
             };
         });
         let request_type = checked_ident(&format!("{prefix}Request"))?;
-        let check_body =
-            check::request_check(&own.request, &own.request_extras, &e.at_least_one_of)?;
+        // Conditions read other fields of the request: checked on its JSON, and only in a
+        // region that has them.
+        let conditional = (!conditions.is_empty()).then(|| {
+            quote! {
+                if let ::core::result::Result::Ok(json) = ::serde_json::to_value(request) {
+                    crate::rules::check_required_when(#rules_name.required_when, &json, region, out);
+                }
+            }
+        });
+        let check_body = check::request_check(
+            &own.request,
+            &own.request_extras,
+            &e.at_least_one_of,
+            conditional,
+        )?;
         items.push(quote! {
             impl crate::endpoints::#endpoint_module::#variant for #marker {
                 #(#assoc)*

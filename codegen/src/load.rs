@@ -747,6 +747,13 @@ fn region_endpoint(
             Some(field) => apply_override(field, change, path, facts.code, at, problems),
         }
     }
+    // Conditions, once every override is applied: they name another field of the request.
+    for (path, change) in &own.overrides {
+        if let Some(condition) = &change.required_when {
+            let at = src.at_key(&with(here, "overrides"), path);
+            required_when(&mut request, path, condition, id, at, problems);
+        }
+    }
 
     let prefix = &endpoint.spec.type_prefix;
     let mut namespace: Namespace = endpoint.types.clone();
@@ -912,6 +919,121 @@ fn find_mut<'f>(fields: &'f mut [Field], parts: &[&str]) -> Option<&'f mut Field
             _ => None,
         },
         _ => None,
+    }
+}
+
+/// Sets an override's `required_when` on the field at `path`, if the condition is sound: the
+/// field is an optional request field not inside a list, and the deciding field is a
+/// top-level request string or enum whose values the condition lists in its type.
+fn required_when(
+    request: &mut [Field],
+    path: &str,
+    condition: &crate::spec::RequiredWhenSpec,
+    id: &str,
+    at: Location,
+    problems: &mut Problems,
+) {
+    let Some(rest) = path.strip_prefix("request.") else {
+        problems.push(
+            at,
+            format!("override `{path}` sets required_when, which applies to request fields only"),
+            "remove required_when, or put it on a request field's override",
+        );
+        return;
+    };
+    let values: Vec<String> = match request
+        .iter()
+        .find(|f| f.name == condition.field)
+        .map(|f| &f.ty)
+    {
+        None => {
+            problems.push(
+                at,
+                format!(
+                    "override `{path}`: required_when names `{}`, which is not a top-level request field of `{id}`",
+                    condition.field
+                ),
+                "name a top-level request field, e.g. paymentMethod",
+            );
+            return;
+        }
+        Some(Ty::String { .. }) => condition
+            .values
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(Ty::Enum(e)) if e.integer => condition
+            .values
+            .iter()
+            .filter_map(|v| v.as_i64().map(|n| n.to_string()))
+            .collect(),
+        Some(Ty::Enum(_)) => condition
+            .values
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(other) => {
+            problems.push(
+                at,
+                format!(
+                    "override `{path}`: required_when's `{}` is a {}; a condition needs a string or an enum",
+                    condition.field,
+                    other.kind_name()
+                ),
+                "name a string or enum field",
+            );
+            return;
+        }
+    };
+    if values.is_empty() || values.len() != condition.values.len() {
+        problems.push(
+            at,
+            format!(
+                "override `{path}`: required_when's values must be values of `{}` as it is written, at least one",
+                condition.field
+            ),
+            "list the values as the field writes them, e.g. [W_OVO], or [1] for an integer enum",
+        );
+        return;
+    }
+    let parts: Vec<&str> = rest.split('.').collect();
+    // Not through a list: "required" of an item would need the item's index.
+    let mut fields: &[Field] = request;
+    for (i, part) in parts.iter().enumerate() {
+        let Some(field) = fields.iter().find(|f| f.name == *part) else {
+            return; // Reported by the override itself.
+        };
+        if i + 1 == parts.len() {
+            break;
+        }
+        match &field.ty {
+            Ty::Object {
+                object,
+                one_or_many: false,
+            } => fields = &object.fields,
+            _ => {
+                problems.push(
+                    at,
+                    format!("override `{path}` sets required_when on a field inside a list"),
+                    "put the condition on a field reached through objects only",
+                );
+                return;
+            }
+        }
+    }
+    match find_mut(request, &parts) {
+        Some(field) if field.required => problems.push(
+            at,
+            format!("override `{path}` sets required_when, but the field is always mandatory here"),
+            "remove required_when, or make the field optional",
+        ),
+        Some(field) => {
+            field.required_when = Some(model::RequiredWhen {
+                field: condition.field.clone(),
+                values,
+            });
+        }
+        None => {}
     }
 }
 

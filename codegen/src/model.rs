@@ -147,6 +147,77 @@ pub struct Field {
     pub examples: Vec<Value>,
     /// The region's own note (from an override's `doc`).
     pub region_doc: Option<String>,
+    /// Mandatory when a top-level request field has one of some values (a region's override).
+    pub required_when: Option<RequiredWhen>,
+}
+
+/// A condition that makes a field mandatory: the top-level request field `field` holds one of
+/// `values` (as text: a string, or a whole number's digits).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredWhen {
+    /// The deciding field's JSON name.
+    pub field: String,
+    /// The values that make the field mandatory.
+    pub values: Vec<String>,
+}
+
+/// Every field with a condition under `fields`, by JSON path through objects (not lists).
+pub fn conditions<'f>(
+    prefix: &str,
+    fields: &'f [Field],
+    out: &mut Vec<(String, &'f RequiredWhen)>,
+) {
+    for field in fields {
+        let path = if prefix.is_empty() {
+            field.name.clone()
+        } else {
+            format!("{prefix}.{}", field.name)
+        };
+        if let Some(condition) = &field.required_when {
+            out.push((path.clone(), condition));
+        }
+        if let Ty::Object {
+            object,
+            one_or_many: false,
+        } = &field.ty
+        {
+            conditions(&path, &object.fields, out);
+        }
+    }
+}
+
+/// The conditional requirements of `fields` against the whole `body`: each field whose
+/// condition holds and which is absent (or null, or under an absent object) is reported, in
+/// the order of the fields, as the SDK's `rules::check_required_when` does.
+pub fn check_conditions(
+    fields: &[Field],
+    body: &Value,
+    region: Option<&str>,
+    out: &mut Vec<(String, String)>,
+) {
+    let mut found = Vec::new();
+    conditions("", fields, &mut found);
+    for (path, condition) in found {
+        let decided = match body.get(&condition.field) {
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+            _ => None,
+        };
+        let Some(value) = decided.filter(|v| condition.values.contains(v)) else {
+            continue;
+        };
+        let mut node = Some(body);
+        for part in path.split('.') {
+            node = node.and_then(|n| n.get(part)).filter(|n| !n.is_null());
+        }
+        if node.is_none() {
+            let place = region.map(|r| format!(" in {r}")).unwrap_or_default();
+            out.push((
+                path,
+                format!("required{place} when {} is {value}", condition.field),
+            ));
+        }
+    }
 }
 
 /// A resolved type.
@@ -476,6 +547,7 @@ impl Resolver<'_> {
                 (None, None) => (String::new(), None),
             };
             let field = Field {
+                required_when: None,
                 name: spec.name.clone(),
                 rust,
                 required: spec.required,
@@ -1556,6 +1628,10 @@ pub fn check_object(
         path.push_str(name);
         check_value(&field.ty, item, region, side, path, out);
         path.truncate(len);
+    }
+    // The whole body's conditional requirements, after everything else.
+    if path.is_empty() && side == Side::Request {
+        check_conditions(fields, value, region.map(|r| r.code), out);
     }
 }
 

@@ -462,6 +462,17 @@ pub struct RegionEndpoint {
     pub examples: Vec<ExampleSpec>,
 }
 
+/// A condition under which a field is mandatory: a top-level request field's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredWhenSpec {
+    /// The top-level request field whose value decides, e.g. `paymentMethod`.
+    pub field: String,
+    /// The values (strings, or whole numbers for an integer enum) that make the field
+    /// mandatory.
+    pub values: Vec<serde_json::Value>,
+}
+
 /// How a region changes one shared field. Every key is optional; what is not given stays as
 /// `gateway.yaml` says.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
@@ -503,6 +514,10 @@ pub struct OverrideSpec {
     /// The region's own documentation of the field, added to the shared one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// Makes an optional request field mandatory when a top-level request field has one of
+    /// the given values: `{field: paymentMethod, values: [W_OVO]}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<RequiredWhenSpec>,
 }
 
 /// Fields only one region has.

@@ -624,6 +624,39 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
         (
             vec![(
                 "regions/thb.yaml",
+                "  pay-in:\n    overrides:\n".into(),
+                "  pay-in:\n    overrides:\n      request.payer.email:\n        required_when: {field: method, values: [QRPAY]}\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.payer.email:\n        required_when",
+            "request.payer.email",
+            "override `request.payer.email`: required_when names `method`, which is not a top-level request field of `pay-in`",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-in:\n    overrides:\n".into(),
+                "  pay-in:\n    overrides:\n      request.orderNo:\n        required_when: {field: paymentMethod, values: [QRPAY]}\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.orderNo:\n        required_when",
+            "request.orderNo",
+            "override `request.orderNo` sets required_when, but the field is always mandatory here",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-in:\n    overrides:\n".into(),
+                "  pay-in:\n    overrides:\n      request.payer.email:\n        required_when: {field: paymentMethod, values: [1]}\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.payer.email:\n        required_when",
+            "request.payer.email",
+            "override `request.payer.email`: required_when's values must be values of `paymentMethod` as it is written, at least one",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
                 "  pay-out:\n    overrides:\n".into(),
                 "  pay-out:\n    overrides:\n      request.money:\n        minimum: \"0\"\n".into(),
             )],

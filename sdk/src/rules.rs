@@ -36,6 +36,55 @@ pub struct Object {
     pub fields: &'static [Field],
     /// Groups of fields of which at least one must be present.
     pub at_least_one_of: &'static [&'static [&'static str]],
+    /// Fields that must be present when a top-level field has one of some values.
+    pub required_when: &'static [RequiredWhen],
+}
+
+/// A field that is mandatory when a top-level field of the body has one of some values
+/// (Indonesia's `payer.phone` when `paymentMethod` is `W_OVO`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequiredWhen {
+    /// The field's JSON path, e.g. `payer.phone`.
+    pub path: &'static str,
+    /// The top-level field that decides, e.g. `paymentMethod`.
+    pub field: &'static str,
+    /// Its values (as text) that make the field mandatory.
+    pub values: &'static [&'static str],
+}
+
+/// Reports each field of `conditions` whose condition holds in `body` and which is absent (or
+/// null, or under an absent object): `payer.phone: required in IDR when paymentMethod is
+/// W_OVO`. What [`check`] runs after everything else, and the generated checks too.
+pub fn check_required_when(
+    conditions: &[RequiredWhen],
+    body: &Value,
+    region: &RegionInfo,
+    out: &mut Vec<FieldProblem>,
+) {
+    for condition in conditions {
+        let decided = match body.get(condition.field) {
+            Some(Value::String(t)) => Some(t.clone()),
+            Some(Value::Number(n)) if n.is_i64() => Some(n.to_string()),
+            _ => None,
+        };
+        let Some(value) = decided.filter(|v| condition.values.contains(&v.as_str())) else {
+            continue;
+        };
+        let mut node = Some(body);
+        for part in condition.path.split('.') {
+            node = node.and_then(|n| n.get(part)).filter(|n| !n.is_null());
+        }
+        if node.is_none() {
+            problem(
+                out,
+                condition.path,
+                format!(
+                    "required in {} when {} is {value}",
+                    region.code, condition.field
+                ),
+            );
+        }
+    }
 }
 
 /// The rules of one field.
@@ -230,6 +279,7 @@ pub fn check(rules: &Object, body: &Value, region: &RegionInfo) -> Result<(), Va
         &mut path,
         &mut out,
     );
+    check_required_when(rules.required_when, body, region, &mut out);
     if out.is_empty() {
         Ok(())
     } else {

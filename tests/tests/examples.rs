@@ -360,6 +360,7 @@ fn request_amounts_are_checked_against_the_region_money_format() {
             },
         }],
         at_least_one_of: &[],
+        required_when: &[],
     };
     let body = |currency: &str, amount: &str| -> serde_json::Value {
         serde_json::from_str(&format!(
@@ -394,6 +395,7 @@ fn request_amounts_are_more_than_zero_and_within_the_field_bounds() {
             },
         }],
         at_least_one_of: &[],
+        required_when: &[],
     };
     let thb = Region::Thb.info();
     let check = |amount: &str| {
@@ -429,4 +431,49 @@ fn request_amounts_are_more_than_zero_and_within_the_field_bounds() {
     ] {
         assert_eq!(check(amount), Err(expected.to_owned()), "{amount}");
     }
+}
+
+/// Indonesia's OVO payer phone: mandatory exactly when paymentMethod is W_OVO, by the raw-body
+/// rules and by the typed request's own check, with the same words.
+#[test]
+fn a_field_required_when_another_has_a_value_is_refused_only_then() {
+    let idr = Region::Idr.info();
+    let rules = idr.endpoint("pay-in").expect("IDR pay-in").request_rules;
+    let body = |method: &str, phone: Option<&str>| {
+        let mut body = serde_json::json!({
+            "orderNo": "S20001OVO0001",
+            "purpose": "Order 1",
+            "merchant": {"merchantId": "sandbox-20001"},
+            "money": {"currency": "IDR", "amount": 150000},
+            "paymentMethod": method,
+            "payer": {"name": "Budi"},
+        });
+        if let Some(phone) = phone {
+            body["payer"]["phone"] = phone.into();
+        }
+        body
+    };
+    let expected = "payer.phone: required in IDR when paymentMethod is W_OVO";
+    for (method, phone, refused) in [
+        ("W_OVO", None, true),
+        ("W_OVO", Some("0823239232823"), false),
+        ("QRIS", None, false),
+    ] {
+        let json = body(method, phone);
+        let raw = smilepayz::rules::check(rules, &json, idr);
+        let typed: smilepayz::regions::idr::PayInRequest =
+            serde_json::from_value(json.clone()).expect("an IDR pay-in");
+        let checked = typed.validate();
+        assert_eq!(raw.is_err(), refused, "{method} {phone:?}: {raw:?}");
+        assert_eq!(checked.is_err(), refused, "{method} {phone:?}: {checked:?}");
+        if refused {
+            assert_eq!(raw.expect_err("refused").to_string(), expected);
+            assert_eq!(checked.expect_err("refused").to_string(), expected);
+        }
+    }
+    // Without a payer at all, the phone under it is still what is missing.
+    let mut json = body("W_OVO", None);
+    json.as_object_mut().expect("an object").remove("payer");
+    let error = smilepayz::rules::check(rules, &json, idr).expect_err("refused");
+    assert_eq!(error.to_string(), expected);
 }

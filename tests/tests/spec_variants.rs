@@ -401,6 +401,14 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         let message = stderr(&output);
         assert!(message.contains(part), "no {part:?} in {message}");
     }
+    // A field required when another has a value.
+    let body = r#"{"paymentMethod":"BANK","payer":{"name":"n","accountNo":"1234567890"}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "THB", "--body", body], &[]);
+    assert!(
+        stderr(&output).contains("payer.address: required in THB when paymentMethod is BANK"),
+        "{}",
+        stderr(&output)
+    );
     let body = r#"{"money":{"currency":"PEN","amount":-5}}"#;
     let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
     assert!(

@@ -25,6 +25,7 @@ pub(super) fn request_check(
     fields: &[Field],
     extras: &[Field],
     groups: &[Vec<String>],
+    conditional: Option<TokenStream>,
 ) -> Result<TokenStream> {
     let access = |field: &Field| -> Result<(TokenStream, bool)> {
         let fid = field_ident(field)?;
@@ -80,6 +81,8 @@ pub(super) fn request_check(
         });
     }
     body.push(members(fields, "", &access)?);
+    // The conditional requirements come last, as `rules::check` reports them.
+    body.extend(conditional);
     // A buffer for the paths of list items and of values checked as JSON, when there are any.
     let path = if fields.iter().any(|f| uses_path(&f.ty)) {
         quote! { let mut path = ::std::string::String::new(); }

@@ -281,7 +281,17 @@ fn typed_money_is_checked_on_its_own_digits() {
 
 #[test]
 fn generated_checks_give_what_checking_a_value_gives() {
-    let broken = region::<Thb>() + region::<Pen>() + region::<Usdt>();
+    use crate::regions::{brl::Brl, clp::Clp, cop::Cop, idr::Idr, inr::Inr, mxn::Mxn, php::Php};
+    let broken = region::<Thb>()
+        + region::<Pen>()
+        + region::<Usdt>()
+        + region::<Idr>()
+        + region::<Inr>()
+        + region::<Brl>()
+        + region::<Mxn>()
+        + region::<Cop>()
+        + region::<Clp>()
+        + region::<Php>();
     assert!(
         broken > 100,
         "the mutations should make many requests that break rules: {broken}"

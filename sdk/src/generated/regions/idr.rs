@@ -115,6 +115,7 @@ pub const INQUIRY_ACCOUNT_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
     const EXAMPLES: &'static [crate::Example] = INQUIRY_ACCOUNT_EXAMPLES;
@@ -316,6 +317,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
     type ResponseExtra = crate::NoExtraFields;
@@ -505,6 +507,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
         },
     ],
     at_least_one_of: &[&["orderNo", "tradeNo"]],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Idr {
     type ResponseExtra = crate::NoExtraFields;
@@ -941,6 +944,13 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[
+        crate::rules::RequiredWhen {
+            path: "payer.phone",
+            field: "paymentMethod",
+            values: &["W_OVO"],
+        },
+    ],
 };
 impl crate::endpoints::pay_in::PayInVariant for Idr {
     type RequestExtra = crate::NoExtraFields;
@@ -1120,6 +1130,14 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
                 value,
                 region,
                 "redirectUrl",
+                out,
+            );
+        }
+        if let ::core::result::Result::Ok(json) = ::serde_json::to_value(request) {
+            crate::rules::check_required_when(
+                PAY_IN_REQUEST_RULES.required_when,
+                &json,
+                region,
                 out,
             );
         }
@@ -1591,6 +1609,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_out::PayOutVariant for Idr {
     type RequestExtra = pay_out::PayOutRequestExtra;

@@ -86,6 +86,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Inr {
     type ResponseExtra = crate::NoExtraFields;
@@ -275,6 +276,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
         },
     ],
     at_least_one_of: &[&["orderNo", "tradeNo"]],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Inr {
     type ResponseExtra = crate::NoExtraFields;
@@ -711,6 +713,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_in::PayInVariant for Inr {
     type RequestExtra = crate::NoExtraFields;
@@ -1375,6 +1378,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_out::PayOutVariant for Inr {
     type RequestExtra = pay_out::PayOutRequestExtra;

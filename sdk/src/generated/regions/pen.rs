@@ -115,6 +115,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
     type ResponseExtra = inquiry_balance::InquiryBalanceResponseExtra;
@@ -329,6 +330,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
         },
     ],
     at_least_one_of: &[&["orderNo", "tradeNo"]],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
     type ResponseExtra = crate::NoExtraFields;
@@ -748,6 +750,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_in::PayInVariant for Pen {
     type RequestExtra = crate::NoExtraFields;
@@ -1468,6 +1471,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_out::PayOutVariant for Pen {
     type RequestExtra = pay_out::PayOutRequestExtra;

@@ -86,6 +86,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Php {
     type ResponseExtra = crate::NoExtraFields;
@@ -266,6 +267,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
         },
     ],
     at_least_one_of: &[&["orderNo", "tradeNo"]],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Php {
     type ResponseExtra = crate::NoExtraFields;
@@ -702,6 +704,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_in::PayInVariant for Php {
     type RequestExtra = crate::NoExtraFields;
@@ -1284,6 +1287,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_out::PayOutVariant for Php {
     type RequestExtra = crate::NoExtraFields;

@@ -86,6 +86,7 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Ob
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
     type ResponseExtra = crate::NoExtraFields;
@@ -306,6 +307,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Obj
         },
     ],
     at_least_one_of: &[&["orderNo", "tradeNo"]],
+    required_when: &[],
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
     type ResponseExtra = crate::NoExtraFields;
@@ -727,6 +729,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_in::PayInVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
@@ -1316,6 +1319,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
         },
     ],
     at_least_one_of: &[],
+    required_when: &[],
 };
 impl crate::endpoints::pay_out::PayOutVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
