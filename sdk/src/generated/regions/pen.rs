@@ -1016,6 +1016,17 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
             ),
         }),
     },
+    crate::Example {
+        name: "demo-php",
+        source: "the php demo's body (smilepayz-sdk-php, v2/peru/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's URLs",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"PEN\"},\"orderNo\":\"S20001PHPPEN0001\",\"payer\":{\"email\":\"test@example.com\",\"idType\":\"DNI\",\"identity\":\"122323232\",\"name\":\"test\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
 ];
 /// The nested types of API pay-out in Peru, and the fields only Peru has.
 pub mod pay_out {

@@ -1040,6 +1040,50 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
             ),
         }),
     },
+    crate::Example {
+        name: "demo-java",
+        source: "the java demo's body (smilepayz-demo-java, thailand/PayInRequestDemo.java; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's callback URL",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
+    crate::Example {
+        name: "demo-php",
+        source: "the php demo's body (smilepayz-sdk-php, v2/thailand/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId; the payer's values as the java demo's",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PHPTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
+    crate::Example {
+        name: "demo-node",
+        source: "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_in_request_demo.js; ENDPOINTS.md §3.2), with its area 11: sandbox orderNo and merchantId",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"area\":11,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Node SDK\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
+    crate::Example {
+        name: "demo-python",
+        source: "the python demo's body (smilepayz-demo-python, v2/thailand/pay_in_request_demo.py; ENDPOINTS.md §3.2), its None fields left out: sandbox orderNo and merchantId, a shop's URLs",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"area\":11,\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PYTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Python SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
 ];
 /// The nested types of API pay-out in Thailand, and the fields only Thailand has.
 pub mod pay_out {}
@@ -1575,5 +1619,27 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
                 "{\"channel\":{\"accountName\":\"Somchai Jaidee\",\"cashAccount\":\"17385238451\",\"paymentMethod\":\"KBANK\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:15:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T112200012406111315015678\"}",
             ),
         }),
+    },
+    crate::Example {
+        name: "demo-java",
+        source: "the java demo's body (smilepayz-demo-java, thailand/PayoutRequestDemo.java; ENDPOINTS.md §4.1): a sandbox orderNo of letters and digits (the demo's keeps a UUID's hyphens, which the orderNo rule refuses), sandbox merchantId, a shop's callback URL",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
+    },
+    crate::Example {
+        name: "demo-node",
+        source: "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_out_request_deom.js; ENDPOINTS.md §4.1), with its area 11",
+        request: ::core::option::Option::Some(crate::ExampleMessage {
+            headers: &[],
+            body: ::core::option::Option::Some(
+                "{\"area\":11,\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Node SDK\"}",
+            ),
+        }),
+        response: ::core::option::Option::None,
     },
 ];
