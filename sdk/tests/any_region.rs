@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use common::CallbackServer;
 use serde_json::Value;
@@ -133,21 +133,11 @@ async fn every_region_runs_the_money_flow_at_run_time() {
         let trade_no = created.trade_no().expect("a trade number").to_owned();
         emulator.settle(&trade_no).expect("settles");
         delivered += 1;
-        let received = server.wait_for(delivered).await;
-        let callback = received.last().expect("a callback");
-        let verified = verifier
-            .verify_in::<AnyPayInNotification>(
-                region,
-                callback
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
-                &callback.body,
-                SystemTime::now(),
-            )
-            .unwrap_or_else(|e| panic!("{region}: {e}"));
-        assert_eq!(verified.notification.trade_no(), trade_no, "{region}");
-        assert_eq!(verified.notification.money(), asked, "{region}");
+        let verified = server
+            .last_verified::<AnyPayInNotification>(&verifier, region, delivered)
+            .await;
+        assert_eq!(verified.trade_no(), trade_no, "{region}");
+        assert_eq!(verified.money(), asked, "{region}");
         let status = AnyInquiryStatusRequest::builder(region)
             .trade_type(TradeType::PayIn)
             .order_no(order_no.as_str())
@@ -173,25 +163,11 @@ async fn every_region_runs_the_money_flow_at_run_time() {
         let payout_trade = created.trade_no().expect("a trade number").to_owned();
         emulator.settle(&payout_trade).expect("settles");
         delivered += 1;
-        let received = server.wait_for(delivered).await;
-        let callback = received.last().expect("a callback");
-        let verified = verifier
-            .verify_in::<AnyPayOutNotification>(
-                region,
-                callback
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
-                &callback.body,
-                SystemTime::now(),
-            )
-            .unwrap_or_else(|e| panic!("{region}: {e}"));
-        assert_eq!(verified.notification.trade_no(), payout_trade, "{region}");
-        assert_eq!(
-            verified.notification.status(),
-            &TransactionStatus::Success,
-            "{region}"
-        );
+        let verified = server
+            .last_verified::<AnyPayOutNotification>(&verifier, region, delivered)
+            .await;
+        assert_eq!(verified.trade_no(), payout_trade, "{region}");
+        assert_eq!(verified.status(), &TransactionStatus::Success, "{region}");
 
         // Each account moved by exactly the amount: the pay-in credited, the pay-out debited.
         let payin_after = balance(accounts.payin_account_no.clone()).await;

@@ -477,3 +477,29 @@ fn a_field_required_when_another_has_a_value_is_refused_only_then() {
     let error = smilepayz::rules::check(rules, &json, idr).expect_err("refused");
     assert_eq!(error.to_string(), expected);
 }
+
+/// A region narrows the open IdType enum to its codes: Colombia takes CC, not Chile's RUT.
+#[test]
+fn a_region_narrows_the_identity_document_codes() {
+    let cop = Region::Cop.info();
+    let rules = cop.endpoint("pay-out").expect("COP pay-out").request_rules;
+    let mut body: serde_json::Value = serde_json::from_str(
+        cop.endpoint("pay-out")
+            .expect("COP pay-out")
+            .examples
+            .iter()
+            .find_map(|e| e.request.and_then(|m| m.body))
+            .expect("an example"),
+    )
+    .expect("JSON");
+    body["receiver"]["idType"] = "CC".into();
+    assert!(smilepayz::rules::check(rules, &body, cop).is_ok());
+    body["receiver"]["idType"] = "RUT".into();
+    let error = smilepayz::rules::check(rules, &body, cop).expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("receiver.idType: RUT is not allowed in COP"),
+        "{error}"
+    );
+}

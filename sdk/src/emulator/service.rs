@@ -452,16 +452,19 @@ impl State {
                 ),
             )
         })?;
-        crate::rules::check(offered.request_rules, &json, region.info()).map_err(|e| {
-            reject(
-                Check::InvalidBodyFields,
-                format!(
-                    "the body is not a valid {region} {} request: {e}{}",
-                    route.id,
-                    example_hint(offered)
-                ),
-            )
-        })?;
+        // The rules, and amounts on their own digits (a `Value` holds a number as a float:
+        // 100.500000000000000001 would pass as 100.5).
+        crate::rules::check_parsed(offered.request_rules, &json, text.as_bytes(), region.info())
+            .map_err(|e| {
+                reject(
+                    Check::InvalidBodyFields,
+                    format!(
+                        "the body is not a valid {region} {} request: {e}{}",
+                        route.id,
+                        example_hint(offered)
+                    ),
+                )
+            })?;
         match HANDLERS.iter().find(|h| h.id == route.id) {
             Some(handler) => (handler.answer)(&Call {
                 state: self,

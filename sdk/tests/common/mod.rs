@@ -97,6 +97,29 @@ impl CallbackServer {
         Self { url, received }
     }
 
+    /// Waits for the `n`th delivery and returns it verified and read as `region`'s `N`.
+    pub async fn last_verified<N: smilepayz::FromRegionJson>(
+        &self,
+        verifier: &smilepayz::callback::CallbackVerifier,
+        region: smilepayz::Region,
+        n: usize,
+    ) -> N {
+        let received = self.wait_for(n).await;
+        let callback = received.last().expect("a callback");
+        verifier
+            .verify_in::<N>(
+                region,
+                callback
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_bytes())),
+                &callback.body,
+                std::time::SystemTime::now(),
+            )
+            .unwrap_or_else(|e| panic!("{region}: {e}"))
+            .notification
+    }
+
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().expect("log").clone()
     }
