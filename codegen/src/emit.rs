@@ -849,6 +849,32 @@ fn has_extras(spec: &Spec, id: &str, request: bool) -> bool {
     })
 }
 
+/// The top-level request fields to which some region gives a default of its own, by JSON name.
+fn region_defaulted(spec: &Spec, id: &str) -> std::collections::BTreeSet<String> {
+    spec.regions
+        .iter()
+        .filter_map(|r| r.endpoint(id))
+        .flat_map(|e| e.own.overrides.iter())
+        .filter(|(_, change)| change.default.is_some())
+        .filter_map(|(path, _)| path.strip_prefix("request.").map(str::to_owned))
+        .collect()
+}
+
+/// The region's own defaults of `id`'s request fields, as `(JSON name, JSON text)`.
+fn region_defaults(region: &crate::load::Region, id: &str) -> Vec<(String, String)> {
+    let Some(e) = region.endpoint(id) else {
+        return Vec::new();
+    };
+    e.own
+        .overrides
+        .iter()
+        .filter_map(|(path, change)| {
+            let name = path.strip_prefix("request.")?;
+            Some((name.to_owned(), change.default.as_ref()?.to_string()))
+        })
+        .collect()
+}
+
 /// The request field that is the gateway's idempotency key.
 const ORDER_NO_FIELD: &str = "orderNo";
 
@@ -882,7 +908,14 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let request_extra = has_extras(spec, id, true);
     let response_extra = has_extras(spec, id, false);
 
+    let defaulted = region_defaulted(spec, id);
     let mut assoc = Vec::new();
+    if !defaulted.is_empty() {
+        assoc.push(quote! {
+            #[doc = " The region's own defaults: `(JSON name, value as JSON)` of the optional request fields the builder and `new()` fill in when they are left unset. Empty in most regions."]
+            const DEFAULTS: &'static [(&'static str, &'static str)] = &[];
+        });
+    }
     if request_extra {
         assoc.push(quote! {
             #[doc = " The region's extra request fields (all optional in the type, so `Default` leaves them unset)."]
@@ -968,6 +1001,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let mut required_values = Vec::new();
     let mut build_inits = Vec::new();
     let mut partial_puts = Vec::new();
+    let mut region_fills = Vec::new();
     for field in &endpoint.request {
         let fid = field_ident(field)?;
         let ty = ty_tokens(&field.ty, &place)?;
@@ -983,7 +1017,27 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             required_values.push(quote! { fields.#fid });
             build_inits.push(quote! { #fid, });
         } else {
-            inits.push(quote! { #fid: ::core::option::Option::None, });
+            // `new()` fills in the defaults as `build()` does: the region's, else the shared one.
+            let region_default = defaulted
+                .contains(wire)
+                .then(|| quote! { crate::rules::region_default(R::DEFAULTS, #wire) });
+            let shared_default = field.default.as_ref().map(|default| {
+                let json = default.to_string();
+                quote! { ::serde_json::from_str(#json).ok() }
+            });
+            inits.push(match (&region_default, &shared_default) {
+                (Some(region), Some(shared)) => quote! { #fid: #region.or_else(|| #shared), },
+                (Some(region), None) => quote! { #fid: #region, },
+                (None, Some(shared)) => quote! { #fid: #shared, },
+                (None, None) => quote! { #fid: ::core::option::Option::None, },
+            });
+            if let Some(region) = region_default {
+                region_fills.push(quote! {
+                    if fields.#fid.is_none() {
+                        fields.#fid = #region;
+                    }
+                });
+            }
             match &field.default {
                 Some(default) => {
                     let json = default.to_string();
@@ -1129,6 +1183,12 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let title = &e.title;
     // A constructor from the mandatory fields alone, unless the endpoint also needs one
     // field of a group (`at_least_one_of`): such a request could never be valid.
+    // Bound `mut` only where a region default may be filled in.
+    let fields_binding = if region_fills.is_empty() {
+        quote! { let fields = *self.fields; }
+    } else {
+        quote! { let mut fields = *self.fields; }
+    };
     let new_fn = if e.at_least_one_of.is_empty() {
         let new_doc = format!(
             " A request from its mandatory fields, checked against the region's rules (see [`{request}::validate`]). For optional and region-only fields use [`{request}::builder`]."
@@ -1229,7 +1289,8 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 pub fn build(self) -> ::core::result::Result<#request<R>, crate::ValidationError> {
                     #[allow(unused_mut)]
                     let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                    let fields = *self.fields;
+                    #fields_binding
+                    #(#region_fills)*
                     #(#missing_checks)*
                     #unpack
                     let request = #request { #(#build_inits)* };
@@ -1391,7 +1452,14 @@ fn rules_kind(ty: &Ty) -> TokenStream {
             one_or_many,
         } => {
             let fields = rules_fields(&object.fields);
-            quote! { crate::rules::Kind::Object { fields: #fields, one_or_many: #one_or_many } }
+            let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
+            quote! {
+                crate::rules::Kind::Object {
+                    fields: #fields,
+                    at_least_one_of: &[#(#groups),*],
+                    one_or_many: #one_or_many,
+                }
+            }
         }
         Ty::Money(money) => {
             let shape = match money.shape {
@@ -1629,6 +1697,13 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             &e.at_least_one_of,
             conditional,
         )?;
+        let defaults = region_defaults(region, id);
+        if !defaults.is_empty() {
+            let (names, values): (Vec<_>, Vec<_>) = defaults.into_iter().unzip();
+            assoc.push(quote! {
+                const DEFAULTS: &'static [(&'static str, &'static str)] = &[#((#names, #values)),*];
+            });
+        }
         items.push(quote! {
             impl crate::endpoints::#endpoint_module::#variant for #marker {
                 #(#assoc)*
@@ -1798,9 +1873,34 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
             let differs = match base {
                 None => true,
                 Some(b) => {
-                    b.required != field.required || b.ty != field.ty || field.region_doc.is_some()
+                    b.required != field.required
+                        || b.ty != field.ty
+                        || b.default != field.default
+                        || field.region_doc.is_some()
                 }
             };
+            // What a region adds beyond the type: its default, an object's groups.
+            let mut more = String::new();
+            if let Some(default) = field
+                .default
+                .as_ref()
+                .filter(|d| base.and_then(|b| b.default.as_ref()) != Some(*d))
+            {
+                more.push_str(&format!(
+                    "; filled in with {} when not set",
+                    code(&default.to_string())
+                ));
+            }
+            let groups = |f: &Field| object_of(&f.ty).map(|o| o.at_least_one_of.clone());
+            let own_groups = groups(field).unwrap_or_default();
+            if base.and_then(groups).unwrap_or_default() != own_groups {
+                for group in &own_groups {
+                    more.push_str(&format!(
+                        "; needs at least one of {}",
+                        escape_markdown(&group.join(", "))
+                    ));
+                }
+            }
             let (inner_r, inner_s) = (
                 object_fields(&field.ty),
                 base.and_then(|b| object_fields(&b.ty)),
@@ -1808,6 +1908,18 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
             if let (Some(r), Some(s)) = (inner_r, inner_s)
                 && base.is_some_and(|b| b.required == field.required)
             {
+                if !more.is_empty() {
+                    out.push_str(&format!(
+                        "- {}: {}{}.\n",
+                        code(&path),
+                        if field.required {
+                            "mandatory"
+                        } else {
+                            "optional"
+                        },
+                        more,
+                    ));
+                }
                 walk(&path, r, s, out);
                 continue;
             }
@@ -1818,7 +1930,7 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
                     .map(|d| format!(" {}", escape_markdown(d)))
                     .unwrap_or_default();
                 out.push_str(&format!(
-                    "- {}: {}; {}.{note}\n",
+                    "- {}: {}; {}{}.{note}\n",
                     code(&path),
                     if field.required {
                         "mandatory"
@@ -1826,12 +1938,22 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
                         "optional"
                     },
                     escape_markdown(&describe_ty(&field.ty)),
+                    more,
                 ));
             }
         }
     }
     walk("", regional, shared, &mut out);
     out
+}
+
+/// The object a field holds, alone or as the items of a list.
+fn object_of(ty: &Ty) -> Option<&crate::model::ObjectType> {
+    match ty {
+        Ty::Object { object, .. } => Some(object),
+        Ty::List { item, .. } => object_of(item),
+        _ => None,
+    }
 }
 
 fn object_fields(ty: &Ty) -> Option<&[Field]> {

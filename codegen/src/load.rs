@@ -747,11 +747,24 @@ fn region_endpoint(
             Some(field) => apply_override(field, change, path, facts.code, at, problems),
         }
     }
-    // Conditions, once every override is applied: they name another field of the request.
+    // Conditions, groups and defaults, once every override is applied: they depend on what
+    // the other overrides make mandatory or allow.
     for (path, change) in &own.overrides {
+        let at = src.at_key(&with(here, "overrides"), path);
         if let Some(condition) = &change.required_when {
-            let at = src.at_key(&with(here, "overrides"), path);
-            required_when(&mut request, path, condition, id, at, problems);
+            required_when(&mut request, path, condition, id, at.clone(), problems);
+        }
+        if !change.at_least_one_of.is_empty() {
+            object_groups(
+                &mut request,
+                path,
+                &change.at_least_one_of,
+                at.clone(),
+                problems,
+            );
+        }
+        if let Some(value) = &change.default {
+            region_default(&mut request, path, value, facts, at, problems);
         }
     }
 
@@ -1035,6 +1048,137 @@ fn required_when(
         }
         None => {}
     }
+}
+
+/// Sets an override's `at_least_one_of` on the object at `path`, if each group names two or
+/// more of its fields, none of them mandatory: a request object then needs one of each group.
+fn object_groups(
+    request: &mut [Field],
+    path: &str,
+    groups: &[Vec<String>],
+    at: Location,
+    problems: &mut Problems,
+) {
+    let Some(rest) = path.strip_prefix("request.") else {
+        problems.push(
+            at,
+            format!(
+                "override `{path}` sets at_least_one_of, which applies to request objects only"
+            ),
+            "remove at_least_one_of, or put it on the override of a request object",
+        );
+        return;
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    let Some(field) = find_mut(request, &parts) else {
+        return; // Reported by the override itself.
+    };
+    let object = match &mut field.ty {
+        Ty::Object { object, .. } => object,
+        Ty::List { item, .. } if matches!(**item, Ty::Object { .. }) => match item.as_mut() {
+            Ty::Object { object, .. } => object,
+            _ => return,
+        },
+        other => {
+            problems.push(
+                at,
+                format!(
+                    "override `{path}` sets at_least_one_of, but the field is {}",
+                    other.kind_name()
+                ),
+                "put at_least_one_of on an object's override and name its fields; for top-level request fields, the endpoint's at_least_one_of in gateway.yaml",
+            );
+            return;
+        }
+    };
+    let mut sound = true;
+    for group in groups {
+        if group.len() < 2 {
+            sound = false;
+            problems.push(
+                at.clone(),
+                format!("override `{path}`: an at_least_one_of group needs two fields or more"),
+                "list the fields of which one must be sent, e.g. [idNumber, identity]",
+            );
+        }
+        for name in group {
+            match object.fields.iter().find(|f| &f.name == name) {
+                None => {
+                    sound = false;
+                    let known: Vec<&str> = object.fields.iter().map(|f| f.name.as_str()).collect();
+                    problems.push(
+                        at.clone(),
+                        format!("override `{path}`: at_least_one_of names `{name}`, which is not a field of it"),
+                        format!("name some of its fields: {}", known.join(", ")),
+                    );
+                }
+                Some(f) if f.required => {
+                    sound = false;
+                    problems.push(
+                        at.clone(),
+                        format!("override `{path}`: at_least_one_of names `{name}`, which is already mandatory here"),
+                        "leave the mandatory field out of the group, or do not make it mandatory",
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    if sound {
+        object.at_least_one_of = groups.to_vec();
+    }
+}
+
+/// Sets an override's `default` on the top-level request field at `path`, if the field is
+/// optional in every region's type (a mandatory one is a constructor argument, so a default
+/// would never be used) and the value follows the field's rules in the region.
+fn region_default(
+    request: &mut [Field],
+    path: &str,
+    value: &serde_json::Value,
+    facts: RegionFacts<'_>,
+    at: Location,
+    problems: &mut Problems,
+) {
+    let Some(name) = path.strip_prefix("request.").filter(|n| !n.contains('.')) else {
+        problems.push(
+            at,
+            format!(
+                "override `{path}` sets a default, which applies to top-level request fields only"
+            ),
+            "put the default on a top-level request field's override, e.g. request.paymentMethod",
+        );
+        return;
+    };
+    let Some(field) = request.iter_mut().find(|f| f.name == name) else {
+        return; // Reported by the override itself.
+    };
+    if field.type_required {
+        problems.push(
+            at,
+            format!("override `{path}` sets a default, but the field is mandatory in every region"),
+            "remove the default: a mandatory field is given to the request's constructor",
+        );
+        return;
+    }
+    let mut found = Vec::new();
+    model::check_value(
+        &field.ty,
+        value,
+        Some(facts),
+        model::Side::Request,
+        &mut name.to_owned(),
+        &mut found,
+    );
+    if let Some((json_path, why)) = found.into_iter().next() {
+        problems.push(
+            at,
+            format!("override `{path}`: the default {value} breaks the field's rules here: `{json_path}` {why}"),
+            "give a default the field accepts in this region, or change its rules",
+        );
+        return;
+    }
+    field.default = Some(value.clone());
 }
 
 fn apply_override(

@@ -408,6 +408,9 @@ pub struct ObjectType {
     pub doc: String,
     /// Its fields.
     pub fields: Vec<Field>,
+    /// Groups of its fields of which at least one must be present when the object is sent
+    /// (a region's override: `at_least_one_of: [[idNumber, identity]]`).
+    pub at_least_one_of: Vec<Vec<String>>,
 }
 
 impl Ty {
@@ -859,6 +862,7 @@ impl Resolver<'_> {
                         name: TypeName::Local(name),
                         doc,
                         fields,
+                        at_least_one_of: Vec::new(),
                     },
                     one_or_many: spec.one_or_many,
                 }
@@ -1431,6 +1435,7 @@ pub fn definitions(
                         name: TypeName::Shared(name.clone()),
                         doc: spec.doc.clone(),
                         fields,
+                        at_least_one_of: Vec::new(),
                     }))
                 }
                 FieldKind::Enum => enum_type(
@@ -1841,11 +1846,27 @@ pub fn check_value(
                 for (i, v) in items.iter().enumerate() {
                     let len = path.len();
                     path.push_str(&format!("[{i}]"));
-                    check_object(&object.fields, &[], v, region, side, path, out);
+                    check_object(
+                        &object.fields,
+                        &object.at_least_one_of,
+                        v,
+                        region,
+                        side,
+                        path,
+                        out,
+                    );
                     path.truncate(len);
                 }
             }
-            _ => check_object(&object.fields, &[], value, region, side, path, out),
+            _ => check_object(
+                &object.fields,
+                &object.at_least_one_of,
+                value,
+                region,
+                side,
+                path,
+                out,
+            ),
         },
         Ty::Money(money) => {
             let shape = &money.shape;

@@ -169,10 +169,39 @@ fn difference(regional: &Field, shared: Option<&Field>) -> String {
     {
         parts.push(format!("amount {range}"));
     }
+    if regional.default != shared.default
+        && let Some(default) = &regional.default
+    {
+        parts.push(format!("default {}", cell_value(default)));
+    }
+    if let Some(object) = object_of(&regional.ty)
+        && Some(&object.at_least_one_of) != object_of(&shared.ty).map(|o| &o.at_least_one_of)
+    {
+        for group in &object.at_least_one_of {
+            parts.push(format!("needs one of {}", group.join(", ")));
+        }
+    }
     if let Some(doc) = &regional.region_doc {
         parts.push(doc.clone());
     }
     parts.join("; ")
+}
+
+/// A value as the table shows it: a string without its quotes.
+fn cell_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The object a field holds, alone or as the items of a list.
+fn object_of(ty: &Ty) -> Option<&crate::model::ObjectType> {
+    match ty {
+        Ty::Object { object, .. } => Some(object),
+        Ty::List { item, .. } => object_of(item),
+        _ => None,
+    }
 }
 
 fn flatten<'f>(prefix: &str, fields: &'f [Field], out: &mut Vec<(String, &'f Field)>) {

@@ -518,6 +518,14 @@ pub struct OverrideSpec {
     /// the given values: `{field: paymentMethod, values: [W_OVO]}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_when: Option<RequiredWhenSpec>,
+    /// For an object: groups of its fields of which at least one must be sent whenever the
+    /// object is, e.g. `[[idNumber, identity]]` (two names for a document number).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_least_one_of: Vec<Vec<String>>,
+    /// The value a request builder fills in, in this region, when the field is not set: a
+    /// top-level request field that is optional in `gateway.yaml`, e.g. `CASHIER_CO`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
 }
 
 /// Fields only one region has.

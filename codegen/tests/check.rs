@@ -658,6 +658,83 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             vec![(
                 "regions/thb.yaml",
                 "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.receiver:\n        at_least_one_of: [[idNumber, nickname]]\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.receiver:\n        at_least_one_of",
+            "request.receiver",
+            "override `request.receiver`: at_least_one_of names `nickname`, which is not a field of it",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.receiver:\n        at_least_one_of: [[idNumber]]\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.receiver:\n        at_least_one_of",
+            "request.receiver",
+            "override `request.receiver`: an at_least_one_of group needs two fields or more",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.cashAccount:\n        at_least_one_of: [[a, b]]\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.cashAccount:\n        at_least_one_of",
+            "request.cashAccount",
+            "override `request.cashAccount` sets at_least_one_of, but the field is string",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      response.channel:\n        at_least_one_of: [[a, b]]\n".into(),
+            )],
+            "regions/thb.yaml",
+            "response.channel:\n        at_least_one_of",
+            "response.channel",
+            "override `response.channel` sets at_least_one_of, which applies to request objects only",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.receiver.name:\n        default: Somchai\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.receiver.name:\n        default",
+            "request.receiver.name",
+            "override `request.receiver.name` sets a default, which applies to top-level request fields only",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    overrides:\n      request.orderNo:\n        default: S1\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.orderNo:\n        default",
+            "request.orderNo",
+            "override `request.orderNo` sets a default, but the field is mandatory in every region",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-in:\n    overrides:\n".into(),
+                "  pay-in:\n    overrides:\n      request.expiryPeriod:\n        default: 999999\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.expiryPeriod:\n        default",
+            "request.expiryPeriod",
+            "override `request.expiryPeriod`: the default 999999 breaks the field's rules here: `expiryPeriod` is 999999; the greatest allowed is 86400",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
                 "  pay-out:\n    overrides:\n      request.money:\n        minimum: \"0\"\n".into(),
             )],
             "regions/thb.yaml",

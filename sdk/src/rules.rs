@@ -175,6 +175,8 @@ pub enum Kind {
     Object {
         /// Its fields.
         fields: &'static [Field],
+        /// Groups of its fields of which at least one must be present.
+        at_least_one_of: &'static [&'static [&'static str]],
         /// Whether a list of such objects is accepted too.
         one_or_many: bool,
     },
@@ -199,6 +201,22 @@ pub enum Kind {
 /// language's `minimum` and `maximum` on money narrow it and the floor (more than 0) per
 /// region.
 pub const MAX_REQUEST_AMOUNT: &str = "999999999999999";
+
+/// A region's default for the request field `name`, from its `(JSON name, value as JSON)`
+/// table (the variant's `DEFAULTS`), read as the field's type. The generator checks every
+/// default against the field's rules, so a value that does not read is not expected; it would
+/// leave the field unset, and the request's check would then name it.
+#[allow(
+    dead_code,
+    reason = "generated code calls it only when some region gives a field a default"
+)]
+pub(crate) fn region_default<T: serde::de::DeserializeOwned>(
+    defaults: &[(&str, &str)],
+    name: &str,
+) -> Option<T> {
+    let (_, json) = defaults.iter().find(|(key, _)| *key == name)?;
+    serde_json::from_str(json).ok()
+}
 
 /// Adds a builder's field to a partial body, when it is set (for `build()` with a mandatory
 /// field missing). The SDK's field types always serialize; one that did not would be left out.
@@ -560,6 +578,7 @@ pub(crate) fn check_value(
         },
         Kind::Object {
             fields,
+            at_least_one_of,
             one_or_many,
         } => match value.as_array() {
             Some(items) if *one_or_many => {
@@ -569,11 +588,11 @@ pub(crate) fn check_value(
                 for (i, v) in items.iter().enumerate() {
                     let len = path.len();
                     path.push_str(&format!("[{i}]"));
-                    check_object(fields, &[], v, region, path, out);
+                    check_object(fields, at_least_one_of, v, region, path, out);
                     path.truncate(len);
                 }
             }
-            _ => check_object(fields, &[], value, region, path, out),
+            _ => check_object(fields, at_least_one_of, value, region, path, out),
         },
         Kind::Money {
             shape,

@@ -503,3 +503,136 @@ fn a_region_narrows_the_identity_document_codes() {
         "{error}"
     );
 }
+
+/// Peru, Colombia and Chile take the receiver's document number under either of its two
+/// names (`idNumber`, the newest pages'; `identity`, the demos'), and need one of them: the
+/// raw-body rules and the typed request's own check refuse a receiver without either, in the
+/// same words.
+#[test]
+fn a_receiver_needs_its_document_number_under_one_of_its_two_names() {
+    for region in [Region::Pen, Region::Cop, Region::Clp] {
+        let info = region.info();
+        let endpoint = info.endpoint("pay-out").expect("pay-out");
+        let mut body: serde_json::Value = serde_json::from_str(
+            endpoint
+                .examples
+                .iter()
+                .find_map(|e| e.request.and_then(|m| m.body))
+                .expect("an example"),
+        )
+        .expect("JSON");
+        let receiver = body["receiver"].as_object_mut().expect("a receiver");
+        let number = receiver
+            .remove("idNumber")
+            .or_else(|| receiver.remove("identity"))
+            .expect("the example sends a document number");
+        let expected = format!(
+            "receiver: needs at least one of idNumber, identity in {}",
+            info.code
+        );
+        for (key, value, refused) in [
+            (None, None, true),
+            (Some("idNumber"), Some(number.clone()), false),
+            (Some("identity"), Some(number.clone()), false),
+            // An empty string counts as not sent, as everywhere in the rules.
+            (Some("idNumber"), Some("".into()), true),
+        ] {
+            let mut json = body.clone();
+            if let (Some(key), Some(value)) = (key, value) {
+                json["receiver"][key] = value;
+            }
+            let raw = smilepayz::rules::check(endpoint.request_rules, &json, info);
+            let typed = match region {
+                Region::Pen => {
+                    serde_json::from_value::<smilepayz::regions::pen::PayOutRequest>(json.clone())
+                        .map(|r| r.validate())
+                }
+                Region::Cop => {
+                    serde_json::from_value::<smilepayz::regions::cop::PayOutRequest>(json.clone())
+                        .map(|r| r.validate())
+                }
+                _ => serde_json::from_value::<smilepayz::regions::clp::PayOutRequest>(json.clone())
+                    .map(|r| r.validate()),
+            }
+            .expect("a pay-out of the region");
+            assert_eq!(raw.is_err(), refused, "{region:?} {key:?}: {raw:?}");
+            assert_eq!(typed.is_err(), refused, "{region:?} {key:?}: {typed:?}");
+            if refused {
+                assert_eq!(raw.expect_err("refused").to_string(), expected);
+                assert_eq!(typed.expect_err("refused").to_string(), expected);
+            }
+        }
+    }
+}
+
+/// Where a region has one pay-in method (Colombia's CASHIER_CO, Chile's CASHIER_CL, Peru's
+/// CASHIER_PE), it is the region's default: `build()` and `new()` fill it in when it is left
+/// unset, and keep a value that is set. A raw body is judged as sent: without the field it is
+/// refused, since the gateway needs it.
+#[test]
+fn a_region_default_is_filled_in_where_the_caller_leaves_it_unset() {
+    use smilepayz::definitions::{Merchant, Payer};
+    use smilepayz::regions::{clp::Clp, cop::Cop, pen::Pen};
+    fn check<R: pay_in::PayInVariant>(expected: &str, needs_payer: bool) {
+        let code = R::INFO.code;
+        let money = || smilepayz::TransactionMoney::<R>::parse("20000").expect("an amount");
+        let builder = || {
+            pay_in::PayInRequest::<R>::builder()
+                .order_no("S20001DEFAULT01")
+                .purpose("Order 1")
+                .merchant(Merchant::new("sandbox-20001"))
+                .money(money())
+                .payer(Payer {
+                    name: Some("Ana Torres".to_owned()),
+                    ..Payer::default()
+                })
+        };
+        let built = builder().build().expect("valid with the default");
+        let method =
+            |r: &pay_in::PayInRequest<R>| r.payment_method.as_ref().map(|m| m.as_str().to_owned());
+        assert_eq!(method(&built).as_deref(), Some(expected), "{code}");
+        // `new()` takes the mandatory fields only: where the region also needs a payer, it
+        // names the payer and not the method.
+        let made = pay_in::PayInRequest::<R>::new(
+            "S20001DEFAULT01",
+            "Order 1",
+            Merchant::new("sandbox-20001"),
+            money(),
+        );
+        if needs_payer {
+            let error = made.expect_err("no payer");
+            assert_eq!(error.to_string(), format!("payer: required in {code}"));
+        } else {
+            let made = made.expect("valid with the default");
+            assert_eq!(method(&made).as_deref(), Some(expected), "{code}");
+        }
+        // A value that is set is kept, and judged.
+        let error = builder()
+            .payment_method(
+                "CARD"
+                    .parse::<smilepayz::definitions::PaymentMethod>()
+                    .expect("an open enum keeps any code"),
+            )
+            .build()
+            .expect_err("CARD is not this region's method");
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("paymentMethod: CARD is not allowed in {code}")),
+            "{error}"
+        );
+        let mut json = serde_json::to_value(&built).expect("JSON");
+        json.as_object_mut()
+            .expect("an object")
+            .remove("paymentMethod");
+        let error = smilepayz::rules::check(&R::REQUEST_RULES, &json, &R::INFO)
+            .expect_err("the gateway needs the field");
+        assert_eq!(
+            error.to_string(),
+            format!("paymentMethod: required in {code}")
+        );
+    }
+    check::<Cop>("CASHIER_CO", false);
+    check::<Clp>("CASHIER_CL", true);
+    check::<Pen>("CASHIER_PE", false);
+}

@@ -409,6 +409,21 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         "{}",
         stderr(&output)
     );
+    // A group inside an object: a payer, when sent, needs one of accountNo and address.
+    let body = r#"{"payer":{"name":"n"}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
+    assert!(
+        stderr(&output).contains("payer: needs at least one of accountNo, address in PEN"),
+        "{}",
+        stderr(&output)
+    );
+    let body = r#"{"payer":{"name":"n","address":{"city":"Lima"}}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
+    assert!(
+        !stderr(&output).contains("needs at least one of accountNo"),
+        "{}",
+        stderr(&output)
+    );
     let body = r#"{"money":{"currency":"PEN","amount":-5}}"#;
     let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
     assert!(

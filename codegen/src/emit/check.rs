@@ -37,49 +37,7 @@ pub(super) fn request_check(
     };
     let mut body = Vec::new();
     body.push(required(fields, "", &access)?);
-    for group in groups {
-        let mut present = Vec::new();
-        let mut always_met = false;
-        for name in group {
-            let Some(field) = fields.iter().find(|f| &f.name == name) else {
-                continue;
-            };
-            let (at, always) = access(field)?;
-            // As `rules::check` counts it: set, and not the empty string.
-            let text = matches!(
-                field.ty,
-                Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
-            );
-            let text_enum = matches!(&field.ty, Ty::Enum(e) if !e.integer);
-            match (always, text, text_enum) {
-                (true, true, _) => present.push(quote! { !#at.is_empty() }),
-                (true, _, true) => present.push(quote! { !#at.as_str().is_empty() }),
-                (true, false, false) => always_met = true,
-                (false, true, _) => {
-                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.is_empty()) });
-                }
-                (false, _, true) => {
-                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.as_str().is_empty()) });
-                }
-                (false, false, false) => present.push(quote! { #at.is_some() }),
-            }
-        }
-        if always_met {
-            continue;
-        }
-        let message = format!("needs at least one of {} in {{}}", group.join(", "));
-        // No field of the group in this region: the group can never be met.
-        let any = if present.is_empty() {
-            quote! { false }
-        } else {
-            quote! { #(#present)||* }
-        };
-        body.push(quote! {
-            if !(#any) {
-                crate::rules::push_problem(out, "", ::std::format!(#message, region.code));
-            }
-        });
-    }
+    body.push(at_least_one_of(fields, groups, "", &access)?);
     body.push(members(fields, "", &access)?);
     // The conditional requirements come last, as `rules::check` reports them.
     body.extend(conditional);
@@ -141,6 +99,61 @@ fn required(
     Ok(quote! { #(#checks)* })
 }
 
+/// "needs at least one of …" for each group of which no field is set (and not empty), at
+/// the object's path (`""` for the body).
+fn at_least_one_of(
+    fields: &[Field],
+    groups: &[Vec<String>],
+    parent: &str,
+    access: &dyn Fn(&Field) -> Result<(TokenStream, bool)>,
+) -> Result<TokenStream> {
+    let mut body = Vec::new();
+    for group in groups {
+        let mut present = Vec::new();
+        let mut always_met = false;
+        for name in group {
+            let Some(field) = fields.iter().find(|f| &f.name == name) else {
+                continue;
+            };
+            let (at, always) = access(field)?;
+            // As `rules::check` counts it: set, and not the empty string.
+            let text = matches!(
+                field.ty,
+                Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
+            );
+            let text_enum = matches!(&field.ty, Ty::Enum(e) if !e.integer);
+            match (always, text, text_enum) {
+                (true, true, _) => present.push(quote! { !#at.is_empty() }),
+                (true, _, true) => present.push(quote! { !#at.as_str().is_empty() }),
+                (true, false, false) => always_met = true,
+                (false, true, _) => {
+                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.is_empty()) });
+                }
+                (false, _, true) => {
+                    present.push(quote! { #at.as_ref().is_some_and(|v| !v.as_str().is_empty()) });
+                }
+                (false, false, false) => present.push(quote! { #at.is_some() }),
+            }
+        }
+        if always_met {
+            continue;
+        }
+        let message = format!("needs at least one of {} in {{}}", group.join(", "));
+        // No field of the group in this region: the group can never be met.
+        let any = if present.is_empty() {
+            quote! { false }
+        } else {
+            quote! { #(#present)||* }
+        };
+        body.push(quote! {
+            if !(#any) {
+                crate::rules::push_problem(out, #parent, ::std::format!(#message, region.code));
+            }
+        });
+    }
+    Ok(quote! { #(#body)* })
+}
+
 /// Each field that is set, by JSON name.
 fn members(
     fields: &[Field],
@@ -197,11 +210,13 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
                 Ok((quote! { object.#fid }, field.type_required))
             };
             let required = required(&object.fields, path, &inner)?;
+            let groups = at_least_one_of(&object.fields, &object.at_least_one_of, path, &inner)?;
             let members = members(&object.fields, path, &inner)?;
             quote! {
                 {
                     let object = #value;
                     #required
+                    #groups
                     #members
                 }
             }
@@ -256,11 +271,14 @@ fn always_passes(ty: &Ty) -> bool {
         Ty::Object {
             object,
             one_or_many: false,
-        } => object
-            .fields
-            .iter()
-            // Nothing to check, and no "required" that an unset field could break.
-            .all(|f| always_passes(&f.ty) && (f.type_required || !f.required)),
+        } => {
+            object.at_least_one_of.is_empty()
+                && object
+                    .fields
+                    .iter()
+                    // Nothing to check, and no "required" that an unset field could break.
+                    .all(|f| always_passes(&f.ty) && (f.type_required || !f.required))
+        }
         _ => false,
     }
 }

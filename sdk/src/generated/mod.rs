@@ -4677,6 +4677,8 @@ pub mod endpoints {
         };
         /// A region that offers this endpoint, with what it adds to the shared shape.
         pub trait PayInVariant: crate::RegionSpec {
+            /// The region's own defaults: `(JSON name, value as JSON)` of the optional request fields the builder and `new()` fill in when they are left unset. Empty in most regions.
+            const DEFAULTS: &'static [(&'static str, &'static str)] = &[];
             /// The region's extra request fields (all optional in the type, so `Default` leaves them unset).
             type RequestExtra: crate::ExtraFields + ::core::default::Default;
             /// The region's documented examples of this endpoint.
@@ -5080,7 +5082,10 @@ pub mod endpoints {
                     purpose: purpose.into(),
                     merchant: merchant.into(),
                     money: money.into(),
-                    payment_method: ::core::option::Option::None,
+                    payment_method: crate::rules::region_default(
+                        R::DEFAULTS,
+                        "paymentMethod",
+                    ),
                     payer: ::core::option::Option::None,
                     expiry_period: ::core::option::Option::None,
                     redirect_url: ::core::option::Option::None,
@@ -5267,7 +5272,13 @@ pub mod endpoints {
             ) -> ::core::result::Result<PayInRequest<R>, crate::ValidationError> {
                 #[allow(unused_mut)]
                 let mut problems: ::std::vec::Vec<crate::FieldProblem> = ::std::vec::Vec::new();
-                let fields = *self.fields;
+                let mut fields = *self.fields;
+                if fields.payment_method.is_none() {
+                    fields.payment_method = crate::rules::region_default(
+                        R::DEFAULTS,
+                        "paymentMethod",
+                    );
+                }
                 if fields.order_no.is_none() {
                     problems
                         .push(crate::FieldProblem::required("orderNo", R::INFO.code));

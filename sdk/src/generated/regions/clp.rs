@@ -513,6 +513,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -660,6 +661,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -715,6 +717,9 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Clp {
     type RequestExtra = crate::NoExtraFields;
+    const DEFAULTS: &'static [(&'static str, &'static str)] = &[
+        ("paymentMethod", "\"CASHIER_CL\""),
+    ];
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -905,7 +910,7 @@ impl crate::endpoints::pay_in::PayInVariant for Clp {
 ///
 /// In Chile these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_CL. Required in Chile; CASHIER\_CL, the hosted checkout.
+/// - `paymentMethod`: mandatory; one of CASHIER\_CL; filled in with `"CASHIER_CL"` when not set. Required in Chile; CASHIER\_CL, the hosted checkout.
 /// - `payer`: mandatory; a Payer. Required in Chile, with the payer's full name.
 /// - `area`: optional; a whole number from 17 to 17. 17 when it is sent.
 ///
@@ -918,7 +923,7 @@ impl crate::endpoints::pay_in::PayInVariant for Clp {
 /// | `request.money` | Whole CLP pesos, no decimals (DM-money, \#; the mirror: "integer CLP pesos"). The newest pages call it "integer minor units", with the example 5000 = CLP 5000. |
 /// | `request.payer.idType` | Not in the newest pages; the oldest page's example sends DNI with the number in \`identity\`. |
 /// | `request.payer.name` | The payer's full name (UTF-8). |
-/// | `request.paymentMethod` | Set it to CASHIER\_CL: the SDK does not fill it in. The payer chooses how to pay on the checkout page. |
+/// | `request.paymentMethod` | CASHIER\_CL, which the builder fills in when it is not set. The payer chooses how to pay on the checkout page. |
 ///
 ///
 /// # Example
@@ -1221,6 +1226,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -1403,6 +1409,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[&["idNumber", "identity"]],
                 one_or_many: false,
             },
         },
@@ -1627,6 +1634,17 @@ impl crate::endpoints::pay_out::PayOutVariant for Clp {
                         ::std::format!("required in {}", region.code),
                     );
                 }
+                if !(object.id_number.as_ref().is_some_and(|v| !v.is_empty())
+                    || object.identity.as_ref().is_some_and(|v| !v.is_empty()))
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "receiver",
+                        ::std::format!(
+                            "needs at least one of idNumber, identity in {}", region.code
+                        ),
+                    );
+                }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
                         &crate::rules::Kind::Enum {
@@ -1658,7 +1676,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Clp {
 ///
 /// In Chile these fields have rules of their own:
 ///
-/// - `receiver`: mandatory; a Receiver. Required in Chile: name, email, phone, idType and the document number (send idNumber; identity, the mirror's name, is also read).
+/// - `receiver`: mandatory; a Receiver; needs at least one of idNumber, identity. Required in Chile: name, email, phone, idType and the document number (send idNumber; identity, the mirror's name, is also read).
 /// - `area`: optional; a whole number from 17 to 17. 17 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 ///

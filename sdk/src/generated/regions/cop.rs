@@ -496,6 +496,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -643,6 +644,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -698,6 +700,9 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Cop {
     type RequestExtra = crate::NoExtraFields;
+    const DEFAULTS: &'static [(&'static str, &'static str)] = &[
+        ("paymentMethod", "\"CASHIER_CO\""),
+    ];
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -874,7 +879,7 @@ impl crate::endpoints::pay_in::PayInVariant for Cop {
 ///
 /// In Colombia these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_CO. Required in Colombia; CASHIER\_CO, the hosted checkout.
+/// - `paymentMethod`: mandatory; one of CASHIER\_CO; filled in with `"CASHIER_CO"` when not set. Required in Colombia; CASHIER\_CO, the hosted checkout.
 /// - `area`: optional; a whole number from 16 to 16. 16 when it is sent.
 ///
 ///
@@ -886,7 +891,7 @@ impl crate::endpoints::pay_in::PayInVariant for Cop {
 /// | `request.money.currency` | COP. The java, go, cs and php demos send COL, which is not a currency code; send COP. |
 /// | `request.payer` | Optional in the newest pages. The older payer model and the official demos require the payer's name in Colombia, so send it. |
 /// | `request.payer.name` | The payer's full name; send it (see \`payer\`). |
-/// | `request.paymentMethod` | Set it to CASHIER\_CO: the SDK does not fill it in. The payer chooses how to pay on the checkout page. |
+/// | `request.paymentMethod` | CASHIER\_CO, which the builder fills in when it is not set. The payer chooses how to pay on the checkout page. |
 ///
 ///
 /// # Example
@@ -1189,6 +1194,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -1362,6 +1368,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[&["idNumber", "identity"]],
                 one_or_many: false,
             },
         },
@@ -1586,6 +1593,17 @@ impl crate::endpoints::pay_out::PayOutVariant for Cop {
                         ::std::format!("required in {}", region.code),
                     );
                 }
+                if !(object.id_number.as_ref().is_some_and(|v| !v.is_empty())
+                    || object.identity.as_ref().is_some_and(|v| !v.is_empty()))
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "receiver",
+                        ::std::format!(
+                            "needs at least one of idNumber, identity in {}", region.code
+                        ),
+                    );
+                }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
                         &crate::rules::Kind::Enum {
@@ -1608,7 +1626,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Cop {
 ///
 /// In Colombia these fields have rules of their own:
 ///
-/// - `receiver`: mandatory; a Receiver. Required in Colombia: name, email, phone, idType and the document number (send idNumber; identity, the demos' name, is also read).
+/// - `receiver`: mandatory; a Receiver; needs at least one of idNumber, identity. Required in Colombia: name, email, phone, idType and the document number (send idNumber; identity, the demos' name, is also read).
 /// - `area`: optional; a whole number from 16 to 16. 16 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 ///

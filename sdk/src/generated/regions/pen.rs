@@ -552,6 +552,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -699,6 +700,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -754,6 +756,9 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Pen {
     type RequestExtra = crate::NoExtraFields;
+    const DEFAULTS: &'static [(&'static str, &'static str)] = &[
+        ("paymentMethod", "\"CASHIER_PE\""),
+    ];
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -930,7 +935,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
 ///
 /// In Peru these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_PE. CASHIER\_PE, the Peru cashier page where the payer chooses how to pay.
+/// - `paymentMethod`: mandatory; one of CASHIER\_PE; filled in with `"CASHIER_PE"` when not set. CASHIER\_PE, the Peru cashier page where the payer chooses how to pay.
 /// - `expiryPeriod`: optional; a whole number from 300 to 86400. 300 to 86400 seconds in Peru.
 /// - `area`: optional; a whole number from 15 to 15. 15 when it is sent.
 ///
@@ -1266,6 +1271,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[],
                 one_or_many: false,
             },
         },
@@ -1450,6 +1456,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                 ],
+                at_least_one_of: &[&["idNumber", "identity"]],
                 one_or_many: false,
             },
         },
@@ -1705,6 +1712,17 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                         ::std::format!("required in {}", region.code),
                     );
                 }
+                if !(object.id_number.as_ref().is_some_and(|v| !v.is_empty())
+                    || object.identity.as_ref().is_some_and(|v| !v.is_empty()))
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "receiver",
+                        ::std::format!(
+                            "needs at least one of idNumber, identity in {}", region.code
+                        ),
+                    );
+                }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
                         &crate::rules::Kind::Enum {
@@ -1738,7 +1756,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
 ///
 /// In Peru these fields have rules of their own:
 ///
-/// - `receiver`: mandatory; a Receiver. Required in Peru: name, email, phone, idType and the document number (send idNumber; identity, the demos' name, is also read).
+/// - `receiver`: mandatory; a Receiver; needs at least one of idNumber, identity. Required in Peru: name, email, phone, idType and the document number (send idNumber; identity, the demos' name, is also read).
 /// - `area`: optional; a whole number from 15 to 15. 15 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 /// - `cci`: mandatory; text, exactly 20 characters, digits only.
@@ -1751,7 +1769,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
 /// | `request.cashAccount` | The receiving bank account number. |
 /// | `request.money` | PEN in soles with at most two decimals (DM-money, \#.\#\#); PE-PO says "integer minor units (1050 = PEN 10.50)", which is unsettled. |
 /// | `request.paymentMethod` | The receiving bank's code; the demos use BCP. No official list is public. |
-/// | `request.receiver.idNumber` | The G3 name of the document number; send it (or identity). |
+/// | `request.receiver.idNumber` | The G3 name of the document number; send it (or identity). One of the two is required. |
 /// | `request.receiver.identity` | The demos' name of the document number; read as an alternative. |
 ///
 ///
