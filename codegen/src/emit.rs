@@ -312,7 +312,12 @@ fn ty_tokens(ty: &Ty, place: &Place) -> Result<TokenStream> {
             one_or_many,
         } => {
             let uses = object.fields.iter().any(|f| f.ty.uses_region());
-            let path = type_path(&object.name, uses, place)?;
+            let mut path = type_path(&object.name, uses, place)?;
+            // In an endpoint's request: the fields regions add inside come from the region.
+            if let Some(slot) = &object.extra_slot {
+                let slot = checked_ident(slot)?;
+                path = quote! { #path<#region::#slot> };
+            }
             if *one_or_many {
                 quote! { crate::OneOrMany<#path> }
             } else {
@@ -486,13 +491,20 @@ fn field_doc(field: &Field) -> TokenStream {
 }
 
 /// Emits a struct for `fields`.
+/// The documentation of a message's `extra`, the fields only some regions have.
+fn extra_doc(side: &str) -> String {
+    format!(
+        " The fields only some regions' {side}s have; see the region's module. Regions without any use `NoExtraFields`."
+    )
+}
+
 fn emit_struct(
     name: &Ident,
     about: &str,
     fields: &[Field],
     generics: &TokenStream,
     place: &Place,
-    extra: Option<(Ident, &str)>,
+    extra: Option<(TokenStream, String)>,
     phantom: bool,
 ) -> Result<TokenStream> {
     let mut members = Vec::new();
@@ -511,11 +523,8 @@ fn emit_struct(
         };
         members.push(quote! { #docs #serde_attr pub #id: #ty, });
     }
-    if let Some((assoc, side)) = &extra {
-        let text = format!(
-            " The fields only some regions' {side}s have; see the region's module. Regions without any use `NoExtraFields`."
-        );
-        members.push(quote! { #[doc = #text] #[serde(flatten)] pub extra: R::#assoc, });
+    if let Some((ty, text)) = &extra {
+        members.push(quote! { #[doc = #text] #[serde(flatten)] pub extra: #ty, });
     }
     if phantom {
         members.push(quote! {
@@ -691,7 +700,15 @@ enum LocalType<'f> {
 }
 
 /// An object type; with `writable`, its JSON writer too (see [`written_objects`]).
-fn emit_object(object: &ObjectType, place: &Place, writable: bool) -> Result<TokenStream> {
+fn emit_object(
+    object: &ObjectType,
+    place: &Place,
+    writable: bool,
+    extensible: bool,
+) -> Result<TokenStream> {
+    if extensible {
+        return emit_extensible_object(object, place, writable);
+    }
     let name = checked_ident(object.name.name())?;
     let generic = object.fields.iter().any(|f| f.ty.uses_region());
     let generics = if generic {
@@ -769,6 +786,118 @@ fn emit_object(object: &ObjectType, place: &Place, writable: bool) -> Result<Tok
     })
 }
 
+/// An object some regions add fields inside (`extra_fields.inside`): generic over the type of
+/// those fields, `X`, which is [`crate::NoExtraFields`] unless a region's request says
+/// otherwise (`Receiver` is `Receiver<NoExtraFields>`). The loader refuses such an object
+/// when it holds money, so it is never also generic over the region.
+fn emit_extensible_object(
+    object: &ObjectType,
+    place: &Place,
+    writable: bool,
+) -> Result<TokenStream> {
+    let name = checked_ident(object.name.name())?;
+    let about = if object.doc.trim().is_empty() {
+        format!("The `{}` object.", object.name.name())
+    } else {
+        object.doc.clone()
+    };
+    let extra = (
+        quote! { X },
+        format!(
+            " The fields only some regions have inside a `{}`; see the region's module (e.g. a region's `{}` type alias). `NoExtraFields` elsewhere.",
+            object.name.name(),
+            object.name.name()
+        ),
+    );
+    let definition = emit_struct(
+        &name,
+        &about,
+        &object.fields,
+        &quote! { <X: crate::ExtraFields = crate::NoExtraFields> },
+        place,
+        Some(extra),
+        false,
+    )?;
+    let writer = if writable {
+        write::object_impl_with(
+            &quote! { #name<X> },
+            &quote! { <X: crate::ExtraFields> },
+            &object.fields,
+            true,
+        )?
+    } else {
+        quote! {}
+    };
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut moves = Vec::new();
+    for field in &object.fields {
+        let fid = field_ident(field)?;
+        moves.push(quote! { #fid: self.#fid, });
+        if field.type_required {
+            let ty = ty_tokens(&field.ty, place)?;
+            let (param_ty, convert) = param(&field.ty, &ty, place)?;
+            params.push(quote! { #fid: #param_ty });
+            inits.push(quote! { #fid: #fid #convert, });
+        } else {
+            inits.push(quote! { #fid: ::core::option::Option::None, });
+        }
+    }
+    let new_doc = if params.is_empty() {
+        format!(
+            " An empty `{}`: every field unset; set the ones you need.",
+            object.name.name()
+        )
+    } else {
+        format!(
+            " A `{}` from its mandatory fields; the optional ones are unset.",
+            object.name.name()
+        )
+    };
+    let default = if params.is_empty() {
+        quote! {
+            impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default for #name<X> {
+                fn default() -> Self { Self::new() }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    Ok(quote! {
+        #definition
+        #writer
+        impl<X: crate::ExtraFields + ::core::default::Default> #name<X> {
+            #[doc = #new_doc]
+            #[must_use]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits)* extra: ::core::default::Default::default() }
+            }
+        }
+        impl<X: crate::ExtraFields> #name<X> {
+            #[doc = " The same fields with the region-only fields `extra` instead of the ones it has (a region's own type, or `NoExtraFields` to drop them)."]
+            #[must_use]
+            pub fn with_extra<Y: crate::ExtraFields>(self, extra: Y) -> #name<Y> {
+                #name { #(#moves)* extra }
+            }
+        }
+        #default
+    })
+}
+
+/// The names of the object types some region adds fields inside, in some endpoint's request.
+fn extensible_objects(spec: &Spec) -> std::collections::BTreeSet<String> {
+    spec.endpoints
+        .iter()
+        .flat_map(|e| &e.request)
+        .filter_map(|f| match &f.ty {
+            Ty::Object { object, .. } if object.extra_slot.is_some() => {
+                Some(object.name.name().to_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The names of the object types the SDK writes as JSON: those a request holds (in any
 /// region, its extra fields included) and those any region's extra fields hold
 /// (`ExtraFields::write_fields` is generated for every side). Responses and notifications are
@@ -805,17 +934,22 @@ fn definitions_module(spec: &Spec) -> Result<TokenStream> {
         local: quote! { crate::definitions },
     };
     let written = written_objects(spec);
+    let extensible = extensible_objects(spec);
     let mut items = Vec::new();
     for definition in spec.definitions.values() {
         items.push(match definition {
             Definition::Object(object) if object.fields.iter().any(|f| f.ty.uses_region()) => {
-                let typed = emit_object(object, &place, written.contains(object.name.name()))?;
+                let typed =
+                    emit_object(object, &place, written.contains(object.name.name()), false)?;
                 let twin = any::twin(object, &place)?;
                 quote! { #typed #twin }
             }
-            Definition::Object(object) => {
-                emit_object(object, &place, written.contains(object.name.name()))?
-            }
+            Definition::Object(object) => emit_object(
+                object,
+                &place,
+                written.contains(object.name.name()),
+                extensible.contains(object.name.name()),
+            )?,
             Definition::Enum(e) => emit_enum(e)?,
             Definition::Money {
                 name,
@@ -916,6 +1050,21 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
             const DEFAULTS: &'static [(&'static str, &'static str)] = &[];
         });
     }
+    for field in &endpoint.request {
+        if let Ty::Object { object, .. } = &field.ty
+            && let Some(slot) = &object.extra_slot
+        {
+            let slot = checked_ident(slot)?;
+            let text = format!(
+                " The fields only the region has inside the request's {} (`NoExtraFields` in most regions).",
+                code(&field.name)
+            );
+            assoc.push(quote! {
+                #[doc = #text]
+                type #slot: crate::ExtraFields + ::core::default::Default;
+            });
+        }
+    }
     if request_extra {
         assoc.push(quote! {
             #[doc = " The region's extra request fields (all optional in the type, so `Default` leaves them unset)."]
@@ -930,12 +1079,16 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     }
 
     let written = written_objects(spec);
+    let extensible = extensible_objects(spec);
     let mut items = Vec::new();
     for local in endpoint_locals(endpoint) {
         items.push(match local {
-            LocalType::Object(object) => {
-                emit_object(object, &place, written.contains(object.name.name()))?
-            }
+            LocalType::Object(object) => emit_object(
+                object,
+                &place,
+                written.contains(object.name.name()),
+                extensible.contains(object.name.name()),
+            )?,
             LocalType::Enum(en) => emit_enum(en)?,
         });
     }
@@ -947,7 +1100,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         &endpoint.request,
         &generics,
         &place,
-        request_extra.then(|| (format_ident!("RequestExtra"), "request")),
+        request_extra.then(|| (quote! { R::RequestExtra }, extra_doc("request"))),
         !request_extra && !endpoint.request.iter().any(|f| f.ty.uses_region()),
     )?);
     items.push(write::object_impl(
@@ -963,7 +1116,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
         &endpoint.response,
         &generics,
         &place,
-        response_extra.then(|| (format_ident!("ResponseExtra"), "response")),
+        response_extra.then(|| (quote! { R::ResponseExtra }, extra_doc("response"))),
         !response_extra && !endpoint.response.iter().any(|f| f.ty.uses_region()),
     )?);
     let request_phantom = !request_extra && !endpoint.request.iter().any(|f| f.ty.uses_region());
@@ -1580,7 +1733,7 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 sub_items.push(match local {
                     // Extra fields are written by `ExtraFields::write_fields`, so what they hold
                     // needs a writer, whichever side they are on.
-                    LocalType::Object(object) => emit_object(object, &place, true)?,
+                    LocalType::Object(object) => emit_object(object, &place, true, false)?,
                     LocalType::Enum(en) => emit_enum(en)?,
                 });
             }
@@ -1626,6 +1779,85 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             }
             assoc.push(quote! { type #assoc_name = #endpoint_module::#type_name; });
         }
+        // The fields the region adds inside shared request objects: a type per object, and
+        // an alias of the object with them (`regions::brl::pay_out::Receiver`).
+        let mut aliased = std::collections::BTreeSet::new();
+        for field in &endpoint.request {
+            let Ty::Object { object, .. } = &field.ty else {
+                continue;
+            };
+            let Some(slot) = &object.extra_slot else {
+                continue;
+            };
+            let slot_id = checked_ident(slot)?;
+            let own_fields: Vec<Field> = own
+                .request
+                .iter()
+                .find(|f| f.name == field.name)
+                .and_then(|f| object_of(&f.ty))
+                .map(|o| {
+                    o.fields
+                        .iter()
+                        .filter(|f| o.region_fields.contains(&f.name))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if own_fields.is_empty() {
+                assoc.push(quote! { type #slot_id = crate::NoExtraFields; });
+                continue;
+            }
+            let type_name = checked_ident(&format!("{prefix}{slot}"))?;
+            let about = format!(
+                "The fields only {name} has inside the request's `{}`, kept in its `extra`.",
+                field.name
+            );
+            let mut locals = Vec::new();
+            local_types(&own_fields, &mut locals);
+            for local in locals {
+                sub_items.push(match local {
+                    LocalType::Object(object) => emit_object(object, &place, true, false)?,
+                    LocalType::Enum(en) => emit_enum(en)?,
+                });
+            }
+            let item = emit_struct(
+                &type_name,
+                &about,
+                &own_fields,
+                &quote! {},
+                &place,
+                None,
+                false,
+            )?;
+            let write_fields = write::fields_writer(&own_fields)?;
+            sub_items.push(quote! {
+                #[derive(::core::default::Default)]
+                #item
+                impl crate::ExtraFields for #type_name {
+                    #[inline]
+                    fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+                        #write_fields
+                    }
+                }
+            });
+            assoc.push(quote! { type #slot_id = #endpoint_module::#type_name; });
+            let object_id = checked_ident(object.name.name())?;
+            let object_path = match &object.name {
+                TypeName::Local(_) => quote! { crate::endpoints::#endpoint_module::#object_id },
+                TypeName::Shared(_) => quote! { crate::definitions::#object_id },
+            };
+            let alias_doc = doc_safe(&format!(
+                " A `{}` as {name} sends it in {}: the shared fields, and {name}'s own in `extra` ([`{}`]).",
+                object.name.name(),
+                e.title,
+                type_name
+            ));
+            sub_items.push(quote! {
+                #[doc = #alias_doc]
+                pub type #object_id = #object_path<#type_name>;
+            });
+            aliased.insert(object.name.name().to_owned());
+        }
         // Aliases of the endpoint's nested types, fixed to the region.
         for local in endpoint_locals(endpoint) {
             let (type_name, generic, about) = match local {
@@ -1636,6 +1868,9 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 ),
                 LocalType::Enum(en) => (en.name.name(), false, en.doc.clone()),
             };
+            if aliased.contains(type_name) {
+                continue;
+            }
             let alias = checked_ident(type_name)?;
             if generic {
                 let docs = doc(&format!(
@@ -1879,8 +2114,12 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
                         || field.region_doc.is_some()
                 }
             };
-            // What a region adds beyond the type: its default, an object's groups.
+            // What a region adds beyond the type: its own field, its default, an object's
+            // groups.
             let mut more = String::new();
+            if base.is_none() && !prefix.is_empty() {
+                more.push_str("; this region's own field");
+            }
             if let Some(default) = field
                 .default
                 .as_ref()

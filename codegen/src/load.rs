@@ -190,14 +190,37 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
     match gateway {
         Some(shared) if problems.is_empty() => {
             regions.sort_by(|a, b| a.spec.code.cmp(&b.spec.code));
+            let mut endpoints = shared.endpoints;
+            mark_extended_objects(&mut endpoints, &regions);
             Ok(Spec {
                 gateway: shared.spec,
                 definitions: shared.definitions,
-                endpoints: shared.endpoints,
+                endpoints,
                 regions,
             })
         }
         _ => Err(problems.sorted()),
+    }
+}
+
+/// Marks each shared request object some region adds fields inside (`extra_fields.inside`)
+/// with the name of the associated type that holds them, so that the endpoint's type takes
+/// them from the region.
+fn mark_extended_objects(endpoints: &mut [Endpoint], regions: &[Region]) {
+    for endpoint in endpoints {
+        let extended: BTreeSet<&str> = regions
+            .iter()
+            .filter_map(|r| r.endpoint(&endpoint.id))
+            .flat_map(|e| e.own.extra_fields.inside.keys())
+            .filter_map(|path| path.strip_prefix("request."))
+            .collect();
+        for field in &mut endpoint.request {
+            if extended.contains(field.name.as_str())
+                && let Ty::Object { object, .. } = &mut field.ty
+            {
+                object.extra_slot = Some(naming::extra_slot_name(&field.rust));
+            }
+        }
     }
 }
 
@@ -723,6 +746,27 @@ fn region_endpoint(
     let before = problems.len();
     let mut request = endpoint.request.clone();
     let mut response = endpoint.response.clone();
+    let prefix = &endpoint.spec.type_prefix;
+    let mut namespace: Namespace = endpoint.types.clone();
+    for suffix in ["RequestExtra", "ResponseExtra"] {
+        namespace.insert(format!("{prefix}{suffix}"), "(generated)".to_owned());
+    }
+    for field in &request {
+        if matches!(field.ty, Ty::Object { .. }) {
+            let slot = naming::extra_slot_name(&field.rust);
+            namespace.insert(format!("{prefix}{slot}"), "(generated)".to_owned());
+        }
+    }
+    // The region's own fields inside shared objects first, so that overrides can name them.
+    inside_fields(
+        &mut request,
+        own,
+        resolver,
+        src,
+        here,
+        &mut namespace,
+        problems,
+    );
     for (path, change) in &own.overrides {
         let at = src.at_key(&with(here, "overrides"), path);
         let (fields, rest) = match path.split_once('.') {
@@ -768,11 +812,6 @@ fn region_endpoint(
         }
     }
 
-    let prefix = &endpoint.spec.type_prefix;
-    let mut namespace: Namespace = endpoint.types.clone();
-    for suffix in ["RequestExtra", "ResponseExtra"] {
-        namespace.insert(format!("{prefix}{suffix}"), "(generated)".to_owned());
-    }
     let mut extras = Vec::new();
     for (side, specs, shared_fields) in [
         ("request", &own.extra_fields.request, &request),
@@ -893,6 +932,104 @@ fn region_endpoint(
         response_extras: response_extras_typed,
         own: own.clone(),
     })
+}
+
+/// Adds the region's own fields inside shared request objects (`extra_fields.inside`) to the
+/// region's copy of each object, once each is known to be a top-level request object without
+/// money and the names are new there.
+fn inside_fields(
+    request: &mut [Field],
+    own: &RegionEndpoint,
+    resolver: &Resolver<'_>,
+    src: Source<'_>,
+    here: &[Step],
+    namespace: &mut Namespace,
+    problems: &mut Problems,
+) {
+    let base = [here.to_vec(), keys(&["extra_fields", "inside"])].concat();
+    for (path, specs) in &own.extra_fields.inside {
+        let at = src.at_key(&base, path);
+        let Some(name) = path.strip_prefix("request.").filter(|n| !n.contains('.')) else {
+            problems.push(
+                at,
+                format!("extra_fields.inside names `{path}`; a region adds fields inside a top-level request object only"),
+                "write the object's path, e.g. request.receiver; a top-level field of the region's own goes under extra_fields.request",
+            );
+            continue;
+        };
+        let Some(field) = request.iter_mut().find(|f| f.name == name) else {
+            problems.push(
+                at,
+                format!("extra_fields.inside names `{path}`, which is not a request field"),
+                "write the path of a shared request object, e.g. request.receiver",
+            );
+            continue;
+        };
+        if ["Request", "Response"]
+            .iter()
+            .any(|w| naming::extra_slot_name(&field.rust) == format!("{w}Extra"))
+        {
+            problems.push(
+                at,
+                format!("extra_fields.inside cannot add fields inside `{name}`: its extra fields' type would be named like the request's own"),
+                "give the field another `rust_name` in gateway.yaml",
+            );
+            continue;
+        }
+        let object = match &mut field.ty {
+            Ty::Object {
+                object,
+                one_or_many: false,
+            } if !object.fields.iter().any(|f| f.ty.uses_region()) => object,
+            Ty::Object { .. } => {
+                problems.push(
+                    at,
+                    format!("extra_fields.inside names `{path}`, an object that holds money or may be a list"),
+                    "add the fields to the object in gateway.yaml as optional fields, and make them mandatory where needed",
+                );
+                continue;
+            }
+            other => {
+                problems.push(
+                    at,
+                    format!(
+                        "extra_fields.inside names `{path}`, which is {}, not an object",
+                        other.kind_name()
+                    ),
+                    "write the path of a request object, e.g. request.receiver",
+                );
+                continue;
+            }
+        };
+        let at_fields = [base.clone(), vec![Step::Key(path.clone())]].concat();
+        if specs.is_empty() {
+            problems.push(
+                at,
+                format!("extra_fields.inside `{path}` lists no field"),
+                "list the fields only this region has inside the object, or remove the entry",
+            );
+            continue;
+        }
+        let resolved = resolver.fields(specs, src, &at_fields, namespace, problems);
+        for (i, mut extra) in resolved.into_iter().enumerate() {
+            if let Some(clash) = object
+                .fields
+                .iter()
+                .find(|f| f.name == extra.name || f.rust == extra.rust)
+            {
+                problems.push(
+                    src.at(&[at_fields.clone(), vec![Step::Index(i), Step::Key("name".into())]].concat()),
+                    format!("extra field `{}` inside `{name}` clashes with its shared field `{}`", extra.name, clash.name),
+                    "a region's field needs a name of its own; to change a shared field use overrides",
+                );
+                continue;
+            }
+            // Set through the object's `extra`, so the type holds it as an option.
+            extra.type_required = false;
+            object.region_fields.push(extra.name.clone());
+            object.fields.push(extra);
+        }
+    }
 }
 
 /// `a.b[0].c` as tree steps.

@@ -411,6 +411,12 @@ pub struct ObjectType {
     /// Groups of its fields of which at least one must be present when the object is sent
     /// (a region's override: `at_least_one_of: [[idNumber, identity]]`).
     pub at_least_one_of: Vec<Vec<String>>,
+    /// In an endpoint's shared request: the name of the variant's associated type that holds
+    /// the fields some regions add inside this object (`ReceiverExtra`), when any region does.
+    pub extra_slot: Option<String>,
+    /// In a region's request: the names of its fields that only this region has (kept in the
+    /// type's `extra`).
+    pub region_fields: Vec<String>,
 }
 
 impl Ty {
@@ -863,6 +869,8 @@ impl Resolver<'_> {
                         doc,
                         fields,
                         at_least_one_of: Vec::new(),
+                        extra_slot: None,
+                        region_fields: Vec::new(),
                     },
                     one_or_many: spec.one_or_many,
                 }
@@ -1436,6 +1444,8 @@ pub fn definitions(
                         doc: spec.doc.clone(),
                         fields,
                         at_least_one_of: Vec::new(),
+                        extra_slot: None,
+                        region_fields: Vec::new(),
                     }))
                 }
                 FieldKind::Enum => enum_type(

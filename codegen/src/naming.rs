@@ -66,6 +66,12 @@ pub fn type_name(word: &str) -> Result<String, String> {
     Ok(pascal)
 }
 
+/// The name of the associated type that holds the fields regions add inside the request
+/// object of the field with Rust name `rust` (`receiver` becomes `ReceiverExtra`).
+pub fn extra_slot_name(rust: &str) -> String {
+    format!("{}Extra", rust.to_pascal_case())
+}
+
 /// The SCREAMING_SNAKE_CASE name of a constant derived from a PascalCase prefix.
 pub fn constant_name(pascal: &str) -> String {
     heck::ToShoutySnakeCase::to_shouty_snake_case(pascal)

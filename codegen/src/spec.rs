@@ -538,6 +538,10 @@ pub struct ExtraFields {
     /// Extra response body fields.
     #[serde(default)]
     pub response: Vec<FieldSpec>,
+    /// Fields only this region has inside a shared request object, keyed by the object's path:
+    /// `request.receiver` (a top-level request field holding an object).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inside: BTreeMap<String, Vec<FieldSpec>>,
 }
 
 /// An example exchange.

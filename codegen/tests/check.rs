@@ -735,6 +735,50 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             vec![(
                 "regions/thb.yaml",
                 "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    extra_fields:\n      inside:\n        request.receiver.name:\n          - {name: nickname, required: false, type: string, doc: d}\n    overrides:\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.receiver.name:\n          - {name: nickname",
+            "request.receiver.name",
+            "extra_fields.inside names `request.receiver.name`; a region adds fields inside a top-level request object only",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    extra_fields:\n      inside:\n        request.cashAccount:\n          - {name: nickname, required: false, type: string, doc: d}\n    overrides:\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.cashAccount:\n          - {name: nickname",
+            "request.cashAccount",
+            "extra_fields.inside names `request.cashAccount`, which is string, not an object",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    extra_fields:\n      inside:\n        request.nothing:\n          - {name: nickname, required: false, type: string, doc: d}\n    overrides:\n".into(),
+            )],
+            "regions/thb.yaml",
+            "request.nothing:\n          - {name: nickname",
+            "request.nothing",
+            "extra_fields.inside names `request.nothing`, which is not a request field",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    extra_fields:\n      inside:\n        request.receiver:\n          - {name: email, required: false, type: string, doc: d}\n    overrides:\n".into(),
+            )],
+            "regions/thb.yaml",
+            "- {name: email, required: false",
+            "email",
+            "extra field `email` inside `receiver` clashes with its shared field `email`",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
                 "  pay-out:\n    overrides:\n      request.money:\n        minimum: \"0\"\n".into(),
             )],
             "regions/thb.yaml",

@@ -636,3 +636,107 @@ fn a_region_default_is_filled_in_where_the_caller_leaves_it_unset() {
     check::<Clp>("CASHIER_CL", true);
     check::<Pen>("CASHIER_PE", false);
 }
+
+/// Brazil's PIX fields and Indonesia's settlement account are fields of those regions' own
+/// inside the shared payer and receiver: in their types (`extra`), written inside the object,
+/// checked by the region's rules, and no field of the object anywhere else.
+#[test]
+fn a_regions_own_fields_inside_a_shared_object_are_its_alone() {
+    use smilepayz::ApiRequest;
+    use smilepayz::regions::brl::{self, pay_in::PayerPixType};
+    use smilepayz::regions::idr;
+
+    // Brazil's pay-in payer, typed: the PIX key inside `payer`, as the gateway reads it.
+    let payer = brl::pay_in::Payer {
+        name: Some("Joao Silva".to_owned()),
+        extra: brl::pay_in::PayInPayerExtra {
+            pix_type: Some(PayerPixType::Cpf),
+            pix_account: Some("12345678909".to_owned()),
+        },
+        ..brl::pay_in::Payer::default()
+    };
+    let request = brl::PayInRequest::builder()
+        .order_no("S20001PIX00001")
+        .purpose("Order 1")
+        .merchant(smilepayz::definitions::Merchant::new("sandbox-20001"))
+        .money(smilepayz::TransactionMoney::parse("50.00").expect("an amount"))
+        .payment_method(
+            "PIX"
+                .parse::<smilepayz::definitions::PaymentMethod>()
+                .expect("a code"),
+        )
+        .payer(payer.clone())
+        .build()
+        .expect("valid");
+    let mut body = Vec::new();
+    request.write_body(&mut body);
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(
+        json["payer"],
+        serde_json::json!({"name": "Joao Silva", "pixType": "CPF", "pixAccount": "12345678909"})
+    );
+    // Read back, the fields are in `extra` again.
+    let read: brl::PayInRequest = serde_json::from_value(json.clone()).expect("a pay-in");
+    assert_eq!(read.payer.as_ref(), Some(&payer));
+    // The run-time request gives the shared fields, the same type in every region.
+    let any = smilepayz::endpoints::pay_in::AnyPayInRequest::from(request.clone());
+    assert_eq!(
+        any.payer().and_then(|p| p.name),
+        Some("Joao Silva".to_owned())
+    );
+
+    // Brazil's rules check the key's shape; the typed check says the same.
+    let mut broken = request;
+    if let Some(payer) = broken.payer.as_mut() {
+        payer.extra.pix_account = Some("123".to_owned());
+    }
+    let expected = "payer.pixAccount: must match [0-9]{11}|[0-9]{14}";
+    let typed = broken.validate().expect_err("a 3-digit key");
+    assert!(typed.to_string().contains(expected), "{typed}");
+    let brl_info = smilepayz::Region::Brl.info();
+    let rules = brl_info
+        .endpoint("pay-in")
+        .expect("BRL pay-in")
+        .request_rules;
+    let raw = smilepayz::rules::check(
+        rules,
+        &serde_json::to_value(&broken).expect("JSON"),
+        brl_info,
+    )
+    .expect_err("a 3-digit key");
+    assert_eq!(raw.to_string(), typed.to_string());
+
+    // In Thailand the same body's PIX fields are no field of the payer.
+    let thb = smilepayz::Region::Thb.info();
+    let mut thai = json;
+    thai["money"]["currency"] = "THB".into();
+    thai["paymentMethod"] = "QRPAY".into();
+    thai["payer"]["accountNo"] = "1234567890".into();
+    thai["payer"]["bankName"] = "KBANK".into();
+    let error = smilepayz::rules::check(
+        thb.endpoint("pay-in").expect("THB pay-in").request_rules,
+        &thai,
+        thb,
+    )
+    .expect_err("Brazil's fields");
+    assert!(
+        error
+            .to_string()
+            .contains("payer.pixAccount: is not a field of this message in THB"),
+        "{error}"
+    );
+
+    // Indonesia's settlement account inside the receiver, written where the gateway reads it.
+    let receiver = idr::pay_out::Receiver {
+        name: Some("Budi".to_owned()),
+        extra: idr::pay_out::PayOutReceiverExtra {
+            account_no: Some("2033924234782342".to_owned()),
+        },
+        ..idr::pay_out::Receiver::default()
+    };
+    let json = serde_json::to_value(&receiver).expect("JSON");
+    assert_eq!(
+        json,
+        serde_json::json!({"name": "Budi", "accountNo": "2033924234782342"})
+    );
+}

@@ -409,6 +409,28 @@ fn each_rule_of_the_new_endpoint_is_enforced_with_the_region_overrides() {
         "{}",
         stderr(&output)
     );
+    // Thailand's own fields inside the shared payer are checked there, and are no field of
+    // the payer elsewhere.
+    let body =
+        r#"{"payer":{"name":"n","accountNo":"1234567890","nickname":"Chai 2","salutation":"SIR"}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "THB", "--body", body], &[]);
+    for part in [
+        "payer.nickname: must match [A-Za-z]{1,20}",
+        "payer.salutation: SIR is not allowed in THB; use one of KHUN, NONG",
+    ] {
+        assert!(
+            stderr(&output).contains(part),
+            "no {part:?} in {}",
+            stderr(&output)
+        );
+    }
+    let body = r#"{"payer":{"name":"n","accountNo":"1","nickname":"Chai"}}"#;
+    let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);
+    assert!(
+        stderr(&output).contains("payer.nickname: is not a field of this message in PEN"),
+        "{}",
+        stderr(&output)
+    );
     // A group inside an object: a payer, when sent, needs one of accountNo and address.
     let body = r#"{"payer":{"name":"n"}}"#;
     let output = smilepayz(&["call", ENDPOINT, "--region", "PEN", "--body", body], &[]);

@@ -215,7 +215,23 @@ fn message_enum(
             )));
         }
         let fid = field_ident(field)?;
-        let (ty, expr) = accessor(&field.ty, field.type_required, quote! { value.#fid }, place)?;
+        let (ty, expr) = match shared_part(&field.ty) {
+            // An object some regions add fields inside: its shared fields, the same type in
+            // every region (a region's own fields are on its typed request).
+            Some(plain) => {
+                let plain = ty_tokens(&plain, place)?;
+                let drop = quote! { v.clone().with_extra(crate::NoExtraFields {}) };
+                if field.type_required {
+                    (plain, quote! { { let v = &value.#fid; #drop } })
+                } else {
+                    (
+                        quote! { ::core::option::Option<#plain> },
+                        quote! { value.#fid.as_ref().map(|v| #drop) },
+                    )
+                }
+            }
+            None => accessor(&field.ty, field.type_required, quote! { value.#fid }, place)?,
+        };
         let arms = offering.iter().map(|o| {
             let v = &o.variant;
             quote! { Self::#v(value) => #expr, }
@@ -294,6 +310,25 @@ fn message_enum(
 
         #(#froms)*
     })
+}
+
+/// The type of an object some regions add fields inside, without them (`Receiver` for
+/// `Receiver<R::ReceiverExtra>`); `None` for every other type.
+fn shared_part(ty: &Ty) -> Option<Ty> {
+    match ty {
+        Ty::Object {
+            object,
+            one_or_many,
+        } if object.extra_slot.is_some() => {
+            let mut object = object.clone();
+            object.extra_slot = None;
+            Some(Ty::Object {
+                object,
+                one_or_many: *one_or_many,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// The first sentence of a field's documentation, for an accessor's summary line.
@@ -574,7 +609,13 @@ fn any_builder(
                 "optional"
             }
         );
-        let more = doc(&field.doc);
+        let mut more = doc(&field.doc);
+        if shared_part(&field.ty).is_some() {
+            more.extend(quote! {
+                #[doc = ""]
+                #[doc = " Its shared fields: the fields a region has of its own inside it are set on that region's typed builder, whose request converts into the run-time one (`From`)."]
+            });
+        }
         let (param_ty, body) = match &field.ty {
             Ty::Money(money) if money.shape == MoneyShape::AmountNumber => (
                 quote! { crate::Amount },
@@ -587,6 +628,18 @@ fn any_builder(
             ty if ty.uses_region() => {
                 skipped.push(code(&field.name));
                 continue;
+            }
+            // The shared fields, given to every region's builder with no fields of its own
+            // (a region's own fields inside are set on its typed builder).
+            ty if shared_part(ty).is_some() => {
+                let plain = shared_part(ty).expect("checked");
+                let plain = ty_tokens(&plain, place)?;
+                let forwarded =
+                    forward(quote! { value.with_extra(::core::default::Default::default()) });
+                (
+                    quote! { impl ::core::convert::Into<#plain> },
+                    quote! { let value: #plain = value.into(); #forwarded },
+                )
             }
             ty => {
                 let plain = ty_tokens(ty, place)?;

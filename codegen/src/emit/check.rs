@@ -205,9 +205,14 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
             object,
             one_or_many: false,
         } => {
+            // The region's own fields inside the object are in its `extra`.
             let inner = |field: &Field| -> Result<(TokenStream, bool)> {
                 let fid = field_ident(field)?;
-                Ok((quote! { object.#fid }, field.type_required))
+                Ok(if object.region_fields.contains(&field.name) {
+                    (quote! { object.extra.#fid }, false)
+                } else {
+                    (quote! { object.#fid }, field.type_required)
+                })
             };
             let required = required(&object.fields, path, &inner)?;
             let groups = at_least_one_of(&object.fields, &object.at_least_one_of, path, &inner)?;

@@ -27,6 +27,16 @@ pub(super) fn object_impl(
     } else {
         quote! { <R> }
     };
+    object_impl_with(&quote! { #name #args }, generics, fields, extra)
+}
+
+/// [`object_impl`] for the type `typed` (with its arguments) and the impl's `generics`.
+pub(super) fn object_impl_with(
+    typed: &TokenStream,
+    generics: &TokenStream,
+    fields: &[Field],
+    extra: bool,
+) -> Result<TokenStream> {
     let fields = fields_writer(fields)?;
     let extra = if extra {
         quote! { crate::ExtraFields::write_fields(&self.extra, out); }
@@ -34,7 +44,7 @@ pub(super) fn object_impl(
         quote! {}
     };
     Ok(quote! {
-        impl #generics crate::json::WriteJson for #name #args {
+        impl #generics crate::json::WriteJson for #typed {
             #[inline]
             fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
                 let start = out.len();

@@ -539,7 +539,8 @@ pub mod definitions {
         ::serde::Serialize,
         ::serde::Deserialize
     )]
-    pub struct Payer {
+    #[serde(bound = "")]
+    pub struct Payer<X: crate::ExtraFields = crate::NoExtraFields> {
         /// The payer's full name.
         ///
         /// JSON `name`; optional; text.
@@ -637,34 +638,11 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub bank_name: ::core::option::Option<::std::string::String>,
-        /// Brazil only: the kind of the payer's PIX key, CPF or CNPJ. Leave it out in other regions.
-        ///
-        /// JSON `pixType`; optional; text.
-        ///
-        /// Example: `"CPF"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3)): "Recommended. CPF or CNPJ when sent;"
-        #[serde(
-            rename = "pixType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )]
-        pub pix_type: ::core::option::Option<::std::string::String>,
-        /// Brazil only: the payer's PIX key, their CPF (11 digits) or CNPJ (14 digits), digits only. Leave it out in other regions.
-        ///
-        /// JSON `pixAccount`; optional; text.
-        ///
-        /// Example: `"12345678909"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3, G1 example, every demo)): "Recommended. Digits only, 11 (CPF) or 14 (CNPJ)."
-        #[serde(
-            rename = "pixAccount",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )]
-        pub pix_account: ::core::option::Option<::std::string::String>,
+        /// The fields only some regions have inside a `Payer`; see the region's module (e.g. a region's `Payer` type alias). `NoExtraFields` elsewhere.
+        #[serde(flatten)]
+        pub extra: X,
     }
-    impl crate::json::WriteJson for Payer {
+    impl<X: crate::ExtraFields> crate::json::WriteJson for Payer<X> {
         #[inline]
         fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
             let start = out.len();
@@ -704,18 +682,11 @@ pub mod definitions {
                 out.extend_from_slice(b",\"bankName\":");
                 crate::json::write_str(out, value);
             }
-            if let ::core::option::Option::Some(value) = &self.pix_type {
-                out.extend_from_slice(b",\"pixType\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.pix_account {
-                out.extend_from_slice(b",\"pixAccount\":");
-                crate::json::write_str(out, value);
-            }
+            crate::ExtraFields::write_fields(&self.extra, out);
             crate::json::close_object(out, start);
         }
     }
-    impl Payer {
+    impl<X: crate::ExtraFields + ::core::default::Default> Payer<X> {
         /// An empty `Payer`: every field unset; set the ones you need.
         #[must_use]
         pub fn new() -> Self {
@@ -729,12 +700,30 @@ pub mod definitions {
                 identity: ::core::option::Option::None,
                 account_no: ::core::option::Option::None,
                 bank_name: ::core::option::Option::None,
-                pix_type: ::core::option::Option::None,
-                pix_account: ::core::option::Option::None,
+                extra: ::core::default::Default::default(),
             }
         }
     }
-    impl ::core::default::Default for Payer {
+    impl<X: crate::ExtraFields> Payer<X> {
+        /// The same fields with the region-only fields `extra` instead of the ones it has (a region's own type, or `NoExtraFields` to drop them).
+        #[must_use]
+        pub fn with_extra<Y: crate::ExtraFields>(self, extra: Y) -> Payer<Y> {
+            Payer {
+                name: self.name,
+                email: self.email,
+                phone: self.phone,
+                address: self.address,
+                id_type: self.id_type,
+                id_number: self.id_number,
+                identity: self.identity,
+                account_no: self.account_no,
+                bank_name: self.bank_name,
+                extra,
+            }
+        }
+    }
+    impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default
+    for Payer<X> {
         fn default() -> Self {
             Self::new()
         }
@@ -871,7 +860,8 @@ pub mod definitions {
         ::serde::Serialize,
         ::serde::Deserialize
     )]
-    pub struct Receiver {
+    #[serde(bound = "")]
+    pub struct Receiver<X: crate::ExtraFields = crate::NoExtraFields> {
         /// The receiver's full name.
         ///
         /// JSON `name`; optional; text.
@@ -956,34 +946,11 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub tax_number: ::core::option::Option<::std::string::String>,
-        /// Brazil only: the kind of the receiver's PIX key (CPF, CNPJ, PHONE, EMAIL or EVP), the same as the pay-out's paymentMethod. Leave it out in other regions.
-        ///
-        /// JSON `pixType`; optional; text.
-        ///
-        /// Example: `"CPF"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier type (e.g. CPF, CNPJ);"
-        #[serde(
-            rename = "pixType",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )]
-        pub pix_type: ::core::option::Option<::std::string::String>,
-        /// Brazil only: the receiver's PIX key, the same as the pay-out's cashAccount. Leave it out in other regions.
-        ///
-        /// JSON `pixAccount`; optional; text.
-        ///
-        /// Example: `"12345678909"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier value;"
-        #[serde(
-            rename = "pixAccount",
-            default,
-            skip_serializing_if = "::core::option::Option::is_none"
-        )]
-        pub pix_account: ::core::option::Option<::std::string::String>,
+        /// The fields only some regions have inside a `Receiver`; see the region's module (e.g. a region's `Receiver` type alias). `NoExtraFields` elsewhere.
+        #[serde(flatten)]
+        pub extra: X,
     }
-    impl crate::json::WriteJson for Receiver {
+    impl<X: crate::ExtraFields> crate::json::WriteJson for Receiver<X> {
         #[inline]
         fn write_json(&self, out: &mut ::std::vec::Vec<u8>) {
             let start = out.len();
@@ -1019,18 +986,11 @@ pub mod definitions {
                 out.extend_from_slice(b",\"taxNumber\":");
                 crate::json::write_str(out, value);
             }
-            if let ::core::option::Option::Some(value) = &self.pix_type {
-                out.extend_from_slice(b",\"pixType\":");
-                crate::json::write_str(out, value);
-            }
-            if let ::core::option::Option::Some(value) = &self.pix_account {
-                out.extend_from_slice(b",\"pixAccount\":");
-                crate::json::write_str(out, value);
-            }
+            crate::ExtraFields::write_fields(&self.extra, out);
             crate::json::close_object(out, start);
         }
     }
-    impl Receiver {
+    impl<X: crate::ExtraFields + ::core::default::Default> Receiver<X> {
         /// An empty `Receiver`: every field unset; set the ones you need.
         #[must_use]
         pub fn new() -> Self {
@@ -1043,12 +1003,29 @@ pub mod definitions {
                 id_number: ::core::option::Option::None,
                 identity: ::core::option::Option::None,
                 tax_number: ::core::option::Option::None,
-                pix_type: ::core::option::Option::None,
-                pix_account: ::core::option::Option::None,
+                extra: ::core::default::Default::default(),
             }
         }
     }
-    impl ::core::default::Default for Receiver {
+    impl<X: crate::ExtraFields> Receiver<X> {
+        /// The same fields with the region-only fields `extra` instead of the ones it has (a region's own type, or `NoExtraFields` to drop them).
+        #[must_use]
+        pub fn with_extra<Y: crate::ExtraFields>(self, extra: Y) -> Receiver<Y> {
+            Receiver {
+                name: self.name,
+                email: self.email,
+                phone: self.phone,
+                address: self.address,
+                id_type: self.id_type,
+                id_number: self.id_number,
+                identity: self.identity,
+                tax_number: self.tax_number,
+                extra,
+            }
+        }
+    }
+    impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default
+    for Receiver<X> {
         fn default() -> Self {
             Self::new()
         }
@@ -4679,6 +4656,8 @@ pub mod endpoints {
         pub trait PayInVariant: crate::RegionSpec {
             /// The region's own defaults: `(JSON name, value as JSON)` of the optional request fields the builder and `new()` fill in when they are left unset. Empty in most regions.
             const DEFAULTS: &'static [(&'static str, &'static str)] = &[];
+            /// The fields only the region has inside the request's `payer` (`NoExtraFields` in most regions).
+            type PayerExtra: crate::ExtraFields + ::core::default::Default;
             /// The region's extra request fields (all optional in the type, so `Default` leaves them unset).
             type RequestExtra: crate::ExtraFields + ::core::default::Default;
             /// The region's documented examples of this endpoint.
@@ -4749,7 +4728,7 @@ pub mod endpoints {
                 default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
-            pub payer: ::core::option::Option<crate::definitions::Payer>,
+            pub payer: ::core::option::Option<crate::definitions::Payer<R::PayerExtra>>,
             /// How long the payer has to pay, in seconds, at most 86400 (a day). Left out, the gateway uses 3600 (an hour).
             ///
             /// JSON `expiryPeriod`; optional; a whole number from 1 to 86400.
@@ -5145,7 +5124,9 @@ pub mod endpoints {
             pub(crate) payment_method: ::core::option::Option<
                 crate::definitions::PaymentMethod,
             >,
-            pub(crate) payer: ::core::option::Option<crate::definitions::Payer>,
+            pub(crate) payer: ::core::option::Option<
+                crate::definitions::Payer<R::PayerExtra>,
+            >,
             pub(crate) expiry_period: ::core::option::Option<i64>,
             pub(crate) redirect_url: ::core::option::Option<::std::string::String>,
             pub(crate) callback_url: ::core::option::Option<::std::string::String>,
@@ -5209,7 +5190,9 @@ pub mod endpoints {
             /// Who pays. Thailand requires it; elsewhere it is optional.
             pub fn payer(
                 mut self,
-                value: impl ::core::convert::Into<crate::definitions::Payer>,
+                value: impl ::core::convert::Into<
+                    crate::definitions::Payer<R::PayerExtra>,
+                >,
             ) -> Self {
                 self.fields.payer = ::core::option::Option::Some(value.into());
                 self
@@ -5641,18 +5624,68 @@ pub mod endpoints {
             }
             /// Who pays (`payer`; `None` when not sent).
             #[inline]
-            pub fn payer(&self) -> ::core::option::Option<&crate::definitions::Payer> {
+            pub fn payer(&self) -> ::core::option::Option<crate::definitions::Payer> {
                 match self {
-                    Self::Brl(value) => value.payer.as_ref(),
-                    Self::Clp(value) => value.payer.as_ref(),
-                    Self::Cop(value) => value.payer.as_ref(),
-                    Self::Idr(value) => value.payer.as_ref(),
-                    Self::Inr(value) => value.payer.as_ref(),
-                    Self::Mxn(value) => value.payer.as_ref(),
-                    Self::Pen(value) => value.payer.as_ref(),
-                    Self::Php(value) => value.payer.as_ref(),
-                    Self::Thb(value) => value.payer.as_ref(),
-                    Self::Usdt(value) => value.payer.as_ref(),
+                    Self::Brl(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Clp(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Cop(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Idr(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Inr(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Mxn(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Pen(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Php(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Thb(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Usdt(value) => {
+                        value
+                            .payer
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
                 }
             }
             /// How long the payer has to pay, in seconds, at most 86400 (a day) (`expiryPeriod`; `None` when not sent).
@@ -6994,23 +7027,96 @@ pub mod endpoints {
             /// Sets `payer` (optional).
             ///
             /// Who pays. Thailand requires it; elsewhere it is optional.
+            ///
+            /// Its shared fields: the fields a region has of its own inside it are set on that region's typed builder, whose request converts into the run-time one (`From`).
             #[must_use]
             #[inline]
             pub fn payer(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
             ) -> Self {
+                let value: crate::definitions::Payer = value.into();
                 self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.payer(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.payer(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.payer(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.payer(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.payer(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.payer(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.payer(value.into())),
-                    Inner::Php(b) => Inner::Php(b.payer(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.payer(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.payer(value.into())),
+                    Inner::Brl(b) => {
+                        Inner::Brl(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Clp(b) => {
+                        Inner::Clp(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Cop(b) => {
+                        Inner::Cop(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Idr(b) => {
+                        Inner::Idr(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Inr(b) => {
+                        Inner::Inr(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Mxn(b) => {
+                        Inner::Mxn(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Pen(b) => {
+                        Inner::Pen(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Php(b) => {
+                        Inner::Php(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Thb(b) => {
+                        Inner::Thb(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Usdt(b) => {
+                        Inner::Usdt(
+                            b
+                                .payer(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
                     Inner::NotOffered(r) => Inner::NotOffered(r),
                 };
                 self
@@ -7270,6 +7376,8 @@ pub mod endpoints {
         };
         /// A region that offers this endpoint, with what it adds to the shared shape.
         pub trait PayOutVariant: crate::RegionSpec {
+            /// The fields only the region has inside the request's `receiver` (`NoExtraFields` in most regions).
+            type ReceiverExtra: crate::ExtraFields + ::core::default::Default;
             /// The region's extra request fields (all optional in the type, so `Default` leaves them unset).
             type RequestExtra: crate::ExtraFields + ::core::default::Default;
             /// The region's documented examples of this endpoint.
@@ -7361,7 +7469,9 @@ pub mod endpoints {
                 default,
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
-            pub receiver: ::core::option::Option<crate::definitions::Receiver>,
+            pub receiver: ::core::option::Option<
+                crate::definitions::Receiver<R::ReceiverExtra>,
+            >,
             /// The region's area code. The newest documentation no longer lists it and the SDK does not send it unless you set it; set it only if the gateway asks for it.
             ///
             /// JSON `area`; optional; a whole number.
@@ -7705,7 +7815,9 @@ pub mod endpoints {
             pub(crate) cash_account: ::core::option::Option<::std::string::String>,
             pub(crate) callback_url: ::core::option::Option<::std::string::String>,
             pub(crate) product_detail: ::core::option::Option<::std::string::String>,
-            pub(crate) receiver: ::core::option::Option<crate::definitions::Receiver>,
+            pub(crate) receiver: ::core::option::Option<
+                crate::definitions::Receiver<R::ReceiverExtra>,
+            >,
             pub(crate) area: ::core::option::Option<i64>,
             pub(crate) extra: R::RequestExtra,
         }
@@ -7795,7 +7907,9 @@ pub mod endpoints {
             /// Who receives the money. Peru requires it; elsewhere it is optional.
             pub fn receiver(
                 mut self,
-                value: impl ::core::convert::Into<crate::definitions::Receiver>,
+                value: impl ::core::convert::Into<
+                    crate::definitions::Receiver<R::ReceiverExtra>,
+                >,
             ) -> Self {
                 self.fields.receiver = ::core::option::Option::Some(value.into());
                 self
@@ -8243,18 +8357,68 @@ pub mod endpoints {
             #[inline]
             pub fn receiver(
                 &self,
-            ) -> ::core::option::Option<&crate::definitions::Receiver> {
+            ) -> ::core::option::Option<crate::definitions::Receiver> {
                 match self {
-                    Self::Brl(value) => value.receiver.as_ref(),
-                    Self::Clp(value) => value.receiver.as_ref(),
-                    Self::Cop(value) => value.receiver.as_ref(),
-                    Self::Idr(value) => value.receiver.as_ref(),
-                    Self::Inr(value) => value.receiver.as_ref(),
-                    Self::Mxn(value) => value.receiver.as_ref(),
-                    Self::Pen(value) => value.receiver.as_ref(),
-                    Self::Php(value) => value.receiver.as_ref(),
-                    Self::Thb(value) => value.receiver.as_ref(),
-                    Self::Usdt(value) => value.receiver.as_ref(),
+                    Self::Brl(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Clp(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Cop(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Idr(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Inr(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Mxn(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Pen(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Php(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Thb(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
+                    Self::Usdt(value) => {
+                        value
+                            .receiver
+                            .as_ref()
+                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+                    }
                 }
             }
             /// The region's area code (`area`; `None` when not sent).
@@ -9674,23 +9838,96 @@ pub mod endpoints {
             /// Sets `receiver` (optional).
             ///
             /// Who receives the money. Peru requires it; elsewhere it is optional.
+            ///
+            /// Its shared fields: the fields a region has of its own inside it are set on that region's typed builder, whose request converts into the run-time one (`From`).
             #[must_use]
             #[inline]
             pub fn receiver(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
             ) -> Self {
+                let value: crate::definitions::Receiver = value.into();
                 self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.receiver(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.receiver(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.receiver(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.receiver(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.receiver(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.receiver(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.receiver(value.into())),
-                    Inner::Php(b) => Inner::Php(b.receiver(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.receiver(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.receiver(value.into())),
+                    Inner::Brl(b) => {
+                        Inner::Brl(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Clp(b) => {
+                        Inner::Clp(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Cop(b) => {
+                        Inner::Cop(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Idr(b) => {
+                        Inner::Idr(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Inr(b) => {
+                        Inner::Inr(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Mxn(b) => {
+                        Inner::Mxn(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Pen(b) => {
+                        Inner::Pen(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Php(b) => {
+                        Inner::Php(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Thb(b) => {
+                        Inner::Thb(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
+                    Inner::Usdt(b) => {
+                        Inner::Usdt(
+                            b
+                                .receiver(
+                                    value.with_extra(::core::default::Default::default()),
+                                ),
+                        )
+                    }
                     Inner::NotOffered(r) => Inner::NotOffered(r),
                 };
                 self

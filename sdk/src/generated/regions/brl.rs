@@ -425,7 +425,129 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
     },
 ];
 /// The nested types of API pay-in in Brazil, and the fields only Brazil has.
-pub mod pay_in {}
+pub mod pay_in {
+    /// The kind of the payer's PIX key.
+    ///
+    /// Values: CPF, CNPJ. This enum is closed: any other value is refused.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::core::cmp::Eq,
+        ::core::hash::Hash,
+        ::core::cmp::PartialOrd,
+        ::core::cmp::Ord
+    )]
+    pub enum PayerPixType {
+        /// A person's taxpayer number (Cadastro de Pessoas Físicas), 11 digits.
+        ///
+        /// On the wire: `CPF`.
+        Cpf,
+        /// A company's taxpayer number (Cadastro Nacional da Pessoa Jurídica), 14 digits.
+        ///
+        /// On the wire: `CNPJ`.
+        Cnpj,
+    }
+    impl PayerPixType {
+        /// The value as the gateway writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                PayerPixType::Cpf => "CPF",
+                PayerPixType::Cnpj => "CNPJ",
+            }
+        }
+        fn from_text(text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+            match text {
+                "CPF" => ::core::result::Result::Ok(PayerPixType::Cpf),
+                "CNPJ" => ::core::result::Result::Ok(PayerPixType::Cnpj),
+                other => {
+                    ::core::result::Result::Err(
+                        ::std::format!("{other:?} is not {}", "one of CPF, CNPJ"),
+                    )
+                }
+            }
+        }
+    }
+    impl ::core::fmt::Display for PayerPixType {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::core::str::FromStr for PayerPixType {
+        type Err = ::std::string::String;
+        fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+            Self::from_text(text)
+        }
+    }
+    impl ::serde::Serialize for PayerPixType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for PayerPixType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            let text: ::std::borrow::Cow<'de, str> = crate::wire::text(deserializer)?;
+            Self::from_text(&text).map_err(::serde::de::Error::custom)
+        }
+    }
+    #[derive(::core::default::Default)]
+    /// The fields only Brazil has inside the request's \`payer\`, kept in its \`extra\`.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    pub struct PayInPayerExtra {
+        /// The kind of the payer's PIX key.
+        ///
+        /// JSON `pixType`; optional; one of CPF, CNPJ.
+        ///
+        /// Example: `"CPF"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3)): "Recommended. CPF or CNPJ when sent;"
+        #[serde(
+            rename = "pixType",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_type: ::core::option::Option<crate::regions::brl::pay_in::PayerPixType>,
+        /// The payer's PIX key, their CPF (11 digits) or CNPJ (14 digits), digits only; recommended.
+        ///
+        /// JSON `pixAccount`; optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}.
+        ///
+        /// Example: `"12345678909"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3, G1 example, every demo)): "Recommended. Digits only, 11 (CPF) or 14 (CNPJ)."
+        #[serde(
+            rename = "pixAccount",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_account: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::ExtraFields for PayInPayerExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.pix_type {
+                out.extend_from_slice(b",\"pixType\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            if let ::core::option::Option::Some(value) = &self.pix_account {
+                out.extend_from_slice(b",\"pixAccount\":");
+                crate::json::write_str(out, value);
+            }
+        }
+    }
+    /// A `Payer` as Brazil sends it in API pay-in: the shared fields, and Brazil's own in `extra` ([`PayInPayerExtra`]).
+    pub type Payer = crate::definitions::Payer<PayInPayerExtra>;
+}
 /// The rules of a Brazil API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -652,11 +774,10 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     crate::rules::Field {
                         name: "pixType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &["CPF", "CNPJ"],
+                            integer: false,
+                            any: false,
                         },
                     },
                     crate::rules::Field {
@@ -746,6 +867,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Brl {
     type RequestExtra = crate::NoExtraFields;
+    type PayerExtra = pay_in::PayInPayerExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -857,7 +979,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                         out,
                     );
                 }
-                if let ::core::option::Option::Some(value) = &object.pix_account {
+                if let ::core::option::Option::Some(value) = &object.extra.pix_account {
                     crate::rules::check_str(
                         &crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,
@@ -888,6 +1010,19 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                         value,
                         region,
                         "payer.pixAccount",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &object.extra.pix_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &["CPF", "CNPJ"],
+                            integer: false,
+                            any: false,
+                        },
+                        value.as_str(),
+                        region,
+                        "payer.pixType",
                         out,
                     );
                 }
@@ -974,7 +1109,8 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 /// In Brazil these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Required in Brazil; PIX.
-/// - `payer.pixAccount`: optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}. The payer's CPF (11 digits) or CNPJ (14 digits), digits only; recommended.
+/// - `payer.pixType`: optional; one of CPF, CNPJ; this region's own field.
+/// - `payer.pixAccount`: optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}; this region's own field.
 /// - `area`: optional; a whole number from 13 to 13. 13 when it is sent.
 ///
 ///
@@ -984,8 +1120,6 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 /// |---|---|
 /// | `request.money` | BRL in reais with at most two decimals (DM-money, \#.\#\#). G3 says "BRL integer minor units (e.g. 5000 = BRL 50.00)", which is unsettled. |
 /// | `request.payer` | Optional (G3), but recommended: send pixType and pixAccount. The older payer model requires pixAccount in Brazil, and every demo sends it. |
-/// | `request.payer.pixAccount` | The payer's CPF (11 digits) or CNPJ (14 digits), digits only. |
-/// | `request.payer.pixType` | CPF or CNPJ, the kind of pixAccount. |
 /// | `request.paymentMethod` | PIX, the only pay-in method the Brazil pages and demos name. |
 ///
 ///
@@ -1153,6 +1287,149 @@ pub mod pay_out {
             self
         }
     }
+    /// The kind of the receiver's PIX key; the same as the pay-out's paymentMethod.
+    ///
+    /// Values: CPF, CNPJ, PHONE, EMAIL, EVP. This enum is closed: any other value is refused.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::core::cmp::Eq,
+        ::core::hash::Hash,
+        ::core::cmp::PartialOrd,
+        ::core::cmp::Ord
+    )]
+    pub enum ReceiverPixType {
+        /// A person's taxpayer number, 11 digits.
+        ///
+        /// On the wire: `CPF`.
+        Cpf,
+        /// A company's taxpayer number, 14 digits.
+        ///
+        /// On the wire: `CNPJ`.
+        Cnpj,
+        /// A phone number.
+        ///
+        /// On the wire: `PHONE`.
+        Phone,
+        /// An e-mail address.
+        ///
+        /// On the wire: `EMAIL`.
+        Email,
+        /// A random key the receiver's bank issued.
+        ///
+        /// On the wire: `EVP`.
+        Evp,
+    }
+    impl ReceiverPixType {
+        /// The value as the gateway writes it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                ReceiverPixType::Cpf => "CPF",
+                ReceiverPixType::Cnpj => "CNPJ",
+                ReceiverPixType::Phone => "PHONE",
+                ReceiverPixType::Email => "EMAIL",
+                ReceiverPixType::Evp => "EVP",
+            }
+        }
+        fn from_text(text: &str) -> ::core::result::Result<Self, ::std::string::String> {
+            match text {
+                "CPF" => ::core::result::Result::Ok(ReceiverPixType::Cpf),
+                "CNPJ" => ::core::result::Result::Ok(ReceiverPixType::Cnpj),
+                "PHONE" => ::core::result::Result::Ok(ReceiverPixType::Phone),
+                "EMAIL" => ::core::result::Result::Ok(ReceiverPixType::Email),
+                "EVP" => ::core::result::Result::Ok(ReceiverPixType::Evp),
+                other => {
+                    ::core::result::Result::Err(
+                        ::std::format!(
+                            "{other:?} is not {}", "one of CPF, CNPJ, PHONE, EMAIL, EVP"
+                        ),
+                    )
+                }
+            }
+        }
+    }
+    impl ::core::fmt::Display for ReceiverPixType {
+        fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::core::str::FromStr for ReceiverPixType {
+        type Err = ::std::string::String;
+        fn from_str(text: &str) -> ::core::result::Result<Self, Self::Err> {
+            Self::from_text(text)
+        }
+    }
+    impl ::serde::Serialize for ReceiverPixType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReceiverPixType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            let text: ::std::borrow::Cow<'de, str> = crate::wire::text(deserializer)?;
+            Self::from_text(&text).map_err(::serde::de::Error::custom)
+        }
+    }
+    #[derive(::core::default::Default)]
+    /// The fields only Brazil has inside the request's \`receiver\`, kept in its \`extra\`.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    pub struct PayOutReceiverExtra {
+        /// The kind of the receiver's PIX key; the same as the pay-out's paymentMethod.
+        ///
+        /// JSON `pixType`; optional; one of CPF, CNPJ, PHONE, EMAIL, EVP.
+        ///
+        /// Example: `"CPF"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier type (e.g. CPF, CNPJ);"
+        #[serde(
+            rename = "pixType",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_type: ::core::option::Option<
+            crate::regions::brl::pay_out::ReceiverPixType,
+        >,
+        /// The receiver's PIX key; the same as the pay-out's cashAccount.
+        ///
+        /// JSON `pixAccount`; optional; text.
+        ///
+        /// Example: `"12345678909"`.
+        ///
+        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier value;"
+        #[serde(
+            rename = "pixAccount",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub pix_account: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::ExtraFields for PayOutReceiverExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.pix_type {
+                out.extend_from_slice(b",\"pixType\":");
+                crate::json::write_str(out, value.as_str());
+            }
+            if let ::core::option::Option::Some(value) = &self.pix_account {
+                out.extend_from_slice(b",\"pixAccount\":");
+                crate::json::write_str(out, value);
+            }
+        }
+    }
+    /// A `Receiver` as Brazil sends it in API pay-out: the shared fields, and Brazil's own in `extra` ([`PayOutReceiverExtra`]).
+    pub type Receiver = crate::definitions::Receiver<PayOutReceiverExtra>;
 }
 /// The rules of a Brazil API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
@@ -1403,11 +1680,10 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                     crate::rules::Field {
                         name: "pixType",
                         required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
+                        kind: crate::rules::Kind::Enum {
+                            values: &["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"],
+                            integer: false,
+                            any: false,
                         },
                     },
                     crate::rules::Field {
@@ -1444,6 +1720,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_out::PayOutVariant for Brl {
     type RequestExtra = pay_out::PayOutRequestExtra;
+    type ReceiverExtra = pay_out::PayOutReceiverExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]
@@ -1620,6 +1897,19 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
                         out,
                     );
                 }
+                if let ::core::option::Option::Some(value) = &object.extra.pix_type {
+                    crate::rules::check_str(
+                        &crate::rules::Kind::Enum {
+                            values: &["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"],
+                            integer: false,
+                            any: false,
+                        },
+                        value.as_str(),
+                        region,
+                        "receiver.pixType",
+                        out,
+                    );
+                }
                 if let ::core::option::Option::Some(value) = &object.tax_number {
                     crate::rules::check_str(
                         &crate::rules::Kind::String {
@@ -1676,8 +1966,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
 /// | `request.cashAccount` | The PIX key, as paymentMethod says: a CPF (11 digits), a CNPJ (14 digits), a phone number, an e-mail address or an EVP random key; at most 32 characters. |
 /// | `request.money` | BRL in reais with at most two decimals (DM-money, \#.\#\#). G3 says "BRL integer minor units (e.g. 5000 = BRL 50.00)" and the mirror "Integer centavos (e.g. 10000 = BRL 100.00)", which is unsettled. |
 /// | `request.paymentMethod` | The PIX key type: CPF, CNPJ, PHONE, EMAIL or EVP (random key). cashAccount holds the key itself. |
-/// | `request.receiver.pixAccount` | Optional (G3 "Recommended"); the same as cashAccount. |
-/// | `request.receiver.pixType` | Optional (G3 "Recommended"); the same as paymentMethod. |
 /// | `request.receiver.taxNumber` | The receiver's CPF or CNPJ, digits only; for a CPF or CNPJ key, the same as cashAccount. |
 ///
 ///

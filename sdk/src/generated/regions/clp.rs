@@ -640,26 +640,6 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -717,6 +697,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Clp {
     type RequestExtra = crate::NoExtraFields;
+    type PayerExtra = crate::NoExtraFields;
     const DEFAULTS: &'static [(&'static str, &'static str)] = &[
         ("paymentMethod", "\"CASHIER_CL\""),
     ];
@@ -1388,26 +1369,6 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[&["idNumber", "identity"]],
                 one_or_many: false,
@@ -1436,6 +1397,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_out::PayOutVariant for Clp {
     type RequestExtra = pay_out::PayOutRequestExtra;
+    type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]

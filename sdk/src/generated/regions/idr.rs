@@ -873,26 +873,6 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -956,6 +936,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Idr {
     type RequestExtra = crate::NoExtraFields;
+    type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -1329,6 +1310,39 @@ pub mod pay_out {
             self
         }
     }
+    #[derive(::core::default::Default)]
+    /// The fields only Indonesia has inside the request's \`receiver\`, kept in its \`extra\`.
+    #[derive(
+        ::core::fmt::Debug,
+        ::core::clone::Clone,
+        ::core::cmp::PartialEq,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    pub struct PayOutReceiverExtra {
+        /// An account hint for the settlement, as the Indonesia pages name it: the account number the gateway returned, when it returned one.
+        ///
+        /// JSON `accountNo`; optional; text.
+        ///
+        /// The documentation (REGIONS.md §3.1.2 (ID-PO-G3, ID-PO-M)): "Settlement accountNo if gateway returns it."
+        #[serde(
+            rename = "accountNo",
+            default,
+            skip_serializing_if = "::core::option::Option::is_none"
+        )]
+        pub account_no: ::core::option::Option<::std::string::String>,
+    }
+    impl crate::ExtraFields for PayOutReceiverExtra {
+        #[inline]
+        fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+            if let ::core::option::Option::Some(value) = &self.account_no {
+                out.extend_from_slice(b",\"accountNo\":");
+                crate::json::write_str(out, value);
+            }
+        }
+    }
+    /// A `Receiver` as Indonesia sends it in API pay-out: the shared fields, and Indonesia's own in `extra` ([`PayOutReceiverExtra`]).
+    pub type Receiver = crate::definitions::Receiver<PayOutReceiverExtra>;
 }
 /// The rules of a Indonesia API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
@@ -1574,17 +1588,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                         },
                     },
                     crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
+                        name: "accountNo",
                         required: false,
                         kind: crate::rules::Kind::String {
                             min_length: ::core::option::Option::None,
@@ -1617,6 +1621,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_out::PayOutVariant for Idr {
     type RequestExtra = pay_out::PayOutRequestExtra;
+    type ReceiverExtra = pay_out::PayOutReceiverExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]
@@ -1807,6 +1812,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 ///
 /// - `money`: mandatory; money, {currency, amount: number}, in a request from 10000 to 999999999. 10,000 to 999,999,999 IDR, whole rupiah.
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank or e-wallet's code, e.g. BRI, BCA, DANA or OVO (no official list is public).
+/// - `receiver.accountNo`: optional; text; this region's own field.
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///
@@ -1817,7 +1823,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 /// |---|---|
 /// | `request.cashAccount` | The receiving bank account, virtual account or e-wallet id (ID-PO-M: "Bank VA or wallet ID; DANA uses 8xxxxxxx"). |
 /// | `request.money` | IDR in whole rupiah, 10,000 to 999,999,999 (ID-PO-M). G3 and the mirror call it "integer minor units"; their examples are whole rupiah. |
-/// | `request.receiver` | Optional in Indonesia (G3, mirror); name is the field used. The Indonesia pages also list receiver.accountNo ("Settlement accountNo if gateway returns it."), which this SDK does not send. |
+/// | `request.receiver` | Optional in Indonesia (G3, mirror); name is the field used, and accountNo (Indonesia's own) when the gateway returned a settlement account. |
 /// | `request.receiver.name` | Beneficiary full name (UTF-8). |
 ///
 ///

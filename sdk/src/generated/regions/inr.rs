@@ -642,26 +642,6 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -719,6 +699,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Inr {
     type RequestExtra = crate::NoExtraFields;
+    type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -1314,26 +1295,6 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -1386,6 +1347,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_out::PayOutVariant for Inr {
     type RequestExtra = pay_out::PayOutRequestExtra;
+    type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]

@@ -763,26 +763,6 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -849,6 +829,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_in::PayInVariant for Usdt {
     type RequestExtra = pay_in::PayInRequestExtra;
+    type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
     #[inline]
@@ -1504,26 +1485,6 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
                             pattern: ::core::option::Option::None,
                         },
                     },
-                    crate::rules::Field {
-                        name: "pixType",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "pixAccount",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
                 ],
                 at_least_one_of: &[],
                 one_or_many: false,
@@ -1552,6 +1513,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
 };
 impl crate::endpoints::pay_out::PayOutVariant for Usdt {
     type RequestExtra = pay_out::PayOutRequestExtra;
+    type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]
