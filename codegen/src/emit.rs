@@ -854,10 +854,14 @@ fn emit_extensible_object(
             object.name.name()
         )
     };
+    // `Default` for any region's fields (`regions::brl::pay_in::Payer::default()`); `new()`
+    // for the shared ones alone, so that `Payer::new()` needs no type annotation.
     let default = if params.is_empty() {
         quote! {
             impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default for #name<X> {
-                fn default() -> Self { Self::new() }
+                fn default() -> Self {
+                    Self { #(#inits)* extra: ::core::default::Default::default() }
+                }
             }
         }
     } else {
@@ -866,11 +870,11 @@ fn emit_extensible_object(
     Ok(quote! {
         #definition
         #writer
-        impl<X: crate::ExtraFields + ::core::default::Default> #name<X> {
+        impl #name {
             #[doc = #new_doc]
             #[must_use]
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits)* extra: ::core::default::Default::default() }
+                Self { #(#inits)* extra: crate::NoExtraFields {} }
             }
         }
         impl<X: crate::ExtraFields> #name<X> {
@@ -884,18 +888,29 @@ fn emit_extensible_object(
     })
 }
 
-/// The names of the object types some region adds fields inside, in some endpoint's request.
+/// The object types some region adds fields inside, in some endpoint's request: shared ones
+/// by name (`Payer`), an endpoint's own by the endpoint's id and name (`pay-in/Payer`), since
+/// two endpoints may each have a type of the same name.
 fn extensible_objects(spec: &Spec) -> std::collections::BTreeSet<String> {
-    spec.endpoints
-        .iter()
-        .flat_map(|e| &e.request)
-        .filter_map(|f| match &f.ty {
-            Ty::Object { object, .. } if object.extra_slot.is_some() => {
-                Some(object.name.name().to_owned())
+    let mut out = std::collections::BTreeSet::new();
+    for endpoint in &spec.endpoints {
+        for field in &endpoint.request {
+            if let Ty::Object { object, .. } = &field.ty
+                && object.extra_slot.is_some()
+            {
+                out.insert(extensible_key(&endpoint.id, &object.name));
             }
-            _ => None,
-        })
-        .collect()
+        }
+    }
+    out
+}
+
+/// The key of an object type in [`extensible_objects`].
+fn extensible_key(endpoint: &str, name: &TypeName) -> String {
+    match name {
+        TypeName::Shared(name) => name.clone(),
+        TypeName::Local(name) => format!("{endpoint}/{name}"),
+    }
 }
 
 /// The names of the object types the SDK writes as JSON: those a request holds (in any
@@ -948,7 +963,7 @@ fn definitions_module(spec: &Spec) -> Result<TokenStream> {
                 object,
                 &place,
                 written.contains(object.name.name()),
-                extensible.contains(object.name.name()),
+                extensible.contains(&extensible_key("", &object.name)),
             )?,
             Definition::Enum(e) => emit_enum(e)?,
             Definition::Money {
@@ -1087,7 +1102,7 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 object,
                 &place,
                 written.contains(object.name.name()),
-                extensible.contains(object.name.name()),
+                extensible.contains(&extensible_key(id, &object.name)),
             )?,
             LocalType::Enum(en) => emit_enum(en)?,
         });
@@ -1178,28 +1193,26 @@ fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
                 let json = default.to_string();
                 quote! { ::serde_json::from_str(#json).ok() }
             });
-            inits.push(match (&region_default, &shared_default) {
-                (Some(region), Some(shared)) => quote! { #fid: #region.or_else(|| #shared), },
-                (Some(region), None) => quote! { #fid: #region, },
-                (None, Some(shared)) => quote! { #fid: #shared, },
-                (None, None) => quote! { #fid: ::core::option::Option::None, },
-            });
-            if let Some(region) = region_default {
-                region_fills.push(quote! {
-                    if fields.#fid.is_none() {
-                        fields.#fid = #region;
-                    }
-                });
-            }
-            match &field.default {
+            let default = match (&region_default, &shared_default) {
+                (Some(region), Some(shared)) => Some(quote! { #region.or_else(|| #shared) }),
+                (Some(region), None) => Some(region.clone()),
+                (None, Some(shared)) => Some(shared.clone()),
+                (None, None) => None,
+            };
+            // `build()` fills them in first, so that the error of a build with a mandatory
+            // field missing judges the body with them too.
+            match default {
                 Some(default) => {
-                    let json = default.to_string();
-                    build_inits.push(quote! {
-                        #fid: fields.#fid.or_else(|| ::serde_json::from_str(#json).ok()),
+                    inits.push(quote! { #fid: #default, });
+                    region_fills.push(quote! {
+                        if fields.#fid.is_none() {
+                            fields.#fid = #default;
+                        }
                     });
                 }
-                None => build_inits.push(quote! { #fid: fields.#fid, }),
+                None => inits.push(quote! { #fid: ::core::option::Option::None, }),
             }
+            build_inits.push(quote! { #fid: fields.#fid, });
         }
         partial_puts.push(quote! { crate::rules::put(&mut partial, #wire, &fields.#fid); });
         builder_members.push(quote! { pub(crate) #fid: ::core::option::Option<#ty>, });

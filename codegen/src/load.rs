@@ -1012,6 +1012,16 @@ fn inside_fields(
         }
         let resolved = resolver.fields(specs, src, &at_fields, namespace, problems);
         for (i, mut extra) in resolved.into_iter().enumerate() {
+            // These fields are read through serde's flatten, which buffers them: an exact
+            // number (money, a decimal) read from its own digits cannot be read there.
+            if holds_exact_number(&extra.ty) {
+                problems.push(
+                    src.at(&[at_fields.clone(), vec![Step::Index(i), Step::Key("name".into())]].concat()),
+                    format!("extra field `{}` inside `{name}` is or holds money or a decimal, which a region's field inside an object cannot be", extra.name),
+                    "make it a top-level extra field (extra_fields.request), or a string",
+                );
+                continue;
+            }
             if let Some(clash) = object
                 .fields
                 .iter()
@@ -1029,6 +1039,16 @@ fn inside_fields(
             object.region_fields.push(extra.name.clone());
             object.fields.push(extra);
         }
+    }
+}
+
+/// Whether a value of `ty` is or holds money or a decimal.
+fn holds_exact_number(ty: &Ty) -> bool {
+    match ty {
+        Ty::Money(_) | Ty::Decimal { .. } => true,
+        Ty::List { item, .. } => holds_exact_number(item),
+        Ty::Object { object, .. } => object.fields.iter().any(|f| holds_exact_number(&f.ty)),
+        _ => false,
     }
 }
 

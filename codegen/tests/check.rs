@@ -768,6 +768,17 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             vec![(
                 "regions/thb.yaml",
                 "  pay-out:\n    overrides:\n".into(),
+                "  pay-out:\n    extra_fields:\n      inside:\n        request.receiver:\n          - {name: fee, required: false, type: decimal, doc: d}\n    overrides:\n".into(),
+            )],
+            "regions/thb.yaml",
+            "- {name: fee, required: false",
+            "fee",
+            "extra field `fee` inside `receiver` is or holds money or a decimal, which a region's field inside an object cannot be",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "  pay-out:\n    overrides:\n".into(),
                 "  pay-out:\n    extra_fields:\n      inside:\n        request.receiver:\n          - {name: email, required: false, type: string, doc: d}\n    overrides:\n".into(),
             )],
             "regions/thb.yaml",

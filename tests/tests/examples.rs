@@ -646,6 +646,9 @@ fn a_regions_own_fields_inside_a_shared_object_are_its_alone() {
     use smilepayz::regions::brl::{self, pay_in::PayerPixType};
     use smilepayz::regions::idr;
 
+    // The plain payer needs no type annotation, as before the regions' own fields existed.
+    let plain = smilepayz::definitions::Payer::new();
+    assert_eq!(plain.extra, smilepayz::NoExtraFields {});
     // Brazil's pay-in payer, typed: the PIX key inside `payer`, as the gateway reads it.
     let payer = brl::pay_in::Payer {
         name: Some("Joao Silva".to_owned()),

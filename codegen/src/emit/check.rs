@@ -122,6 +122,18 @@ fn at_least_one_of(
                 Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
             );
             let text_enum = matches!(&field.ty, Ty::Enum(e) if !e.integer);
+            // A JSON object sent as the empty string counts as not sent too.
+            if let Ty::JsonObject = field.ty {
+                let sent = quote! {
+                    !matches!(v, crate::JsonObjectOrString::String(s) if s.is_empty())
+                };
+                present.push(if always {
+                    quote! { { let v = &#at; #sent } }
+                } else {
+                    quote! { #at.as_ref().is_some_and(|v| #sent) }
+                });
+                continue;
+            }
             match (always, text, text_enum) {
                 (true, true, _) => present.push(quote! { !#at.is_empty() }),
                 (true, _, true) => present.push(quote! { !#at.as_str().is_empty() }),

@@ -686,7 +686,7 @@ pub mod definitions {
             crate::json::close_object(out, start);
         }
     }
-    impl<X: crate::ExtraFields + ::core::default::Default> Payer<X> {
+    impl Payer {
         /// An empty `Payer`: every field unset; set the ones you need.
         #[must_use]
         pub fn new() -> Self {
@@ -700,7 +700,7 @@ pub mod definitions {
                 identity: ::core::option::Option::None,
                 account_no: ::core::option::Option::None,
                 bank_name: ::core::option::Option::None,
-                extra: ::core::default::Default::default(),
+                extra: crate::NoExtraFields {},
             }
         }
     }
@@ -725,7 +725,18 @@ pub mod definitions {
     impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default
     for Payer<X> {
         fn default() -> Self {
-            Self::new()
+            Self {
+                name: ::core::option::Option::None,
+                email: ::core::option::Option::None,
+                phone: ::core::option::Option::None,
+                address: ::core::option::Option::None,
+                id_type: ::core::option::Option::None,
+                id_number: ::core::option::Option::None,
+                identity: ::core::option::Option::None,
+                account_no: ::core::option::Option::None,
+                bank_name: ::core::option::Option::None,
+                extra: ::core::default::Default::default(),
+            }
         }
     }
     /// A payment method or bank code. Which ones a region takes is set per region and endpoint; the gateway adds methods over time, so an unlisted one is kept as \`Unknown\`.
@@ -990,7 +1001,7 @@ pub mod definitions {
             crate::json::close_object(out, start);
         }
     }
-    impl<X: crate::ExtraFields + ::core::default::Default> Receiver<X> {
+    impl Receiver {
         /// An empty `Receiver`: every field unset; set the ones you need.
         #[must_use]
         pub fn new() -> Self {
@@ -1003,7 +1014,7 @@ pub mod definitions {
                 id_number: ::core::option::Option::None,
                 identity: ::core::option::Option::None,
                 tax_number: ::core::option::Option::None,
-                extra: ::core::default::Default::default(),
+                extra: crate::NoExtraFields {},
             }
         }
     }
@@ -1027,7 +1038,17 @@ pub mod definitions {
     impl<X: crate::ExtraFields + ::core::default::Default> ::core::default::Default
     for Receiver<X> {
         fn default() -> Self {
-            Self::new()
+            Self {
+                name: ::core::option::Option::None,
+                email: ::core::option::Option::None,
+                phone: ::core::option::Option::None,
+                address: ::core::option::Option::None,
+                id_type: ::core::option::Option::None,
+                id_number: ::core::option::Option::None,
+                identity: ::core::option::Option::None,
+                tax_number: ::core::option::Option::None,
+                extra: ::core::default::Default::default(),
+            }
         }
     }
     /// Whether a transaction is a pay-in (money collected) or a pay-out (money sent).
