@@ -19,9 +19,11 @@ use crate::signing::{KeyError, MerchantPrivateKey, MerchantSecret, SignatureSche
 use crate::timestamp::Timestamp;
 
 mod error;
+mod reconcile;
 use crate::{ApiRequest, EndpointInfo, GatewayResponse, RegionSpec};
 use error::retryable_status;
 pub use error::{Error, ErrorKind, Sent};
+pub use reconcile::{Reconcilable, Reconciled};
 
 /// Where the client sends requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,22 @@ pub enum ConfigError {
     /// The HTTP client could not be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
+    /// The base URL holds a user name or password.
+    #[error(
+        "base URL {0} holds a user name or password; the gateway authenticates requests by their signature, so remove them (a proxy's credentials go in ClientBuilder::proxy)"
+    )]
+    BaseUrlCredentials(String),
+    /// The proxy URL cannot be used.
+    #[error("the proxy URL {url} cannot be used: {reason}")]
+    Proxy {
+        /// The URL, with any password replaced by `***`.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two settings that cannot go together.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// The partner id cannot be sent in the X-PARTNER-ID header.
     #[error(
         "the partner id {partner_id:?} cannot be sent as X-PARTNER-ID: {reason}; use the merchant id the platform gave you"
@@ -149,6 +167,8 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     max_response_bytes: usize,
     deadline: Duration,
+    proxy: Option<String>,
+    http_client: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -164,7 +184,22 @@ impl fmt::Debug for ClientBuilder {
             .field("scheme", &self.scheme)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("proxy", &self.proxy.as_deref().map(redact_url))
+            .field("http_client", &self.http_client.is_some())
             .finish_non_exhaustive()
+    }
+}
+
+/// A URL as it may be shown: any password replaced by `***` (a proxy URL may carry one).
+fn redact_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        // Not a URL: nothing in it can be told apart from a password, so none of it is shown.
+        Err(_) => "(not a URL)".to_owned(),
     }
 }
 
@@ -334,6 +369,38 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through this proxy: `http://host:port`, with `user:password@`
+    /// when it needs them. The gateway accepts calls only from the merchant's allow-listed
+    /// addresses, so production traffic often leaves through a fixed-address proxy; HTTPS
+    /// goes through it as a tunnel (CONNECT), so the proxy sees the host, not the request.
+    /// Setting a proxy turns off the `HTTPS_PROXY`/`HTTP_PROXY` variables, which the client
+    /// otherwise follows. A bad URL is an error at [`build`](Self::build); its password is
+    /// never shown.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Sends requests with this `reqwest::Client` instead of one the SDK builds: for a proxy
+    /// with its own settings, a local address to bind, extra root certificates, a connection
+    /// pool shared with the rest of the service, or a client set up for tests.
+    ///
+    /// The SDK still signs every request, sets each attempt's timeout within the call's
+    /// deadline, retries read-only calls and limits the answer's size. The client's own
+    /// settings replace the SDK's connection settings, which then do nothing:
+    /// [`connect_timeout`](Self::connect_timeout), [`read_timeout`](Self::read_timeout) and
+    /// [`proxy`](Self::proxy) (setting both is an error at `build`).
+    ///
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** The gateway never
+    /// redirects, and a client that follows a redirect sends the signed request to another
+    /// place. The SDK cannot read a client's redirect policy, so it checks every answer: one
+    /// that came from another URL than the one asked is refused
+    /// ([`ErrorKind::Redirected`]), never read as the gateway's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     /// Builds the client; a missing or malformed setting is an error now, not at the first
     /// request.
     pub fn build(self) -> Result<Client, ConfigError> {
@@ -351,6 +418,11 @@ impl ClientBuilder {
             || parsed.fragment().is_some()
         {
             return Err(ConfigError::BaseUrl(base_url));
+        }
+        // Never sent, and never shown: credentials in the base URL would reach error
+        // messages and spans.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(ConfigError::BaseUrlCredentials(redact_url(&base_url)));
         }
         let partner_id = self.partner_id.filter(|p| !p.trim().is_empty()).ok_or(
             ConfigError::Missing(
@@ -371,21 +443,33 @@ impl ClientBuilder {
             "the merchant secret (SMILEPAYZ_MERCHANT_SECRET with from_env)",
         ))?;
         let signer = Signer::new(self.scheme, secret, self.private_key)?;
-        // No client-wide total timeout: each attempt sets its own (at most what is left of
-        // the call's deadline), which is the one timer a request needs.
-        let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
-        if let Some(read_timeout) = self.read_timeout {
-            http = http.read_timeout(read_timeout);
-        }
-        let http = http
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            // The gateway answers; it does not redirect. Following a redirect would send a
-            // signed request somewhere else, so a 3xx is returned as an error instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("smilepayz-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ConfigError::Http(e.to_string()))?;
+        let http = match (self.http_client, self.proxy) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Conflict(
+                    "the client was given both a proxy and its own reqwest::Client: set the proxy on that reqwest::Client (reqwest::Proxy), or leave http_client out",
+                ));
+            }
+            (Some(client), None) => client,
+            (None, proxy) => {
+                // No client-wide total timeout: each attempt sets its own (at most what is
+                // left of the call's deadline), which is the one timer a request needs.
+                let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if let Some(read_timeout) = self.read_timeout {
+                    http = http.read_timeout(read_timeout);
+                }
+                if let Some(url) = proxy {
+                    http = http.proxy(proxy_of(&url)?);
+                }
+                http.pool_idle_timeout(Duration::from_secs(60))
+                    .tcp_nodelay(true)
+                    // The gateway answers; it does not redirect. Following a redirect would
+                    // send a signed request somewhere else, so a 3xx is returned as an error.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(concat!("smilepayz-rust/", env!("CARGO_PKG_VERSION")))
+                    .build()
+                    .map_err(|e| ConfigError::Http(e.to_string()))?
+            }
+        };
         // Made once here rather than for every request: each endpoint's URL (reqwest would
         // parse the URL text of each request).
         let urls = crate::gateway::ENDPOINTS
@@ -411,6 +495,25 @@ impl ClientBuilder {
             attempt_timeout: self.timeout,
         })
     }
+}
+
+/// The proxy of [`ClientBuilder::proxy`]: an `http://` (or `https://`) URL with a host.
+fn proxy_of(url: &str) -> Result<reqwest::Proxy, ConfigError> {
+    let refuse = |reason: &str| ConfigError::Proxy {
+        url: redact_url(url),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        refuse(&format!(
+            "it is not a URL ({e}); write it as http://host:port"
+        ))
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(refuse(
+            "it is not an http:// or https:// URL with a host; write it as http://host:port",
+        ));
+    }
+    reqwest::Proxy::all(parsed.as_str()).map_err(|e| refuse(&e.to_string()))
 }
 
 /// The signed client. Cheap to clone; clones share connections.
@@ -523,6 +626,8 @@ impl Client {
             retry: RetryPolicy::default(),
             deadline: DEFAULT_DEADLINE,
             max_response_bytes: 1 << 20,
+            proxy: None,
+            http_client: None,
         }
     }
 
@@ -546,13 +651,24 @@ impl Client {
 
     async fn send_typed<Q: ApiRequest>(&self, request: &Q) -> Result<Q::Response, Error> {
         let region = <Q::Region as RegionSpec>::REGION;
+        let span = call_span(&Q::ENDPOINT, region, request.order_no());
         let mut attempts = 0;
-        let outcome = match body_of(request) {
-            Ok(body) => self
-                .exchange(&Q::ENDPOINT, region, body, &mut attempts)
-                .await
-                .and_then(|raw| decode::<Q::Response>(raw.status, &raw.body)),
-            Err(kind) => Err(kind),
+        let call = async {
+            match body_of(request) {
+                Ok(body) => self
+                    .exchange(&Q::ENDPOINT, region, body, &mut attempts)
+                    .await
+                    .and_then(|raw| decode::<Q::Response>(raw.status, &raw.body)),
+                Err(kind) => Err(kind),
+            }
+        };
+        // A span no subscriber records is not entered and left at each poll.
+        let outcome = if span.is_disabled() {
+            call.await
+        } else {
+            let outcome = call.instrument(span.clone()).await;
+            record_call(&span, attempts, outcome.as_ref().err());
+            outcome
         };
         outcome.map_err(|kind| {
             Error::from(kind).for_request(Q::ENDPOINT.id, region, attempts, request.order_no())
@@ -594,10 +710,17 @@ impl Client {
         region: crate::Region,
         body: Vec<u8>,
     ) -> Result<RawResponse, Error> {
+        let span = call_span(endpoint, region, None);
         let mut attempts = 0;
-        self.exchange(endpoint, region, bytes::Bytes::from(body), &mut attempts)
-            .await
-            .map_err(|kind| Error::from(kind).for_request(endpoint.id, region, attempts, None))
+        let call = self.exchange(endpoint, region, bytes::Bytes::from(body), &mut attempts);
+        let outcome = if span.is_disabled() {
+            call.await
+        } else {
+            let outcome = call.instrument(span.clone()).await;
+            record_call(&span, attempts, outcome.as_ref().err());
+            outcome
+        };
+        outcome.map_err(|kind| Error::from(kind).for_request(endpoint.id, region, attempts, None))
     }
 
     /// The attempts of one request: sign, send, read; retried as the policy and the endpoint
@@ -616,12 +739,7 @@ impl Client {
         loop {
             *attempts += 1;
             let attempt = *attempts;
-            let span = tracing::debug_span!(
-                "smilepayz.request",
-                endpoint = endpoint.id,
-                region = region.code(),
-                attempt
-            );
+            let span = attempt_span(&url, endpoint, region, attempt);
             // Each attempt gets at most what is left of the operation's deadline.
             let left = deadline.saturating_duration_since(Instant::now());
             let hint = if endpoint.read_only {
@@ -634,7 +752,19 @@ impl Client {
             let result = if span.is_disabled() {
                 exchange.await
             } else {
-                exchange.instrument(span).await
+                let result = exchange.instrument(span.clone()).await;
+                match &result {
+                    Ok(raw) => {
+                        span.record("http.response.status_code", raw.status);
+                        if raw.status >= 400 {
+                            span.record("error.type", raw.status);
+                        }
+                    }
+                    Err(error) => {
+                        span.record("error.type", error.type_name());
+                    }
+                }
+                result
             };
             let mut retry_after = None;
             let outcome = result.and_then(|raw| {
@@ -702,7 +832,7 @@ impl Client {
     ) -> Result<RawResponse, ErrorKind> {
         if left.is_zero() {
             return Err(ErrorKind::Timeout {
-                url: url.as_str().to_owned(),
+                url: strip_credentials(url),
                 reason: format!("the call's deadline of {:?} passed", self.deadline),
                 hint,
                 source: None,
@@ -720,20 +850,27 @@ impl Client {
             .body(signed.body)
             .send()
             .await
-            .map_err(|e| transport_error(url.as_str(), e, hint))?;
+            .map_err(|e| transport_error(&strip_credentials(url), e, hint))?;
         let status = response.status().as_u16();
+        // A client of the merchant's own (`http_client`) may follow redirects; an answer from
+        // elsewhere is never read as the gateway's.
+        if !same_place(response.url(), url) {
+            return Err(ErrorKind::Redirected {
+                url: strip_credentials(url),
+                to: strip_credentials(response.url()),
+                status,
+            });
+        }
         let timestamp = response
             .headers()
             .get(X_TIMESTAMP)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        // Seconds only; an HTTP-date Retry-After is left to the backoff.
         let retry_after = response
             .headers()
             .get(http::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| retry_after(v, std::time::SystemTime::now()));
         let body = read_limited(response, status, self.max_response_bytes, hint).await?;
         tracing::debug!(status, bytes = body.len(), "answered");
         Ok(RawResponse {
@@ -743,6 +880,101 @@ impl Client {
             retry_after,
         })
     }
+}
+
+/// How long a `Retry-After` value asks to wait, from `now`: a number of seconds, or an HTTP
+/// date (`Wed, 21 Oct 2026 07:28:00 GMT`; a date already past asks for no wait). `None` when
+/// it is neither.
+pub(crate) fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Whether an answer came from the URL asked: the same scheme, host, port, path and query
+/// (reqwest moves a URL's credentials into a header, so they are not compared).
+fn same_place(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+        && a.path() == b.path()
+        && a.query() == b.query()
+}
+
+/// A URL without its user name and password, as spans and errors show it (OpenTelemetry's
+/// `url.full` must not carry credentials).
+pub(crate) fn strip_credentials(url: &reqwest::Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.as_str().to_owned();
+    }
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+/// The span of one call, every attempt in it: the endpoint, the region, the `orderNo`, and
+/// when it ends, the resends and the error's type.
+fn call_span(
+    endpoint: &EndpointInfo,
+    region: crate::Region,
+    order_no: Option<&str>,
+) -> tracing::Span {
+    tracing::info_span!(
+        "smilepayz.call",
+        otel.name = endpoint.id,
+        smilepayz.endpoint = endpoint.id,
+        smilepayz.region = region.code(),
+        smilepayz.order_no = order_no,
+        http.request.resend_count = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+    )
+}
+
+/// What a call's span learns when it ends.
+fn record_call(span: &tracing::Span, attempts: u32, error: Option<&ErrorKind>) {
+    if attempts > 1 {
+        span.record("http.request.resend_count", attempts - 1);
+    }
+    if let Some(error) = error {
+        span.record("error.type", error.type_name());
+    }
+}
+
+/// The span of one attempt, an HTTP client span in OpenTelemetry's terms: the method, the
+/// URL without credentials, the server, the resend count, and when it ends, the status code
+/// or the error's type.
+fn attempt_span(
+    url: &reqwest::Url,
+    endpoint: &EndpointInfo,
+    region: crate::Region,
+    attempt: u32,
+) -> tracing::Span {
+    let span = tracing::info_span!(
+        "smilepayz.attempt",
+        otel.name = "POST",
+        otel.kind = "client",
+        http.request.method = "POST",
+        url.full = tracing::field::Empty,
+        server.address = url.host_str().unwrap_or_default(),
+        server.port = url.port_or_known_default(),
+        http.request.resend_count = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        smilepayz.endpoint = endpoint.id,
+        smilepayz.region = region.code(),
+        attempt,
+    );
+    if !span.is_disabled() {
+        span.record("url.full", strip_credentials(url));
+        if attempt > 1 {
+            span.record("http.request.resend_count", attempt - 1);
+        }
+    }
+    span
 }
 
 // The request headers, as constants rather than text reqwest would parse for each request
@@ -966,6 +1198,31 @@ fn decode<T: GatewayResponse>(status: u16, body: &[u8]) -> Result<T, ErrorKind> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        // 1,700,000,000 is Tue, 14 Nov 2023 22:13:20 GMT.
+        assert_eq!(
+            retry_after("Tue, 14 Nov 2023 22:13:50 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        // A date already past asks for no wait.
+        assert_eq!(
+            retry_after("Tue, 14 Nov 2023 22:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        // The obsolete forms RFC 9110 still asks a recipient to read.
+        assert_eq!(
+            retry_after("Tuesday, 14-Nov-23 22:13:30 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        for nonsense in ["", "soon", "-5", "1.5", "Tue, 32 Nov 2023 22:13:50 GMT"] {
+            assert_eq!(retry_after(nonsense, now), None, "{nonsense:?}");
+        }
+    }
 
     #[test]
     fn backoff_is_jittered_and_capped() {

@@ -111,7 +111,7 @@ async fn debug_display_errors_and_traces_hold_no_secret() {
     emulator.shutdown().await;
     let log = String::from_utf8_lossy(&captured.0.lock().expect("log").clone()).into_owned();
     assert!(
-        log.contains("smilepayz.request"),
+        log.contains("smilepayz.call") && log.contains("smilepayz.attempt"),
         "the request was traced:\n{log}"
     );
     assert_clean("the trace output", &log, &secrets);

@@ -103,6 +103,20 @@ pub enum ErrorKind {
         #[source]
         source: Option<reqwest::Error>,
     },
+    /// The HTTP client followed a redirect (only a client given with
+    /// `ClientBuilder::http_client` can): the answer is not the gateway's, and the signed
+    /// request may have been sent to the other place too.
+    #[error(
+        "the HTTP client followed a redirect (HTTP {status}) from {url} to {to}: the answer is not the gateway's, and the signed request may have reached both; build the reqwest::Client with .redirect(reqwest::redirect::Policy::none())"
+    )]
+    Redirected {
+        /// The URL asked.
+        url: String,
+        /// Where the answer came from, without credentials.
+        to: String,
+        /// The status of the answer that came.
+        status: u16,
+    },
     /// The answer's body is larger than the client accepts.
     #[error(
         "the gateway's answer (HTTP {status}) is larger than {limit} bytes; raise max_response_bytes if that is expected"
@@ -194,8 +208,28 @@ impl ErrorKind {
     pub fn sent(&self) -> Sent {
         match self {
             ErrorKind::Invalid(_) | ErrorKind::Sign(_) | ErrorKind::Connect { .. } => Sent::No,
-            ErrorKind::Timeout { .. } | ErrorKind::NoAnswer { .. } => Sent::Maybe,
+            ErrorKind::Timeout { .. }
+            | ErrorKind::NoAnswer { .. }
+            | ErrorKind::Redirected { .. } => Sent::Maybe,
             _ => Sent::Answered,
+        }
+    }
+
+    /// A short name of the kind of error, as spans record it in `error.type`: `timeout`,
+    /// `connect`, `no_answer`, `gateway_refused`, …
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ErrorKind::Invalid(_) => "invalid_request",
+            ErrorKind::Sign(_) => "sign",
+            ErrorKind::Connect { .. } => "connect",
+            ErrorKind::Timeout { .. } => "timeout",
+            ErrorKind::NoAnswer { .. } => "no_answer",
+            ErrorKind::BodyInterrupted { .. } => "body_interrupted",
+            ErrorKind::Redirected { .. } => "redirected",
+            ErrorKind::TooLarge { .. } => "too_large",
+            ErrorKind::Gateway { .. } => "gateway_refused",
+            ErrorKind::Http { .. } => "http_error",
+            ErrorKind::Decode { .. } => "invalid_response",
         }
     }
 }
@@ -260,6 +294,7 @@ impl Error {
         match &self.inner.kind {
             ErrorKind::BodyInterrupted { status, .. }
             | ErrorKind::TooLarge { status, .. }
+            | ErrorKind::Redirected { status, .. }
             | ErrorKind::Gateway { status, .. }
             | ErrorKind::Http { status, .. }
             | ErrorKind::Decode { status, .. } => Some(*status),
