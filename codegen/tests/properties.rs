@@ -882,6 +882,8 @@ enum Mutation {
     ExtraField {
         endpoint: &'static str,
         request: bool,
+        /// Inside this object (`extra_fields.inside`) rather than at the top.
+        inside: Option<&'static str>,
         name: String,
         rust_name: Option<String>,
         kind: Vec<(String, Y)>,
@@ -898,7 +900,7 @@ enum Mutation {
     },
 }
 
-const ENDPOINT_IDS: &[&str] = &["inquiry-balance", "inquiry-status"];
+const ENDPOINT_IDS: &[&str] = &["inquiry-balance", "inquiry-status", "pay-in", "pay-out"];
 
 /// Paths an override may name: real ones of both endpoints, and some that are not.
 const OVERRIDE_PATHS: &[&str] = &[
@@ -914,6 +916,21 @@ const OVERRIDE_PATHS: &[&str] = &[
     "response.money",
     "request.nothing",
     "accountNo",
+    "request.payer",
+    "request.payer.email",
+    "request.receiver",
+    "request.paymentMethod",
+    "request.expiryPeriod",
+];
+
+/// Where a mutation adds a region's own fields: inside an object of a request (or paths that
+/// are not one).
+const INSIDE_PATHS: &[&str] = &[
+    "request.payer",
+    "request.receiver",
+    "request.orderNo",
+    "request.payer.address",
+    "response.money",
 ];
 
 fn override_keys() -> impl Strategy<Value = Vec<(String, Y)>> {
@@ -930,6 +947,10 @@ fn override_keys() -> impl Strategy<Value = Vec<(String, Y)>> {
             "values",
             "doc",
             "max",
+            "pattern",
+            "required_when",
+            "at_least_one_of",
+            "default",
         ][..],
     );
     let value = prop_oneof![
@@ -941,6 +962,16 @@ fn override_keys() -> impl Strategy<Value = Vec<(String, Y)>> {
         Just(Y::Seq(vec![Y::Int(1.into())])),
         Just(Y::Seq(vec![Y::Int(3.into())])),
         Just(Y::Bool(true)),
+        Just(Y::Str("[0-9]{10}|S[A-Z]{2,4}".into())),
+        Just(Y::Str("QRPAY".into())),
+        Just(Y::Map(vec![
+            ("field".to_owned(), Y::Str("paymentMethod".into())),
+            ("values".to_owned(), Y::Seq(vec![Y::Str("QRPAY".into())])),
+        ])),
+        Just(Y::Seq(vec![Y::Seq(vec![
+            Y::Str("email".into()),
+            Y::Str("phone".into()),
+        ])])),
     ];
     prop::collection::vec((key.prop_map(str::to_owned), value), 0..4)
 }
@@ -973,14 +1004,15 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         4 => (
             prop::sample::select(ENDPOINT_IDS),
             any::<bool>(),
+            prop::option::weighted(0.3, prop::sample::select(INSIDE_PATHS)),
             field_name(),
             prop::option::of(prop_oneof!["[a-z][a-z0-9_]{0,8}", field_name()]),
             field_kind(),
             text(),
             any::<bool>(),
         )
-            .prop_map(|(endpoint, request, name, rust_name, kind, description, required)| {
-                Mutation::ExtraField { endpoint, request, name, rust_name, kind, description, required }
+            .prop_map(|(endpoint, request, inside, name, rust_name, kind, description, required)| {
+                Mutation::ExtraField { endpoint, request, inside, name, rust_name, kind, description, required }
             }),
         3 => (
             prop::sample::select(ENDPOINT_IDS),
@@ -1088,6 +1120,7 @@ fn mutate(tree: &mut Y, file: &str, mutations: &[Mutation]) -> String {
             Mutation::ExtraField {
                 endpoint,
                 request,
+                inside,
                 name,
                 rust_name,
                 kind,
@@ -1106,12 +1139,31 @@ fn mutate(tree: &mut Y, file: &str, mutations: &[Mutation]) -> String {
                 }
                 field.extend(kind.iter().cloned());
                 let side = if *request { "request" } else { "response" };
-                if let Some(list) = tree
+                let extras = tree
                     .entry("endpoints")
                     .and_then(|e| e.entry(endpoint))
-                    .and_then(|e| e.entry("extra_fields"))
-                    .and_then(|e| e.entry(side))
-                {
+                    .and_then(|e| e.entry("extra_fields"));
+                let list = match (extras, inside) {
+                    (Some(Y::Map(entries)), Some(path)) => {
+                        if !entries.iter().any(|(k, _)| k == "inside") {
+                            entries.push(("inside".to_owned(), Y::Map(Vec::new())));
+                        }
+                        let Some(Y::Map(objects)) = entries
+                            .iter_mut()
+                            .find(|(k, _)| k == "inside")
+                            .map(|(_, v)| v)
+                        else {
+                            continue;
+                        };
+                        if !objects.iter().any(|(k, _)| k == path) {
+                            objects.push(((*path).to_owned(), Y::Seq(Vec::new())));
+                        }
+                        objects.iter_mut().find(|(k, _)| k == path).map(|(_, v)| v)
+                    }
+                    (Some(extras), None) => extras.entry(side),
+                    _ => None,
+                };
+                if let Some(list) = list {
                     match list {
                         Y::Seq(items) => items.push(Y::Map(field)),
                         other => *other = Y::Seq(vec![Y::Map(field)]),
