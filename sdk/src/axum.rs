@@ -28,7 +28,7 @@
 //! }
 //!
 //! # let key: smilepayz::signing::PlatformPublicKey = todo!();
-//! let app = Router::new()
+//! let app: Router = Router::new()
 //!     .route("/smilepayz/pay-in", post(pay_in_done))
 //!     .with_state(App { verifier: CallbackVerifier::new(key) });
 //! # }
