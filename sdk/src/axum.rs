@@ -23,7 +23,10 @@
 //! // Reached only by a callback that verified and decoded; anything else was answered 401
 //! // or 400 with the reason, never SUCCESS.
 //! async fn pay_in_done(Callback(callback): Callback<thb::PayInNotification>) -> Success {
-//!     let _status = callback.notification.status; // handle it idempotently by callback.trade_no
+//!     // The signature covers tradeNo and X-TIMESTAMP only, not the status or the amount:
+//!     // ask inquiry-status for callback.trade_no before acting on it (a replayed callback
+//!     // with another status verifies too), and act once per trade_no.
+//!     let _trade_no = callback.trade_no;
 //!     Success
 //! }
 //!
@@ -56,6 +59,10 @@ pub const MAX_CALLBACK_BYTES: usize = 64 * 1024;
 /// A callback of a region known when the service is built, verified and decoded as `N` (a
 /// generated notification such as `regions::thb::PayInNotification`). The application state
 /// gives the [`CallbackVerifier`] (`CallbackVerifier: FromRef<State>`).
+///
+/// Verified means signed by the platform over `tradeNo` and `X-TIMESTAMP`, not that its
+/// status or amount are true: confirm them with inquiry-status before shipping goods or
+/// paying out.
 #[derive(Debug, Clone)]
 pub struct Callback<N>(pub Verified<N>);
 

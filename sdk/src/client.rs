@@ -23,7 +23,7 @@ mod reconcile;
 use crate::{ApiRequest, EndpointInfo, GatewayResponse, RegionSpec};
 use error::retryable_status;
 pub use error::{Error, ErrorKind, Sent};
-pub use reconcile::{Reconcilable, Reconciled};
+pub use reconcile::{LOOKUP_BUDGET, Reconcilable, Reconciled};
 
 /// Where the client sends requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +174,10 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("environment", &self.environment)
+            .field(
+                "environment",
+                &self.environment.as_ref().map(|e| redact_url(e.base_url())),
+            )
             .field("partner_id", &self.partner_id)
             .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
             .field(
@@ -395,7 +398,9 @@ impl ClientBuilder {
     /// redirects, and a client that follows a redirect sends the signed request to another
     /// place. The SDK cannot read a client's redirect policy, so it checks every answer: one
     /// that came from another URL than the one asked is refused
-    /// ([`ErrorKind::Redirected`]), never read as the gateway's.
+    /// ([`ErrorKind::Redirected`]), never read as the gateway's. Give it no retry policy of
+    /// its own either: the SDK never retries a pay-in or pay-out, and a client that did could
+    /// send one twice.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -410,19 +415,19 @@ impl ClientBuilder {
         let base_url = environment.base_url().trim_end_matches('/').to_owned();
         // Checked now, so a bad URL is a configuration error here, never a retryable
         // network error at the first request.
-        let parsed =
-            reqwest::Url::parse(&base_url).map_err(|_| ConfigError::BaseUrl(base_url.clone()))?;
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|_| ConfigError::BaseUrl(redact_url(&base_url)))?;
+        // First, so that no other error shows them: credentials would reach error messages
+        // and spans, and the gateway authenticates requests by their signature.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(ConfigError::BaseUrlCredentials(redact_url(&base_url)));
+        }
         if !matches!(parsed.scheme(), "https" | "http")
             || parsed.host_str().is_none_or(str::is_empty)
             || parsed.query().is_some()
             || parsed.fragment().is_some()
         {
             return Err(ConfigError::BaseUrl(base_url));
-        }
-        // Never sent, and never shown: credentials in the base URL would reach error
-        // messages and spans.
-        if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(ConfigError::BaseUrlCredentials(redact_url(&base_url)));
         }
         let partner_id = self.partner_id.filter(|p| !p.trim().is_empty()).ok_or(
             ConfigError::Missing(
@@ -757,11 +762,13 @@ impl Client {
                     Ok(raw) => {
                         span.record("http.response.status_code", raw.status);
                         if raw.status >= 400 {
-                            span.record("error.type", raw.status);
+                            span.record("error.type", raw.status.to_string());
+                            span.record("otel.status_code", "ERROR");
                         }
                     }
                     Err(error) => {
                         span.record("error.type", error.type_name());
+                        span.record("otel.status_code", "ERROR");
                     }
                 }
                 result
@@ -789,8 +796,10 @@ impl Client {
                         .retry
                         .backoff(attempt)
                         .max(retry_after.unwrap_or_default());
-                    let in_time = Instant::now() + wait < deadline
-                        && started.elapsed() + wait <= self.retry.total_budget;
+                    let in_time = Instant::now()
+                        .checked_add(wait)
+                        .is_some_and(|at| at < deadline)
+                        && started.elapsed().saturating_add(wait) <= self.retry.total_budget;
                     if !may_retry || !in_time {
                         return Err(error);
                     }
@@ -887,12 +896,19 @@ impl Client {
 /// it is neither.
 pub(crate) fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or_default())
+    let wait = if let Ok(seconds) = value.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else {
+        let at = httpdate::parse_http_date(value).ok()?;
+        at.duration_since(now).unwrap_or_default()
+    };
+    // No call waits longer than a day, whatever a server asks; a larger value could not be
+    // added to a clock reading.
+    Some(wait.min(RETRY_AFTER_CAP))
 }
+
+/// The longest `Retry-After` the client takes as given.
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Whether an answer came from the URL asked: the same scheme, host, port, path and query
 /// (reqwest moves a URL's credentials into a header, so they are not compared).
@@ -931,6 +947,7 @@ fn call_span(
         smilepayz.order_no = order_no,
         http.request.resend_count = tracing::field::Empty,
         error.type = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
     )
 }
 
@@ -941,6 +958,7 @@ fn record_call(span: &tracing::Span, attempts: u32, error: Option<&ErrorKind>) {
     }
     if let Some(error) = error {
         span.record("error.type", error.type_name());
+        span.record("otel.status_code", "ERROR");
     }
 }
 
@@ -964,6 +982,7 @@ fn attempt_span(
         http.request.resend_count = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
         error.type = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
         smilepayz.endpoint = endpoint.id,
         smilepayz.region = region.code(),
         attempt,
@@ -1218,6 +1237,11 @@ mod tests {
         assert_eq!(
             retry_after("Tuesday, 14-Nov-23 22:13:30 GMT", now),
             Some(Duration::from_secs(10))
+        );
+        // A value no clock can add is capped at a day.
+        assert_eq!(
+            retry_after("10000000000000000000", now),
+            Some(Duration::from_secs(86_400))
         );
         for nonsense in ["", "soon", "-5", "1.5", "Tue, 32 Nov 2023 22:13:50 GMT"] {
             assert_eq!(retry_after(nonsense, now), None, "{nonsense:?}");

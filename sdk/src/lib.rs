@@ -28,8 +28,8 @@ pub use api::{
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use client::{
-    Client, ClientBuilder, ConfigError, Environment, Error, ErrorKind, Reconcilable, Reconciled,
-    RetryPolicy, Sendable, Sent, SignedRequest, decode_response, decode_response_in,
+    Client, ClientBuilder, ConfigError, Environment, Error, ErrorKind, LOOKUP_BUDGET, Reconcilable,
+    Reconciled, RetryPolicy, Sendable, Sent, SignedRequest, decode_response, decode_response_in,
 };
 pub use error::{FieldProblem, ValidationError};
 pub use money::{Amount, AmountError, AnyMoney, Decimal, Money, TransactionMoney};

@@ -52,6 +52,22 @@ fn a_base_url_that_is_not_an_http_origin_is_a_configuration_error() {
             "{bad:?} was accepted"
         );
     }
+    // Credentials are refused before anything else, and never shown, in errors or Debug.
+    for with_password in [
+        "https://merchant:base-url-pass@gateway.example/?x=1",
+        "https://merchant:base-url-pass@gateway.example",
+    ] {
+        let error = builder()
+            .base_url(with_password)
+            .build()
+            .expect_err("credentials in the base URL");
+        assert!(
+            matches!(error, ConfigError::BaseUrlCredentials(_)),
+            "{error}"
+        );
+        let shown = format!("{error} {error:?} {:?}", builder().base_url(with_password));
+        assert!(!shown.contains("base-url-pass"), "{shown}");
+    }
     // A trailing slash is fine: paths are joined without doubling it.
     let client = builder()
         .base_url("http://127.0.0.1:9/")

@@ -455,6 +455,12 @@ async fn a_retry_waits_for_an_http_date_and_each_attempt_is_a_span() {
     }
     assert_eq!(attempts[0]["http.response.status_code"], "503");
     assert_eq!(attempts[0]["error.type"], "503");
+    assert_eq!(attempts[0]["otel.status_code"], "ERROR");
+    assert!(
+        !attempts[1].contains_key("otel.status_code"),
+        "{:?}",
+        attempts[1]
+    );
     assert!(!attempts[0].contains_key("http.request.resend_count"));
     assert_eq!(attempts[1]["http.response.status_code"], "200");
     assert_eq!(attempts[1]["http.request.resend_count"], "1");
@@ -503,6 +509,7 @@ async fn a_call_span_names_the_order_and_the_error_type() {
     }
     assert!(!calls[0].contains_key("error.type"), "{:?}", calls[0]);
     assert_eq!(calls[1]["error.type"], "gateway_refused");
+    assert_eq!(calls[1]["otel.status_code"], "ERROR");
     let attempts = spans.named("smilepayz.attempt");
     assert_eq!(attempts.len(), 2, "{attempts:?}");
     assert_eq!(attempts[0]["http.response.status_code"], "200");

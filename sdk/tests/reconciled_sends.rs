@@ -20,6 +20,9 @@ enum Fault {
     DropAfterBooking,
     /// Answers 503 without passing it on: nothing is booked.
     ServerErrorBeforeBooking,
+    /// Passes it on, so the order is booked, then keeps the connection open without an
+    /// answer, past the client's deadline.
+    StallAfterBooking,
 }
 
 /// Reads one HTTP/1.1 message (head and `Content-Length` body); `None` at the end of the
@@ -64,8 +67,17 @@ struct Front {
     lookups: Arc<Mutex<usize>>,
 }
 
+/// A 404 that is not inquiry-status's "transaction not found": what an egress filter, or a
+/// gateway where the merchant is not enabled for inquiry-status, might answer.
+const OTHER_404: &str = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 43\r\n\r\n{\"code\":\"4040001\",\"message\":\"unknown path\"}";
+
 impl Front {
     async fn start(upstream: String, faults: Vec<Fault>) -> Front {
+        Front::start_with(upstream, faults, false).await
+    }
+
+    /// With `lookups_refused`, every inquiry-status gets [`OTHER_404`].
+    async fn start_with(upstream: String, faults: Vec<Fault>, lookups_refused: bool) -> Front {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let (pay_ins, lookups) = (Arc::new(Mutex::new(0)), Arc::new(Mutex::new(0)));
@@ -88,6 +100,12 @@ impl Front {
                             faults.get(*count - 1).copied().unwrap_or(Fault::None)
                         } else {
                             *lookups.lock().expect("count") += 1;
+                            if lookups_refused {
+                                if client.write_all(OTHER_404.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                continue;
+                            }
                             Fault::None
                         };
                         if let Fault::ServerErrorBeforeBooking = fault {
@@ -111,6 +129,11 @@ impl Front {
                         };
                         if let Fault::DropAfterBooking = fault {
                             // The order is booked; the merchant never hears of it.
+                            return;
+                        }
+                        if let Fault::StallAfterBooking = fault {
+                            // Booked, and the connection stays open without an answer.
+                            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
                             return;
                         }
                         let mut answer = answer_head.into_bytes();
@@ -298,4 +321,60 @@ async fn a_refused_pay_in_is_not_created_without_a_lookup() {
     }
     assert_eq!(front.lookups(), 0);
     assert_eq!(emulator.transaction_count(), 0);
+}
+
+/// A pay-in that timed out after the gateway booked it: the send used the whole deadline, and
+/// the lookups, which have a budget of their own after it, still find the order.
+#[tokio::test]
+async fn a_pay_in_that_timed_out_after_booking_is_found() {
+    let (emulator, merchant) = emulator().await;
+    let front = Front::start(emulator.base_url(), vec![Fault::StallAfterBooking]).await;
+    let client = Client::builder()
+        .base_url(&front.url)
+        .partner_id(&merchant.partner_id)
+        .merchant_secret(merchant.secret.clone())
+        .private_key(merchant.private_key.clone())
+        .deadline(std::time::Duration::from_secs(1))
+        .build()
+        .expect("a client");
+    let request = pay_in(&merchant);
+    let started = std::time::Instant::now();
+    match client.send_reconciled(&request).await.expect("an outcome") {
+        Reconciled::AlreadyExists(status) => {
+            assert_eq!(status.order_no.as_deref(), Some(request.order_no.as_str()));
+        }
+        other => panic!("not found: {other:?}"),
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1) + smilepayz::LOOKUP_BUDGET,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!((front.pay_ins(), front.lookups()), (1, 1));
+    assert_eq!(emulator.transaction_count(), 1);
+}
+
+/// Lookups that are refused with some other 404 (not inquiry-status's "transaction not
+/// found") say nothing about the order: the outcome stays unknown, never "not created".
+#[tokio::test]
+async fn a_lookup_refused_otherwise_leaves_the_outcome_unknown() {
+    let (emulator, merchant) = emulator().await;
+    let front = Front::start_with(
+        emulator.base_url(),
+        vec![Fault::ServerErrorBeforeBooking],
+        true,
+    )
+    .await;
+    let client = client(&front.url, &merchant);
+    let request = pay_in(&merchant);
+    let error = client
+        .send_reconciled(&request)
+        .await
+        .expect_err("the outcome is unknown");
+    assert!(
+        matches!(error.kind(), ErrorKind::Http { status: 503, .. }),
+        "the send's own error: {error}"
+    );
+    assert_eq!(front.pay_ins(), 1, "never sent twice");
+    assert_eq!(front.lookups(), 4);
 }

@@ -24,7 +24,8 @@ use smilepayz::{Client, OrderNo, Reconciled, TransactionMoney};
 pub struct Order {
     pub order_no: String,
     pub trade_no: Option<String>,
-    /// `created`, `exists` or `not_created`: what the send found out.
+    /// What the send found out: `sending` while it runs, then `created`, `exists`,
+    /// `not_created`, or `unknown` (ask again later; never send it again).
     pub sent: &'static str,
     /// The gateway's status, as inquiry-status confirmed it after a callback.
     pub confirmed_status: Option<String>,
@@ -86,6 +87,30 @@ fn bad_request(error: impl std::fmt::Display) -> (StatusCode, String) {
     (StatusCode::BAD_REQUEST, error.to_string())
 }
 
+fn poisoned<T>(_: T) -> (StatusCode, String) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the order book is poisoned".to_owned(),
+    )
+}
+
+/// Books an order as `sending` before it is sent, so that it is never lost: a callback may
+/// come before the send returns, and an order whose outcome stays unknown may exist.
+fn book(shop: &Shop, order_no: &str) -> Result<(), (StatusCode, String)> {
+    let order = Order {
+        order_no: order_no.to_owned(),
+        trade_no: None,
+        sent: "sending",
+        confirmed_status: None,
+        callbacks: 0,
+    };
+    shop.orders
+        .lock()
+        .map_err(poisoned)?
+        .insert(order_no.to_owned(), order);
+    Ok(())
+}
+
 /// Records what a send found out and answers with it.
 fn record<A>(
     shop: &Shop,
@@ -93,38 +118,43 @@ fn record<A>(
     outcome: Result<Reconciled<A, thb::InquiryStatusResponse>, smilepayz::Error>,
     trade_no_of: impl Fn(&A) -> Option<String>,
 ) -> Answer {
-    let (sent, trade_no) = match outcome {
-        Ok(Reconciled::Created(answer)) => ("created", trade_no_of(&answer)),
-        Ok(Reconciled::AlreadyExists(status)) => ("exists", status.trade_no.clone()),
-        Ok(Reconciled::NotCreated(error)) => {
-            return Err((StatusCode::UNPROCESSABLE_ENTITY, error.to_string()));
-        }
-        // Unknown even after asking: keep the order, and ask again later; never resend.
-        Err(error) => return Err((StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
-        Ok(_) => {
-            return Err((
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "unknown outcome".to_owned(),
-            ));
-        }
+    let (sent, trade_no, refusal) = match outcome {
+        Ok(Reconciled::Created(answer)) => ("created", trade_no_of(&answer), None),
+        Ok(Reconciled::AlreadyExists(status)) => ("exists", status.trade_no.clone(), None),
+        Ok(Reconciled::NotCreated(error)) => (
+            "not_created",
+            None,
+            Some((StatusCode::UNPROCESSABLE_ENTITY, error.to_string())),
+        ),
+        // Unknown even after asking: the order stays booked, to be asked about again later;
+        // it is never sent again.
+        Err(error) => (
+            "unknown",
+            None,
+            Some((StatusCode::SERVICE_UNAVAILABLE, error.to_string())),
+        ),
+        Ok(_) => (
+            "unknown",
+            None,
+            Some((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "an outcome this service does not know".to_owned(),
+            )),
+        ),
     };
-    let order = Order {
-        order_no: order_no.clone(),
-        trade_no,
-        sent,
-        confirmed_status: None,
-        callbacks: 0,
-    };
-    shop.orders
-        .lock()
-        .map_err(|_| {
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the order book is poisoned".to_owned(),
-            )
-        })?
-        .insert(order_no, order.clone());
-    Ok(Json(order))
+    let mut orders = shop.orders.lock().map_err(poisoned)?;
+    let order = orders.get_mut(&order_no).ok_or((
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("order {order_no} was not booked"),
+    ))?;
+    order.sent = sent;
+    if trade_no.is_some() {
+        order.trade_no = trade_no;
+    }
+    match refusal {
+        Some(refusal) => Err(refusal),
+        None => Ok(Json(order.clone())),
+    }
 }
 
 async fn create_pay_in(State(shop): State<Shop>, Json(new): Json<NewPayIn>) -> Answer {
@@ -144,6 +174,7 @@ async fn create_pay_in(State(shop): State<Shop>, Json(new): Json<NewPayIn>) -> A
         .callback_url(format!("{}/smilepayz/pay-in", shop.public_url))
         .build()
         .map_err(bad_request)?;
+    book(&shop, order_no.as_str())?;
     let outcome = shop.client.send_reconciled(&request).await;
     record(
         &shop,
@@ -165,6 +196,7 @@ async fn create_pay_out(State(shop): State<Shop>, Json(new): Json<NewPayOut>) ->
         .callback_url(format!("{}/smilepayz/pay-out", shop.public_url))
         .build()
         .map_err(bad_request)?;
+    book(&shop, order_no.as_str())?;
     let outcome = shop.client.send_reconciled(&request).await;
     record(
         &shop,
@@ -175,12 +207,7 @@ async fn create_pay_out(State(shop): State<Shop>, Json(new): Json<NewPayOut>) ->
 }
 
 async fn order(State(shop): State<Shop>, Path(order_no): Path<String>) -> Answer {
-    let orders = shop.orders.lock().map_err(|_| {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the order book is poisoned".to_owned(),
-        )
-    })?;
+    let orders = shop.orders.lock().map_err(poisoned)?;
     orders
         .get(&order_no)
         .cloned()
@@ -205,12 +232,7 @@ async fn confirm(
         .send(&lookup)
         .await
         .map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?;
-    let mut orders = shop.orders.lock().map_err(|_| {
-        (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the order book is poisoned".to_owned(),
-        )
-    })?;
+    let mut orders = shop.orders.lock().map_err(poisoned)?;
     let order = orders
         .get_mut(&order_no)
         .ok_or((StatusCode::NOT_FOUND, format!("no order {order_no}")))?;

@@ -5,7 +5,8 @@
 //! be read) or with the gateway saying its `orderNo` is already taken, whether the order
 //! exists is unknown, and sending it again could move money twice. [`Client::send_reconciled`]
 //! sends once and then asks inquiry-status by the same `orderNo` (the gateway's idempotency
-//! key), a few times with waits, inside the client's deadline, and answers with what it found:
+//! key), a few times with waits, within [`LOOKUP_BUDGET`] after the send, and answers with
+//! what it found:
 //! [`Reconciled::Created`], [`Reconciled::AlreadyExists`] or [`Reconciled::NotCreated`]. It
 //! never sends the order a second time.
 
@@ -50,10 +51,16 @@ pub enum Reconciled<A, S> {
     NotCreated(Error),
 }
 
+/// How long the lookups may take in all, after the send ended: their waits and each lookup
+/// (which has the rest of this budget as its own deadline). A send that timed out has used
+/// the client's deadline; the lookups get this much more, so a reconciled send takes at most
+/// the deadline plus this.
+pub const LOOKUP_BUDGET: Duration = Duration::from_secs(10);
+
 /// The waits between inquiry-status lookups, after the first one right away. The order
 /// counts as not created only when every lookup finds nothing, the last one at least this
 /// long after the send ended (3.5 s in all), so that a request still on its way is not
-/// missed; all of it within the client's deadline.
+/// missed.
 const LOOKUP_WAITS: [Duration; 3] = [
     Duration::from_millis(500),
     Duration::from_secs(1),
@@ -70,12 +77,29 @@ enum Outcome {
     Unknown,
 }
 
-/// The gateway's result codes carry their HTTP status in their first three digits
-/// (`4091101`: 409, the emulator's duplicate order; `4041104`: 404, inquiry-status's unknown
-/// transaction). The gateway's own codes for these two cases are not published; this is the
-/// convention its codes follow, and the one the emulator keeps.
+/// The gateway's result codes carry their HTTP status in their first three digits, then the
+/// endpoint's service code, then the case (`4091101`: 409, the emulator's duplicate order).
+/// The gateway's own codes for a duplicate and for an unknown order are not published; this is
+/// the convention its codes follow, and the one the emulator keeps.
 fn code_status(error: &Error) -> Option<&str> {
     error.gateway_code().and_then(|code| code.get(..3))
+}
+
+/// Whether the gateway says the `orderNo` is taken: HTTP 409, or a code of status 409.
+fn is_duplicate(error: &Error) -> bool {
+    error.status() == Some(409) || code_status(error) == Some("409")
+}
+
+/// Whether inquiry-status says it has no such order: exactly its "transaction not found"
+/// code (404, inquiry-status's service code, case 04, as the emulator answers). Any other
+/// refusal (an unknown path, an endpoint the merchant is not enabled for, a proxy's 404) says
+/// nothing about the order, so it never counts as "not found".
+fn is_not_found(error: &Error) -> bool {
+    let code = format!(
+        "404{}04",
+        crate::endpoints::inquiry_status::ENDPOINT.service_code
+    );
+    error.gateway_code() == Some(code.as_str())
 }
 
 fn outcome(error: &Error) -> Outcome {
@@ -84,7 +108,7 @@ fn outcome(error: &Error) -> Outcome {
         Sent::Maybe => return Outcome::Unknown,
         Sent::Answered => {}
     }
-    if code_status(error) == Some("409") {
+    if is_duplicate(error) {
         return Outcome::Duplicate;
     }
     match error.kind() {
@@ -112,11 +136,12 @@ impl Client {
     ///   sent: [`Reconciled::NotCreated`], with the error;
     /// - a timeout, a connection broken after sending, a 5xx, an unreadable answer, or "this
     ///   `orderNo` is taken": inquiry-status is asked right away and then after 0.5, 1 and 2
-    ///   seconds (within the client's [deadline](super::ClientBuilder::deadline), counted from
-    ///   the start of this call): found, [`Reconciled::AlreadyExists`] with its status; not
-    ///   found every time, [`Reconciled::NotCreated`].
+    ///   seconds, all within [`LOOKUP_BUDGET`] after the send: found,
+    ///   [`Reconciled::AlreadyExists`] with its status; its "transaction not found" code every
+    ///   time, [`Reconciled::NotCreated`].
     ///
-    /// It never sends the order twice.
+    /// It never sends the order twice. It takes at most the client's
+    /// [deadline](super::ClientBuilder::deadline) for the send plus [`LOOKUP_BUDGET`].
     ///
     /// # Errors
     /// When the outcome stays unknown: inquiry-status could not be asked (or kept failing)
@@ -127,7 +152,6 @@ impl Client {
         &self,
         request: &Q,
     ) -> Result<Reconciled<Q::Response, InquiryStatusResponse<Q::Region>>, Error> {
-        let started = Instant::now();
         let error = match self.send(request).await {
             Ok(answer) => return Ok(Reconciled::Created(answer)),
             Err(error) => error,
@@ -149,7 +173,7 @@ impl Client {
             // An orderNo the request took but inquiry-status does not: nothing to ask with.
             Err(_) => return Err(error),
         };
-        let deadline = started + self.deadline;
+        let deadline = Instant::now() + LOOKUP_BUDGET;
         let mut found_nothing = 0usize;
         let waits = std::iter::once(Duration::ZERO).chain(LOOKUP_WAITS);
         for wait in waits {
@@ -157,7 +181,11 @@ impl Client {
                 break;
             }
             tokio::time::sleep(wait).await;
-            match self.send(&lookup).await {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(answer) = tokio::time::timeout(left, self.send(&lookup)).await else {
+                break; // The budget is spent; the outcome stays unknown.
+            };
+            match answer {
                 Ok(status) => {
                     tracing::info!(
                         order_no,
@@ -166,7 +194,7 @@ impl Client {
                     );
                     return Ok(Reconciled::AlreadyExists(status));
                 }
-                Err(not_found) if code_status(&not_found) == Some("404") => found_nothing += 1,
+                Err(not_found) if is_not_found(&not_found) => found_nothing += 1,
                 // Not an answer about the order (a timeout, a 5xx): ask again while there is
                 // time.
                 Err(other) => {
