@@ -3,7 +3,7 @@
 //! decode the notification, and the `SUCCESS` answer.
 //!
 //! ```no_run
-//! # async fn example() {
+//! # fn app(key: smilepayz::signing::PlatformPublicKey) -> axum::Router {
 //! use axum::{Router, extract::FromRef, routing::post};
 //! use smilepayz::axum::{Callback, Success};
 //! use smilepayz::callback::CallbackVerifier;
@@ -30,10 +30,10 @@
 //!     Success
 //! }
 //!
-//! # let key: smilepayz::signing::PlatformPublicKey = todo!();
 //! let app: Router = Router::new()
 //!     .route("/smilepayz/pay-in", post(pay_in_done))
 //!     .with_state(App { verifier: CallbackVerifier::new(key) });
+//! # app
 //! # }
 //! ```
 //!
