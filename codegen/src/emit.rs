@@ -1807,7 +1807,7 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 .request
                 .iter()
                 .find(|f| f.name == field.name)
-                .and_then(|f| object_of(&f.ty))
+                .and_then(|f| f.ty.object())
                 .map(|o| {
                     o.fields
                         .iter()
@@ -2143,7 +2143,7 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
                     code(&default.to_string())
                 ));
             }
-            let groups = |f: &Field| object_of(&f.ty).map(|o| o.at_least_one_of.clone());
+            let groups = |f: &Field| f.ty.object().map(|o| o.at_least_one_of.clone());
             let own_groups = groups(field).unwrap_or_default();
             if base.and_then(groups).unwrap_or_default() != own_groups {
                 for group in &own_groups {
@@ -2154,8 +2154,8 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
                 }
             }
             let (inner_r, inner_s) = (
-                object_fields(&field.ty),
-                base.and_then(|b| object_fields(&b.ty)),
+                field.ty.object().map(|o| o.fields.as_slice()),
+                base.and_then(|b| b.ty.object().map(|o| o.fields.as_slice())),
             );
             if let (Some(r), Some(s)) = (inner_r, inner_s)
                 && base.is_some_and(|b| b.required == field.required)
@@ -2197,23 +2197,6 @@ fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
     }
     walk("", regional, shared, &mut out);
     out
-}
-
-/// The object a field holds, alone or as the items of a list.
-fn object_of(ty: &Ty) -> Option<&crate::model::ObjectType> {
-    match ty {
-        Ty::Object { object, .. } => Some(object),
-        Ty::List { item, .. } => object_of(item),
-        _ => None,
-    }
-}
-
-fn object_fields(ty: &Ty) -> Option<&[Field]> {
-    match ty {
-        Ty::Object { object, .. } => Some(&object.fields),
-        Ty::List { item, .. } => object_fields(item),
-        _ => None,
-    }
 }
 
 fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> TokenStream {

@@ -420,6 +420,15 @@ pub struct ObjectType {
 }
 
 impl Ty {
+    /// The object this type holds, alone or as the items of a list.
+    pub fn object(&self) -> Option<&ObjectType> {
+        match self {
+            Ty::Object { object, .. } => Some(object),
+            Ty::List { item, .. } => item.object(),
+            _ => None,
+        }
+    }
+
     /// Whether the type mentions the region (money does, through its currency).
     pub fn uses_region(&self) -> bool {
         match self {

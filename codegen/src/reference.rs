@@ -78,17 +78,9 @@ fn field_rows(side: &str, prefix: &str, fields: &[Field], out: &mut Vec<FieldRow
             doc_type: cell(&kind(&field.ty)),
             description: cell(&field.doc),
         });
-        if let Some(inner) = object_fields(&field.ty) {
+        if let Some(inner) = field.ty.object().map(|o| o.fields.as_slice()) {
             field_rows(side, &path, inner, out);
         }
-    }
-}
-
-fn object_fields(ty: &Ty) -> Option<&[Field]> {
-    match ty {
-        Ty::Object { object, .. } => Some(&object.fields),
-        Ty::List { item, .. } => object_fields(item),
-        _ => None,
     }
 }
 
@@ -174,8 +166,8 @@ fn difference(regional: &Field, shared: Option<&Field>) -> String {
     {
         parts.push(format!("default {}", cell_value(default)));
     }
-    if let Some(object) = object_of(&regional.ty)
-        && Some(&object.at_least_one_of) != object_of(&shared.ty).map(|o| &o.at_least_one_of)
+    if let Some(object) = regional.ty.object()
+        && Some(&object.at_least_one_of) != shared.ty.object().map(|o| &o.at_least_one_of)
     {
         for group in &object.at_least_one_of {
             parts.push(format!("needs one of {}", group.join(", ")));
@@ -195,20 +187,11 @@ fn cell_value(value: &serde_json::Value) -> String {
     }
 }
 
-/// The object a field holds, alone or as the items of a list.
-fn object_of(ty: &Ty) -> Option<&crate::model::ObjectType> {
-    match ty {
-        Ty::Object { object, .. } => Some(object),
-        Ty::List { item, .. } => object_of(item),
-        _ => None,
-    }
-}
-
 fn flatten<'f>(prefix: &str, fields: &'f [Field], out: &mut Vec<(String, &'f Field)>) {
     for field in fields {
         let path = format!("{prefix}.{}", field.name);
         out.push((path.clone(), field));
-        if let Some(inner) = object_fields(&field.ty) {
+        if let Some(inner) = field.ty.object().map(|o| o.fields.as_slice()) {
             flatten(&path, inner, out);
         }
     }

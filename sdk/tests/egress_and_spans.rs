@@ -3,14 +3,17 @@
 //! HTTP date, and spans with the OpenTelemetry HTTP client fields. Everything runs over
 //! loopback: the emulator, a forwarding proxy and a scripted gateway written here.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::read_http_message;
 use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::{Client, ClientBuilder, ConfigError, ErrorKind, Region, RetryPolicy, Sent};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
@@ -47,40 +50,6 @@ fn balance_request(region: Region) -> AnyInquiryBalanceRequest {
         .expect("a valid inquiry")
 }
 
-/// Reads one HTTP/1.1 request (head and `Content-Length` body) from `stream`; `None` at the
-/// end of the connection.
-async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let length = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse::<usize>().ok())?
-        })
-        .unwrap_or(0);
-    while buffer.len() < head_end + length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    Some((head, buffer[head_end..head_end + length].to_vec()))
-}
-
 /// A forwarding HTTP proxy on loopback: each connection's requests go to the URL in their
 /// request line (absolute form, as clients send them to a proxy), and each request line is
 /// kept, so a test can tell the proxy was used.
@@ -93,7 +62,7 @@ async fn forwarding_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
         while let Ok((mut client, _)) = listener.accept().await {
             let log = log.clone();
             tokio::spawn(async move {
-                while let Some((head, body)) = read_request(&mut client).await {
+                while let Some((head, body)) = read_http_message(&mut client).await {
                     let line = head.lines().next().unwrap_or_default().to_owned();
                     log.lock().expect("log").push(line.clone());
                     // `POST http://127.0.0.1:PORT/path HTTP/1.1`: the target, and the request
@@ -114,7 +83,8 @@ async fn forwarding_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
                     if upstream.write_all(&out).await.is_err() {
                         return;
                     }
-                    let Some((answer_head, answer_body)) = read_request(&mut upstream).await else {
+                    let Some((answer_head, answer_body)) = read_http_message(&mut upstream).await
+                    else {
                         return;
                     };
                     let mut answer = answer_head.into_bytes();
@@ -141,7 +111,7 @@ async fn scripted_gateway(answers: Vec<String>) -> (String, Arc<Mutex<Vec<String
         while let Ok((mut stream, _)) = listener.accept().await {
             let (log, answers) = (log.clone(), answers.clone());
             tokio::spawn(async move {
-                while let Some((head, _)) = read_request(&mut stream).await {
+                while let Some((head, _)) = read_http_message(&mut stream).await {
                     let n = {
                         let mut log = log.lock().expect("log");
                         log.push(head);

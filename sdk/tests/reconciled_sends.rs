@@ -3,12 +3,15 @@
 //! gateway front on loopback, written here, breaks the pay-ins on purpose: it drops the
 //! connection after the emulator booked the order, or answers 503 without passing it on.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
+use common::read_http_message;
 use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::{Client, ErrorKind, OrderNo, Reconciled, Region, Sent};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 /// What the front does with a pay-in.
@@ -23,40 +26,6 @@ enum Fault {
     /// Passes it on, so the order is booked, then keeps the connection open without an
     /// answer, past the client's deadline.
     StallAfterBooking,
-}
-
-/// Reads one HTTP/1.1 message (head and `Content-Length` body); `None` at the end of the
-/// connection.
-async fn read_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let length = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse::<usize>().ok())?
-        })
-        .unwrap_or(0);
-    while buffer.len() < head_end + length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..n]);
-    }
-    Some((head, buffer[head_end..head_end + length].to_vec()))
 }
 
 /// A front of the emulator: everything is passed on, except that pay-in number n meets
@@ -93,7 +62,7 @@ impl Front {
                     upstream.clone(),
                 );
                 tokio::spawn(async move {
-                    while let Some((head, body)) = read_message(&mut client).await {
+                    while let Some((head, body)) = read_http_message(&mut client).await {
                         let fault = if head.contains("/pay-in ") {
                             let mut count = pay_ins.lock().expect("count");
                             *count += 1;
@@ -124,7 +93,8 @@ impl Front {
                         if up.write_all(&message).await.is_err() {
                             return;
                         }
-                        let Some((answer_head, answer_body)) = read_message(&mut up).await else {
+                        let Some((answer_head, answer_body)) = read_http_message(&mut up).await
+                        else {
                             return;
                         };
                         if let Fault::DropAfterBooking = fault {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use smilepayz::callback::SUCCESS_REPLY;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 /// One callback as the merchant's server received it.
 #[derive(Debug, Clone)]
@@ -135,4 +135,38 @@ impl CallbackServer {
         }
         panic!("{n} callbacks expected, {} arrived", self.received().len());
     }
+}
+
+/// Reads one HTTP/1.1 message, a request or an answer (head and `Content-Length` body), from
+/// `stream`; `None` at the end of the connection.
+pub async fn read_http_message(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    while buffer.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+    Some((head, buffer[head_end..head_end + length].to_vec()))
 }
