@@ -2,8 +2,13 @@
 //! with no spec and no generator). With the `regenerate` feature, this script generates it
 //! afresh from the spec instead, into `OUT_DIR`, on every spec change: that is how a spec edit
 //! followed by `cargo build` takes effect in the repository, where the workspace turns the
-//! feature on. A test compares the committed files with the spec and names the command that
-//! brings them up to date.
+//! feature on.
+//!
+//! Without the feature, in the repository (`cargo run --bin smilepayz`, `cargo test -p
+//! smilepayz`: features unify only across the packages being built), the committed files are
+//! built, and only if they are current: `src/generated/FINGERPRINT` must match the spec and the
+//! generator's sources, or the build stops and names `cargo regenerate`. With the feature, a
+//! stale committed folder is a warning (the build itself uses the spec as it is).
 //!
 //! `SMILEPAYZ_SPEC_DIR` (with `regenerate`) points the build at another spec folder (the
 //! compile-time benchmarks and the spec-variant tests use it). Without it, `regenerate` uses
@@ -25,6 +30,14 @@ mod regenerate {
                 "SMILEPAYZ_SPEC_DIR is set, but the `regenerate` feature is off, so the committed \
                  code would be built instead: build with `--features smilepayz/regenerate`",
             );
+        }
+        if let Some(stale) = super::fingerprint::stale() {
+            super::fail(&format!(
+                "{stale}, and this build does not regenerate (the `regenerate` feature is on only \
+                 when a package that turns it on is built too).\n\
+                 Run `cargo regenerate` at the repository's root, then build again \
+                 (or build with `--features smilepayz/regenerate`)."
+            ));
         }
     }
 }
@@ -72,6 +85,96 @@ mod regenerate {
             super::fail(&format!("cannot write {}: {error}", out.display()));
         }
         println!("cargo::rustc-cfg=smilepayz_regenerated");
+        if !explicit && let Some(stale) = super::fingerprint::stale() {
+            println!(
+                "cargo::warning={stale}; this build uses the spec as it is, but builds without \
+                 the `regenerate` feature and the crate's package use the committed code: run \
+                 `cargo regenerate` and commit the result"
+            );
+        }
+    }
+}
+
+/// The committed code's fingerprint against the repository's spec and generator sources (the
+/// same computation as `smilepayz_codegen::fingerprint`, which this script cannot depend on
+/// without the `regenerate` feature; CI builds both ways, so the two must agree).
+mod fingerprint {
+    use std::path::{Path, PathBuf};
+
+    /// Why the committed code is stale, or `None` when it is current or when this is not a
+    /// build in the repository (no `../spec`, `../codegen`: a packaged crate).
+    pub fn stale() -> Option<String> {
+        let root = Path::new("..");
+        let committed = Path::new("src/generated/FINGERPRINT");
+        if !root.join("spec/gateway.yaml").is_file() || !root.join("codegen/src").is_dir() {
+            println!("cargo::rerun-if-changed=build.rs");
+            return None;
+        }
+        println!("cargo::rerun-if-changed={}", committed.display());
+        for dir in ["../spec/regions", "../codegen/src"] {
+            println!("cargo::rerun-if-changed={dir}");
+        }
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |bytes: &[u8]| {
+            for &byte in bytes.iter().filter(|&&b| b != b'\r') {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for (name, path) in inputs(root) {
+            println!("cargo::rerun-if-changed={}", path.display());
+            let Ok(bytes) = std::fs::read(&path) else {
+                return Some(format!("{name} cannot be read"));
+            };
+            eat(name.as_bytes());
+            eat(&[0]);
+            eat(&bytes);
+            eat(&[0xff]);
+        }
+        let actual = format!("{hash:016x}");
+        let text = std::fs::read_to_string(committed).unwrap_or_default();
+        let written = text
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty() && !line.starts_with('#'));
+        (written != Some(actual.as_str())).then(|| {
+            "sdk/src/generated/ is older than the spec or the generator (its FINGERPRINT does \
+             not match spec/ and codegen/src/)"
+                .to_owned()
+        })
+    }
+
+    fn inputs(root: &Path) -> Vec<(String, PathBuf)> {
+        let mut files = vec![(
+            "spec/gateway.yaml".to_owned(),
+            root.join("spec/gateway.yaml"),
+        )];
+        files.extend(listed(root, "spec/regions", &|name| {
+            name.ends_with(".yaml") || name.ends_with(".yml")
+        }));
+        files.extend(listed(root, "codegen/src", &|name| name.ends_with(".rs")));
+        files
+    }
+
+    fn listed(root: &Path, dir: &str, keep: &dyn Fn(&str) -> bool) -> Vec<(String, PathBuf)> {
+        let mut found = Vec::new();
+        let mut pending = vec![dir.to_owned()];
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+                continue;
+            };
+            for entry in entries.filter_map(Result::ok) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let relative = format!("{dir}/{name}");
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    pending.push(relative);
+                } else if keep(&name) {
+                    found.push((relative, entry.path()));
+                }
+            }
+        }
+        found.sort();
+        found
     }
 }
 

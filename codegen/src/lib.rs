@@ -6,6 +6,7 @@
 //! `file:line:column`), [`generate`] Rust from it, and, for people, [`reference_markdown`].
 
 pub mod emit;
+pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod naming;

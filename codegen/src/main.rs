@@ -8,6 +8,10 @@ const USAGE: &str = "\
 usage: smilepayz-codegen <command>
 
 commands:
+  regenerate [--check] [--root <dir>]   in the repository: write everything made from the spec
+                                        (sdk/src/generated/ with its FINGERPRINT, spec/schema/,
+                                        docs/regions.md); with --check, write nothing and fail
+                                        when any of it is stale. `cargo regenerate` runs this.
   check <spec-dir>                      check the spec; print every problem as file:line:column
   generate <spec-dir> --out <dir>       write the generated Rust to <dir>/smilepayz_generated.rs
   schema <spec-dir>                     write the spec files' JSON Schema to <spec-dir>/schema/
@@ -36,6 +40,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
+        "regenerate" => regenerate(rest),
         "check" => {
             let (dir, _) = parse(rest, false)?;
             Ok(match load(&dir) {
@@ -113,6 +118,135 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// The folder, inside the repository, that holds the committed generated code.
+const GENERATED: &str = "sdk/src/generated";
+
+/// `regenerate [--check] [--root <dir>]`.
+fn regenerate(args: &[String]) -> Result<ExitCode, String> {
+    let mut check = false;
+    let mut root = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--root" => root = Some(PathBuf::from(iter.next().ok_or("--root needs a folder")?)),
+            other => return Err(format!("unexpected argument `{other}`\n\n{USAGE}")),
+        }
+    }
+    let root = match root {
+        Some(root) => root,
+        None => find_root()?,
+    };
+    let Some(outputs) = repository_outputs(&root)? else {
+        return Ok(ExitCode::from(1));
+    };
+    // Region files the spec no longer has: removed (or, with --check, reported).
+    let regions = root.join(GENERATED).join("regions");
+    let mut leftovers = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&regions) {
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let relative = Path::new(GENERATED).join("regions").join(entry.file_name());
+            if path.extension().is_some_and(|e| e == "rs")
+                && !outputs.iter().any(|(p, _)| *p == relative)
+            {
+                leftovers.push(relative);
+            }
+        }
+    }
+    leftovers.sort();
+    let stale: Vec<&(PathBuf, String)> = outputs
+        .iter()
+        .filter(|(relative, text)| {
+            std::fs::read_to_string(root.join(relative)).ok().as_deref() != Some(text.as_str())
+        })
+        .collect();
+    if check {
+        if stale.is_empty() && leftovers.is_empty() {
+            println!("everything generated is current ({} files)", outputs.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        for (relative, _) in &stale {
+            eprintln!("stale: {}", relative.display());
+        }
+        for relative in &leftovers {
+            eprintln!("not in the spec: {}", relative.display());
+        }
+        eprintln!("run `cargo regenerate` at the repository's root and commit the result");
+        return Ok(ExitCode::from(1));
+    }
+    for relative in &leftovers {
+        let path = root.join(relative);
+        std::fs::remove_file(&path)
+            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+        println!("removed {}", relative.display());
+    }
+    for (relative, text) in &stale {
+        let path = root.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        write(&path, text)?;
+        println!("wrote {}", relative.display());
+    }
+    if stale.is_empty() && leftovers.is_empty() {
+        println!(
+            "everything generated was already current ({} files)",
+            outputs.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Everything the repository holds that is made from the spec, with its path from `root`;
+/// `None` (the problems printed) when the spec has problems.
+fn repository_outputs(root: &Path) -> Result<Option<Vec<(PathBuf, String)>>, String> {
+    let Some(spec) = load(&root.join("spec")) else {
+        return Ok(None);
+    };
+    let mut outputs: Vec<(PathBuf, String)> = smilepayz_codegen::generate_files(&spec)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|(relative, text)| (Path::new(GENERATED).join(relative), text))
+        .collect();
+    let fingerprint = smilepayz_codegen::fingerprint::fingerprint(root)
+        .map_err(|e| format!("cannot read the spec or the generator's sources: {e}"))?;
+    outputs.push((
+        Path::new(GENERATED).join(smilepayz_codegen::fingerprint::FILE),
+        smilepayz_codegen::fingerprint::file_text(&fingerprint),
+    ));
+    for (name, schema) in [
+        ("gateway.schema.json", smilepayz_codegen::gateway_schema()),
+        ("region.schema.json", smilepayz_codegen::region_schema()),
+    ] {
+        outputs.push((
+            Path::new("spec/schema").join(name),
+            smilepayz_codegen::schema_text(&schema),
+        ));
+    }
+    let page = smilepayz_codegen::reference_markdown(&spec)
+        .map_err(|e| format!("cannot render the reference page: {e}"))?;
+    outputs.push((PathBuf::from("docs/regions.md"), page));
+    Ok(Some(outputs))
+}
+
+/// The repository's root: the current folder or the nearest one above it that holds
+/// `spec/gateway.yaml` and `sdk/src/generated/`.
+fn find_root() -> Result<PathBuf, String> {
+    let here = std::env::current_dir().map_err(|e| format!("no current folder: {e}"))?;
+    here.ancestors()
+        .find(|dir| dir.join("spec/gateway.yaml").is_file() && dir.join(GENERATED).is_dir())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside the smilepayz repository (no spec/gateway.yaml and {GENERATED}/ \
+                 here or above); run it from the repository or pass --root <dir>",
+                here.display()
+            )
+        })
 }
 
 fn plural(n: usize) -> &'static str {

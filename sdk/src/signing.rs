@@ -25,11 +25,14 @@ use aws_lc_rs::signature::{
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+#[cfg(feature = "hmac-sha512")]
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use secrecy::{ExposeSecret as _, SecretString};
+#[cfg(feature = "hmac-sha512")]
 use sha2::Sha512;
 use zeroize::{Zeroize, Zeroizing};
 
+#[cfg(feature = "hmac-sha512")]
 type HmacSha512 = Hmac<Sha512>;
 
 /// Bytes in an HMAC-SHA512 tag.
@@ -51,6 +54,8 @@ pub enum SignatureScheme {
     /// This is what the production gateway checks.
     Sha256WithRsa,
     /// HMAC-SHA512 keyed with the merchant secret (the docs' staging variant and v1.0 scheme).
+    /// Signing or verifying with it needs the crate's `hmac-sha512` feature; without it,
+    /// [`Signer::new`] and [`RequestVerifier::new`] answer [`KeyError::SchemeNotBuilt`].
     HmacSha512,
 }
 
@@ -148,6 +153,18 @@ pub enum KeyError {
          pass Some(MerchantPublicKey) or choose the hmac-sha512 scheme"
     )]
     MissingPublicKey,
+    /// The `hmac-sha512` scheme was chosen, but this build of the SDK leaves it out (it is
+    /// behind the `hmac-sha512` feature, so that the default build compiles no second crypto
+    /// stack for a scheme the production gateway does not check).
+    #[error(
+        "the {scheme} scheme is not in this build of the smilepayz crate; turn on its \
+         `hmac-sha512` feature (cargo add smilepayz --features hmac-sha512), or use \
+         sha256-with-rsa, which is what the production gateway checks"
+    )]
+    SchemeNotBuilt {
+        /// The scheme that was asked for.
+        scheme: SignatureScheme,
+    },
     /// aws-lc-rs failed to generate or export a key pair.
     #[error(
         "aws-lc-rs failed to generate or export an RSA-2048 key pair; this does not depend on \
@@ -766,7 +783,7 @@ impl Signer {
             SignatureScheme::Sha256WithRsa => {
                 SigningKey::Rsa(private_key.ok_or(KeyError::MissingPrivateKey)?)
             }
-            SignatureScheme::HmacSha512 => SigningKey::Hmac,
+            SignatureScheme::HmacSha512 => hmac_built(scheme).map(|()| SigningKey::Hmac)?,
         };
         Ok(Self { secret, key })
     }
@@ -806,12 +823,9 @@ impl Signer {
                     .map_err(|_| backend)?;
                 Ok(STANDARD.encode(signature))
             }
-            SigningKey::Hmac => {
-                let tag = hmac_sha512(&self.secret, &message)
-                    .map_err(|_| backend)?
-                    .finalize();
-                Ok(STANDARD.encode(tag.as_bytes()))
-            }
+            SigningKey::Hmac => hmac_sha512_tag(&self.secret, &message)
+                .map(|tag| STANDARD.encode(tag))
+                .ok_or(backend),
         }
     }
 }
@@ -827,13 +841,50 @@ impl fmt::Debug for Signer {
     }
 }
 
+/// `Ok` when this build can sign and verify with the HMAC scheme.
+#[cfg(feature = "hmac-sha512")]
+#[allow(clippy::unnecessary_wraps)] // the same signature as without the feature
+fn hmac_built(_scheme: SignatureScheme) -> Result<(), KeyError> {
+    Ok(())
+}
+
+/// `Ok` when this build can sign and verify with the HMAC scheme.
+#[cfg(not(feature = "hmac-sha512"))]
+fn hmac_built(scheme: SignatureScheme) -> Result<(), KeyError> {
+    Err(KeyError::SchemeNotBuilt { scheme })
+}
+
 /// HMAC-SHA512 keyed with the secret, already fed `message`.
-fn hmac_sha512(
-    secret: &MerchantSecret,
-    message: &StringToSign,
-) -> Result<HmacSha512, hmac::digest::InvalidLength> {
+#[cfg(feature = "hmac-sha512")]
+fn hmac_sha512(secret: &MerchantSecret, message: &StringToSign) -> Option<HmacSha512> {
     // HMAC takes keys of any length, so this cannot fail; the Result is the trait's.
-    Ok(HmacSha512::new_from_slice(secret.bytes())?.chain_update(message.as_bytes()))
+    HmacSha512::new_from_slice(secret.bytes())
+        .ok()
+        .map(|mac| mac.chain_update(message.as_bytes()))
+}
+
+/// The HMAC-SHA512 tag of `message` under the secret.
+#[cfg(feature = "hmac-sha512")]
+fn hmac_sha512_tag(secret: &MerchantSecret, message: &StringToSign) -> Option<Vec<u8>> {
+    hmac_sha512(secret, message).map(|mac| mac.finalize().as_bytes().to_vec())
+}
+
+/// Never called: no HMAC signer or verifier can be made without the feature.
+#[cfg(not(feature = "hmac-sha512"))]
+fn hmac_sha512_tag(_secret: &MerchantSecret, _message: &StringToSign) -> Option<Vec<u8>> {
+    None
+}
+
+/// Whether `signature` is the HMAC-SHA512 tag of `message`, compared in constant time.
+#[cfg(feature = "hmac-sha512")]
+fn hmac_sha512_matches(secret: &MerchantSecret, message: &StringToSign, signature: &[u8]) -> bool {
+    hmac_sha512(secret, message).is_some_and(|mac| mac.verify_slice(signature).is_ok())
+}
+
+/// Never called: no HMAC verifier can be made without the feature.
+#[cfg(not(feature = "hmac-sha512"))]
+fn hmac_sha512_matches(_secret: &MerchantSecret, _message: &StringToSign, _sig: &[u8]) -> bool {
+    false
 }
 
 /// Checks a callback's `X-SIGNATURE` (Base64) over `trade_no + "|" + timestamp` with the
@@ -883,7 +934,7 @@ impl RequestVerifier {
             SignatureScheme::Sha256WithRsa => {
                 VerifyingKey::Rsa(public_key.ok_or(KeyError::MissingPublicKey)?)
             }
-            SignatureScheme::HmacSha512 => VerifyingKey::Hmac,
+            SignatureScheme::HmacSha512 => hmac_built(scheme).map(|()| VerifyingKey::Hmac)?,
         };
         Ok(Self { secret, key })
     }
@@ -925,8 +976,7 @@ impl RequestVerifier {
         let message = StringToSign::request(timestamp, &self.secret, body);
         let valid = match &self.key {
             VerifyingKey::Rsa(key) => key.0.verify(message.as_bytes(), &signature),
-            VerifyingKey::Hmac => hmac_sha512(&self.secret, &message)
-                .is_ok_and(|mac| mac.verify_slice(&signature).is_ok()),
+            VerifyingKey::Hmac => hmac_sha512_matches(&self.secret, &message, &signature),
         };
         if valid {
             Ok(())
@@ -1002,11 +1052,33 @@ mod tests {
             RequestVerifier::new(SignatureScheme::Sha256WithRsa, secret.clone(), None).unwrap_err(),
             KeyError::MissingPublicKey
         );
-        let signer = Signer::new(SignatureScheme::HmacSha512, secret.clone(), None).unwrap();
-        let sig = signer.sign("t", b"b").unwrap();
-        let verifier = RequestVerifier::new(SignatureScheme::HmacSha512, secret, None).unwrap();
-        assert_eq!(verifier.verify("t", b"b", &sig), Ok(()));
-        assert_eq!(verifier.verify("t", b"c", &sig), Err(VerifyError::Mismatch));
+        #[cfg(feature = "hmac-sha512")]
+        {
+            let signer = Signer::new(SignatureScheme::HmacSha512, secret.clone(), None).unwrap();
+            let sig = signer.sign("t", b"b").unwrap();
+            let verifier = RequestVerifier::new(SignatureScheme::HmacSha512, secret, None).unwrap();
+            assert_eq!(verifier.verify("t", b"b", &sig), Ok(()));
+            assert_eq!(verifier.verify("t", b"c", &sig), Err(VerifyError::Mismatch));
+        }
+        #[cfg(not(feature = "hmac-sha512"))]
+        {
+            let not_built = KeyError::SchemeNotBuilt {
+                scheme: SignatureScheme::HmacSha512,
+            };
+            assert_eq!(
+                Signer::new(SignatureScheme::HmacSha512, secret.clone(), None).unwrap_err(),
+                not_built
+            );
+            assert_eq!(
+                RequestVerifier::new(SignatureScheme::HmacSha512, secret, None).unwrap_err(),
+                not_built
+            );
+            let message = not_built.to_string();
+            assert!(
+                message.contains("--features hmac-sha512") && message.contains("sha256-with-rsa"),
+                "{message}"
+            );
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ fn committed_json_schemas_are_current() {
     ] {
         assert!(
             committed(file) == smilepayz_codegen::schema_text(&schema),
-            "{file} is not up to date with the spec types; run `cargo run --bin smilepayz-codegen -- schema spec` and commit it"
+            "{file} is not up to date with the spec types; run `cargo regenerate` and commit it"
         );
     }
 }
@@ -39,7 +39,7 @@ fn committed_reference_page_is_current() {
     let page = smilepayz_codegen::reference_markdown(&load()).expect("the reference page renders");
     assert!(
         committed("docs/regions.md") == page,
-        "docs/regions.md is not up to date with the spec; run `cargo run --bin smilepayz-codegen -- reference spec --out docs/regions.md` and commit it"
+        "docs/regions.md is not up to date with the spec; run `cargo regenerate` and commit it"
     );
 }
 
@@ -79,7 +79,7 @@ fn every_region_file_is_a_module_and_a_region() {
 fn the_committed_generated_code_is_current() {
     // The crate builds from these files when it is not regenerating (from the registry, and
     // `cargo build -p smilepayz` here); they must be exactly what the spec generates.
-    const FIX: &str = "run `cargo run --bin smilepayz-codegen -- generate spec --out sdk/src/generated` and commit the result";
+    const FIX: &str = "run `cargo regenerate` and commit the result";
     let files = smilepayz_codegen::generate_files(&load()).expect("generates");
     let mut stale = Vec::new();
     for (relative, text) in &files {
