@@ -80,7 +80,8 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<(String, String)>> {
     Ok(files)
 }
 
-/// The shared part alone (gateway facts and endpoint types), for review as a snapshot.
+/// The shared part alone (gateway facts and endpoint types), as Rust: what the generator-scale
+/// benchmark measures.
 pub fn shared_source(spec: &Spec) -> Result<String> {
     let gateway = gateway_module(spec);
     let definitions = definitions_module(spec)?;
@@ -88,7 +89,7 @@ pub fn shared_source(spec: &Spec) -> Result<String> {
     format(quote! { #gateway #definitions #endpoints })
 }
 
-/// One region's module alone, for review as a snapshot.
+/// One region's module alone, as Rust (the benchmarks measure its size).
 pub fn region_source(spec: &Spec, region: &Region) -> Result<String> {
     format(region_module(spec, region)?)
 }

@@ -11,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod naming;
 pub mod node;
+pub mod page;
 pub mod pattern;
 pub mod problem;
 #[cfg(feature = "cli")]
@@ -20,6 +21,7 @@ pub mod spec;
 
 pub use emit::{EmitError, FILES_HEADER, generate, generate_files, region_source, shared_source};
 pub use load::{Region, Spec, load, spec_files};
+pub use page::{region_page, shared_page};
 pub use problem::{Location, Problem, Problems};
 #[cfg(feature = "cli")]
 pub use reference::reference_markdown;
