@@ -86,7 +86,11 @@ fn one_changed_rule_is_a_one_line_page_diff() {
     let thb = copy.join("regions/thb.yaml");
     let text = std::fs::read_to_string(&thb).expect("thb.yaml");
     let rule = "      request.paymentMethod:\n        required: true\n";
-    assert_eq!(text.matches(rule).count(), 1, "thb.yaml changed shape; update this test");
+    assert_eq!(
+        text.matches(rule).count(),
+        1,
+        "thb.yaml changed shape; update this test"
+    );
     // Thailand's pay-in: productDetail at most 64 characters instead of the shared 128.
     let edited = text.replacen(
         rule,
