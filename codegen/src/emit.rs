@@ -152,11 +152,31 @@ fn doc_safe(text: &str) -> String {
     out
 }
 
+/// One line of the spec's prose as rustdoc Markdown: its `code spans` stay code; outside them,
+/// what rustdoc would read as a link, HTML, emphasis or a heading is escaped, so the text
+/// renders as written. A line whose backticks do not pair up has them escaped too.
 fn escape_markdown(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let spans = chars.iter().filter(|&&c| c == '`').count() % 2 == 0 && !text.contains("``");
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '[' | ']' | '<' | '>' | '\\' | '`' | '*' | '_' | '#') {
-            out.push('\\');
+    let mut in_code = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '`' && spans {
+            in_code = !in_code;
+            out.push(c);
+            continue;
+        }
+        if !in_code {
+            let word = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .is_some_and(|c| c.is_alphanumeric())
+            };
+            // `_` inside a word (CASHIER_PE) is not emphasis; at a word's edge it may be.
+            let edge_underscore = c == '_' && !(word(i.checked_sub(1)) && word(Some(i + 1)));
+            let heading = c == '#' && chars[..i].iter().all(|c| c.is_whitespace());
+            if matches!(c, '[' | ']' | '<' | '>' | '\\' | '`' | '*') || edge_underscore || heading {
+                out.push('\\');
+            }
         }
         out.push(c);
     }
@@ -475,17 +495,8 @@ fn field_doc(field: &Field) -> TokenStream {
             .collect();
         text.push_str(&format!("\n\nExample: {}.", examples.join(", ")));
     }
-    if let Some(source_text) = &field.source_text {
-        let source = field
-            .source
-            .as_deref()
-            .map(|s| format!(" ({})", escape_markdown(s)))
-            .unwrap_or_default();
-        text.push_str(&format!(
-            "\n\nThe documentation{source}: \"{}\"",
-            escape_markdown(source_text.trim())
-        ));
-    }
+    // The source pages' own wording (`field.source_text`) is in the reference page,
+    // docs/regions.md, not here: rustdoc says what the field is in plain words.
     let description = doc(&field.doc);
     let facts = doc_raw(&text);
     quote! { #description #facts }
@@ -760,7 +771,8 @@ fn emit_object(
         )
     } else {
         format!(
-            " A `{}` from its mandatory fields; the optional ones are unset.",
+            " {} `{}` from its mandatory fields; the optional ones are unset.",
+            crate::naming::article(object.name.name()),
             object.name.name()
         )
     };
@@ -851,7 +863,8 @@ fn emit_extensible_object(
         )
     } else {
         format!(
-            " A `{}` from its mandatory fields; the optional ones are unset.",
+            " {} `{}` from its mandatory fields; the optional ones are unset.",
+            crate::naming::article(object.name.name()),
             object.name.name()
         )
     };
@@ -1861,7 +1874,8 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                 TypeName::Shared(_) => quote! { crate::definitions::#object_id },
             };
             let alias_doc = doc_safe(&format!(
-                " A `{}` as {name} sends it in {}: the shared fields, and {name}'s own in `extra` ([`{}`]).",
+                " {} `{}` as {name} sends it in {}: the shared fields, and {name}'s own in `extra` ([`{}`]).",
+                crate::naming::article(object.name.name()),
                 object.name.name(),
                 e.title,
                 type_name
@@ -1905,10 +1919,13 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
             " The nested types of {} in {name}, and the fields only {name} has.",
             e.title
         ));
-        items.push(quote! {
-            #[doc = #sub_doc]
-            pub mod #endpoint_module { #(#sub_items)* }
-        });
+        // A region with nothing of its own in an endpoint gets no empty module.
+        if !sub_items.is_empty() {
+            items.push(quote! {
+                #[doc = #sub_doc]
+                pub mod #endpoint_module { #(#sub_items)* }
+            });
+        }
 
         let rules = rules_fields(&own.request);
         let groups = e.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
@@ -1995,7 +2012,13 @@ fn region_parts(spec: &Spec, region: &Region) -> Result<(TokenStream, Ident, Tok
                     "\n\nIn {name} these fields have rules of their own:\n\n{overrides}"
                 ));
             }
-            text.push_str(&notes_table(side_notes));
+            if !side_notes.is_empty() {
+                text.push_str(&format!(
+                    "\n\nWhat the {} pages say of these fields in their own words is in the \
+                     reference page (`docs/regions.md` in the repository, \"How the regions differ\").",
+                    escape_markdown(name)
+                ));
+            }
             let examples: Vec<(&str, &str)> = own
                 .own
                 .examples
@@ -2227,16 +2250,4 @@ fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> TokenStream {
         }
     });
     quote! { &[#(#items),*] }
-}
-
-fn notes_table(notes: &[(&String, &String)]) -> String {
-    if notes.is_empty() {
-        return String::new();
-    }
-    let mut text = String::from("\n\nThis region's own wording:\n\n| field | note |\n|---|---|\n");
-    for (path, note) in notes {
-        let note = escape_markdown(note).replace('|', "\\|").replace('\n', " ");
-        text.push_str(&format!("| {} | {} |\n", code(path), note));
-    }
-    text
 }

@@ -77,6 +77,15 @@ pub fn constant_name(pascal: &str) -> String {
     heck::ToShoutySnakeCase::to_shouty_snake_case(pascal)
 }
 
+/// "A" or "An", as written before `word` (a type name such as `AccountInfo`).
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "An"
+    } else {
+        "A"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +105,11 @@ mod tests {
         assert!(field_name("näme").is_err());
         assert!(field_name("self").is_err());
         assert!(type_name("---").is_err());
+    }
+
+    #[test]
+    fn articles_follow_the_first_letter() {
+        assert_eq!(article("AccountInfo"), "An");
+        assert_eq!(article("Payer"), "A");
     }
 }

@@ -76,11 +76,27 @@ fn field_rows(side: &str, prefix: &str, fields: &[Field], out: &mut Vec<FieldRow
             path: path.clone(),
             presence: if field.required { "M" } else { "O" },
             doc_type: cell(&kind(&field.ty)),
-            description: cell(&field.doc),
+            description: cell(&described(field)),
         });
         if let Some(inner) = field.ty.object().map(|o| o.fields.as_slice()) {
             field_rows(side, &path, inner, out);
         }
+    }
+}
+
+/// The field's description, then the source page's own words when the spec keeps them
+/// beside it (rustdoc shows only the description; the wording lives here).
+fn described(field: &Field) -> String {
+    match &field.source_text {
+        Some(words) => {
+            let source = field
+                .source
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            format!("{} Source{source}: \"{}\"", field.doc, words.trim())
+        }
+        None => field.doc.clone(),
     }
 }
 

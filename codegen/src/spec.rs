@@ -426,7 +426,8 @@ pub struct RegionSpec {
     pub code: String,
     /// The region's name, e.g. `Thailand`.
     pub name: String,
-    /// One line from the region's documentation page.
+    /// What the region offers, in one line of plain English (rustdoc and the reference page
+    /// show it; a page's own wording in another language belongs in a comment).
     pub summary: String,
     /// The currency every amount in the region is in, e.g. `THB`.
     pub currency: String,

@@ -468,9 +468,9 @@ fn every_field_construct_misused_gets_a_located_error() {
             "type_name `parcel` cannot be a Rust type name: it is not PascalCase",
         ),
         (
-            "{name: money, required: true, ref: Money, one_or_many: true, doc: d}",
+            "{name: money, required: true, ref: TransactionMoney, one_or_many: true, doc: d}",
             "true, doc",
-            "`one_or_many` only applies to an object, and `money` is a `ref: Money` to money",
+            "`one_or_many` only applies to an object, and `money` is a `ref: TransactionMoney` to money",
         ),
         (
             "{name: money, required: true, type: money, shape: number, doc: d}",
@@ -538,7 +538,7 @@ fn every_field_construct_misused_gets_a_located_error() {
             "field `note` is required and has a default",
         ),
         (
-            "{name: note, required: true, type: string, ref: Money, doc: d}",
+            "{name: note, required: true, type: string, ref: TransactionMoney, doc: d}",
             "string",
             "field `note` has both `type: string` and `ref:`",
         ),

@@ -461,7 +461,8 @@ fn hostile_descriptions_are_documented_as_written() {
 
 #[test]
 fn hostile_text_in_region_facts_and_notes_gives_clean_docs() {
-    // The region's name and summary and a field note reach module, type and variant docs.
+    // The region's name and summary reach module, type and variant docs (a field note goes
+    // to the reference page only, but must not break anything either).
     let spec = SpecCopy::new();
     let hostile = quoted("Thai*/land\r`x` \u{202E}rtl\u{202C} <b>#[x]</b>\nsecond line");
     spec.edit(
@@ -471,7 +472,7 @@ fn hostile_text_in_region_facts_and_notes_gives_clean_docs() {
     );
     spec.edit(
         "regions/thb.yaml",
-        "summary: Thailand region balance inquiry API (THB).",
+        "summary: Thailand region (THB) pay-in, pay-out, status and balance inquiry API.",
         &format!("summary: {hostile}"),
     );
     spec.edit(

@@ -805,13 +805,13 @@ fn field_kind() -> impl Strategy<Value = Vec<(String, Y)>> {
                 "TradeType",
                 "TransactionStatus",
                 "PaymentMethod",
-                "Money",
+                "TransactionMoney",
                 "Nothing"
             ][..]
         )
         .prop_map(move |name| vec![("ref".to_owned(), s(name))]),
         (
-            prop::sample::select(&["BalanceType", "TradeType", "Money"][..]),
+            prop::sample::select(&["BalanceType", "TradeType", "TransactionMoney"][..]),
             0u32..3,
             0u32..3
         )

@@ -500,7 +500,8 @@ pub(super) fn twin(object: &ObjectType, place: &Place) -> Result<TokenStream> {
         inits.push(quote! { #fid: #init, });
     }
     let about = format!(
-        " A `{}` with its money as [`crate::AnyMoney`], for code that picks its region at run time.",
+        " {} `{}` with its money as [`crate::AnyMoney`], for code that picks its region at run time.",
+        crate::naming::article(object.name.name()),
         object.name.name()
     );
     Ok(quote! {

@@ -89,7 +89,7 @@ pub mod gateway {
 pub mod definitions {
     /// A kind of balance an account reports.
     ///
-    /// Values: BALANCE, AVAILABLE. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: BALANCE, AVAILABLE. This enum is open: values the spec does not list are read as `Unknown` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -218,9 +218,9 @@ pub mod definitions {
             Self::new()
         }
     }
-    /// A kind of identity document. Two code sets are documented and neither is said to be gone: NID, FID, PP, TIN (the newest pages) and DNI, CE, PAS, RUC, CC, RUT (the older pages and the demos). A region may narrow the codes it takes; an unlisted one is kept as \`Unknown\`.
+    /// A kind of identity document. Two code sets are documented and neither is said to be gone: NID, FID, PP, TIN (the newest pages) and DNI, CE, PAS, RUC, CC, RUT (the older pages and the demos). A region may narrow the codes it takes; an unlisted one is kept as `Unknown`.
     ///
-    /// Values: NID, FID, PP, TIN, DNI, CE, PAS, RUC, CC, RUT. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: NID, FID, PP, TIN, DNI, CE, PAS, RUC, CC, RUT. This enum is open: values the spec does not list are read as `Unknown` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -336,7 +336,7 @@ pub mod definitions {
             Self::from_text(&text).map_err(::serde::de::Error::custom)
         }
     }
-    /// The merchant an order belongs to. In requests only \`merchantId\` is needed; responses echo it, with the name and account when the gateway adds them.
+    /// The merchant an order belongs to. In requests only `merchantId` is needed; responses echo it, with the name and account when the gateway adds them.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -345,13 +345,11 @@ pub mod definitions {
         ::serde::Deserialize
     )]
     pub struct Merchant {
-        /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+        /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix).
         ///
         /// JSON `merchantId`; mandatory; text.
         ///
         /// Example: `"sandbox-20001"`.
-        ///
-        /// The documentation (ENDPOINTS.md §1.1 (DM-merchant)): "Platform merchant id"
         #[serde(rename = "merchantId")]
         pub merchant_id: ::std::string::String,
         /// The merchant's display name.
@@ -359,8 +357,6 @@ pub mod definitions {
         /// JSON `merchantName`; optional; text.
         ///
         /// Example: `"Demo Store"`.
-        ///
-        /// The documentation (ENDPOINTS.md §1.1 (DM-merchant)): "UTF-8 display name"
         #[serde(
             rename = "merchantName",
             default,
@@ -440,8 +436,6 @@ pub mod definitions {
             }
         }
     }
-    /// An amount in the region's currency as transactions carry it: a JSON number in the region's major unit, read and written as an exact decimal.
-    pub type Money<R> = crate::TransactionMoney<R>;
     /// How the payer pays a pay-in, as the gateway answers it: a QR code, an account to transfer to, or a checkout link, depending on the payment method. Which fields come with which method is not fully documented, so all are optional.
     #[derive(
         ::core::fmt::Debug,
@@ -491,11 +485,9 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub payment_url: ::core::option::Option<::std::string::String>,
-        /// The bank to transfer to, with \`vaNumber\` (Thailand BANK only).
+        /// The bank to transfer to, with `vaNumber` (Thailand BANK only).
         ///
         /// JSON `receiverBankName`; optional; text.
-        ///
-        /// The documentation (ENDPOINTS.md §1.5 (DM-payChannel)): "Only for Thailand payment method BANK"
         #[serde(
             rename = "receiverBankName",
             default,
@@ -605,7 +597,7 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub id_number: ::core::option::Option<::std::string::String>,
-        /// The identity document's number under its older name, as the older pages and the demos send it. Use \`idNumber\` unless the gateway asks for this one.
+        /// The identity document's number under its older name, as the older pages and the demos send it. Use `idNumber` unless the gateway asks for this one.
         ///
         /// JSON `identity`; optional; text.
         #[serde(
@@ -619,8 +611,6 @@ pub mod definitions {
         /// JSON `accountNo`; optional; text.
         ///
         /// Example: `"1234567890"`.
-        ///
-        /// The documentation (ENDPOINTS.md §3.1 (TH-PI mirror)): "Payer bank account number (numeric string)"
         #[serde(
             rename = "accountNo",
             default,
@@ -739,9 +729,9 @@ pub mod definitions {
             }
         }
     }
-    /// A payment method or bank code. Which ones a region takes is set per region and endpoint; the gateway adds methods over time, so an unlisted one is kept as \`Unknown\`.
+    /// A payment method or bank code. Which ones a region takes is set per region and endpoint; the gateway adds methods over time, so an unlisted one is kept as `Unknown`.
     ///
-    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH. This enum is open: values the spec does not list are read as `Unknown` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -878,8 +868,6 @@ pub mod definitions {
         /// JSON `name`; optional; text.
         ///
         /// Example: `"Juan Perez"`.
-        ///
-        /// The documentation (ENDPOINTS.md §1.4 (DM-receiver)): "Required for most regions"
         #[serde(
             rename = "name",
             default,
@@ -939,7 +927,7 @@ pub mod definitions {
             skip_serializing_if = "::core::option::Option::is_none"
         )]
         pub id_number: ::core::option::Option<::std::string::String>,
-        /// The identity document's number under its older name, as the demos send it. Use \`idNumber\` unless the gateway asks for this one.
+        /// The identity document's number under its older name, as the demos send it. Use `idNumber` unless the gateway asks for this one.
         ///
         /// JSON `identity`; optional; text.
         #[serde(
@@ -1124,9 +1112,11 @@ pub mod definitions {
             Self::from_text(&number.0).map_err(::serde::de::Error::custom)
         }
     }
-    /// Where a transaction is. INIT and PROCESSING are not final; SUCCESS, FAILED and EXPIRED are. The gateway may add values; an unlisted one is kept as \`Unknown\`.
+    /// An amount in the region's currency as transactions carry it: a JSON number in the region's major unit, read and written as an exact decimal.
+    pub type TransactionMoney<R> = crate::TransactionMoney<R>;
+    /// Where a transaction is. INIT and PROCESSING are not final; SUCCESS, FAILED and EXPIRED are. The gateway may add values; an unlisted one is kept as `Unknown`.
     ///
-    /// Values: INIT, PROCESSING, SUCCESS, FAILED, EXPIRED. This enum is open: values the spec does not list are read as \`Unknown\` and kept.
+    /// Values: INIT, PROCESSING, SUCCESS, FAILED, EXPIRED. This enum is open: values the spec does not list are read as `Unknown` and kept.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -1221,7 +1211,7 @@ pub mod definitions {
 ///
 /// Each type is generic over the region; the region modules in [`crate::regions`] fix it.
 pub mod endpoints {
-    /// API inquiry account (\`POST /v2.0/inquiry-account\`)
+    /// API inquiry account (`POST /v2.0/inquiry-account`)
     ///
     /// Looks up the holder's name of a bank account or e-wallet before paying out to it: give the bank or wallet code and the account number, and the gateway answers with the name the bank knows. Use it to check a payee's details before a pay-out.
     ///
@@ -1268,26 +1258,20 @@ pub mod endpoints {
             /// JSON `area`; mandatory; a whole number.
             ///
             /// Example: `10`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Region code; 10 = Indonesia."
             #[serde(rename = "area")]
             pub area: i64,
-            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix).
             ///
             /// JSON `merchantId`; mandatory; text.
             ///
             /// Example: `"sandbox-20001"`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Smilepayz merchantId for this call."
             #[serde(rename = "merchantId")]
             pub merchant_id: ::std::string::String,
             /// The bank or e-wallet the account is at, as a code such as BCA.
             ///
-            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             ///
             /// Example: `"BCA"`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3; mirror "Bank or e-wallet code (e.g. BCA)")): "Code (see Payment methods doc)."
             #[serde(rename = "paymentMethod")]
             pub payment_method: crate::definitions::PaymentMethod,
             /// The account number (or e-wallet id) to look up.
@@ -1295,8 +1279,6 @@ pub mod endpoints {
             /// JSON `bankAccountNo`; mandatory; text, at least 1 characters.
             ///
             /// Example: `"40755555555"`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "Account number to look up."
             #[serde(rename = "bankAccountNo")]
             pub bank_account_no: ::std::string::String,
             #[serde(skip)]
@@ -1337,8 +1319,6 @@ pub mod endpoints {
             /// JSON `code`; mandatory; text.
             ///
             /// Example: `"00"`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "00 success, other values error."
             #[serde(rename = "code")]
             pub code: ::std::string::String,
             /// What the result means, in words.
@@ -1346,13 +1326,11 @@ pub mod endpoints {
             /// JSON `message`; mandatory; text.
             ///
             /// Example: `"Successful"`.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA G3)): "UTF-8 human-readable result line."
             #[serde(rename = "message")]
             pub message: ::std::string::String,
             /// The bank or e-wallet code, as sent.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -1364,8 +1342,6 @@ pub mod endpoints {
             /// The account number that was looked up.
             ///
             /// JSON `bankAccountNo`; optional; text.
-            ///
-            /// The documentation (REGIONS.md §3.1.5 (ID-IA)): "Queried account number."
             #[serde(
                 rename = "bankAccountNo",
                 default,
@@ -1458,7 +1434,7 @@ pub mod endpoints {
             }
             /// Sets `merchantId` (mandatory).
             ///
-            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix).
             pub fn merchant_id(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -1863,7 +1839,7 @@ pub mod endpoints {
             }
             /// Sets `merchantId` (mandatory).
             ///
-            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the \`sandbox-\` prefix).
+            /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix).
             #[must_use]
             #[inline]
             pub fn merchant_id(
@@ -1958,7 +1934,7 @@ pub mod endpoints {
             }
         }
     }
-    /// API inquiry balance (\`POST /v2.0/inquiry-balance\`)
+    /// API inquiry balance (`POST /v2.0/inquiry-balance`)
     ///
     /// Reads the balances of one of the merchant's accounts: its total balance and what is available for transactions, in the region's currency. Pay-in accounts collect incoming payments; pay-out accounts fund disbursements.
     ///
@@ -2020,13 +1996,11 @@ pub mod endpoints {
             /// The balance available for transactions; it may be less than the total because of holds or restrictions.
             ///
             /// JSON `availableBalance`; mandatory; money, {currency, value: "decimal string"}.
-            ///
-            /// The documentation (the USDT balance inquiry page): "Available balance for transactions Contains currency and value information May differ from total balance due to holds or restrictions"
             #[serde(rename = "availableBalance")]
             pub available_balance: crate::Money<R>,
         }
         impl<R: crate::RegionSpec> AccountInfo<R> {
-            /// A `AccountInfo` from its mandatory fields; the optional ones are unset.
+            /// An `AccountInfo` from its mandatory fields; the optional ones are unset.
             #[must_use]
             pub fn new(
                 balance_type: impl ::core::convert::Into<
@@ -2057,17 +2031,13 @@ pub mod endpoints {
             /// JSON `accountNo`; mandatory; text, at most 128 characters.
             ///
             /// Example: `"21120030202403071031"`.
-            ///
-            /// The documentation (the PEN balance inquiry page): "Merchant account identifier for balance inquiry Format: Alphanumeric string Maximum length: 128 characters"
             #[serde(rename = "accountNo")]
             pub account_no: ::std::string::String,
-            /// Which balances to return, at least one; \`\["BALANCE"\]\` is the usual choice.
+            /// Which balances to return, at least one; `["BALANCE"]` is the usual choice.
             ///
             /// JSON `balanceTypes`; mandatory; a list of one of BALANCE, AVAILABLE (other values are kept) (at least 1 item).
             ///
             /// Example: `["BALANCE"]`.
-            ///
-            /// The documentation (the USDT balance inquiry page): "Balance type specifications to retrieve Format: Array of predefined balance type codes Default: \["BALANCE"\] Examples: BALANCE Used to specify which balance types to query"
             #[serde(rename = "balanceTypes")]
             pub balance_types: ::std::vec::Vec<crate::definitions::BalanceType>,
             #[serde(skip)]
@@ -2133,8 +2103,6 @@ pub mod endpoints {
             /// JSON `name`; optional; text.
             ///
             /// Example: `"Sandbox Test"`.
-            ///
-            /// The documentation (the USDT balance inquiry page): "Beneficiary full name (UTF-8)."
             #[serde(
                 rename = "name",
                 default,
@@ -2232,7 +2200,7 @@ pub mod endpoints {
             }
             /// Sets `balanceTypes` (mandatory).
             ///
-            /// Which balances to return, at least one; \`\["BALANCE"\]\` is the usual choice.
+            /// Which balances to return, at least one; `["BALANCE"]` is the usual choice.
             pub fn balance_types(
                 mut self,
                 value: impl ::core::iter::IntoIterator<
@@ -2319,7 +2287,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// A `AccountInfo` with its money as [`crate::AnyMoney`], for code that picks its region at run time.
+        /// An `AccountInfo` with its money as [`crate::AnyMoney`], for code that picks its region at run time.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
         pub struct AnyAccountInfo {
@@ -3159,7 +3127,7 @@ pub mod endpoints {
             }
             /// Sets `balanceTypes` (mandatory).
             ///
-            /// Which balances to return, at least one; \`\["BALANCE"\]\` is the usual choice.
+            /// Which balances to return, at least one; `["BALANCE"]` is the usual choice.
             #[must_use]
             #[inline]
             pub fn balance_types(
@@ -3303,9 +3271,9 @@ pub mod endpoints {
             }
         }
     }
-    /// API inquiry status (\`POST /v2.0/inquiry-status\`)
+    /// API inquiry status (`POST /v2.0/inquiry-status`)
     ///
-    /// Reads where a pay-in or pay-out stands, by the merchant's \`orderNo\` or the gateway's \`tradeNo\`. This is how to confirm a callback before shipping goods, and how to recover when a pay-in or pay-out call ended without an answer: ask by the same \`orderNo\`, which is the idempotency key, before sending anything again.
+    /// Reads where a pay-in or pay-out stands, by the merchant's `orderNo` or the gateway's `tradeNo`. This is how to confirm a callback before shipping goods, and how to recover when a pay-in or pay-out call ended without an answer: ask by the same `orderNo`, which is the idempotency key, before sending anything again.
     ///
     /// Read-only: the client retries it on connection failures and server errors.
     ///
@@ -3354,8 +3322,6 @@ pub mod endpoints {
             /// JSON `orderNo`; optional; text, 6 to 32 characters, alphanumeric only.
             ///
             /// Example: `"2000102900000000000001"`.
-            ///
-            /// The documentation (ENDPOINTS.md §2.1, §5.2 (ORDERNO)): "Merchant order no. (6–32 alphanumeric)"
             #[serde(
                 rename = "orderNo",
                 default,
@@ -3367,8 +3333,6 @@ pub mod endpoints {
             /// JSON `tradeNo`; optional; text, at most 32 characters.
             ///
             /// Example: `"122200312406111311517153"`.
-            ///
-            /// The documentation (ENDPOINTS.md §2.1): "Smilepayz trade no."
             #[serde(
                 rename = "tradeNo",
                 default,
@@ -3450,7 +3414,7 @@ pub mod endpoints {
             pub trade_type: ::core::option::Option<crate::definitions::TradeType>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -3462,8 +3426,6 @@ pub mod endpoints {
             /// The order's amount.
             ///
             /// JSON `money`; optional; money, {currency, amount: number}.
-            ///
-            /// The documentation (TH-IS (ENDPOINTS.md §2.2)): "THB amount as integer per channel rules"
             #[serde(
                 rename = "money",
                 default,
@@ -3482,8 +3444,6 @@ pub mod endpoints {
             /// A note from the gateway, when it has one.
             ///
             /// JSON `remark`; optional; text.
-            ///
-            /// The documentation (ENDPOINTS.md §2.2): "Extra notes when present"
             #[serde(
                 rename = "remark",
                 default,
@@ -4652,11 +4612,11 @@ pub mod endpoints {
             }
         }
     }
-    /// API pay-in (\`POST /v2.0/transaction/pay-in\`)
+    /// API pay-in (`POST /v2.0/transaction/pay-in`)
     ///
-    /// Creates a pay-in: an order for a payer to pay the merchant, in the region's currency. The answer says how the payer pays (a QR code, an account to transfer to, or a checkout link, in \`channel\`) and the order is usually still PROCESSING; the final status comes by callback or from inquiry-status. The call is not retried automatically, because it creates an order. When it ends without an answer (a timeout, a dropped connection, a 5xx), ask inquiry-status with \`tradeType\` 1 and the same \`orderNo\`, which is the idempotency key, and send the pay-in again only if the gateway does not know the order.
+    /// Creates a pay-in: an order for a payer to pay the merchant, in the region's currency. The answer says how the payer pays (a QR code, an account to transfer to, or a checkout link, in `channel`) and the order is usually still PROCESSING; the final status comes by callback or from inquiry-status. The call is not retried automatically, because it creates an order. When it ends without an answer (a timeout, a dropped connection, a 5xx), ask inquiry-status with `tradeType` 1 and the same `orderNo`, which is the idempotency key, and send the pay-in again only if the gateway does not know the order.
     ///
-    /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
+    /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask `inquiry-status` by the same `orderNo` first.
     ///
     /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     ///
@@ -4700,13 +4660,11 @@ pub mod endpoints {
         )]
         #[serde(bound = "")]
         pub struct PayInRequest<R: PayInVariant> {
-            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (\`S20001…\` in the sandbox) satisfies every documented version of the rule.
+            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (`S20001…` in the sandbox) satisfies every documented version of the rule.
             ///
             /// JSON `orderNo`; mandatory; text, 6 to 32 characters, alphanumeric only.
             ///
             /// Example: `"S20001A1B2C3D4"`.
-            ///
-            /// The documentation (ENDPOINTS.md §3.1, §5.2 (G3 pages, ORDERNO)): "Merchant-unique id, 6–32 alphanumeric"
             #[serde(rename = "orderNo")]
             pub order_no: ::std::string::String,
             /// What the payment is for, as the payer sees it (1 to 64 characters).
@@ -4714,11 +4672,9 @@ pub mod endpoints {
             /// JSON `purpose`; mandatory; text, 1 to 64 characters.
             ///
             /// Example: `"Order 1001 at Demo Store"`.
-            ///
-            /// The documentation (ENDPOINTS.md §3.1): "memo shown to the payer"
             #[serde(rename = "purpose")]
             pub purpose: ::std::string::String,
-            /// The merchant the order is for; \`merchantId\` is enough.
+            /// The merchant the order is for; `merchantId` is enough.
             ///
             /// JSON `merchant`; mandatory; a Merchant.
             #[serde(rename = "merchant")]
@@ -4730,7 +4686,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// How the payer pays, e.g. QRPAY. Some regions require it; where it may be left out, the gateway answers with a checkout page where the payer chooses.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             ///
             /// Example: `"QRPAY"`.
             #[serde(
@@ -4766,8 +4722,6 @@ pub mod endpoints {
             /// JSON `redirectUrl`; optional; text, at most 256 characters.
             ///
             /// Example: `"https://shop.example.com/orders/1001"`.
-            ///
-            /// The documentation (ENDPOINTS.md §3.1): "HTTP(S) return URL after payment"
             #[serde(
                 rename = "redirectUrl",
                 default,
@@ -4788,8 +4742,6 @@ pub mod endpoints {
             /// A description of what is sold.
             ///
             /// JSON `productDetail`; optional; text, at most 128 characters.
-            ///
-            /// The documentation (ENDPOINTS.md §3.1): "product description"
             #[serde(
                 rename = "productDetail",
                 default,
@@ -4874,8 +4826,6 @@ pub mod endpoints {
             /// JSON `code`; mandatory; text.
             ///
             /// Example: `"00"`.
-            ///
-            /// The documentation (ENDPOINTS.md §3.4 (ID-PI G3)): "00 success, other values error"
             #[serde(rename = "code")]
             pub code: ::std::string::String,
             /// What the result means, in words.
@@ -4897,8 +4847,6 @@ pub mod endpoints {
             /// The gateway's trade number for the order; keep it with the order.
             ///
             /// JSON `tradeNo`; optional; text.
-            ///
-            /// The documentation (ENDPOINTS.md §3.4 (ID-PI G3)): "Smilepayz tradeNo for this order"
             #[serde(
                 rename = "tradeNo",
                 default,
@@ -4952,7 +4900,7 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub status: ::core::option::Option<crate::definitions::TransactionStatus>,
-            /// The v1.0 seven-digit result code, when the gateway still sends it; read \`code\`.
+            /// The v1.0 seven-digit result code, when the gateway still sends it; read `code`.
             ///
             /// JSON `responseCode`; optional; text.
             ///
@@ -4963,7 +4911,7 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub response_code: ::core::option::Option<::std::string::String>,
-            /// The v1.0 result message, when the gateway still sends it; read \`message\`.
+            /// The v1.0 result message, when the gateway still sends it; read `message`.
             ///
             /// JSON `responseMessage`; optional; text.
             #[serde(
@@ -4973,11 +4921,11 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
-        /// Pay-in notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-in reaches a final status.
+        /// Pay-in notification: what the gateway POSTs to the merchant's `callbackUrl` when an order of API pay-in reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Payin notify address) when a pay-in reaches a final status: SUCCESS, FAILED or EXPIRED.
         ///
-        /// Verify it with \[\`crate::callback::CallbackVerifier\`\], which checks the signature over \`tradeNo|X-TIMESTAMP\` and reads the raw body as this type; then answer \[\`crate::callback::SUCCESS\_REPLY\`\]. The signature covers neither the status nor the amount: confirm with \`inquiry-status\` before shipping goods. Deliveries repeat: handle them idempotently by \`tradeNo\`.
+        /// Verify it with \[`crate::callback::CallbackVerifier`\], which checks the signature over `tradeNo|X-TIMESTAMP` and reads the raw body as this type; then answer \[`crate::callback::SUCCESS_REPLY`\]. The signature covers neither the status nor the amount: confirm with `inquiry-status` before shipping goods. Deliveries repeat: handle them idempotently by `tradeNo`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -4997,7 +4945,7 @@ pub mod endpoints {
             /// JSON `tradeNo`; mandatory; text.
             #[serde(rename = "tradeNo")]
             pub trade_no: ::std::string::String,
-            /// The merchant id (with the \`sandbox-\` prefix in the sandbox).
+            /// The merchant id (with the `sandbox-` prefix in the sandbox).
             ///
             /// JSON `merchantId`; mandatory; text.
             #[serde(rename = "merchantId")]
@@ -5031,7 +4979,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -5158,7 +5106,7 @@ pub mod endpoints {
         impl<R: PayInVariant> PayInRequestBuilder<R> {
             /// Sets `orderNo` (mandatory).
             ///
-            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (\`S20001…\` in the sandbox) satisfies every documented version of the rule.
+            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (`S20001…` in the sandbox) satisfies every documented version of the rule.
             pub fn order_no(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -5178,7 +5126,7 @@ pub mod endpoints {
             }
             /// Sets `merchant` (mandatory).
             ///
-            /// The merchant the order is for; \`merchantId\` is enough.
+            /// The merchant the order is for; `merchantId` is enough.
             pub fn merchant(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
@@ -6908,7 +6856,7 @@ pub mod endpoints {
             }
             /// Sets `orderNo` (mandatory).
             ///
-            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (\`S20001…\` in the sandbox) satisfies every documented version of the rule.
+            /// The merchant's order number: 6 to 32 letters and digits, unique per merchant. It is the idempotency key: reuse it to ask inquiry-status about this order, never for another order. Starting it with your merchant id (`S20001…` in the sandbox) satisfies every documented version of the rule.
             #[must_use]
             #[inline]
             pub fn order_no(
@@ -6956,7 +6904,7 @@ pub mod endpoints {
             }
             /// Sets `merchant` (mandatory).
             ///
-            /// The merchant the order is for; \`merchantId\` is enough.
+            /// The merchant the order is for; `merchantId` is enough.
             #[must_use]
             #[inline]
             pub fn merchant(
@@ -7375,11 +7323,11 @@ pub mod endpoints {
             }
         }
     }
-    /// API pay-out (\`POST /v2.0/disbursement/pay-out\`)
+    /// API pay-out (`POST /v2.0/disbursement/pay-out`)
     ///
-    /// Creates a pay-out (disbursement): sends money from the merchant's pay-out account to a bank account or wallet, in the region's currency. The answer usually says PROCESSING; the final status comes by callback or from inquiry-status. The call is not retried automatically, because it moves money. When it ends without an answer (a timeout, a dropped connection, a 5xx), ask inquiry-status with \`tradeType\` 2 and the same \`orderNo\`, which is the idempotency key, and send the pay-out again only if the gateway does not know the order.
+    /// Creates a pay-out (disbursement): sends money from the merchant's pay-out account to a bank account or wallet, in the region's currency. The answer usually says PROCESSING; the final status comes by callback or from inquiry-status. The call is not retried automatically, because it moves money. When it ends without an answer (a timeout, a dropped connection, a 5xx), ask inquiry-status with `tradeType` 2 and the same `orderNo`, which is the idempotency key, and send the pay-out again only if the gateway does not know the order.
     ///
-    /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask \`inquiry-status\` by the same \`orderNo\` first.
+    /// Not read-only: the client never retries it. If a call ends without an answer (a timeout after the request may have been sent), do not send it again blindly: ask `inquiry-status` by the same `orderNo` first.
     ///
     /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
     ///
@@ -7425,8 +7373,6 @@ pub mod endpoints {
             /// JSON `orderNo`; mandatory; text, 6 to 32 characters, alphanumeric only.
             ///
             /// Example: `"S20001E5F6G7H8"`.
-            ///
-            /// The documentation (ENDPOINTS.md §4.1, §5.2 (G3 pages, ORDERNO)): "Merchant-unique id, 6–32 alphanumeric"
             #[serde(rename = "orderNo")]
             pub order_no: ::std::string::String,
             /// What the pay-out is for (1 to 64 characters).
@@ -7436,7 +7382,7 @@ pub mod endpoints {
             /// Example: `"Refund of order 1001"`.
             #[serde(rename = "purpose")]
             pub purpose: ::std::string::String,
-            /// The merchant sending the money; \`merchantId\` is enough.
+            /// The merchant sending the money; `merchantId` is enough.
             ///
             /// JSON `merchant`; mandatory; a Merchant.
             #[serde(rename = "merchant")]
@@ -7448,7 +7394,7 @@ pub mod endpoints {
             pub money: crate::TransactionMoney<R>,
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru).
             ///
-            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             ///
             /// Example: `"KBANK"`.
             #[serde(rename = "paymentMethod")]
@@ -7458,8 +7404,6 @@ pub mod endpoints {
             /// JSON `cashAccount`; mandatory; text, 1 to 32 characters.
             ///
             /// Example: `"17385238451"`.
-            ///
-            /// The documentation (ENDPOINTS.md §4.1): "beneficiary account"
             #[serde(rename = "cashAccount")]
             pub cash_account: ::std::string::String,
             /// Where the gateway posts this pay-out's notification. Left out, the withdraw notify address set in the merchant backend is used.
@@ -7473,7 +7417,7 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub callback_url: ::core::option::Option<::std::string::String>,
-            /// A description of what the pay-out is for, beyond \`purpose\`.
+            /// A description of what the pay-out is for, beyond `purpose`.
             ///
             /// JSON `productDetail`; optional; text, at most 128 characters.
             #[serde(
@@ -7606,8 +7550,6 @@ pub mod endpoints {
             /// JSON `disbursementTime`; optional; a timestamp, yyyy-MM-ddTHH:mm:ss±HH:mm.
             ///
             /// Example: `"2020-12-17T10:55:00+07:00"`.
-            ///
-            /// The documentation (ENDPOINTS.md §4.2 (V2-PO-RESP)): "yyyy-MM-ddTHH:mm:ss±HH:mm"
             #[serde(
                 rename = "disbursementTime",
                 default,
@@ -7641,7 +7583,7 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub status: ::core::option::Option<crate::definitions::TransactionStatus>,
-            /// The v1.0 seven-digit result code, when the gateway still sends it; read \`code\`.
+            /// The v1.0 seven-digit result code, when the gateway still sends it; read `code`.
             ///
             /// JSON `responseCode`; optional; text.
             ///
@@ -7652,7 +7594,7 @@ pub mod endpoints {
                 skip_serializing_if = "::core::option::Option::is_none"
             )]
             pub response_code: ::core::option::Option<::std::string::String>,
-            /// The v1.0 result message, when the gateway still sends it; read \`message\`.
+            /// The v1.0 result message, when the gateway still sends it; read `message`.
             ///
             /// JSON `responseMessage`; optional; text.
             #[serde(
@@ -7662,11 +7604,11 @@ pub mod endpoints {
             )]
             pub response_message: ::core::option::Option<::std::string::String>,
         }
-        /// Pay-out notification: what the gateway POSTs to the merchant's \`callbackUrl\` when an order of API pay-out reaches a final status.
+        /// Pay-out notification: what the gateway POSTs to the merchant's `callbackUrl` when an order of API pay-out reaches a final status.
         ///
         /// What the gateway POSTs to the merchant's callbackUrl (or the backend's Withdraw notify address) when a pay-out reaches a final status: SUCCESS or FAILED.
         ///
-        /// Verify it with \[\`crate::callback::CallbackVerifier\`\], which checks the signature over \`tradeNo|X-TIMESTAMP\` and reads the raw body as this type; then answer \[\`crate::callback::SUCCESS\_REPLY\`\]. The signature covers neither the status nor the amount: confirm with \`inquiry-status\` before shipping goods. Deliveries repeat: handle them idempotently by \`tradeNo\`.
+        /// Verify it with \[`crate::callback::CallbackVerifier`\], which checks the signature over `tradeNo|X-TIMESTAMP` and reads the raw body as this type; then answer \[`crate::callback::SUCCESS_REPLY`\]. The signature covers neither the status nor the amount: confirm with `inquiry-status` before shipping goods. Deliveries repeat: handle them idempotently by `tradeNo`.
         #[derive(
             ::core::fmt::Debug,
             ::core::clone::Clone,
@@ -7686,7 +7628,7 @@ pub mod endpoints {
             /// JSON `tradeNo`; mandatory; text.
             #[serde(rename = "tradeNo")]
             pub trade_no: ::std::string::String,
-            /// The merchant id (with the \`sandbox-\` prefix in the sandbox).
+            /// The merchant id (with the `sandbox-` prefix in the sandbox).
             ///
             /// JSON `merchantId`; mandatory; text.
             #[serde(rename = "merchantId")]
@@ -7720,7 +7662,7 @@ pub mod endpoints {
             pub sub_merchant_name: ::core::option::Option<::std::string::String>,
             /// The payment method the order used.
             ///
-            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept).
+            /// JSON `paymentMethod`; optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept).
             #[serde(
                 rename = "paymentMethod",
                 default,
@@ -7865,7 +7807,7 @@ pub mod endpoints {
             }
             /// Sets `merchant` (mandatory).
             ///
-            /// The merchant sending the money; \`merchantId\` is enough.
+            /// The merchant sending the money; `merchantId` is enough.
             pub fn merchant(
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
@@ -7915,7 +7857,7 @@ pub mod endpoints {
             }
             /// Sets `productDetail` (optional).
             ///
-            /// A description of what the pay-out is for, beyond \`purpose\`.
+            /// A description of what the pay-out is for, beyond `purpose`.
             pub fn product_detail(
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
@@ -9695,7 +9637,7 @@ pub mod endpoints {
             }
             /// Sets `merchant` (mandatory).
             ///
-            /// The merchant sending the money; \`merchantId\` is enough.
+            /// The merchant sending the money; `merchantId` is enough.
             #[must_use]
             #[inline]
             pub fn merchant(
@@ -9834,7 +9776,7 @@ pub mod endpoints {
             }
             /// Sets `productDetail` (optional).
             ///
-            /// A description of what the pay-out is for, beyond \`purpose\`.
+            /// A description of what the pay-out is for, beyond `purpose`.
             #[must_use]
             #[inline]
             pub fn product_detail(
@@ -10258,7 +10200,7 @@ pub mod regions {
     /// From `spec/regions/mxn.yaml`.
     #[rustfmt::skip]
     pub mod mxn;
-    /// Peru (PEN): API inquiry balance for the Peru region (PEN).
+    /// Peru (PEN): Peru region (PEN) pay-in, pay-out, status and balance inquiry API.
     ///
     /// | | |
     /// |---|---|
@@ -10284,7 +10226,7 @@ pub mod regions {
     /// From `spec/regions/php.yaml`.
     #[rustfmt::skip]
     pub mod php;
-    /// Thailand (THB): Thailand region balance inquiry API (THB).
+    /// Thailand (THB): Thailand region (THB) pay-in, pay-out, status and balance inquiry API.
     ///
     /// | | |
     /// |---|---|
@@ -10297,7 +10239,7 @@ pub mod regions {
     /// From `spec/regions/thb.yaml`.
     #[rustfmt::skip]
     pub mod thb;
-    /// USDT (USDT): API inquiry saldo wilayah USDT (USDT).
+    /// USDT (USDT): USDT region (the crypto stablecoin) pay-in, pay-out, status and balance inquiry API.
     ///
     /// | | |
     /// |---|---|

@@ -154,12 +154,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
 }
 /// The API inquiry balance request in Brazil (BRL).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.balanceTypes` | e.g. \["BALANCE"\], as every demo sends. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -182,15 +177,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Brazil (BRL).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to BRL. |
-/// | `response.accountInfos.amount.value` | Balance as a string, in reais per DM-money (the Brazil page says "minor units, e.g. "2500" = BRL 2500.00", which is unsettled). |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to BRL. |
-/// | `response.accountInfos.availableBalance.value` | Available balance as a string, in reais. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -240,8 +227,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Brazil, and the fields only Brazil has.
-pub mod inquiry_status {}
 /// The rules of a Brazil API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -369,12 +354,7 @@ pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusR
 >;
 /// The API inquiry status response in Brazil (BRL).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.paymentMethod` | PIX for a pay-in; the PIX key type (CPF, CNPJ, PHONE, EMAIL, EVP) for a pay-out. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -496,7 +476,7 @@ pub mod pay_in {
         }
     }
     #[derive(::core::default::Default)]
-    /// The fields only Brazil has inside the request's \`payer\`, kept in its \`extra\`.
+    /// The fields only Brazil has inside the request's `payer`, kept in its `extra`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -510,8 +490,6 @@ pub mod pay_in {
         /// JSON `pixType`; optional; one of CPF, CNPJ.
         ///
         /// Example: `"CPF"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3)): "Recommended. CPF or CNPJ when sent;"
         #[serde(
             rename = "pixType",
             default,
@@ -523,8 +501,6 @@ pub mod pay_in {
         /// JSON `pixAccount`; optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}.
         ///
         /// Example: `"12345678909"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.1 (BR-PI G3, G1 example, every demo)): "Recommended. Digits only, 11 (CPF) or 14 (CNPJ)."
         #[serde(
             rename = "pixAccount",
             default,
@@ -1108,20 +1084,13 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 ///
 /// In Brazil these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Required in Brazil; PIX.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Required in Brazil; PIX.
 /// - `payer.pixType`: optional; one of CPF, CNPJ; this region's own field.
 /// - `payer.pixAccount`: optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}; this region's own field.
 /// - `area`: optional; a whole number from 13 to 13. 13 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | BRL in reais with at most two decimals (DM-money, \#.\#\#). G3 says "BRL integer minor units (e.g. 5000 = BRL 50.00)", which is unsettled. |
-/// | `request.payer` | Optional (G3), but recommended: send pixType and pixAccount. The older payer model requires pixAccount in Brazil, and every demo sends it. |
-/// | `request.paymentMethod` | PIX, the only pay-in method the Brazil pages and demos name. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1142,12 +1111,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Brl>;
 /// The API pay-in response in Brazil (BRL).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.qrString` | The PIX QR code (copy-and-paste payload) to show the payer. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1255,8 +1219,6 @@ pub mod pay_out {
         /// Extra parameters, when the gateway asks for them; the Brazil example sends an empty object.
         ///
         /// JSON `additionalParam`; optional; a JSON object (also read from a string holding one).
-        ///
-        /// The documentation (REGIONS.md §3.3.2 (BR-PO-M)): "Extra parameters when required by product."
         #[serde(
             rename = "additionalParam",
             default,
@@ -1377,7 +1339,7 @@ pub mod pay_out {
         }
     }
     #[derive(::core::default::Default)]
-    /// The fields only Brazil has inside the request's \`receiver\`, kept in its \`extra\`.
+    /// The fields only Brazil has inside the request's `receiver`, kept in its `extra`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -1391,8 +1353,6 @@ pub mod pay_out {
         /// JSON `pixType`; optional; one of CPF, CNPJ, PHONE, EMAIL, EVP.
         ///
         /// Example: `"CPF"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier type (e.g. CPF, CNPJ);"
         #[serde(
             rename = "pixType",
             default,
@@ -1406,8 +1366,6 @@ pub mod pay_out {
         /// JSON `pixAccount`; optional; text.
         ///
         /// Example: `"12345678909"`.
-        ///
-        /// The documentation (REGIONS.md §3.3.2 (BR-PO G3)): "Recommended; identifier value;"
         #[serde(
             rename = "pixAccount",
             default,
@@ -1959,15 +1917,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The PIX key, as paymentMethod says: a CPF (11 digits), a CNPJ (14 digits), a phone number, an e-mail address or an EVP random key; at most 32 characters. |
-/// | `request.money` | BRL in reais with at most two decimals (DM-money, \#.\#\#). G3 says "BRL integer minor units (e.g. 5000 = BRL 50.00)" and the mirror "Integer centavos (e.g. 10000 = BRL 100.00)", which is unsettled. |
-/// | `request.paymentMethod` | The PIX key type: CPF, CNPJ, PHONE, EMAIL or EVP (random key). cashAccount holds the key itself. |
-/// | `request.receiver.taxNumber` | The receiver's CPF or CNPJ, digits only; for a CPF or CNPJ key, the same as cashAccount. |
-///
+/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

@@ -154,12 +154,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Clp {
 }
 /// The API inquiry balance request in Chile (CLP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.X-TIMESTAMP` | The SDK writes Chile's time with −03:00, the offset the Chile pages give, all year; it is the same instant, which is what the gateway is believed to check (unverified). |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -182,15 +177,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Chile (CLP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to CLP. |
-/// | `response.accountInfos.amount.value` | Balance as string (whole CLP pesos, e.g. "250000"). |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to CLP. |
-/// | `response.accountInfos.availableBalance.value` | Available balance as string, in whole CLP pesos. |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -240,8 +227,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Chile, and the fields only Chile has.
-pub mod inquiry_status {}
 /// The rules of a Chile API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -348,12 +333,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Clp {
 }
 /// The API inquiry status request in Chile (CLP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.X-TIMESTAMP` | The SDK writes Chile's time with −03:00, the offset the Chile pages give, all year; it is the same instant, which is what the gateway is believed to check (unverified). |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -376,13 +356,7 @@ pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusR
 >;
 /// The API inquiry status response in Chile (CLP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.money.amount` | Whole CLP pesos (e.g. 5000 = CLP 5000). |
-/// | `response.money.currency` | Fixed to CLP. |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -432,8 +406,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Chile, and the fields only Chile has.
-pub mod pay_in {}
 /// The rules of a Chile API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -891,21 +863,12 @@ impl crate::endpoints::pay_in::PayInVariant for Clp {
 ///
 /// In Chile these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_CL; filled in with `"CASHIER_CL"` when not set. Required in Chile; CASHIER\_CL, the hosted checkout.
+/// - `paymentMethod`: mandatory; one of CASHIER_CL; filled in with `"CASHIER_CL"` when not set. Required in Chile; CASHIER_CL, the hosted checkout.
 /// - `payer`: mandatory; a Payer. Required in Chile, with the payer's full name.
 /// - `area`: optional; a whole number from 17 to 17. 17 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.X-TIMESTAMP` | The SDK writes Chile's time with −03:00, the offset the Chile pages give, all year; it is the same instant, which is what the gateway is believed to check (unverified). |
-/// | `request.money` | Whole CLP pesos, no decimals (DM-money, \#; the mirror: "integer CLP pesos"). The newest pages call it "integer minor units", with the example 5000 = CLP 5000. |
-/// | `request.payer.idType` | Not in the newest pages; the oldest page's example sends DNI with the number in \`identity\`. |
-/// | `request.payer.name` | The payer's full name (UTF-8). |
-/// | `request.paymentMethod` | CASHIER\_CL, which the builder fills in when it is not set. The payer chooses how to pay on the checkout page. |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -926,12 +889,7 @@ impl crate::endpoints::pay_in::PayInVariant for Clp {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Clp>;
 /// The API pay-in response in Chile (CLP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | The checkout page to send the payer to. |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1643,20 +1601,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Clp {
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.X-TIMESTAMP` | The SDK writes Chile's time with −03:00, the offset the Chile pages give, all year; it is the same instant, which is what the gateway is believed to check (unverified). |
-/// | `request.cashAccount` | The receiving account number (at most 32 characters). |
-/// | `request.money` | Whole CLP pesos, no decimals (DM-money, \#; the mirror: "integer CLP pesos"). The newest pages call it "integer minor units", with the example 5000 = CLP 5000. |
-/// | `request.paymentMethod` | The receiving bank's code, e.g. BANCO\_ESTADO. No official list is public; the pages' String(6) is not enforced, since their own example is longer. |
-/// | `request.receiver.email` | A valid e-mail address. |
-/// | `request.receiver.idNumber` | The document number (newest pages' name); send it, or \`identity\`. One of the two is required. A RUT is written with its hyphen and check digit, e.g. 12345678-9 (or 12345678-K). |
-/// | `request.receiver.idType` | The newest pages list NID, FID, PP and TIN; the mirror DNI, CE, PAS and RUT. Which the gateway takes is unsettled. |
-/// | `request.receiver.identity` | The document number under the mirror's name, e.g. RUT 12345678-9; an alternative to \`idNumber\`. |
-/// | `request.receiver.phone` | A Chilean mobile number, e.g. +56912345678 (mirror). |
-///
+/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

@@ -175,13 +175,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Colombia (COP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | COP. The java, go, cs and php demos write COL; the SDK reads only COP (open question). |
-/// | `response.accountInfos.availableBalance.currency` | COP, as for the total balance. |
-///
+/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -231,8 +225,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Colombia, and the fields only Colombia has.
-pub mod inquiry_status {}
 /// The rules of a Colombia API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -360,12 +352,7 @@ pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusR
 >;
 /// The API inquiry status response in Colombia (COP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.money.currency` | COP. The java, go, cs and php demos send COL; the SDK reads only COP (open question). |
-///
+/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -415,8 +402,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Colombia, and the fields only Colombia has.
-pub mod pay_in {}
 /// The rules of a Colombia API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -860,20 +845,11 @@ impl crate::endpoints::pay_in::PayInVariant for Cop {
 ///
 /// In Colombia these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_CO; filled in with `"CASHIER_CO"` when not set. Required in Colombia; CASHIER\_CO, the hosted checkout.
+/// - `paymentMethod`: mandatory; one of CASHIER_CO; filled in with `"CASHIER_CO"` when not set. Required in Colombia; CASHIER_CO, the hosted checkout.
 /// - `area`: optional; a whole number from 16 to 16. 16 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | COP in pesos with at most two decimals (DM-money, \#.\#\#). The newest pages say "integer minor units (10050 = COP 100.50)" and the mirror "integer COP pesos", which is unsettled. |
-/// | `request.money.currency` | COP. The java, go, cs and php demos send COL, which is not a currency code; send COP. |
-/// | `request.payer` | Optional in the newest pages. The older payer model and the official demos require the payer's name in Colombia, so send it. |
-/// | `request.payer.name` | The payer's full name; send it (see \`payer\`). |
-/// | `request.paymentMethod` | CASHIER\_CO, which the builder fills in when it is not set. The payer chooses how to pay on the checkout page. |
-///
+/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -894,12 +870,7 @@ impl crate::endpoints::pay_in::PayInVariant for Cop {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Cop>;
 /// The API pay-in response in Colombia (COP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | The checkout page to send the payer to. |
-///
+/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1593,20 +1564,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Cop {
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The receiving account number (at most 32 characters). |
-/// | `request.money` | COP in pesos with at most two decimals (DM-money, \#.\#\#). The newest pages say "integer minor units (10050 = COP 100.50)" and the mirror "integer COP pesos", which is unsettled. |
-/// | `request.money.currency` | COP. The java, go, cs and php demos send COL, which is not a currency code; send COP. |
-/// | `request.paymentMethod` | The receiving bank or wallet's code, e.g. BANCOLOMBIA. No official list is public. |
-/// | `request.receiver.email` | A valid e-mail address. |
-/// | `request.receiver.idNumber` | The document number (newest pages' name); send it, or \`identity\`. One of the two is required. |
-/// | `request.receiver.idType` | The newest pages list NID, FID, PP and TIN; the mirror CC (citizen id) and CE (foreigner id); the demos send DNI. Which the gateway takes is unsettled. |
-/// | `request.receiver.identity` | The document number under the mirror's and the demos' name; an alternative to \`idNumber\`. |
-/// | `request.receiver.phone` | A Colombian mobile or local number, e.g. 3001234567 (mirror). |
-///
+/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

@@ -54,8 +54,6 @@ impl crate::RegionSpec for Idr {
         ],
     };
 }
-/// The nested types of API inquiry account in Indonesia, and the fields only Indonesia has.
-pub mod inquiry_account {}
 /// The rules of a Indonesia API inquiry account request body.
 pub const INQUIRY_ACCOUNT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -193,16 +191,10 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `area`: mandatory; a whole number from 10 to 10. Always 10 (Indonesia).
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The bank or e-wallet's code, e.g. BCA (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The bank or e-wallet's code, e.g. BCA (no official list is public).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.bankAccountNo` | The bank account number or e-wallet id to look up. |
-/// | `request.merchantId` | Your merchantID, the same as X-PARTNER-ID (top level, not in a merchant object). |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -225,12 +217,7 @@ pub type InquiryAccountRequest = crate::endpoints::inquiry_account::InquiryAccou
 >;
 /// The API inquiry account response in Indonesia (IDR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.bankAccountName` | The holder's name (a string on the G3 pages; the mirror says a list of names). |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -385,12 +372,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
 }
 /// The API inquiry balance request in Indonesia (IDR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.balanceTypes` | e.g. \["BALANCE"\], as every demo sends. |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -413,15 +395,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Indonesia (IDR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to IDR. |
-/// | `response.accountInfos.amount.value` | Balance in whole rupiah, as a string (e.g. "2500000"). |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to IDR. |
-/// | `response.accountInfos.availableBalance.value` | Available balance in whole rupiah, as a string. |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -471,8 +445,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Indonesia, and the fields only Indonesia has.
-pub mod inquiry_status {}
 /// The rules of a Indonesia API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -648,8 +620,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Indonesia, and the fields only Indonesia has.
-pub mod pay_in {}
 /// The rules of a Indonesia API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -1131,20 +1101,12 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
 ///
 /// In Indonesia these fields have rules of their own:
 ///
-/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Optional in Indonesia: left out, the gateway answers with a checkout page. Codes seen: QRIS, BCA, BRI, W\_OVO, W\_DANA (no official list is public).
-/// - `payer.phone`: optional; text. Required when paymentMethod is W\_OVO (the OVO account's phone number).
+/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in Indonesia: left out, the gateway answers with a checkout page. Codes seen: QRIS, BCA, BRI, W_OVO, W_DANA (no official list is public).
+/// - `payer.phone`: optional; text. Required when paymentMethod is W_OVO (the OVO account's phone number).
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | IDR in whole rupiah, no decimals (DM-money). G3 calls it "IDR integer minor units (e.g. 150000 = IDR 150000)": the same number. |
-/// | `request.payer` | "Payer object per region rules" (ID-PI-G3). Send payer.phone for W\_OVO; nothing else is documented for Indonesia. |
-/// | `request.payer.phone` | The payer's OVO phone number in local format (e.g. 0823239232823); required for W\_OVO. |
-/// | `request.paymentMethod` | QRIS (QR code), bank transfers such as BCA or BRI, and e-wallets such as W\_OVO or W\_DANA. Leave it out to let the payer choose on the gateway's checkout page. |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1165,14 +1127,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Idr>;
 /// The API pay-in response in Indonesia (IDR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | For the checkout page or an e-wallet, the page to send the payer to. |
-/// | `response.channel.qrString` | For QRIS, the QR payload to show the payer. |
-/// | `response.channel.vaNumber` | For a bank transfer, the virtual account to pay into. |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1311,7 +1266,7 @@ pub mod pay_out {
         }
     }
     #[derive(::core::default::Default)]
-    /// The fields only Indonesia has inside the request's \`receiver\`, kept in its \`extra\`.
+    /// The fields only Indonesia has inside the request's `receiver`, kept in its `extra`.
     #[derive(
         ::core::fmt::Debug,
         ::core::clone::Clone,
@@ -1323,8 +1278,6 @@ pub mod pay_out {
         /// An account hint for the settlement, as the Indonesia pages name it: the account number the gateway returned, when it returned one.
         ///
         /// JSON `accountNo`; optional; text.
-        ///
-        /// The documentation (REGIONS.md §3.1.2 (ID-PO-G3, ID-PO-M)): "Settlement accountNo if gateway returns it."
         #[serde(
             rename = "accountNo",
             default,
@@ -1811,21 +1764,13 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `money`: mandatory; money, {currency, amount: number}, in a request from 10000 to 999999999. 10,000 to 999,999,999 IDR, whole rupiah.
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank or e-wallet's code, e.g. BRI, BCA, DANA or OVO (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The receiving bank or e-wallet's code, e.g. BRI, BCA, DANA or OVO (no official list is public).
 /// - `receiver.accountNo`: optional; text; this region's own field.
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The receiving bank account, virtual account or e-wallet id (ID-PO-M: "Bank VA or wallet ID; DANA uses 8xxxxxxx"). |
-/// | `request.money` | IDR in whole rupiah, 10,000 to 999,999,999 (ID-PO-M). G3 and the mirror call it "integer minor units"; their examples are whole rupiah. |
-/// | `request.receiver` | Optional in Indonesia (G3, mirror); name is the field used, and accountNo (Indonesia's own) when the gateway returned a settlement account. |
-/// | `request.receiver.name` | Beneficiary full name (UTF-8). |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1846,12 +1791,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Idr>;
 /// The API pay-out response in Indonesia (IDR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.accountName` | The account holder's name, as the bank knows it. |
-///
+/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

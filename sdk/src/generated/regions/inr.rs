@@ -154,12 +154,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Inr {
 }
 /// The API inquiry balance request in India (INR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.balanceTypes` | e.g. \["BALANCE"\], as every demo sends. |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -182,15 +177,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in India (INR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to INR. |
-/// | `response.accountInfos.amount.value` | Balance in rupees, as a string (e.g. "250000.00"). |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to INR. |
-/// | `response.accountInfos.availableBalance.value` | Available balance in rupees, as a string. |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -240,8 +227,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in India, and the fields only India has.
-pub mod inquiry_status {}
 /// The rules of a India API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -417,8 +402,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in India, and the fields only India has.
-pub mod pay_in {}
 /// The rules of a India API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -886,21 +869,12 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
 ///
 /// In India these fields have rules of their own:
 ///
-/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Optional in India; CASHIER\_IN (the India cashier, UPI or bank) is the recommended code, and UPI is also documented.
+/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in India; CASHIER_IN (the India cashier, UPI or bank) is the recommended code, and UPI is also documented.
 /// - `expiryPeriod`: optional; a whole number from 1 to 86400. Up to 86400 seconds; the gateway's default is 3600 (one page says 420 is fixed in India).
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.expiryPeriod` | Seconds, default 3600, at most 86400 (G1, G3). The mirror says "fixed 420 (7 min) for India — do not change", which is unsettled. |
-/// | `request.money` | INR in rupees with at most two decimals (DM-money, \#.\#\#). The G3 pages say "INR integer minor units (e.g. 200 = INR 200)", which is unsettled. |
-/// | `request.payer` | Not listed on the India pages; the older payer model requires payer.email in India, and every demo sends it. Sending it does no harm. |
-/// | `request.payer.email` | The payer's email; the older payer model requires it in India. |
-/// | `request.paymentMethod` | CASHIER\_IN sends the payer to the India cashier (UPI or bank, as configured); UPI is also documented. Leave it out to get the gateway's checkout page. |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -921,12 +895,7 @@ impl crate::endpoints::pay_in::PayInVariant for Inr {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Inr>;
 /// The API pay-in response in India (INR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | The cashier or UPI page to send the payer to. |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1021,8 +990,6 @@ pub mod pay_out {
         /// JSON `ifscCode`; mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.
         ///
         /// Example: `"YESB0000097"`.
-        ///
-        /// The documentation (REGIONS.md §3.2.2 (IN-PO-G3, IN-PO-M)): "11-char IFSC (e.g. YESB0000097, HDFC0000001)."
         #[serde(
             rename = "ifscCode",
             default,
@@ -1582,21 +1549,13 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
 ///
 /// In India these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank's code, e.g. YES, HDFC or SBI (no official list is public). The newest India pages make it optional; this SDK always sends it.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The receiving bank's code, e.g. YES, HDFC or SBI (no official list is public). The newest India pages make it optional; this SDK always sends it.
 /// - `receiver`: mandatory; a Receiver. Required in India, with the beneficiary's name.
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
 /// - `ifscCode`: mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The beneficiary's bank account number. |
-/// | `request.ifscCode` | IFSC format: four letters, 0, six letters or digits (e.g. HDFC0000001). |
-/// | `request.money` | INR in rupees with at most two decimals (DM-money, \#.\#\#). The G3 pages say "INR integer minor units (e.g. 200 = INR 200)", which is unsettled. |
-/// | `request.receiver.name` | Beneficiary full name (UTF-8). |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1617,12 +1576,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
 pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Inr>;
 /// The API pay-out response in India (INR).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.accountName` | The beneficiary's name, as the bank knows it. |
-///
+/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

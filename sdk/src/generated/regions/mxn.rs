@@ -154,12 +154,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
 }
 /// The API inquiry balance request in Mexico (MXN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.balanceTypes` | e.g. \["BALANCE"\], as every demo sends. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -182,15 +177,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Mexico (MXN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to MXN. |
-/// | `response.accountInfos.amount.value` | Balance in pesos, as a string (e.g. "250000.00"). |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to MXN. |
-/// | `response.accountInfos.availableBalance.value` | Available balance in pesos, as a string. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -407,12 +394,7 @@ pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusR
 >;
 /// The API inquiry status response in Mexico (MXN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.money.amount` | MXN in pesos (DM-money, \#.\#\#); the Mexico status page says "Integer centavos", which is unsettled. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -477,8 +459,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         response: ::core::option::Option::None,
     },
 ];
-/// The nested types of API pay-in in Mexico, and the fields only Mexico has.
-pub mod pay_in {}
 /// The rules of a Mexico API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -953,18 +933,11 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
 ///
 /// In Mexico these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Required in Mexico; SPEI.
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Required in Mexico; SPEI.
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | MXN in pesos with at most two decimals (DM-money, \#.\#\#). G3 says "MXN integer minor units (e.g. 10050 = MXN 100.50)", which is unsettled. |
-/// | `request.payer` | Not in the Mexico pages; leave it out. |
-/// | `request.paymentMethod` | SPEI, the only pay-in method the Mexico pages name. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -985,12 +958,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Mxn>;
 /// The API pay-in response in Mexico (MXN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.vaNumber` | The SPEI account (CLABE) the payer transfers to. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1053,8 +1021,6 @@ pub mod pay_out {
         /// Extra parameters, when the gateway asks for them; no field of it is documented for Mexico.
         ///
         /// JSON `additionalParam`; optional; a JSON object (also read from a string holding one).
-        ///
-        /// The documentation (REGIONS.md §3.4.2 (MX-PO-G3, MX-PO-M)): "Extra parameters when required by product."
         #[serde(
             rename = "additionalParam",
             default,
@@ -1542,20 +1508,12 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
 ///
 /// In Mexico these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The pay-out bank or rail's code, e.g. BANXICO, BANAMEX or BBVAMX (no official list is public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The pay-out bank or rail's code, e.g. BANXICO, BANAMEX or BBVAMX (no official list is public).
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The beneficiary's CLABE (18 digits) or account id, at most 32 characters. |
-/// | `request.money` | MXN in pesos with at most two decimals (DM-money, \#.\#\#). G3 says "MXN integer minor units (e.g. 10050 = MXN 100.50)" and the mirror "Integer centavos", which is unsettled. |
-/// | `request.paymentMethod` | BANXICO (SPEI through the central bank), BANAMEX, BBVAMX, … |
-/// | `request.receiver` | Not in the Mexico pages; leave it out. |
-///
+/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

@@ -18,7 +18,7 @@ impl crate::RegionSpec for Pen {
     const INFO: crate::RegionInfo = crate::RegionInfo {
         code: "PEN",
         name: "Peru",
-        summary: "API inquiry balance for the Peru region (PEN).",
+        summary: "Peru region (PEN) pay-in, pay-out, status and balance inquiry API.",
         currency: "PEN",
         area_code: 15,
         utc_offset: "-05:00",
@@ -188,17 +188,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
 /// - `balanceTypes`: mandatory; a list of one of BALANCE, AVAILABLE (at least 1 item).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.Content-Type` | HTTP content type specification Fixed value: application/json Required for proper request parsing |
-/// | `header.X-PARTNER-ID` | Unique merchant identifier assigned by the platform Format: Alphanumeric string Used for merchant authentication and transaction routing Please enter merchantID |
-/// | `header.X-SIGNATURE` | Digital signature for request authentication See Signature Generation |
-/// | `header.X-TIMESTAMP` | ISO 8601 datetime format with timezone offset Format: yyyy-MM-ddTHH:mm:ss±HH:mm Example: 2020-12-17T10:55:00-05:00 Note: Must be current server time within ±5 minutes |
-/// | `request.accountNo` | Merchant account identifier for balance inquiry Format: Alphanumeric string Maximum length: 128 characters Used to identify the specific account for balance retrieval |
-/// | `request.balanceTypes` | Balance type specifications to retrieve Format: Array of predefined balance type codes Default: \["BALANCE"\] Examples: BALANCE, AVAILABLE Used to specify which balance types to query |
-///
+/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -221,26 +211,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Peru (PEN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response-header.Content-Type` | HTTP response content type specification Fixed value: application/json Indicates JSON response format |
-/// | `response-header.X-TIMESTAMP` | ISO 8601 datetime format with timezone offset Format: yyyy-MM-ddTHH:mm:ss±HH:mm Example: 2020-12-17T10:55:00-05:00 |
-/// | `response.accountInfos` | Detailed balance information container Contains comprehensive balance details for the specified account See Balance Account Model |
-/// | `response.accountInfos.amount` | Total account balance amount Contains currency and value information See Money Model |
-/// | `response.accountInfos.amount.currency` | ISO 4217 currency code specification Fixed value: PEN (Peruvian Sol) Determines the currency unit for balance amounts |
-/// | `response.accountInfos.amount.value` | Balance amount as string value Format: String representation of numeric value Example: "250000" represents PEN 250000 Used for precise balance representation |
-/// | `response.accountInfos.availableBalance` | Available balance for transactions Contains currency and value information May differ from total balance due to holds or restrictions See Money Model |
-/// | `response.accountInfos.availableBalance.currency` | ISO 4217 currency code specification Fixed value: PEN (Peruvian Sol) Determines the currency unit for available balance |
-/// | `response.accountInfos.availableBalance.value` | Available balance amount as string value Format: String representation of numeric value Example: "250000" represents PEN 250000 Used for precise available balance representation |
-/// | `response.accountInfos.balanceType` | Type of balance being reported Format: Predefined balance type codes Examples: BALANCE, AVAILABLE Indicates the specific balance category |
-/// | `response.accountNo` | Merchant account identifier for balance inquiry Format: Alphanumeric string Same as the accountNo provided in the request Used for account identification and verification |
-/// | `response.balanceTypes` | Requested balance type specifications Format: Array of predefined balance type codes Examples: \["BALANCE"\], \["AVAILABLE"\] Indicates which balance types were queried |
-/// | `response.code` | API response status code indicating operation result Format: Two-digit string Success: "00", Error: Other codes Used for programmatic response handling |
-/// | `response.message` | Human-readable response status description Format: UTF-8 encoded string Provides detailed information about the operation result Localized based on request language |
-/// | `response.name` | Account holder name or account description Format: UTF-8 encoded string Displayed name for the account Used for account identification and display purposes |
-///
+/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -294,8 +265,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Peru, and the fields only Peru has.
-pub mod inquiry_status {}
 /// The rules of a Peru API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -471,8 +440,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Peru, and the fields only Peru has.
-pub mod pay_in {}
 /// The rules of a Peru API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -916,20 +883,12 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
 ///
 /// In Peru these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of CASHIER\_PE; filled in with `"CASHIER_PE"` when not set. CASHIER\_PE, the Peru cashier page where the payer chooses how to pay.
+/// - `paymentMethod`: mandatory; one of CASHIER_PE; filled in with `"CASHIER_PE"` when not set. CASHIER_PE, the Peru cashier page where the payer chooses how to pay.
 /// - `expiryPeriod`: optional; a whole number from 300 to 86400. 300 to 86400 seconds in Peru.
 /// - `area`: optional; a whole number from 15 to 15. 15 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | PEN in soles with at most two decimals (DM-money, \#.\#\#); the mirror says "integer céntimos (20000 = PEN 200.00)", which is unsettled. |
-/// | `request.payer` | Optional (G3). The older payer model required name, idType, identity, email and phone in Peru; sending them does no harm. |
-/// | `request.payer.idNumber` | The G3 name of the document number; the demos send \`identity\`. |
-/// | `request.payer.idType` | NID, FID, PP or TIN (G3); the demos send DNI. |
-///
+/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -950,12 +909,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Pen>;
 /// The API pay-in response in Peru (PEN).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | The cashier page to send the payer to. |
-///
+/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1124,8 +1078,6 @@ pub mod pay_out {
         /// The receiving account's 20-digit interbank code (CCI).
         ///
         /// JSON `cci`; mandatory; text, exactly 20 characters, digits only.
-        ///
-        /// The documentation (ENDPOINTS.md §4.1 (PE-PO G3)): "CCI — 20-digit interbank account code"
         #[serde(
             rename = "cci",
             default,
@@ -1724,16 +1676,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
 /// - `cci`: mandatory; text, exactly 20 characters, digits only.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The receiving bank account number. |
-/// | `request.money` | PEN in soles with at most two decimals (DM-money, \#.\#\#); PE-PO says "integer minor units (1050 = PEN 10.50)", which is unsettled. |
-/// | `request.paymentMethod` | The receiving bank's code; the demos use BCP. No official list is public. |
-/// | `request.receiver.idNumber` | The G3 name of the document number; send it (or identity). One of the two is required. |
-/// | `request.receiver.identity` | The demos' name of the document number; read as an alternative. |
-///
+/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

@@ -175,13 +175,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Philippines (PHP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to PHP. |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to PHP. |
-///
+/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -231,8 +225,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Philippines, and the fields only Philippines has.
-pub mod inquiry_status {}
 /// The rules of a Philippines API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -408,8 +400,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Philippines, and the fields only Philippines has.
-pub mod pay_in {}
 /// The rules of a Philippines API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -877,18 +867,11 @@ impl crate::endpoints::pay_in::PayInVariant for Php {
 ///
 /// In Philippines these fields have rules of their own:
 ///
-/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). Optional in the Philippines: e.g. GCASH, MAYA, GCASH\_WAP, MAYA\_WAP, or CASHIER\_PH (the hosted checkout); left out, the gateway answers with a checkout page.
+/// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in the Philippines: e.g. GCASH, MAYA, GCASH_WAP, MAYA_WAP, or CASHIER_PH (the hosted checkout); left out, the gateway answers with a checkout page.
 /// - `area`: optional; a whole number from 18 to 18. 18 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | PHP in pesos with at most two decimals (DM-money, \#.\#\#). The newest pages say "integer minor units (10050 = PHP 100.50)", the mirror "integer minor units (20000 = PHP 20000.00)", which is unsettled. |
-/// | `request.payer` | Optional: the newest pages list no payer. The oldest page required it, and the official demos send the payer's name, e-mail and phone. |
-/// | `request.paymentMethod` | Known codes: GCASH, MAYA, GCASH\_WAP and MAYA\_WAP (mirror), CASHIER\_PH (the oldest page); the full list is not public. |
-///
+/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -909,12 +892,7 @@ impl crate::endpoints::pay_in::PayInVariant for Php {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Php>;
 /// The API pay-in response in Philippines (PHP).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.paymentUrl` | The checkout or e-wallet page to send the payer to. |
-///
+/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -992,8 +970,6 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         response: ::core::option::Option::None,
     },
 ];
-/// The nested types of API pay-out in Philippines, and the fields only Philippines has.
-pub mod pay_out {}
 /// The rules of a Philippines API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -1451,14 +1427,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Php {
 /// - `area`: optional; a whole number from 18 to 18. 18 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The receiving account: a bank account number, or the e-wallet's account (for GCASH, the mobile number), at most 32 characters. |
-/// | `request.money` | PHP in pesos with at most two decimals (DM-money, \#.\#\#). The newest pages say "integer minor units (10050 = PHP 100.50)", which is unsettled. |
-/// | `request.paymentMethod` | The receiving bank or e-wallet's code, e.g. GCASH. No official list is public. |
-///
+/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

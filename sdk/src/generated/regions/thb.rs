@@ -18,7 +18,7 @@ impl crate::RegionSpec for Thb {
     const INFO: crate::RegionInfo = crate::RegionInfo {
         code: "THB",
         name: "Thailand",
-        summary: "Thailand region balance inquiry API (THB).",
+        summary: "Thailand region (THB) pay-in, pay-out, status and balance inquiry API.",
         currency: "THB",
         area_code: 11,
         utc_offset: "+07:00",
@@ -159,14 +159,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
 /// - `balanceTypes`: mandatory; a list of one of BALANCE (at least 1 item).
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `header.X-PARTNER-ID` | Your merchantID (alphanumeric). |
-/// | `header.X-TIMESTAMP` | Format: yyyy-MM-ddTHH:mm:ss±HH:mm |
-/// | `request.balanceTypes` | e.g. \["BALANCE"\]; types to return. |
-///
+/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -189,22 +182,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in Thailand (THB).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response-header.Content-Type` | application/json request body. |
-/// | `response-header.X-TIMESTAMP` | Format: yyyy-MM-ddTHH:mm:ss±HH:mm |
-/// | `response.accountInfos` | balanceType, amount, availableBalance. |
-/// | `response.accountInfos.amount` | THB amount as integer per channel rules. |
-/// | `response.accountInfos.amount.currency` | Fixed to THB. |
-/// | `response.accountInfos.amount.value` | Balance as string (e.g. "250000"). |
-/// | `response.accountInfos.availableBalance` | Available balance; same shape as amount. |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to THB. |
-/// | `response.accountInfos.availableBalance.value` | Available as string. |
-/// | `response.accountInfos.balanceType` | e.g. BALANCE. |
-/// | `response.balanceTypes` | Balance types returned. |
-///
+/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -271,8 +249,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in Thailand, and the fields only Thailand has.
-pub mod inquiry_status {}
 /// The rules of a Thailand API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -448,8 +424,6 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API pay-in in Thailand, and the fields only Thailand has.
-pub mod pay_in {}
 /// The rules of a Thailand API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -941,14 +915,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | THB in baht with at most two decimals (DM-money, \#.\#\#); a G3 page says "integer per channel rules" and the mirror "integer minor units", which is unsettled. |
-/// | `request.payer.name` | Beneficiary full name (THB G3 wording). |
-/// | `request.paymentMethod` | QRPAY: a QR code valid for 10 minutes, 1 to 50,000 THB. BANK: a bank transfer within 24 hours, 1 to 200,000 THB. |
-///
+/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -969,14 +936,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Thb>;
 /// The API pay-in response in Thailand (THB).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.qrString` | The QR payload to render for QRPAY. |
-/// | `response.channel.receiverBankName` | For BANK, the bank of that account. |
-/// | `response.channel.vaNumber` | For BANK, the account to transfer to. |
-///
+/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1068,8 +1028,6 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         response: ::core::option::Option::None,
     },
 ];
-/// The nested types of API pay-out in Thailand, and the fields only Thailand has.
-pub mod pay_out {}
 /// The rules of a Thailand API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -1509,18 +1467,11 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
 ///
 /// In Thailand these fields have rules of their own:
 ///
-/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER\_PE, BCP, USDT, QRIS, CASHIER\_IN, PIX, SPEI, CASHIER\_CO, CASHIER\_CL, CASHIER\_PH, GCASH (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
+/// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.cashAccount` | The receiving bank account number. |
-/// | `request.money` | THB in baht with at most two decimals (DM-money, \#.\#\#); a G3 page says "integer per channel rules", which is unsettled. |
-/// | `request.receiver` | Not in the Thailand pages; leave it out. |
-///
+/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///

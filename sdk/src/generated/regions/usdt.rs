@@ -18,7 +18,7 @@ impl crate::RegionSpec for Usdt {
     const INFO: crate::RegionInfo = crate::RegionInfo {
         code: "USDT",
         name: "USDT",
-        summary: "API inquiry saldo wilayah USDT (USDT).",
+        summary: "USDT region (the crypto stablecoin) pay-in, pay-out, status and balance inquiry API.",
         currency: "USDT",
         area_code: 30,
         utc_offset: "+07:00",
@@ -180,15 +180,7 @@ pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalan
 >;
 /// The API inquiry balance response in USDT (USDT).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.accountInfos.amount.currency` | Fixed to USDT. |
-/// | `response.accountInfos.amount.value` | Balance amount as string value Format: String representation of numeric value Example: "250000" represents USDT 250000 Used for precise balance representation |
-/// | `response.accountInfos.availableBalance.currency` | Fixed to USDT. |
-/// | `response.accountInfos.availableBalance.value` | Available balance amount as string value Format: String representation of numeric value Example: "250000" represents USDT 250000 Used for precise available balance representation |
-///
+/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -242,8 +234,6 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         }),
     },
 ];
-/// The nested types of API inquiry status in USDT, and the fields only USDT has.
-pub mod inquiry_status {}
 /// The rules of a USDT API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
     fields: &[
@@ -1040,13 +1030,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
 /// - `network`: mandatory; one of TRC20, BEP20, ERC20.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | USDT with at most four decimals (DM-money, |
-/// | `request.paymentMethod` | Optional in USDT; the G1 example sends USDT. |
-///
+/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1067,13 +1051,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
 pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Usdt>;
 /// The API pay-in response in USDT (USDT).
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `response.channel.qrString` | A QR of the wallet address, when the gateway sends one. |
-/// | `response.channel.vaNumber` | The wallet address to pay into (undocumented for USDT; read qrString too). |
-///
+/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
@@ -1717,13 +1695,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
 /// - `network`: mandatory; one of TRC20, BEP20, ERC20.
 ///
 ///
-/// This region's own wording:
-///
-/// | field | note |
-/// |---|---|
-/// | `request.money` | USDT with at most four decimals (DM-money, |
-/// | `request.paymentMethod` | The USDT pay-out method code is not shown in the public pages (String(6)); the example's USDT is an assumption. |
-///
+/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
 ///
 /// # Example
 ///
