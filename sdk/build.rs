@@ -1,8 +1,8 @@
 //! The generated code is committed in `src/generated/` (so the crate builds from the registry
 //! with no spec and no generator). With the `regenerate` feature, this script generates it
-//! afresh from the spec instead, into `OUT_DIR`, on every spec change: that is how a spec edit
-//! followed by `cargo build` takes effect in the repository, where the workspace turns the
-//! feature on.
+//! afresh from the spec instead, into `OUT_DIR`, on every spec change: that is how the
+//! workspace's tests (`cargo test` at the root; the tests package turns the feature on) see a
+//! spec edit before `cargo regenerate` has run.
 //!
 //! Without the feature, in the repository (`cargo run --bin smilepayz`, `cargo test -p
 //! smilepayz`: features unify only across the packages being built), the committed files are

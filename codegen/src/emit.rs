@@ -502,7 +502,6 @@ fn field_doc(field: &Field) -> TokenStream {
     quote! { #description #facts }
 }
 
-/// Emits a struct for `fields`.
 /// The documentation of a message's `extra`, the fields only some regions have.
 fn extra_doc(side: &str) -> String {
     format!(
@@ -510,6 +509,7 @@ fn extra_doc(side: &str) -> String {
     )
 }
 
+/// Emits a struct for `fields`.
 fn emit_struct(
     name: &Ident,
     about: &str,
@@ -764,18 +764,7 @@ fn emit_object(
     } else {
         quote! {}
     };
-    let new_doc = if params.is_empty() {
-        format!(
-            " An empty `{}`: every field unset; set the ones you need.",
-            object.name.name()
-        )
-    } else {
-        format!(
-            " {} `{}` from its mandatory fields; the optional ones are unset.",
-            crate::naming::article(object.name.name()),
-            object.name.name()
-        )
-    };
+    let new_doc = constructor_doc(object.name.name(), params.is_empty());
     let default = if params.is_empty() {
         quote! {
             impl #impl_generics ::core::default::Default for #name #type_generics {
@@ -797,6 +786,18 @@ fn emit_object(
         }
         #default
     })
+}
+
+/// The documentation of an object type's `new`.
+fn constructor_doc(name: &str, no_params: bool) -> String {
+    if no_params {
+        format!(" An empty `{name}`: every field unset; set the ones you need.")
+    } else {
+        format!(
+            " {} `{name}` from its mandatory fields; the optional ones are unset.",
+            crate::naming::article(name)
+        )
+    }
 }
 
 /// An object some regions add fields inside (`extra_fields.inside`): generic over the type of
@@ -856,18 +857,7 @@ fn emit_extensible_object(
             inits.push(quote! { #fid: ::core::option::Option::None, });
         }
     }
-    let new_doc = if params.is_empty() {
-        format!(
-            " An empty `{}`: every field unset; set the ones you need.",
-            object.name.name()
-        )
-    } else {
-        format!(
-            " {} `{}` from its mandatory fields; the optional ones are unset.",
-            crate::naming::article(object.name.name()),
-            object.name.name()
-        )
-    };
+    let new_doc = constructor_doc(object.name.name(), params.is_empty());
     // `Default` for any region's fields (`regions::brl::pay_in::Payer::default()`); `new()`
     // for the shared ones alone, so that `Payer::new()` needs no type annotation.
     let default = if params.is_empty() {

@@ -13,7 +13,7 @@ commands:
                                         docs/regions.md); with --check, write nothing and fail
                                         when any of it is stale. `cargo regenerate` runs this.
   check <spec-dir>                      check the spec; print every problem as file:line:column
-  generate <spec-dir> --out <dir>       write the generated Rust to <dir>/smilepayz_generated.rs
+  generate <spec-dir> --out <dir>       write the generated Rust to <dir> (mod.rs, regions/*.rs)
   schema <spec-dir>                     write the spec files' JSON Schema to <spec-dir>/schema/
   reference <spec-dir> --out <file>     write the Markdown reference of all regions to <file>
 
@@ -64,29 +64,12 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 return Ok(ExitCode::from(1));
             };
             let out = out.ok_or("generate needs --out <dir>")?;
-            let files = smilepayz_codegen::generate_files(&spec).map_err(|e| e.to_string())?;
-            let regions = out.join("regions");
-            std::fs::create_dir_all(&regions)
-                .map_err(|e| format!("cannot create {}: {e}", regions.display()))?;
-            // A region removed from the spec leaves no file behind.
-            let keep: Vec<std::path::PathBuf> = files.iter().map(|(p, _)| out.join(p)).collect();
-            if let Ok(entries) = std::fs::read_dir(&regions) {
-                for entry in entries.filter_map(Result::ok) {
-                    let path = entry.path();
-                    if path.extension().is_some_and(|e| e == "rs") && !keep.contains(&path) {
-                        std::fs::remove_file(&path)
-                            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-                        println!("removed {}", path.display());
-                    }
-                }
-            }
-            for (relative, text) in &files {
-                let file = out.join(relative);
-                if std::fs::read_to_string(&file).ok().as_deref() != Some(text.as_str()) {
-                    write(&file, text)?;
-                    println!("wrote {}", file.display());
-                }
-            }
+            let files: Vec<(PathBuf, String)> = smilepayz_codegen::generate_files(&spec)
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .map(|(relative, text)| (PathBuf::from(relative), text))
+                .collect();
+            sync(&out, Path::new("regions"), &files, false)?;
             Ok(ExitCode::SUCCESS)
         }
         "schema" => {
@@ -142,63 +125,75 @@ fn regenerate(args: &[String]) -> Result<ExitCode, String> {
     let Some(outputs) = repository_outputs(&root)? else {
         return Ok(ExitCode::from(1));
     };
-    // Region files the spec no longer has: removed (or, with --check, reported).
-    let regions = root.join(GENERATED).join("regions");
-    let mut leftovers = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&regions) {
-        for entry in entries.filter_map(Result::ok) {
-            let path = entry.path();
-            let relative = Path::new(GENERATED).join("regions").join(entry.file_name());
-            if path.extension().is_some_and(|e| e == "rs")
-                && !outputs.iter().any(|(p, _)| *p == relative)
-            {
-                leftovers.push(relative);
-            }
-        }
+    let regions = Path::new(GENERATED).join("regions");
+    if sync(&root, &regions, &outputs, check)? {
+        let done = if check { "is" } else { "was already" };
+        println!(
+            "everything generated {done} current ({} files)",
+            outputs.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else if check {
+        eprintln!("run `cargo regenerate` at the repository's root and commit the result");
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
     }
+}
+
+/// Brings the files under `base` up to date with `outputs` (paths relative to `base`): writes
+/// those whose text differs and removes the `.rs` files in `base/regions` that `outputs` no
+/// longer has (a region removed from the spec). With `check`, changes nothing and reports each
+/// such file on stderr instead. Returns whether everything was already current.
+fn sync(
+    base: &Path,
+    regions: &Path,
+    outputs: &[(PathBuf, String)],
+    check: bool,
+) -> Result<bool, String> {
+    let mut leftovers: Vec<PathBuf> = std::fs::read_dir(base.join(regions))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| regions.join(entry.file_name()))
+                .filter(|relative| {
+                    relative.extension().is_some_and(|e| e == "rs")
+                        && !outputs.iter().any(|(p, _)| p == relative)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     leftovers.sort();
     let stale: Vec<&(PathBuf, String)> = outputs
         .iter()
         .filter(|(relative, text)| {
-            std::fs::read_to_string(root.join(relative)).ok().as_deref() != Some(text.as_str())
+            std::fs::read_to_string(base.join(relative)).ok().as_deref() != Some(text.as_str())
         })
         .collect();
-    if check {
-        if stale.is_empty() && leftovers.is_empty() {
-            println!("everything generated is current ({} files)", outputs.len());
-            return Ok(ExitCode::SUCCESS);
-        }
-        for (relative, _) in &stale {
-            eprintln!("stale: {}", relative.display());
-        }
-        for relative in &leftovers {
-            eprintln!("not in the spec: {}", relative.display());
-        }
-        eprintln!("run `cargo regenerate` at the repository's root and commit the result");
-        return Ok(ExitCode::from(1));
-    }
     for relative in &leftovers {
-        let path = root.join(relative);
-        std::fs::remove_file(&path)
-            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-        println!("removed {}", relative.display());
+        let path = base.join(relative);
+        if check {
+            eprintln!("not in the spec: {}", shown(&path));
+        } else {
+            std::fs::remove_file(&path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            println!("removed {}", shown(&path));
+        }
     }
     for (relative, text) in &stale {
-        let path = root.join(relative);
+        let path = base.join(relative);
+        if check {
+            eprintln!("stale: {}", shown(&path));
+            continue;
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         write(&path, text)?;
-        println!("wrote {}", relative.display());
+        println!("wrote {}", shown(&path));
     }
-    if stale.is_empty() && leftovers.is_empty() {
-        println!(
-            "everything generated was already current ({} files)",
-            outputs.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(stale.is_empty() && leftovers.is_empty())
 }
 
 /// Everything the repository holds that is made from the spec, with its path from `root`;
@@ -247,6 +242,16 @@ fn find_root() -> Result<PathBuf, String> {
                 here.display()
             )
         })
+}
+
+/// A path as the user reads it: from the current folder when it is under it.
+fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 fn plural(n: usize) -> &'static str {
