@@ -5,22 +5,29 @@
 //! shells over three calls: [`load`] a spec folder (every problem reported with
 //! `file:line:column`), [`generate`] Rust from it, and, for people, [`reference_markdown`].
 
-pub mod emit;
-pub mod fingerprint;
-pub mod load;
-pub mod model;
-pub mod naming;
-pub mod node;
-pub mod page;
-pub mod pattern;
-pub mod problem;
+// The engine, private: what the build script, the command and the tests use is re-exported
+// below (as progenitor's `Generator` and typify's `TypeSpace` keep theirs behind one type).
+mod emit;
+mod load;
+mod naming;
+mod page;
+mod problem;
 #[cfg(feature = "cli")]
-pub mod reference;
-pub mod schema_check;
+mod reference;
+mod schema_check;
+
+// Public: what a loaded [`Spec`] is made of (its fields are these types), the fingerprint
+// `cargo regenerate` writes, and the pieces the cross-checking tests compare the SDK's own
+// implementations with (the JSON tree with locations, the string-pattern language).
+pub mod fingerprint;
+pub mod model;
+pub mod node;
+pub mod pattern;
 pub mod spec;
 
 pub use emit::{EmitError, FILES_HEADER, generate, generate_files, region_source, shared_source};
-pub use load::{Region, Spec, load, spec_files};
+pub use load::{load, spec_files};
+pub use model::{Region, Spec};
 pub use page::{region_page, shared_page};
 pub use problem::{Location, Problem, Problems};
 #[cfg(feature = "cli")]

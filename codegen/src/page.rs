@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use crate::load::{Region, Spec};
 use crate::model::{Definition, Field, MoneyTy, Ty, TypeName};
+use crate::model::{Region, Spec};
 use crate::spec::RegionEndpoint;
 
 /// The review page of one region.

@@ -2,7 +2,7 @@
 
 use askama::Template;
 
-use crate::load::Spec;
+use crate::model::Spec;
 use crate::model::{Field, Ty};
 
 #[derive(Template)]

@@ -15,7 +15,7 @@ use super::{
     EmitError, LocalType, Place, Result, checked_ident, code, doc, endpoint_locals, field_ident,
     param, ty_tokens,
 };
-use crate::load::{Endpoint, Spec};
+use crate::model::{Endpoint, Spec};
 use crate::model::{Field, ObjectType, Ty, TypeName};
 use crate::spec::MoneyShape;
 

@@ -1,0 +1,521 @@
+//! The region modules: each region's marker type and facts, its own types and aliases, its
+//! examples, and what it overrides.
+
+use super::*;
+
+pub(crate) fn regions_module(spec: &Spec) -> Result<TokenStream> {
+    regions_module_with(spec, &mut None)
+}
+
+/// The `regions` module; with `files`, each region module is declared (`pub mod thb;`) and its
+/// items are added to `files` as `(module name, items)` instead of being written inline.
+pub(crate) fn regions_module_with(
+    spec: &Spec,
+    files: &mut Option<Vec<(String, TokenStream)>>,
+) -> Result<TokenStream> {
+    let mut variants = Vec::new();
+    let mut all = Vec::new();
+    let mut infos = Vec::new();
+    let mut modules = Vec::new();
+    for region in &spec.regions {
+        let variant = checked_ident(&region.type_name)?;
+        let module = checked_ident(&region.module)?;
+        let text = doc_safe(&format!(" {} ({}).", region.spec.name, region.spec.code));
+        variants.push(quote! { #[doc = #text] #variant, });
+        all.push(quote! { Region::#variant });
+        infos.push(quote! { Region::#variant => &<#module::#variant as crate::RegionSpec>::INFO, });
+        match files {
+            None => modules.push(region_module(spec, region)?),
+            Some(files) => {
+                let (module_doc, module, body) = region_parts(spec, region)?;
+                // Formatted by prettyplease: `cargo fmt` leaves the file as generated.
+                modules.push(quote! { #module_doc #[rustfmt::skip] pub mod #module; });
+                files.push((region.module.clone(), body));
+            }
+        }
+    }
+    Ok(quote! {
+        #[doc = " The regions, one module each, and [`Region`] for choosing one at run time."]
+        pub mod regions {
+            #[doc = " Every region in the spec, for callers that pick a region at run time."]
+            #[doc = ""]
+            #[doc = " Parse one from its code with `str::parse` (any case); display it as its code."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash, ::core::cmp::PartialOrd, ::core::cmp::Ord)]
+            #[non_exhaustive]
+            pub enum Region { #(#variants)* }
+
+            impl Region {
+                #[doc = " Every region, ordered by code."]
+                pub const ALL: &'static [Region] = &[#(#all),*];
+
+                #[doc = " The region's facts: code, name, currency, area code, offset, money format, endpoints."]
+                pub const fn info(self) -> &'static crate::RegionInfo {
+                    match self { #(#infos)* }
+                }
+            }
+
+            #(#modules)*
+        }
+    })
+}
+
+pub(crate) fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
+    let (module_doc, module, body) = region_parts(spec, region)?;
+    Ok(quote! {
+        #module_doc
+        pub mod #module { #body }
+    })
+}
+
+/// A region module's documentation, name and items.
+pub(crate) fn region_parts(
+    spec: &Spec,
+    region: &Region,
+) -> Result<(TokenStream, Ident, TokenStream)> {
+    let r = &region.spec;
+    let marker = checked_ident(&region.type_name)?;
+    let module = checked_ident(&region.module)?;
+    let (code_, name, summary, currency) = (&r.code, &r.name, &r.summary, &r.currency);
+    let area = r.area_code;
+    let offset = &r.timestamp_offset;
+    let offset_seconds = Literal::i32_unsuffixed(region.utc_offset_seconds);
+    let money_format = &r.money_format;
+    let scale = Literal::u8_unsuffixed(region.money_scale);
+    let file_name = region
+        .file
+        .file_name()
+        .and_then(|f| f.to_str())
+        .map(|f| format!("spec/regions/{f}"))
+        .unwrap_or_default();
+    let offered: Vec<String> = region.endpoints.iter().map(|e| code(&e.id)).collect();
+    let module_doc = doc_raw(&format!(
+        "{} ({code_}): {}\n\n| | |\n|---|---|\n| currency | {currency} |\n| area code | {area} |\n| X-TIMESTAMP offset | {offset} |\n| money format | {} |\n| endpoints | {} |\n\nFrom {}.",
+        escape_markdown(name),
+        escape_markdown(summary),
+        code(money_format),
+        offered.join(", "),
+        code(&file_name),
+    ));
+    let marker_doc = doc_safe(&format!(
+        " The {name} region as a type: fixes the shared request and response types to {currency}."
+    ));
+    let marker_path = quote! { crate::regions::#module::#marker };
+
+    let mut items = Vec::new();
+    let mut registry = Vec::new();
+    for own in &region.endpoints {
+        let Some(endpoint) = spec.endpoint(&own.id) else {
+            return Err(EmitError(format!(
+                "region {code_} offers unknown endpoint {}",
+                own.id
+            )));
+        };
+        let id = &endpoint.id;
+        let e = &endpoint.spec;
+        let endpoint_module = checked_ident(&endpoint.module)?;
+        let prefix = &e.type_prefix;
+        let variant = checked_ident(&format!("{prefix}Variant"))?;
+        let constant = naming::constant_name(prefix);
+        let examples_name = checked_ident(&format!("{constant}_EXAMPLES"))?;
+        let rules_name = checked_ident(&format!("{constant}_REQUEST_RULES"))?;
+        let place = Place {
+            region: marker_path.clone(),
+            local: quote! { crate::regions::#module::#endpoint_module },
+        };
+
+        let mut assoc = Vec::new();
+        let mut sub_items = Vec::new();
+        for (request_side, extras, suffix) in [
+            (true, &own.request_extras, "RequestExtra"),
+            (false, &own.response_extras, "ResponseExtra"),
+        ] {
+            if !has_extras(spec, id, request_side) {
+                continue;
+            }
+            let assoc_name = format_ident!("{}", suffix);
+            if extras.is_empty() {
+                assoc.push(quote! { type #assoc_name = crate::NoExtraFields; });
+                continue;
+            }
+            let type_name = checked_ident(&format!("{prefix}{suffix}"))?;
+            let side = if request_side { "request" } else { "response" };
+            let about = format!(
+                "The fields only the {name} region's {} {side} has.",
+                e.title
+            );
+            let mut locals = Vec::new();
+            local_types(extras, &mut locals);
+            for local in locals {
+                sub_items.push(match local {
+                    // Extra fields are written by `ExtraFields::write_fields`, so what they hold
+                    // needs a writer, whichever side they are on.
+                    LocalType::Object(object) => emit_object(object, &place, true, false)?,
+                    LocalType::Enum(en) => emit_enum(en)?,
+                });
+            }
+            // Every extra field is an `Option` in the type, so `Default` leaves them all unset.
+            let item = emit_struct(&type_name, &about, extras, &quote! {}, &place, None, false)?;
+            let write_fields = write::fields_writer(extras)?;
+            sub_items.push(quote! {
+                #[derive(::core::default::Default)]
+                #item
+                impl crate::ExtraFields for #type_name {
+                    #[inline]
+                    fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+                        #write_fields
+                    }
+                }
+            });
+            if request_side {
+                let builder = checked_ident(&format!("{prefix}RequestBuilder"))?;
+                let mut setters = Vec::new();
+                for f in extras {
+                    let fid = field_ident(f)?;
+                    let ty = ty_tokens(&f.ty, &place)?;
+                    let (param_ty, convert) = param(&f.ty, &ty, &place)?;
+                    let text = format!(
+                        " Sets {} ({} in {code_}; only {name} has it).",
+                        code(&f.name),
+                        if f.required { "mandatory" } else { "optional" }
+                    );
+                    let more = doc(&f.doc);
+                    setters.push(quote! {
+                        #[doc = #text]
+                        #[doc = ""]
+                        #more
+                        pub fn #fid(mut self, value: #param_ty) -> Self {
+                            self.fields.extra.#fid = ::core::option::Option::Some(value #convert);
+                            self
+                        }
+                    });
+                }
+                sub_items.push(quote! {
+                    impl crate::endpoints::#endpoint_module::#builder<#marker_path> { #(#setters)* }
+                });
+            }
+            assoc.push(quote! { type #assoc_name = #endpoint_module::#type_name; });
+        }
+        // The fields the region adds inside shared request objects: a type per object, and
+        // an alias of the object with them (`regions::brl::pay_out::Receiver`).
+        let mut aliased = std::collections::BTreeSet::new();
+        for field in &endpoint.request {
+            let Ty::Object { object, .. } = &field.ty else {
+                continue;
+            };
+            let Some(slot) = &object.extra_slot else {
+                continue;
+            };
+            let slot_id = checked_ident(slot)?;
+            let own_fields: Vec<Field> = own
+                .request
+                .iter()
+                .find(|f| f.name == field.name)
+                .and_then(|f| f.ty.object())
+                .map(|o| {
+                    o.fields
+                        .iter()
+                        .filter(|f| o.region_fields.contains(&f.name))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            if own_fields.is_empty() {
+                assoc.push(quote! { type #slot_id = crate::NoExtraFields; });
+                continue;
+            }
+            let type_name = checked_ident(&format!("{prefix}{slot}"))?;
+            let about = format!(
+                "The fields only {name} has inside the request's `{}`, kept in its `extra`.",
+                field.name
+            );
+            let mut locals = Vec::new();
+            local_types(&own_fields, &mut locals);
+            for local in locals {
+                sub_items.push(match local {
+                    LocalType::Object(object) => emit_object(object, &place, true, false)?,
+                    LocalType::Enum(en) => emit_enum(en)?,
+                });
+            }
+            let item = emit_struct(
+                &type_name,
+                &about,
+                &own_fields,
+                &quote! {},
+                &place,
+                None,
+                false,
+            )?;
+            let write_fields = write::fields_writer(&own_fields)?;
+            sub_items.push(quote! {
+                #[derive(::core::default::Default)]
+                #item
+                impl crate::ExtraFields for #type_name {
+                    #[inline]
+                    fn write_fields(&self, out: &mut ::std::vec::Vec<u8>) {
+                        #write_fields
+                    }
+                }
+            });
+            assoc.push(quote! { type #slot_id = #endpoint_module::#type_name; });
+            let object_id = checked_ident(object.name.name())?;
+            let object_path = match &object.name {
+                TypeName::Local(_) => quote! { crate::endpoints::#endpoint_module::#object_id },
+                TypeName::Shared(_) => quote! { crate::definitions::#object_id },
+            };
+            let alias_doc = doc_safe(&format!(
+                " {} `{}` as {name} sends it in {}: the shared fields, and {name}'s own in `extra` ([`{}`]).",
+                crate::naming::article(object.name.name()),
+                object.name.name(),
+                e.title,
+                type_name
+            ));
+            sub_items.push(quote! {
+                #[doc = #alias_doc]
+                pub type #object_id = #object_path<#type_name>;
+            });
+            aliased.insert(object.name.name().to_owned());
+        }
+        // Aliases of the endpoint's nested types, fixed to the region.
+        for local in endpoint_locals(endpoint) {
+            let (type_name, generic, about) = match local {
+                LocalType::Object(o) => (
+                    o.name.name(),
+                    o.fields.iter().any(|f| f.ty.uses_region()),
+                    o.doc.clone(),
+                ),
+                LocalType::Enum(en) => (en.name.name(), false, en.doc.clone()),
+            };
+            if aliased.contains(type_name) {
+                continue;
+            }
+            let alias = checked_ident(type_name)?;
+            if generic {
+                let docs = doc(&format!(
+                    "{}\n\nFixed to {name} ({currency}).",
+                    about.trim()
+                ));
+                sub_items.push(quote! {
+                    #docs
+                    pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker_path>;
+                });
+            } else {
+                sub_items.push(quote! {
+                    pub use crate::endpoints::#endpoint_module::#alias;
+                });
+            }
+        }
+        let sub_doc = doc_safe(&format!(
+            " The nested types of {} in {name}, and the fields only {name} has.",
+            e.title
+        ));
+        // A region with nothing of its own in an endpoint gets no empty module.
+        if !sub_items.is_empty() {
+            items.push(quote! {
+                #[doc = #sub_doc]
+                pub mod #endpoint_module { #(#sub_items)* }
+            });
+        }
+
+        let rules = rules_fields(&own.request);
+        let groups = e.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
+        let mut found = Vec::new();
+        crate::model::conditions("", &own.request, &mut found);
+        let conditions: Vec<TokenStream> = found
+            .iter()
+            .map(|(path, c)| {
+                let (field, values) = (&c.field, &c.values);
+                quote! { crate::rules::RequiredWhen { path: #path, field: #field, values: &[#(#values),*] } }
+            })
+            .collect();
+        let rules_doc = doc_safe(&format!(" The rules of a {name} {} request body.", e.title));
+        items.push(quote! {
+            #[doc = #rules_doc]
+            pub const #rules_name: crate::rules::Object = crate::rules::Object {
+                fields: #rules,
+                at_least_one_of: &[#(#groups),*],
+                required_when: &[#(#conditions),*],
+            };
+        });
+        let request_type = checked_ident(&format!("{prefix}Request"))?;
+        // Conditions read other fields of the request: checked on its JSON, and only in a
+        // region that has them.
+        let conditional = (!conditions.is_empty()).then(|| {
+            quote! {
+                if let ::core::result::Result::Ok(json) = ::serde_json::to_value(request) {
+                    crate::rules::check_required_when(#rules_name.required_when, &json, region, out);
+                }
+            }
+        });
+        let check_body = check::request_check(
+            &own.request,
+            &own.request_extras,
+            &e.at_least_one_of,
+            conditional,
+        )?;
+        let defaults = region_defaults(region, id);
+        if !defaults.is_empty() {
+            let (names, values): (Vec<_>, Vec<_>) = defaults.into_iter().unzip();
+            assoc.push(quote! {
+                const DEFAULTS: &'static [(&'static str, &'static str)] = &[#((#names, #values)),*];
+            });
+        }
+        items.push(quote! {
+            impl crate::endpoints::#endpoint_module::#variant for #marker {
+                #(#assoc)*
+                const EXAMPLES: &'static [crate::Example] = #examples_name;
+                const REQUEST_RULES: crate::rules::Object = #rules_name;
+                // Inline: compiled where a request of the region is checked, not in the SDK's
+                // own build for every region.
+                #[inline]
+                fn check_request(request: &crate::endpoints::#endpoint_module::#request_type<Self>) -> ::std::vec::Vec<crate::FieldProblem> {
+                    #check_body
+                }
+            }
+        });
+
+        let notes: Vec<(&String, &String)> = own.own.field_notes.iter().collect();
+        let request_notes: Vec<_> = notes
+            .iter()
+            .filter(|(p, _)| p.starts_with("request.") || p.starts_with("header."))
+            .copied()
+            .collect();
+        let response_notes: Vec<_> = notes
+            .iter()
+            .filter(|(p, _)| p.starts_with("response.") || p.starts_with("response-header."))
+            .copied()
+            .collect();
+        let overrides = region_rules_table(&own.request, &endpoint.request);
+        for (suffix, side_notes, request_side) in [
+            ("Request", &request_notes, true),
+            ("Response", &response_notes, false),
+        ] {
+            let alias = checked_ident(&format!("{prefix}{suffix}"))?;
+            let mut text = format!(
+                "The {} {} in {} ({currency}).",
+                escape_markdown(&e.title),
+                suffix.to_lowercase(),
+                escape_markdown(name),
+            );
+            if request_side && !overrides.is_empty() {
+                text.push_str(&format!(
+                    "\n\nIn {name} these fields have rules of their own:\n\n{overrides}"
+                ));
+            }
+            if !side_notes.is_empty() {
+                text.push_str(&format!(
+                    "\n\nWhat the {} pages say of these fields in their own words is in the \
+                     reference page (`docs/regions.md` in the repository, \"How the regions differ\").",
+                    escape_markdown(name)
+                ));
+            }
+            let examples: Vec<(&str, &str)> = own
+                .own
+                .examples
+                .iter()
+                .filter_map(|x| {
+                    let message = if request_side {
+                        &x.request
+                    } else {
+                        &x.response
+                    };
+                    message
+                        .as_ref()
+                        .and_then(|m| m.body.as_ref())
+                        .map(|_| x.name.as_str())
+                })
+                .map(|n| (n, n))
+                .collect();
+            let mut doctests = String::new();
+            for (example_name, _) in examples.iter().take(1) {
+                let Some(example) = own.own.examples.iter().find(|x| x.name == *example_name)
+                else {
+                    continue;
+                };
+                let message = if request_side {
+                    &example.request
+                } else {
+                    &example.response
+                };
+                let Some(body) = message.as_ref().and_then(|m| m.body.as_ref()) else {
+                    continue;
+                };
+                let body = body.to_string();
+                let check = if request_side {
+                    "\nvalue.validate()?;"
+                } else {
+                    ""
+                };
+                doctests.push_str(&format!(
+                    "\n\n# Example\n\nThe documented example {} read, checked and written back unchanged:\n\n```\nuse smilepayz::regions::{};\n\nlet body = {};\nlet value: {}::{} = serde_json::from_str(body)?;{check}\nassert_eq!(\n    serde_json::to_value(&value)?,\n    serde_json::from_str::<serde_json::Value>(body)?\n);\n# Ok::<(), Box<dyn std::error::Error>>(())\n```",
+                    code(example_name),
+                    region.module,
+                    raw_string(&body),
+                    region.module,
+                    alias
+                ));
+            }
+            text.push_str(&doctests);
+            let docs = doc_raw(&text);
+            items.push(quote! {
+                #docs
+                pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
+            });
+        }
+        if let Some(callback) = &e.callback {
+            let alias = checked_ident(&callback.type_name)?;
+            let text = doc_safe(&format!(
+                " The {} {name} sends (money in {}). Read it with [`crate::callback::CallbackVerifier::verify`].",
+                callback.title, region.spec.currency
+            ));
+            items.push(quote! {
+                #[doc = #text]
+                pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
+            });
+        }
+        let builder_alias = checked_ident(&format!("{prefix}RequestBuilder"))?;
+        let builder_doc = doc_safe(&format!(" Builds a {name} {} request.", e.title));
+        items.push(quote! {
+            #[doc = #builder_doc]
+            pub type #builder_alias = crate::endpoints::#endpoint_module::#builder_alias<#marker>;
+        });
+        let examples = examples_tokens(&own.own.examples);
+        let text = doc_safe(&format!(" The {name} page's examples of {}.", e.title));
+        items.push(quote! {
+            #[doc = #text]
+            pub const #examples_name: &[crate::Example] = #examples;
+        });
+        registry.push(quote! {
+            crate::RegionEndpoint {
+                endpoint: crate::endpoints::#endpoint_module::ENDPOINT,
+                request_rules: &#rules_name,
+                examples: #examples_name,
+            }
+        });
+    }
+
+    let area_lit = Literal::u16_unsuffixed(area);
+    let body = quote! {
+            #[doc = #marker_doc]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash, ::core::default::Default)]
+            pub struct #marker;
+
+            impl crate::RegionSpec for #marker {
+                const REGION: crate::Region = crate::Region::#marker;
+                const INFO: crate::RegionInfo = crate::RegionInfo {
+                    code: #code_,
+                    name: #name,
+                    summary: #summary,
+                    currency: #currency,
+                    area_code: #area_lit,
+                    utc_offset: #offset,
+                    utc_offset_seconds: #offset_seconds,
+                    money_format: #money_format,
+                    money_scale: #scale,
+                    endpoints: &[#(#registry),*],
+                };
+            }
+
+            #(#items)*
+    };
+    Ok((module_doc, module, body))
+}

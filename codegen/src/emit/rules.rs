@@ -1,0 +1,239 @@
+//! The rules a region's requests are checked with, emitted as static data, and the examples
+//! emitted beside them.
+
+use super::*;
+
+pub(crate) fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(v) => quote! { ::core::option::Option::Some(#v) },
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+/// A pattern as the SDK's static table: `&crate::rules::Pattern { … }`.
+pub(crate) fn pattern_tokens(pattern: &crate::pattern::Pattern) -> TokenStream {
+    let text = &pattern.text;
+    let alternatives = pattern.alternatives.iter().map(|atoms| {
+        let atoms = atoms.iter().map(|atom| {
+            let ranges = atom.ranges.iter().map(|(a, b)| quote! { (#a, #b) });
+            // Counts are at most 256 (pattern::MAX_COUNT), so they fit a u16.
+            let min = u16::try_from(atom.min).unwrap_or(u16::MAX);
+            let max = opt(atom.max.map(|m| u16::try_from(m).unwrap_or(u16::MAX)));
+            quote! { crate::rules::Atom { ranges: &[#(#ranges),*], min: #min, max: #max } }
+        });
+        quote! { &[#(#atoms),*] }
+    });
+    quote! { &crate::rules::Pattern { text: #text, alternatives: &[#(#alternatives),*] } }
+}
+
+pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String {
+            min_length,
+            max_length,
+            chars,
+            pattern,
+        } => {
+            let (min, max) = (opt(*min_length), opt(*max_length));
+            let chars = opt(chars.map(|c| match c {
+                CharSet::Alphanumeric => quote! { crate::rules::Chars::Alphanumeric },
+                CharSet::Digits => quote! { crate::rules::Chars::Digits },
+                CharSet::Ascii => quote! { crate::rules::Chars::Ascii },
+            }));
+            let pattern = opt(pattern.as_ref().map(pattern_tokens));
+            quote! { crate::rules::Kind::String { min_length: #min, max_length: #max, chars: #chars, pattern: #pattern } }
+        }
+        Ty::Integer { minimum, maximum } => {
+            let (min, max) = (opt(*minimum), opt(*maximum));
+            quote! { crate::rules::Kind::Integer { minimum: #min, maximum: #max } }
+        }
+        Ty::Decimal { minimum, maximum } => {
+            let (min, max) = (opt(minimum.as_deref()), opt(maximum.as_deref()));
+            quote! { crate::rules::Kind::Decimal { minimum: #min, maximum: #max } }
+        }
+        Ty::Boolean => quote! { crate::rules::Kind::Boolean },
+        Ty::Timestamp { offset } => quote! { crate::rules::Kind::Timestamp { offset: #offset } },
+        Ty::Enum(e) => {
+            let values: Vec<&str> = match &e.allowed {
+                Some(allowed) => allowed.iter().map(String::as_str).collect(),
+                None => e.variants.iter().map(|v| v.wire.as_str()).collect(),
+            };
+            let any = e.allowed.is_none() && e.open;
+            let integer = e.integer;
+            quote! { crate::rules::Kind::Enum { values: &[#(#values),*], integer: #integer, any: #any } }
+        }
+        Ty::List {
+            item,
+            min_items,
+            max_items,
+        } => {
+            let item = rules_kind(item);
+            let (min, max) = (opt(*min_items), opt(*max_items));
+            quote! { crate::rules::Kind::List { item: &#item, min_items: #min, max_items: #max } }
+        }
+        Ty::Object {
+            object,
+            one_or_many,
+        } => {
+            let fields = rules_fields(&object.fields);
+            let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
+            quote! {
+                crate::rules::Kind::Object {
+                    fields: #fields,
+                    at_least_one_of: &[#(#groups),*],
+                    one_or_many: #one_or_many,
+                }
+            }
+        }
+        Ty::Money(money) => {
+            let shape = match money.shape {
+                MoneyShape::ValueString => quote! { crate::rules::MoneyShape::ValueString },
+                MoneyShape::AmountNumber => quote! { crate::rules::MoneyShape::AmountNumber },
+            };
+            let (min, max) = (opt(money.minimum.as_deref()), opt(money.maximum.as_deref()));
+            quote! { crate::rules::Kind::Money { shape: #shape, minimum: #min, maximum: #max } }
+        }
+        Ty::JsonObject => quote! { crate::rules::Kind::JsonObject },
+        Ty::JsonString => quote! { crate::rules::Kind::JsonString },
+    }
+}
+
+pub(crate) fn rules_fields(fields: &[Field]) -> TokenStream {
+    let items = fields.iter().map(|f| {
+        let name = &f.name;
+        let required = f.required;
+        let kind = rules_kind(&f.ty);
+        quote! { crate::rules::Field { name: #name, required: #required, kind: #kind } }
+    });
+    quote! { &[#(#items),*] }
+}
+
+/// A raw string literal for `text` in a doc-test, with enough `#`s.
+pub(crate) fn raw_string(text: &str) -> String {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}
+
+/// A Markdown list of the request fields whose rules differ from the shared ones.
+pub(crate) fn region_rules_table(regional: &[Field], shared: &[Field]) -> String {
+    let mut out = String::new();
+    fn walk(prefix: &str, regional: &[Field], shared: &[Field], out: &mut String) {
+        for field in regional {
+            let path = if prefix.is_empty() {
+                field.name.clone()
+            } else {
+                format!("{prefix}.{}", field.name)
+            };
+            let base = shared.iter().find(|f| f.name == field.name);
+            let differs = match base {
+                None => true,
+                Some(b) => {
+                    b.required != field.required
+                        || b.ty != field.ty
+                        || b.default != field.default
+                        || field.region_doc.is_some()
+                }
+            };
+            // What a region adds beyond the type: its own field, its default, an object's
+            // groups.
+            let mut more = String::new();
+            if base.is_none() && !prefix.is_empty() {
+                more.push_str("; this region's own field");
+            }
+            if let Some(default) = field
+                .default
+                .as_ref()
+                .filter(|d| base.and_then(|b| b.default.as_ref()) != Some(*d))
+            {
+                more.push_str(&format!(
+                    "; filled in with {} when not set",
+                    code(&default.to_string())
+                ));
+            }
+            let groups = |f: &Field| f.ty.object().map(|o| o.at_least_one_of.clone());
+            let own_groups = groups(field).unwrap_or_default();
+            if base.and_then(groups).unwrap_or_default() != own_groups {
+                for group in &own_groups {
+                    more.push_str(&format!(
+                        "; needs at least one of {}",
+                        escape_markdown(&group.join(", "))
+                    ));
+                }
+            }
+            let (inner_r, inner_s) = (
+                field.ty.object().map(|o| o.fields.as_slice()),
+                base.and_then(|b| b.ty.object().map(|o| o.fields.as_slice())),
+            );
+            if let (Some(r), Some(s)) = (inner_r, inner_s)
+                && base.is_some_and(|b| b.required == field.required)
+            {
+                if !more.is_empty() {
+                    out.push_str(&format!(
+                        "- {}: {}{}.\n",
+                        code(&path),
+                        if field.required {
+                            "mandatory"
+                        } else {
+                            "optional"
+                        },
+                        more,
+                    ));
+                }
+                walk(&path, r, s, out);
+                continue;
+            }
+            if differs {
+                let note = field
+                    .region_doc
+                    .as_deref()
+                    .map(|d| format!(" {}", escape_markdown(d)))
+                    .unwrap_or_default();
+                out.push_str(&format!(
+                    "- {}: {}; {}{}.{note}\n",
+                    code(&path),
+                    if field.required {
+                        "mandatory"
+                    } else {
+                        "optional"
+                    },
+                    escape_markdown(&describe_ty(&field.ty)),
+                    more,
+                ));
+            }
+        }
+    }
+    walk("", regional, shared, &mut out);
+    out
+}
+
+pub(crate) fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> TokenStream {
+    let message = |m: &Option<ExampleMessage>| match m {
+        None => quote! { ::core::option::Option::None },
+        Some(m) => {
+            let headers = m.headers.iter().map(|(k, v)| quote! { (#k, #v) });
+            let body = match &m.body {
+                Some(b) => {
+                    let json = b.to_string();
+                    quote! { ::core::option::Option::Some(#json) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            quote! {
+                ::core::option::Option::Some(crate::ExampleMessage { headers: &[#(#headers),*], body: #body })
+            }
+        }
+    };
+    let items = examples.iter().map(|e| {
+        let name = &e.name;
+        let source = e.source.as_deref().unwrap_or("");
+        let request = message(&e.request);
+        let response = message(&e.response);
+        quote! {
+            crate::Example { name: #name, source: #source, request: #request, response: #response }
+        }
+    });
+    quote! { &[#(#items),*] }
+}
