@@ -9,6 +9,8 @@
 //! layer); after every case a correctly signed request on a new connection still succeeds.
 //! The cases here add to `tests/emulator.rs`, which covers the same checks through reqwest.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -1068,5 +1070,76 @@ async fn idle_and_half_sent_connections_are_closed_after_the_idle_timeout() {
             started.elapsed()
         );
     }
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_stays_open_for_the_whole_idle_timeout() {
+    // The default idle timeout is 30 s; hyper's head timeout also runs between requests, and
+    // it used to be 10 s, so kept-alive connections closed after 10 s.
+    let merchant =
+        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz::emulator::Emulator::builder()
+        .merchant(merchant.merchant())
+        .start()
+        .await
+        .expect("starts");
+    let mut stream = TcpStream::connect(emulator.addr()).await.expect("connects");
+    // Unsigned: refused, but answered, and the connection is kept.
+    let unsigned = b"POST /v2.0/inquiry-balance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+    for round in 0..2 {
+        stream.write_all(unsigned).await.expect("writes");
+        let (head, _) = common::read_http_message(&mut stream)
+            .await
+            .unwrap_or_else(|| panic!("no answer in round {round}: the connection was closed"));
+        assert!(head.starts_with("HTTP/1.1 4"), "{head}");
+        if round == 0 {
+            tokio::time::sleep(Duration::from_secs(11)).await;
+        }
+    }
+    emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_body_that_trickles_in_is_cut_off_after_the_idle_timeout() {
+    let merchant =
+        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz::emulator::Emulator::builder()
+        .merchant(merchant.merchant())
+        .idle_timeout(Duration::from_millis(500))
+        .start()
+        .await
+        .expect("starts");
+    let stream = TcpStream::connect(emulator.addr()).await.expect("connects");
+    let (mut reader, mut writer) = stream.into_split();
+    writer
+        .write_all(b"POST /v2.0/inquiry-balance HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+        .await
+        .expect("writes");
+    let started = std::time::Instant::now();
+    // One byte every 100 ms: never idle for 500 ms, and never done.
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let mut answer = Vec::new();
+    let closed =
+        tokio::time::timeout(Duration::from_secs(10), reader.read_to_end(&mut answer)).await;
+    trickle.abort();
+    assert!(
+        closed.is_ok(),
+        "a trickling body kept the connection open for 10 s"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "closed too early: {:?}",
+        started.elapsed()
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(!answer.contains(" 200 "), "{answer}");
     emulator.shutdown().await;
 }

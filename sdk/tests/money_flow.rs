@@ -535,6 +535,43 @@ async fn callback_urls_off_this_machine_are_accepted_never_called_and_redelivery
         [(1, false), (2, false), (3, false)]
     );
     assert!(deliveries.iter().all(|d| d.http_status == Some(500)));
+    // Last, since the accepted orders below add deliveries: a port that is no TCP port is
+    // refused too (it used to be read as none, so port 80),
+    // saying which; a real one, with credentials before the host, is fine.
+    for (url, refused) in [
+        ("http://127.0.0.1:99999/cb", Some("99999")),
+        ("http://127.0.0.1:65616/cb", Some("65616")),
+        ("http://127.0.0.1:0/cb", Some("0")),
+        ("http://[::1]:70000/cb", Some("70000")),
+        ("http://user:pw@127.0.0.1:65535/cb", None),
+        ("https://[::1]/cb", None),
+    ] {
+        let answer = setup
+            .client
+            .send(&pay_in::<Thb>(
+                &OrderNo::generate(&setup.partner_id).expect("order no"),
+                "10",
+                url,
+            ))
+            .await
+            .map_err(Error::into_kind);
+        match (answer, refused) {
+            (
+                Err(ErrorKind::Gateway {
+                    status, message, ..
+                }),
+                Some(port),
+            ) => {
+                assert_eq!(status, 400, "{url}");
+                assert!(
+                    message.contains(&format!("port {port} is not a number from 1 to 65535")),
+                    "{url}: {message}"
+                );
+            }
+            (Ok(_), None) => {}
+            (other, _) => panic!("{url}: {other:?}"),
+        }
+    }
     setup.emulator.shutdown().await;
 }
 

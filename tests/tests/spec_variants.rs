@@ -495,20 +495,23 @@ fn the_served_emulator_answers_the_new_endpoint_over_http() {
         .unwrap_or_else(|| panic!("first line: {first:?}"))
         .to_owned();
     let (mut partner, mut secret, mut key) = (String::new(), String::new(), String::new());
-    // serve prints a partner id per region, then the secret and the key (fewer than 12 lines).
+    // serve prints a partner id and secret per region, then the key (fewer than 12 lines).
     for _ in 0..12 {
         if !partner.is_empty() && !secret.is_empty() && !key.is_empty() {
             break;
         }
         let line = next();
         if let Some(rest) = line.strip_prefix("partner id IDR") {
-            partner = rest
-                .split_whitespace()
-                .next()
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            partner = words.first().copied().unwrap_or_default().to_owned();
+            // Each merchant has its own secret, last on its line: "… secret 0a1b…".
+            secret = words
+                .iter()
+                .skip_while(|w| **w != "secret")
+                .nth(1)
+                .copied()
                 .unwrap_or_default()
                 .to_owned();
-        } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_MERCHANT_SECRET=") {
-            secret = rest.to_owned();
         } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_PRIVATE_KEY=") {
             key = rest.to_owned();
         }

@@ -148,7 +148,7 @@ enum Command {
         json: bool,
     },
     /// Run the local gateway emulator until interrupted. Prints the address it bound first,
-    /// then the partner ids, secret and private key it accepts.
+    /// then each region's partner id and secret, and the private key they share.
     Serve {
         /// The address to bind; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -724,28 +724,27 @@ async fn serve(
         .bind(addr)
         .faults(faults)
         .settle_after(settle_after);
-    // One test merchant per region, all with the same secret and key, so one set of
-    // credentials works everywhere; each has its own numeric sandbox id and accounts.
+    // One test merchant per region, each with its own partner id, accounts and secret, as
+    // the gateway issues them (a request signed with one merchant's secret is refused under
+    // another's id); they share one key pair, so one private key signs for all of them.
     let first = TestMerchant::generate(Region::ALL[0])?;
     let mut partners = Vec::new();
     for region in Region::ALL {
-        let mut merchant = first.merchant();
-        merchant.region = *region;
-        merchant.partner_id = TestMerchant::generate_id(*region);
-        partners.push((region, merchant.partner_id.clone()));
-        builder = builder.merchant(merchant);
+        let merchant = first.sibling(*region)?;
+        builder = builder.merchant(merchant.merchant());
+        partners.push((region, merchant));
     }
     let running = builder.start().await?;
     let mut out = std::io::stdout().lock();
     if json {
         let merchants: Vec<serde_json::Value> = partners
             .iter()
-            .map(|(region, partner_id)| {
-                let accounts = running.accounts(partner_id);
+            .map(|(region, merchant)| {
+                let accounts = running.accounts(&merchant.partner_id);
                 serde_json::json!({
                     "region": region.code(),
-                    "partnerId": partner_id,
-                    "merchantSecret": first.secret_text.expose_secret(),
+                    "partnerId": merchant.partner_id,
+                    "merchantSecret": merchant.secret_text.expose_secret(),
                     "privateKey": first.private_key_base64.expose_secret(),
                     "payinAccountNo": accounts.as_ref().map(|a| a.payin_account_no.clone()),
                     "payoutAccountNo": accounts.as_ref().map(|a| a.payout_account_no.clone()),
@@ -760,25 +759,22 @@ async fn serve(
         writeln!(out, "{line}")?;
     } else {
         writeln!(out, "listening on {}", running.base_url())?;
-        for (region, partner_id) in &partners {
-            let accounts = running.accounts(partner_id);
+        for (region, merchant) in &partners {
+            let accounts = running.accounts(&merchant.partner_id);
             writeln!(
                 out,
-                "partner id {:<6} {partner_id}  pay-in account {}  pay-out account {}",
+                "partner id {:<6} {}  pay-in account {}  pay-out account {}  secret {}",
                 region.code(),
+                merchant.partner_id,
                 accounts
                     .as_ref()
                     .map_or("-", |a| a.payin_account_no.as_str()),
                 accounts
                     .as_ref()
                     .map_or("-", |a| a.payout_account_no.as_str()),
+                merchant.secret_text.expose_secret(),
             )?;
         }
-        writeln!(
-            out,
-            "SMILEPAYZ_MERCHANT_SECRET={}",
-            first.secret_text.expose_secret()
-        )?;
         writeln!(
             out,
             "SMILEPAYZ_PRIVATE_KEY={}",

@@ -312,7 +312,7 @@ fn serve_prints_its_address_and_credentials_that_work() {
     let mut partner = String::new();
     let mut secret = String::new();
     let mut key = String::new();
-    // serve prints a partner id per region, then the secret and the keys, then waits; read
+    // serve prints a partner id and secret per region, then the keys, then waits; read
     // until all three are seen (bounded: a line per region and a few more).
     for _ in 0..smilepayz::Region::ALL.len() + 10 {
         if !partner.is_empty() && !secret.is_empty() && !key.is_empty() {
@@ -320,14 +320,17 @@ fn serve_prints_its_address_and_credentials_that_work() {
         }
         let line = next();
         if let Some(rest) = line.strip_prefix("partner id THB") {
-            // "partner id THB    sandbox-20011  pay-in account …  pay-out account …"
-            partner = rest
-                .split_whitespace()
-                .next()
+            // "partner id THB    sandbox-20011  pay-in account …  pay-out account …  secret …"
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            partner = words.first().copied().unwrap_or_default().to_owned();
+            // Each merchant has its own secret, last on its line: "… secret 0a1b…".
+            secret = words
+                .iter()
+                .skip_while(|w| **w != "secret")
+                .nth(1)
+                .copied()
                 .unwrap_or_default()
                 .to_owned();
-        } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_MERCHANT_SECRET=") {
-            secret = rest.to_owned();
         } else if let Some(rest) = line.strip_prefix("SMILEPAYZ_PRIVATE_KEY=") {
             key = rest.to_owned();
         }
@@ -531,6 +534,49 @@ fn listen_receives_and_verifies_the_emulators_callbacks() {
             .as_str()
             .is_some_and(|a| a.len() == 20),
         "{thb}"
+    );
+    // Each merchant has its own secret: a request signed with Thailand's is refused under
+    // Peru's partner id, as the gateway would.
+    let merchants = config["merchants"].as_array().expect("merchants");
+    let secrets: std::collections::BTreeSet<&str> = merchants
+        .iter()
+        .map(|m| m["merchantSecret"].as_str().expect("secret"))
+        .collect();
+    assert_eq!(secrets.len(), merchants.len(), "secrets are shared");
+    let pen = merchants
+        .iter()
+        .find(|m| m["region"] == "PEN")
+        .expect("a PEN merchant");
+    let crossed = smilepayz(
+        &[
+            "balance",
+            "--region",
+            "PEN",
+            "--base-url",
+            &base_url,
+            "--account-no",
+            pen["payinAccountNo"].as_str().expect("account"),
+        ],
+        &[
+            (
+                "SMILEPAYZ_PARTNER_ID",
+                pen["partnerId"].as_str().expect("id"),
+            ),
+            (
+                "SMILEPAYZ_MERCHANT_SECRET",
+                thb["merchantSecret"].as_str().expect("secret"),
+            ),
+            (
+                "SMILEPAYZ_PRIVATE_KEY",
+                thb["privateKey"].as_str().expect("key"),
+            ),
+        ],
+    );
+    assert!(!crossed.status.success(), "{}", stdout(&crossed));
+    assert!(
+        stderr(&crossed).to_lowercase().contains("signature"),
+        "{}",
+        stderr(&crossed)
     );
 
     let (mut listen, mut heard) = spawn(&[

@@ -76,6 +76,19 @@ pub struct TestMerchant {
     public_key: MerchantPublicKey,
 }
 
+/// A random secret of 64 hex characters, as Smilepayz issues them.
+fn random_secret() -> Result<(MerchantSecret, SecretString), EmulatorError> {
+    let mut random = Zeroizing::new([0u8; 32]);
+    aws_lc_rs::rand::fill(&mut random[..]).map_err(|_| EmulatorError::Randomness)?;
+    let mut hex = String::with_capacity(64);
+    for byte in random.iter() {
+        hex.push(hex_digit(byte >> 4));
+        hex.push(hex_digit(byte & 0x0f));
+    }
+    let secret = MerchantSecret::new(hex.as_str()).map_err(EmulatorError::Key)?;
+    Ok((secret, SecretString::from(hex)))
+}
+
 impl TestMerchant {
     /// Makes a new sandbox merchant for `region`, with a fresh RSA-2048 key pair and a random
     /// secret.
@@ -85,23 +98,38 @@ impl TestMerchant {
     /// crypto library fails (not caused by any input).
     pub fn generate(region: Region) -> Result<Self, EmulatorError> {
         let pair = MerchantKeyPair::generate().map_err(EmulatorError::Key)?;
-        let mut random = Zeroizing::new([0u8; 32]);
-        aws_lc_rs::rand::fill(&mut random[..]).map_err(|_| EmulatorError::Randomness)?;
-        let mut hex = String::with_capacity(64);
-        for byte in random.iter() {
-            hex.push(hex_digit(byte >> 4));
-            hex.push(hex_digit(byte & 0x0f));
-        }
-        let secret = MerchantSecret::new(hex.as_str()).map_err(EmulatorError::Key)?;
+        let (secret, secret_text) = random_secret()?;
         Ok(Self {
             partner_id: Self::generate_id(region),
             region,
             secret,
-            secret_text: SecretString::from(hex),
+            secret_text,
             private_key_base64: pair.private_pkcs8_base64(),
             public_key_base64: pair.public_spki_base64(),
             private_key: pair.private,
             public_key: pair.public,
+        })
+    }
+
+    /// Another merchant of the same owner, for `region`: the same key pair (a merchant may
+    /// upload one public key for all its partner ids) but its own partner id and its own
+    /// random secret, as the gateway issues one per merchant. A request signed with one
+    /// merchant's secret is refused under the other's partner id.
+    ///
+    /// # Errors
+    /// [`EmulatorError::Key`] or [`EmulatorError::Randomness`] if the system's crypto
+    /// library fails (not caused by any input).
+    pub fn sibling(&self, region: Region) -> Result<Self, EmulatorError> {
+        let (secret, secret_text) = random_secret()?;
+        Ok(Self {
+            partner_id: Self::generate_id(region),
+            region,
+            secret,
+            secret_text,
+            private_key_base64: self.private_key_base64.clone(),
+            public_key_base64: self.public_key_base64.clone(),
+            private_key: self.private_key.clone(),
+            public_key: self.public_key.clone(),
         })
     }
 

@@ -111,8 +111,9 @@
 //!   else is `CALLBACK_URL_REFUSED`), but only loopback `http://` URLs are called: nothing
 //!   leaves the machine. A callback for any other URL is recorded once as not attempted, with
 //!   the reason. [`RunningEmulator::deliveries`] lists every delivery and how it was answered.
-//! - Connections that send nothing for [`EmulatorBuilder::idle_timeout`] (30 s), and request
-//!   heads that take more than 10 s, are closed.
+//! - Connections that send nothing for [`EmulatorBuilder::idle_timeout`] (30 s by default;
+//!   kept-alive connections between requests too) are closed, and so are those whose request
+//!   head or body does not arrive whole within that time, however steadily it trickles in.
 //!
 //! # Result codes
 //!
@@ -234,8 +235,6 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 /// A connection that sends nothing for this long (idle between requests, or stalled in the
 /// middle of one) is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// A request head (request line and headers) must arrive within this time once it begins.
-const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The emulator: [`Emulator::builder`] configures and starts one.
 #[derive(Debug, Clone, Copy)]
@@ -344,7 +343,8 @@ impl EmulatorBuilder {
     }
 
     /// How long a connection may send nothing (idle between requests, or stalled in the
-    /// middle of one) before it is closed: 30 s by default.
+    /// middle of one) before it is closed, and the most a request head or body may take to
+    /// arrive whole: 30 s by default.
     #[must_use]
     pub fn idle_timeout(mut self, d: Duration) -> Self {
         self.idle_timeout = d;
@@ -765,7 +765,9 @@ async fn serve_connection(
         .keep_alive(true)
         .max_header_size(MAX_HEAD_BYTES)
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT.min(idle))
+        // hyper's head timeout also runs while a kept-alive connection waits for its next
+        // request, so it is the idle timeout; a head that trickles in is bounded by it too.
+        .header_read_timeout(idle)
         .serve_connection(TokioIo::new(IdleTimeout::new(stream, idle)), service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {

@@ -178,7 +178,28 @@ pub(super) fn check_callback_url(url: &str) -> Result<(), Rejection> {
     if uri.host().is_none_or(str::is_empty) {
         return Err(refuse("it has no host"));
     }
+    // `http::Uri` takes any digits as a port; one that is no TCP port would be read as none
+    // and delivered to port 80.
+    if let Some(port) = port_text(&uri)
+        && !matches!(port.parse::<u16>(), Ok(1..))
+    {
+        return Err(refuse(&format!(
+            "its port {port} is not a number from 1 to 65535"
+        )));
+    }
     Ok(())
+}
+
+/// The port as written in the URL's authority, after the host (and any `user@`), if any.
+fn port_text(uri: &http::Uri) -> Option<&str> {
+    let authority = uri.authority()?.as_str();
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, rest)| rest);
+    let after_host = host_and_port
+        .rsplit_once(']')
+        .map_or(host_and_port, |(_, rest)| rest);
+    after_host.rsplit_once(':').map(|(_, port)| port)
 }
 
 /// Why the emulator will not contact a callback URL it accepted, if it will not: it only

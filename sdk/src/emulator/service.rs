@@ -111,6 +111,9 @@ pub(super) enum Dropped {
     /// The client went away while sending the body.
     #[error("reading the request body failed: {0}")]
     Read(#[source] hyper::Error),
+    /// The body did not arrive whole within the idle timeout.
+    #[error("the request body did not arrive whole within the idle timeout")]
+    SlowBody,
 }
 
 /// A registered merchant, ready to verify its requests.
@@ -490,19 +493,26 @@ impl State {
             return Ok(Body::TooLarge { drained });
         }
         let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(max).min(max));
-        let mut buffer = Vec::with_capacity(capacity);
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| Failure::Dropped(Dropped::Read(e)))?;
-            let Ok(data) = frame.into_data() else {
-                continue; // Trailers.
-            };
-            if buffer.len().saturating_add(data.len()) > max {
-                let drained = drain(body, DRAIN_BYTES).await;
-                return Ok(Body::TooLarge { drained });
+        let read = async move {
+            let mut buffer = Vec::with_capacity(capacity);
+            while let Some(frame) = body.frame().await {
+                let frame = frame.map_err(|e| Failure::Dropped(Dropped::Read(e)))?;
+                let Ok(data) = frame.into_data() else {
+                    continue; // Trailers.
+                };
+                if buffer.len().saturating_add(data.len()) > max {
+                    let drained = drain(body, DRAIN_BYTES).await;
+                    return Ok(Body::TooLarge { drained });
+                }
+                buffer.extend_from_slice(&data);
             }
-            buffer.extend_from_slice(&data);
-        }
-        Ok(Body::Complete(buffer))
+            Ok(Body::Complete(buffer))
+        };
+        // The whole body within the idle timeout, however steadily it trickles in: the idle
+        // timeout alone would let one byte every few seconds hold a connection for hours.
+        tokio::time::timeout(self.idle_timeout, read)
+            .await
+            .unwrap_or(Err(Failure::Dropped(Dropped::SlowBody)))
     }
 
     /// The registered partner ids, for messages.
