@@ -101,14 +101,7 @@ impl CallbackRejection {
 
 impl From<CallbackError> for CallbackRejection {
     fn from(error: CallbackError) -> Self {
-        let status = match error {
-            CallbackError::BadSignature { .. }
-            | CallbackError::Stale { .. }
-            | CallbackError::BadTimestamp(_)
-            | CallbackError::MissingHeader(_)
-            | CallbackError::HeaderNotText(_) => StatusCode::UNAUTHORIZED,
-            _ => StatusCode::BAD_REQUEST,
-        };
+        let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
         CallbackRejection {
             status,
             reason: error.to_string(),

@@ -136,6 +136,23 @@ pub enum CallbackError {
     Decode(String),
 }
 
+impl CallbackError {
+    /// The HTTP status to answer the platform with: 401 when the signature, the timestamp or
+    /// a header they need does not hold, 400 otherwise. Never 200, so the platform delivers
+    /// the callback again.
+    #[must_use]
+    pub fn http_status(&self) -> u16 {
+        match self {
+            CallbackError::BadSignature { .. }
+            | CallbackError::Stale { .. }
+            | CallbackError::BadTimestamp(_)
+            | CallbackError::MissingHeader(_)
+            | CallbackError::HeaderNotText(_) => 401,
+            _ => 400,
+        }
+    }
+}
+
 impl CallbackVerifier {
     /// A verifier with the default 5-minute clock tolerance.
     #[must_use]

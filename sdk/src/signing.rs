@@ -519,6 +519,31 @@ impl PlatformKeyPair {
         })
     }
 
+    /// A platform key pair from its private key, Base64 PKCS#8 or PEM: for tests that sign
+    /// callbacks with a key their handler already trusts (`smilepayz send-callback`).
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidPrivateKey`] when the text is not an RSA private key of 2048 bits
+    /// or more.
+    pub fn parse(text: &str) -> Result<Self, KeyError> {
+        let key = MerchantPrivateKey::parse(text)?;
+        let invalid = |reason: &str| KeyError::InvalidPrivateKey {
+            reason: reason.to_owned(),
+        };
+        let spki =
+            key.0.public_key().as_der().map_err(|_| {
+                invalid("its public half cannot be written as SubjectPublicKeyInfo")
+            })?;
+        let spki_base64 = STANDARD.encode(spki.as_ref());
+        let public = PlatformPublicKey::from_base64_spki(&spki_base64)
+            .map_err(|_| invalid("its public half is not a usable RSA key"))?;
+        Ok(Self {
+            private: key.0,
+            public,
+            spki_base64,
+        })
+    }
+
     /// The public key as Base64 X.509 `SubjectPublicKeyInfo` DER, the form Smilepayz
     /// publishes its platform key in.
     #[must_use]

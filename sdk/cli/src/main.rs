@@ -17,7 +17,8 @@ use smilepayz::definitions::BalanceType;
 use smilepayz::emulator::{Emulator, Faults, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{self, AnyInquiryBalanceRequest};
 use smilepayz::signing::{
-    MerchantPrivateKey, MerchantSecret, PlatformPublicKey, SignatureScheme, Signer, verify_callback,
+    MerchantPrivateKey, MerchantSecret, PlatformKeyPair, PlatformPublicKey, SignatureScheme,
+    Signer, verify_callback,
 };
 use smilepayz::{Client, Environment, Region, RegionEndpoint, gateway};
 
@@ -120,19 +121,29 @@ enum Command {
         /// The callback's X-SIGNATURE header.
         #[arg(long)]
         signature: String,
-        /// The platform public key: Base64 SPKI DER, or PEM.
-        #[arg(long)]
+        /// The platform public key: Base64 SPKI DER, or PEM (`-----BEGIN …`, as one argument).
+        #[arg(long, allow_hyphen_values = true)]
         platform_public_key: String,
+        /// How far X-TIMESTAMP may be from this machine's clock, in seconds, as a handler
+        /// allows; an older callback is reported `stale`.
+        #[arg(long, default_value_t = 300)]
+        tolerance_seconds: u64,
+        /// Check the signature only, not the clock (for a callback copied from a log).
+        #[arg(long)]
+        no_clock_check: bool,
     },
     /// Receive callbacks on a local port: verify each with the platform public key, print it
-    /// (valid, or which check failed) and answer SUCCESS. The tool for "are the gateway's
-    /// callbacks reaching me and verifying?". Prints `listening on http://ADDR` first.
+    /// (valid, or which check failed) and answer as a merchant's handler should: SUCCESS to a
+    /// valid one, 401 or 400 with the reason otherwise (413 over 64 KiB), so the platform
+    /// delivers it again. The tool for "are the gateway's callbacks reaching me and
+    /// verifying?". Prints `listening on http://ADDR` first.
     Listen {
         /// The address to bind; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:0")]
         addr: SocketAddr,
-        /// The platform public key: Base64 SPKI DER, or PEM (the emulator prints its own).
-        #[arg(long)]
+        /// The platform public key: Base64 SPKI DER, or PEM (`-----BEGIN …`, as one argument;
+        /// the emulator prints its own).
+        #[arg(long, allow_hyphen_values = true)]
         platform_public_key: String,
         /// How far X-TIMESTAMP may be from this machine's clock, in seconds.
         #[arg(long, default_value_t = 300)]
@@ -149,6 +160,38 @@ enum Command {
     },
     /// Run the local gateway emulator until interrupted. Prints the address it bound first,
     /// then each region's partner id and secret, and the private key they share.
+    /// Sign a callback as the platform does and POST it to a merchant's callback handler,
+    /// printing the answer. With --check, send four (a valid one, the same one again, a stale
+    /// one and a forged one) and report each answer against what a correct handler answers:
+    /// SUCCESS, SUCCESS, refused, refused. Exits 0 only when every answer is right.
+    SendCallback {
+        /// The handler's URL, e.g. http://127.0.0.1:8080/smilepayz/callback.
+        #[arg(long)]
+        url: String,
+        /// The region's code, e.g. THB: the currency, offset and merchant id of the default
+        /// body, and the rules a given body is checked against before sending.
+        #[arg(long)]
+        region: Region,
+        /// Whose notification it is.
+        #[arg(long, value_enum, default_value = "pay-in")]
+        endpoint: CallbackEndpoint,
+        /// The notification body (JSON, or @FILE), sent byte for byte. By default, a SUCCESS
+        /// notification of 100 in the region's currency with a fresh orderNo and tradeNo.
+        #[arg(long)]
+        body: Option<String>,
+        /// The key to sign with, Base64 PKCS#8 or PEM; the handler must be verifying with its
+        /// public half (in tests, instead of the real platform key).
+        #[arg(
+            long,
+            env = "SMILEPAYZ_PLATFORM_PRIVATE_KEY",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
+        platform_private_key: String,
+        /// Send the four callbacks a handler must tell apart, and report each answer.
+        #[arg(long)]
+        check: bool,
+    },
     Serve {
         /// The address to bind; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -169,11 +212,23 @@ enum Command {
         /// before answering).
         #[arg(long, default_value_t = 1000)]
         settle_after_ms: u64,
+        /// How many transactions to keep (about a kilobyte each); past it, pay-ins and
+        /// pay-outs are refused with TOO_MANY_TRANSACTIONS. Lower it for a long run on a small
+        /// machine.
+        #[arg(long, default_value_t = smilepayz::emulator::DEFAULT_MAX_TRANSACTIONS,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        max_transactions: usize,
         /// Print one JSON object (base URL, platform public key, merchants with their
         /// credentials and accounts) as the first line, for scripts and other test suites.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CallbackEndpoint {
+    PayIn,
+    PayOut,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -279,19 +334,64 @@ async fn run(command: Command) -> Result<(), Failure> {
             timestamp,
             signature,
             platform_public_key,
+            tolerance_seconds,
+            no_clock_check,
         } => {
             let key = PlatformPublicKey::parse(&platform_public_key)?;
-            if verify_callback(&key, &trade_no, &timestamp, &signature) {
-                println!("valid");
-                Ok(())
-            } else {
+            if !verify_callback(&key, &trade_no, &timestamp, &signature) {
                 println!("invalid");
-                Err(Failure(
+                return Err(Failure(
                     "the signature does not match tradeNo|X-TIMESTAMP under this key".to_owned(),
                     1,
-                ))
+                ));
+            }
+            // The signature holds; the clock is checked as a handler checks it (the verifier
+            // reads only tradeNo from the body, the one signed field).
+            let verifier = CallbackVerifier::new(key);
+            let verifier = if no_clock_check {
+                verifier.without_clock_check()
+            } else {
+                verifier.tolerance(Duration::from_secs(tolerance_seconds))
+            };
+            let body = serde_json::json!({ "tradeNo": trade_no }).to_string();
+            let headers = [
+                ("Content-Type", "application/json"),
+                ("X-TIMESTAMP", timestamp.as_str()),
+                ("X-SIGNATURE", signature.as_str()),
+            ];
+            match verifier.verify::<serde::de::IgnoredAny>(
+                headers,
+                body.as_bytes(),
+                std::time::SystemTime::now(),
+            ) {
+                Ok(_) => {
+                    println!("valid");
+                    Ok(())
+                }
+                Err(error @ smilepayz::callback::CallbackError::Stale { .. }) => {
+                    println!("stale");
+                    Err(Failure(
+                        format!(
+                            "{error}; the signature itself is valid (--no-clock-check checks it \
+                             alone)"
+                        ),
+                        1,
+                    ))
+                }
+                Err(error) => {
+                    println!("invalid");
+                    Err(Failure(error.to_string(), 1))
+                }
             }
         }
+        Command::SendCallback {
+            url,
+            region,
+            endpoint,
+            body,
+            platform_private_key,
+            check,
+        } => send_callback(&url, region, endpoint, body, &platform_private_key, check).await,
         Command::Serve {
             addr,
             latency_ms,
@@ -299,6 +399,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             malformed_body_rate,
             drop_connection_rate,
             settle_after_ms,
+            max_transactions,
             json,
         } => {
             let faults = Faults {
@@ -308,7 +409,14 @@ async fn run(command: Command) -> Result<(), Failure> {
                 drop_connection_rate,
                 ..Faults::default()
             };
-            serve(addr, faults, Duration::from_millis(settle_after_ms), json).await
+            serve(
+                addr,
+                faults,
+                Duration::from_millis(settle_after_ms),
+                max_transactions,
+                json,
+            )
+            .await
         }
     }
 }
@@ -718,12 +826,14 @@ async fn serve(
     addr: SocketAddr,
     faults: Faults,
     settle_after: Duration,
+    max_transactions: usize,
     json: bool,
 ) -> Result<(), Failure> {
     let mut builder = Emulator::builder()
         .bind(addr)
         .faults(faults)
-        .settle_after(settle_after);
+        .settle_after(settle_after)
+        .max_transactions(max_transactions);
     // One test merchant per region, each with its own partner id, accounts and secret, as
     // the gateway issues them (a request signed with one merchant's secret is refused under
     // another's id); they share one key pair, so one private key signs for all of them.
@@ -794,6 +904,228 @@ async fn serve(
         .map_err(|e| Failure(format!("cannot wait for Ctrl-C: {e}"), 1))?;
     running.shutdown().await;
     Ok(())
+}
+
+/// A notification of `endpoint` in `region` that a correct handler accepts: SUCCESS, 100 in
+/// the region's currency, a fresh orderNo and tradeNo (so a handler's once-per-tradeNo
+/// bookkeeping sees a new one on every run).
+fn default_notification(region: Region, endpoint: CallbackEndpoint) -> String {
+    let info = region.info();
+    let now = std::time::SystemTime::now();
+    let local = smilepayz::timestamp::Timestamp::at(now, info.utc_offset_seconds).to_string();
+    let nanos = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() % 1_000_000_000);
+    let digits: String = local
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let prefix = match endpoint {
+        CallbackEndpoint::PayIn => "I",
+        CallbackEndpoint::PayOut => "O",
+    };
+    let amount = if info.money_scale == 0 {
+        "100".to_owned()
+    } else {
+        format!("100.{}", "0".repeat(usize::from(info.money_scale)))
+    };
+    format!(
+        r#"{{"orderNo":"SC{prefix}{digits}","tradeNo":"T{prefix}{digits}{nanos:09}","merchantId":{},"merchantName":"Sandbox Merchant","transactionTime":"{}","status":"SUCCESS","money":{{"currency":"{}","amount":{amount}}}}}"#,
+        serde_json::Value::from(TestMerchant::generate_id(region)),
+        local.get(..19).unwrap_or(&local),
+        info.currency,
+    )
+}
+
+/// One callback as sent: its headers and body.
+struct Outgoing {
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+/// Signs `body` with `key` at `timestamp`.
+fn signed(
+    key: &PlatformKeyPair,
+    body: &[u8],
+    timestamp: smilepayz::timestamp::Timestamp,
+) -> Result<Outgoing, Failure> {
+    let signed = smilepayz::callback::testing::sign_at(key, body, timestamp)
+        .map_err(|e| Failure(format!("cannot sign the callback: {e}"), 2))?;
+    Ok(Outgoing {
+        headers: signed
+            .headers()
+            .into_iter()
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect(),
+        body: body.to_vec(),
+    })
+}
+
+/// POSTs one callback; the handler's status and (trimmed, at most 200 characters) answer.
+async fn post_callback(
+    http: &reqwest::Client,
+    url: &str,
+    callback: &Outgoing,
+) -> Result<(u16, String), Failure> {
+    let mut request = http.post(url).body(callback.body.clone());
+    for (name, value) in &callback.headers {
+        request = request.header(*name, value);
+    }
+    let answer = request
+        .send()
+        .await
+        .map_err(|e| Failure(format!("cannot reach the handler at {url}: {e}"), 1))?;
+    let status = answer.status().as_u16();
+    let text = answer.text().await.unwrap_or_default();
+    Ok((status, text.trim().chars().take(200).collect()))
+}
+
+async fn send_callback(
+    url: &str,
+    region: Region,
+    endpoint: CallbackEndpoint,
+    body: Option<String>,
+    platform_private_key: &str,
+    check: bool,
+) -> Result<(), Failure> {
+    let key = PlatformKeyPair::parse(platform_private_key).map_err(|e| {
+        let why = match e {
+            smilepayz::signing::KeyError::InvalidPrivateKey { reason } => reason,
+            other => other.to_string(),
+        };
+        Failure(
+            format!(
+                "--platform-private-key is not an RSA private key as Base64 PKCS#8 DER or PEM: \
+                 {why}; pass the private half of the key pair your handler verifies with"
+            ),
+            2,
+        )
+    })?;
+    let body = match body {
+        Some(text) => match text.strip_prefix('@') {
+            Some(path) => std::fs::read(path)
+                .map_err(|e| Failure(format!("cannot read the body file {path}: {e}"), 2))?,
+            None => text.into_bytes(),
+        },
+        None => default_notification(region, endpoint).into_bytes(),
+    };
+    // A body the SDK would not read as this region's notification is refused before sending.
+    let reads = match endpoint {
+        CallbackEndpoint::PayIn => {
+            <smilepayz::endpoints::pay_in::AnyPayInNotification as smilepayz::FromRegionJson>::from_region_json(region, &body).map(drop)
+        }
+        CallbackEndpoint::PayOut => {
+            <smilepayz::endpoints::pay_out::AnyPayOutNotification as smilepayz::FromRegionJson>::from_region_json(region, &body).map(drop)
+        }
+    };
+    if let Err(error) = reads {
+        return Err(Failure(
+            format!(
+                "the body is not a {} notification in {}: {error}",
+                endpoint_name(endpoint),
+                region.code()
+            ),
+            2,
+        ));
+    }
+    let offset = region.info().utc_offset_seconds;
+    let now = std::time::SystemTime::now();
+    let valid = signed(
+        &key,
+        &body,
+        smilepayz::timestamp::Timestamp::at(now, offset),
+    )?;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| Failure(format!("cannot build an HTTP client: {e}"), 1))?;
+    let accepted = |(status, text): &(u16, String)| *status == 200 && text == SUCCESS_REPLY;
+    if !check {
+        let answer = post_callback(&http, url, &valid).await?;
+        println!("answered {} {}", answer.0, answer.1);
+        return if accepted(&answer) {
+            Ok(())
+        } else {
+            Err(Failure("the handler did not answer SUCCESS".to_owned(), 1))
+        };
+    }
+    let an_hour_ago = now - Duration::from_secs(3600);
+    let stale = signed(
+        &key,
+        &body,
+        smilepayz::timestamp::Timestamp::at(an_hour_ago, offset),
+    )?;
+    let stranger = PlatformKeyPair::generate()
+        .map_err(|e| Failure(format!("cannot make a key to forge with: {e}"), 1))?;
+    let forged = signed(
+        &stranger,
+        &body,
+        smilepayz::timestamp::Timestamp::at(now, offset),
+    )?;
+    let cases: [(&str, &Outgoing, bool, &str); 4] = [
+        (
+            "valid",
+            &valid,
+            true,
+            "a correctly signed, fresh callback must be answered SUCCESS",
+        ),
+        (
+            "same again",
+            &valid,
+            true,
+            "the platform delivers again until it reads SUCCESS: a repeat must be answered SUCCESS (and handled once)",
+        ),
+        (
+            "stale",
+            &stale,
+            false,
+            "signed an hour ago: a replay must be refused",
+        ),
+        (
+            "forged",
+            &forged,
+            false,
+            "signed with another key: it must be refused",
+        ),
+    ];
+    let mut wrong = 0;
+    for (name, callback, should_accept, why) in cases {
+        let answer = post_callback(&http, url, callback).await?;
+        let right = accepted(&answer) == should_accept;
+        if !right {
+            wrong += 1;
+        }
+        println!(
+            "{:<11} answered {} {:<24} {}",
+            name,
+            answer.0,
+            answer.1.chars().take(24).collect::<String>(),
+            if right {
+                format!("ok ({})", if should_accept { "SUCCESS" } else { "refused" })
+            } else {
+                format!("WRONG: {why}")
+            }
+        );
+    }
+    if wrong == 0 {
+        Ok(())
+    } else {
+        Err(Failure(
+            format!(
+                "{wrong} of 4 answers are wrong: the handler would act on callbacks it must refuse, or make the platform deliver again"
+            ),
+            1,
+        ))
+    }
+}
+
+fn endpoint_name(endpoint: CallbackEndpoint) -> &'static str {
+    match endpoint {
+        CallbackEndpoint::PayIn => "pay-in",
+        CallbackEndpoint::PayOut => "pay-out",
+    }
 }
 
 /// Indents valid JSON text two spaces per level without reading its values, so that keys
@@ -890,21 +1222,42 @@ async fn listen(
                         let seen = seen.clone();
                         async move {
                             let (parts, body) = request.into_parts();
-                            let body = http_body_util::Limited::new(body, 64 * 1024)
+                            let path = parts.uri.path().to_owned();
+                            let (status, reply) = match http_body_util::Limited::new(body, MAX_CALLBACK_BYTES)
                                 .collect()
                                 .await
-                                .map(|b| b.to_bytes())
-                                .unwrap_or_default();
-                            let verified = verifier.verify::<serde_json::Value>(
-                                parts.headers.iter(),
-                                &body,
-                                std::time::SystemTime::now(),
-                            );
-                            print_callback(parts.uri.path(), &body, &verified, json);
+                            {
+                                Ok(collected) => {
+                                    let body = collected.to_bytes();
+                                    // Raw JSON, so amounts print with the platform's digits.
+                                    let verified = verifier.verify::<Box<serde_json::value::RawValue>>(
+                                        parts.headers.iter(),
+                                        &body,
+                                        std::time::SystemTime::now(),
+                                    );
+                                    print_callback(&path, &body, &verified, json);
+                                    match verified {
+                                        Ok(_) => (200, SUCCESS_REPLY.to_owned()),
+                                        Err(error) => (error.http_status(), error.to_string()),
+                                    }
+                                }
+                                Err(error) => {
+                                    let why = if error.is::<http_body_util::LengthLimitError>() {
+                                        format!("the body is larger than {} KiB", MAX_CALLBACK_BYTES / 1024)
+                                    } else {
+                                        format!("the body could not be read: {error}")
+                                    };
+                                    print_unread(&path, &why, json);
+                                    (413, why)
+                                }
+                            };
                             let _ = seen.send(());
-                            Ok::<_, std::convert::Infallible>(hyper::Response::new(
-                                http_body_util::Full::new(bytes::Bytes::from_static(SUCCESS_REPLY.as_bytes())),
-                            ))
+                            let mut response = hyper::Response::new(http_body_util::Full::new(
+                                bytes::Bytes::from(reply),
+                            ));
+                            *response.status_mut() =
+                                hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
+                            Ok::<_, std::convert::Infallible>(response)
                         }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -918,28 +1271,102 @@ async fn listen(
     }
 }
 
-/// One line (or JSON object) per callback: valid with its main fields, or why not.
+/// The largest callback body `listen` reads; the platform's are a few hundred bytes.
+const MAX_CALLBACK_BYTES: usize = 64 * 1024;
+
+/// What `listen --json` prints for one callback.
+#[derive(serde::Serialize)]
+struct CallbackLine<'a> {
+    valid: bool,
+    path: &'a str,
+    #[serde(rename = "tradeNo", skip_serializing_if = "Option::is_none")]
+    trade_no: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// The body as JSON, digits as sent, when it is JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a serde_json::value::RawValue>,
+    /// The body as text, when it is not JSON.
+    #[serde(rename = "bodyText", skip_serializing_if = "Option::is_none")]
+    body_text: Option<std::borrow::Cow<'a, str>>,
+    status: u16,
+}
+
+/// One line (or JSON object) per callback: valid with its main fields, or why not, and what
+/// was answered.
 fn print_callback(
     path: &str,
     body: &[u8],
     verified: &Result<
-        smilepayz::callback::Verified<serde_json::Value>,
+        smilepayz::callback::Verified<Box<serde_json::value::RawValue>>,
         smilepayz::callback::CallbackError,
     >,
     json: bool,
 ) {
-    let text = |v: &serde_json::Value, k: &str| v.get(k).map(|x| x.to_string()).unwrap_or_default();
-    let line = match (verified, json) {
-        (Ok(ok), true) => serde_json::json!({"valid": true, "path": path, "tradeNo": ok.trade_no, "timestamp": ok.timestamp.to_string(), "body": ok.notification}).to_string(),
-        (Err(e), true) => serde_json::json!({"valid": false, "path": path, "error": e.to_string(), "body": String::from_utf8_lossy(body)}).to_string(),
-        (Ok(ok), false) => format!(
-            "valid   {path} tradeNo={} orderNo={} status={} money={} (answered SUCCESS)",
-            ok.trade_no,
-            text(&ok.notification, "orderNo"),
-            text(&ok.notification, "status"),
-            text(&ok.notification, "money"),
-        ),
-        (Err(e), false) => format!("invalid {path}: {e} (answered SUCCESS anyway)"),
+    let raw: Option<Box<serde_json::value::RawValue>> = serde_json::from_slice(body).ok();
+    let line = if json {
+        let (trade_no, timestamp, error, status) = match verified {
+            Ok(ok) => (
+                Some(ok.trade_no.as_str()),
+                Some(ok.timestamp.to_string()),
+                None,
+                200,
+            ),
+            Err(e) => (None, None, Some(e.to_string()), e.http_status()),
+        };
+        serde_json::to_string(&CallbackLine {
+            valid: verified.is_ok(),
+            path,
+            trade_no,
+            timestamp,
+            error,
+            body: raw.as_deref(),
+            body_text: raw.is_none().then(|| String::from_utf8_lossy(body)),
+            status,
+        })
+        .unwrap_or_default()
+    } else {
+        match verified {
+            Ok(ok) => {
+                // Each field's raw JSON: `"SUCCESS"`, `{"currency":"THB","amount":250.00}`.
+                let fields: std::collections::BTreeMap<String, Box<serde_json::value::RawValue>> =
+                    serde_json::from_str(ok.notification.get()).unwrap_or_default();
+                let field = |k: &str| fields.get(k).map_or("-", |v| v.get());
+                format!(
+                    "valid   {path} tradeNo={} orderNo={} status={} money={} (answered SUCCESS; \
+                     the signature covers only tradeNo and X-TIMESTAMP: confirm the status and \
+                     money with inquiry-status)",
+                    ok.trade_no,
+                    field("orderNo"),
+                    field("status"),
+                    field("money"),
+                )
+            }
+            Err(e) => format!("invalid {path}: {e} (answered {})", e.http_status()),
+        }
+    };
+    println!("{line}");
+    let _ = std::io::stdout().flush();
+}
+
+/// The line for a callback whose body could not be read whole.
+fn print_unread(path: &str, why: &str, json: bool) {
+    let line = if json {
+        serde_json::to_string(&CallbackLine {
+            valid: false,
+            path,
+            trade_no: None,
+            timestamp: None,
+            error: Some(why.to_owned()),
+            body: None,
+            body_text: None,
+            status: 413,
+        })
+        .unwrap_or_default()
+    } else {
+        format!("invalid {path}: {why} (answered 413)")
     };
     println!("{line}");
     let _ = std::io::stdout().flush();

@@ -252,6 +252,8 @@ fn verify_callback_accepts_the_real_platform_callbacks_and_nothing_else() {
                     signature,
                     "--platform-public-key",
                     key,
+                    // The vectors are real callbacks from 2024: the signature alone.
+                    "--no-clock-check",
                 ],
                 &[],
             )
@@ -274,6 +276,62 @@ fn verify_callback_accepts_the_real_platform_callbacks_and_nothing_else() {
         assert_eq!(
             (bad.status.code(), stdout(&bad).trim_end()),
             (Some(1), "invalid")
+        );
+        // The key as PEM, as its own argument (clap must not read `-----BEGIN` as a flag).
+        let lines: Vec<String> = key
+            .as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        let pem = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            lines.join("\n")
+        );
+        let with_pem = smilepayz(
+            &[
+                "verify-callback",
+                "--trade-no",
+                trade_no,
+                "--timestamp",
+                timestamp,
+                "--signature",
+                signature,
+                "--no-clock-check",
+                "--platform-public-key",
+                &pem,
+            ],
+            &[],
+        );
+        assert_eq!(
+            (with_pem.status.code(), stdout(&with_pem).trim_end()),
+            (Some(0), "valid"),
+            "{}",
+            stderr(&with_pem)
+        );
+        // Without --no-clock-check, the clock is checked as a handler checks it: a callback
+        // from 2024 is stale, though its signature holds.
+        let old = smilepayz(
+            &[
+                "verify-callback",
+                "--trade-no",
+                trade_no,
+                "--timestamp",
+                timestamp,
+                "--signature",
+                signature,
+                "--platform-public-key",
+                key,
+            ],
+            &[],
+        );
+        assert_eq!(
+            (old.status.code(), stdout(&old).trim_end()),
+            (Some(1), "stale")
+        );
+        assert!(
+            stderr(&old).contains("the signature itself is valid"),
+            "{}",
+            stderr(&old)
         );
     }
 }
@@ -709,4 +767,302 @@ fn credentials_come_from_the_same_variables_as_the_library_and_errors_name_them(
         // Refused before any connection: not a network error.
         assert!(!err.contains("cannot reach"), "{err}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_answers_as_a_handler_should_and_prints_amounts_with_their_digits() {
+    use smilepayz::callback::testing;
+    use smilepayz::signing::PlatformKeyPair;
+    use std::io::{BufRead, BufReader};
+
+    let platform = PlatformKeyPair::generate().expect("platform key");
+    let stranger = PlatformKeyPair::generate().expect("another key");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .args([
+            "listen",
+            "--platform-public-key",
+            &platform.public_spki_base64(),
+            "--count",
+            "4",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).expect("a line");
+    let url = format!(
+        "{}/notify",
+        first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {first:?}"))
+    );
+    let body = br#"{"tradeNo":"T1","orderNo":"S20011ORDER1","status":"SUCCESS","money":{"currency":"THB","amount":1234567890123456.78}}"#;
+    let signed = testing::sign(&platform, body, 7 * 3600).expect("signed");
+    let forged = testing::sign(&stranger, body, 7 * 3600).expect("signed");
+    let http = reqwest::Client::new();
+    let post = |headers: Vec<(&'static str, String)>, body: Vec<u8>| {
+        let mut request = http.post(&url).body(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let owned = |s: &testing::SignedCallback| {
+        s.headers()
+            .into_iter()
+            .map(|(n, v)| (n, v.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    type Headers = Vec<(&'static str, String)>;
+    let cases: [(&str, Headers, Vec<u8>, u16); 4] = [
+        ("valid", owned(&signed), body.to_vec(), 200),
+        ("forged", owned(&forged), body.to_vec(), 401),
+        (
+            "unsigned",
+            vec![("Content-Type", "application/json".to_owned())],
+            body.to_vec(),
+            401,
+        ),
+        ("oversized", owned(&signed), vec![b' '; 70 * 1024], 413),
+    ];
+    for (name, headers, body, status) in cases {
+        let answer = post(headers, body).await.expect("answered");
+        assert_eq!(answer.status().as_u16(), status, "{name}");
+        let text = answer.text().await.expect("a body");
+        assert_eq!(text == "SUCCESS", status == 200, "{name}: {text}");
+        let line = lines
+            .next()
+            .and_then(Result::ok)
+            .expect("a line per callback");
+        let printed: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(printed["valid"], status == 200, "{name}: {line}");
+        assert_eq!(printed["status"], status, "{name}: {line}");
+        match name {
+            // The amount keeps its digits (a float would print …56.8).
+            "valid" => assert!(line.contains("1234567890123456.78"), "{line}"),
+            "oversized" => assert!(line.contains("larger than 64 KiB"), "{line}"),
+            _ => assert!(printed["error"].is_string(), "{line}"),
+        }
+    }
+    assert!(child.wait().expect("exits").success());
+}
+
+#[test]
+fn serve_keeps_at_most_max_transactions_and_says_how_to_raise_it() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .args([
+            "serve",
+            "--json",
+            "--settle-after-ms",
+            "0",
+            "--max-transactions",
+            "1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).expect("a JSON line");
+    let config: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    let base_url = config["baseUrl"].as_str().expect("baseUrl");
+    let thb = config["merchants"]
+        .as_array()
+        .expect("merchants")
+        .iter()
+        .find(|m| m["region"] == "THB")
+        .expect("a THB merchant")
+        .clone();
+    let env = [
+        (
+            "SMILEPAYZ_PARTNER_ID",
+            thb["partnerId"].as_str().expect("id"),
+        ),
+        (
+            "SMILEPAYZ_MERCHANT_SECRET",
+            thb["merchantSecret"].as_str().expect("secret"),
+        ),
+        (
+            "SMILEPAYZ_PRIVATE_KEY",
+            thb["privateKey"].as_str().expect("key"),
+        ),
+    ];
+    let pay_in = |order_no: &str| {
+        let body = serde_json::json!({
+            "orderNo": order_no,
+            "purpose": "cap test",
+            "merchant": {"merchantId": thb["partnerId"]},
+            "money": {"currency": "THB", "amount": 10},
+            "paymentMethod": "QRPAY",
+            "payer": {"name": "Somchai", "accountNo": "1234567890", "bankName": "KBANK"},
+        })
+        .to_string();
+        smilepayz(
+            &[
+                "call",
+                "pay-in",
+                "--region",
+                "THB",
+                "--base-url",
+                base_url,
+                "--body",
+                &body,
+            ],
+            &env,
+        )
+    };
+    let kept = pay_in("S20011CAP00001");
+    assert!(kept.status.success(), "{}", stderr(&kept));
+    let refused = pay_in("S20011CAP00002");
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("--max-transactions"),
+        "{}",
+        stderr(&refused)
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A callback handler that answers SUCCESS to anything, signed or not: what `send-callback
+/// --check` must catch.
+async fn naive_handler() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let url = format!("http://{}/notify", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut chunk = [0u8; 4096];
+                // The head, then as many body bytes as Content-Length says.
+                loop {
+                    let Ok(n) = stream.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&seen).to_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if seen.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let _ = stream
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 7\r\nConnection: close\r\n\r\nSUCCESS",
+                    )
+                    .await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_callback_check_tells_a_correct_handler_from_one_that_ignores_signatures() {
+    use secrecy::ExposeSecret as _;
+    use std::io::{BufRead, BufReader};
+    // Any RSA key pair serves as a test platform key: the handler trusts its public half.
+    let pair = smilepayz::signing::MerchantKeyPair::generate().expect("key pair");
+    let private = pair.private_pkcs8_base64().expose_secret().to_owned();
+    let public = pair.public_spki_base64();
+
+    // A correct handler: `smilepayz listen` verifies and refuses what does not hold.
+    let mut listen = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .args(["listen", "--platform-public-key", &public])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let pid = listen.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(listen.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).expect("a line");
+    let correct = format!(
+        "{}/notify",
+        first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {first:?}"))
+    );
+    let naive = naive_handler().await;
+
+    let send = |url: String, check: bool| {
+        let private = private.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut args = vec![
+                "send-callback".to_owned(),
+                "--url".to_owned(),
+                url,
+                "--region".to_owned(),
+                "THB".to_owned(),
+                "--platform-private-key".to_owned(),
+                private,
+            ];
+            if check {
+                args.push("--check".to_owned());
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            smilepayz(&args, &[])
+        })
+    };
+
+    let one = send(correct.clone(), false).await.expect("runs");
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert_eq!(stdout(&one).trim_end(), "answered 200 SUCCESS");
+
+    let checked = send(correct, true).await.expect("runs");
+    assert!(
+        checked.status.success(),
+        "{}\n{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
+    let report = stdout(&checked);
+    assert_eq!(report.lines().count(), 4, "{report}");
+    assert_eq!(report.matches(" ok (").count(), 4, "{report}");
+
+    let fooled = send(naive, true).await.expect("runs");
+    assert_eq!(fooled.status.code(), Some(1));
+    let report = stdout(&fooled);
+    let wrong: Vec<&str> = report.lines().filter(|l| l.contains("WRONG")).collect();
+    assert_eq!(wrong.len(), 2, "{report}");
+    assert!(
+        wrong[0].starts_with("stale") && wrong[1].starts_with("forged"),
+        "{report}"
+    );
+    assert!(
+        stderr(&fooled).contains("2 of 4 answers are wrong"),
+        "{}",
+        stderr(&fooled)
+    );
+
+    let _ = listen.kill();
+    let _ = listen.wait();
 }

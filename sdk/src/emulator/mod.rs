@@ -72,8 +72,9 @@
 //! ([`RunningEmulator::accounts`]; 20-digit numbers like the gateway's, see
 //! [`account_numbers`]). They open at [`PAYIN_OPENING_BALANCE`] (0) and
 //! [`PAYOUT_OPENING_BALANCE`] (1,000,000 in the region's major unit). Any other account
-//! number is answered too, as the sandbox does, opening at [`OTHER_ACCOUNT_OPENING_BALANCE`]
-//! (250,000) the first time it is asked for. Amounts are kept exactly, in the region's
+//! number is answered too, as the sandbox does, at [`OTHER_ACCOUNT_OPENING_BALANCE`]
+//! (250,000); nothing moves it, so it is not kept (asking about any number of them costs no
+//! memory). Amounts are kept exactly, in the region's
 //! smallest unit, and every change happens under one lock: concurrent orders never lose or
 //! double-count money. State is in memory, bounded by
 //! [`EmulatorBuilder::max_transactions`] (1,000,000 by default; past it new orders get
@@ -328,7 +329,10 @@ impl EmulatorBuilder {
     }
 
     /// How many transactions the emulator keeps (1,000,000 by default); past it, pay-ins
-    /// and pay-outs are refused with `TOO_MANY_TRANSACTIONS`, so memory stays bounded.
+    /// and pay-outs are refused with `TOO_MANY_TRANSACTIONS`, so memory stays bounded. A
+    /// transaction with its callback log takes in the order of a kilobyte (a review of
+    /// issue 20 estimated about 0.8 GB at the default cap), so lower it for a long-running
+    /// `serve` on a small machine.
     #[must_use]
     pub fn max_transactions(mut self, n: usize) -> Self {
         self.max_transactions = n;

@@ -356,7 +356,8 @@ impl Sandbox {
     }
 
     /// The balance of one of a merchant's accounts. An account number the merchant does not
-    /// have is opened at [`OTHER_ACCOUNT_OPENING_BALANCE`], as the sandbox answers any.
+    /// have is answered at [`OTHER_ACCOUNT_OPENING_BALANCE`], as the sandbox answers any; it
+    /// never moves, so it is not kept.
     pub(super) fn balance(&self, partner_id: &str, account_no: &str) -> Option<Balance> {
         let mut books = self.lock();
         let finals = books.settle_due(Instant::now());
@@ -368,13 +369,17 @@ impl Sandbox {
 }
 
 impl Books {
-    fn balance(&mut self, partner_id: &str, account_no: &str) -> Option<Balance> {
-        let merchant = self.merchants.get_mut(partner_id)?;
+    fn balance(&self, partner_id: &str, account_no: &str) -> Option<Balance> {
+        let merchant = self.merchants.get(partner_id)?;
         let scale = merchant.region.info().money_scale;
-        let account = *merchant
+        // Only the merchant's own two accounts ever move, so any other number is answered at
+        // its opening balance without being kept: asking about a million numbers costs no
+        // memory (each used to be stored for ever, outside the transaction cap).
+        let account = merchant
             .accounts
-            .entry(account_no.to_owned())
-            .or_insert_with(|| {
+            .get(account_no)
+            .copied()
+            .unwrap_or_else(|| {
                 let opening = opening(OTHER_ACCOUNT_OPENING_BALANCE, scale);
                 Account {
                     balance: opening,
@@ -403,7 +408,7 @@ impl Sandbox {
                 Check::TooManyTransactions,
                 format!(
                     "the emulator holds {} transactions, its limit; start a new emulator, or raise \
-                     EmulatorBuilder::max_transactions",
+                     EmulatorBuilder::max_transactions (smilepayz serve --max-transactions)",
                     books.transactions.len()
                 ),
             ));
@@ -706,6 +711,26 @@ mod tests {
             cash_account: None,
             merchant_name: None,
         }
+    }
+
+    #[test]
+    fn other_account_numbers_are_answered_without_being_kept() {
+        let (finals, _announced) = tokio::sync::mpsc::unbounded_channel();
+        let sandbox = Sandbox::new(Duration::from_secs(3600), 10, finals);
+        sandbox.open("sandbox-20011", Region::Thb);
+        for n in 0..10_000u32 {
+            let balance = sandbox
+                .balance("sandbox-20011", &format!("9{n:019}"))
+                .expect("answered");
+            assert_eq!(balance.balance.to_string(), "250000.00");
+        }
+        let books = sandbox.lock();
+        let merchant = books.merchants.get("sandbox-20011").expect("opened");
+        assert_eq!(
+            merchant.accounts.len(),
+            2,
+            "only the pay-in and pay-out accounts"
+        );
     }
 
     #[test]
