@@ -831,3 +831,113 @@ async fn amounts_that_are_not_more_than_zero_or_too_large_are_refused_and_move_n
     assert_eq!(after, before, "no money moved");
     setup.emulator.shutdown().await;
 }
+
+#[tokio::test]
+async fn every_answer_and_every_delivery_is_told_to_the_event_sink_with_the_give_up() {
+    use smilepayz::emulator::EmulatorEvent;
+    let events: Arc<std::sync::Mutex<Vec<EmulatorEvent>>> = Arc::default();
+    let sink = Arc::clone(&events);
+    let setup = setup_with::<Thb>(Duration::ZERO, move |builder| {
+        builder.on_event(move |event| {
+            sink.lock().expect("not poisoned").push(event.clone());
+        })
+    })
+    .await;
+    // A receiver that never answers SUCCESS: three attempts (setup's), then the emulator
+    // gives up, and says so.
+    let server = CallbackServer::start(usize::MAX).await;
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    setup
+        .client
+        .send(&pay_in::<Thb>(&order, "10", &server.url))
+        .await
+        .expect("created");
+    assert_eq!(server.wait_for(3).await.len(), 3);
+    // The third delivery's event follows its answer; wait for it, boundedly.
+    let delivered = || {
+        events
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .filter(|e| matches!(e, EmulatorEvent::Callback { .. }))
+            .count()
+    };
+    for _ in 0..100 {
+        if delivered() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen = events.lock().expect("not poisoned").clone();
+    let answered: Vec<_> = seen
+        .iter()
+        .filter_map(|e| match e {
+            EmulatorEvent::Answered(a) => Some(a),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answered.len(), 1, "{seen:?}");
+    let a = answered[0];
+    assert_eq!(a.endpoint, Some("pay-in"));
+    assert_eq!(a.region, Some(smilepayz::Region::Thb));
+    assert_eq!(a.partner_id.as_deref(), Some(setup.partner_id.as_str()));
+    assert_eq!(a.order_no.as_deref(), Some(order.as_str()));
+    assert_eq!((a.http_status, a.code.as_str()), (200, "00"));
+    let callbacks: Vec<(u32, bool, bool)> = seen
+        .iter()
+        .filter_map(|e| match e {
+            EmulatorEvent::Callback { delivery, last } => {
+                Some((delivery.attempt, delivery.accepted, *last))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        callbacks,
+        [(1, false, false), (2, false, false), (3, false, true)]
+    );
+    setup.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn callbacks_forwarded_to_a_local_url_carry_the_orders_own_url() {
+    let server = CallbackServer::start(0).await;
+    let to = server.url.clone();
+    let setup = setup_with::<Thb>(Duration::ZERO, move |builder| {
+        builder.forward_callbacks_to(to)
+    })
+    .await;
+    // The shop's real notify URL stays in the order; the callback still arrives here.
+    let order = OrderNo::generate(&setup.partner_id).expect("order no");
+    setup
+        .client
+        .send(&pay_in::<Thb>(
+            &order,
+            "10",
+            "https://shop.example/smilepayz/notify",
+        ))
+        .await
+        .expect("created");
+    let received = server.wait_for(1).await;
+    assert_eq!(received.len(), 1);
+    let original = received[0]
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-original-callback-url"))
+        .map(|(_, value)| value.as_str());
+    assert_eq!(original, Some("https://shop.example/smilepayz/notify"));
+    let body: Value = serde_json::from_slice(&received[0].body).expect("JSON");
+    assert_eq!(body["orderNo"], order.as_str());
+    setup.emulator.shutdown().await;
+
+    // Forwarding anywhere but this machine is refused when the emulator starts.
+    let refused = Emulator::builder()
+        .forward_callbacks_to("https://shop.example/notify")
+        .start()
+        .await
+        .expect_err("not a local URL");
+    assert!(
+        refused.to_string().contains("cannot be forwarded to"),
+        "{refused}"
+    );
+}

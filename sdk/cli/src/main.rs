@@ -219,9 +219,25 @@ enum Command {
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         max_transactions: usize,
         /// Print one JSON object (base URL, platform public key, merchants with their
-        /// credentials and accounts) as the first line, for scripts and other test suites.
+        /// credentials and accounts) as the first line, for scripts and other test suites
+        /// (and, with --log, one JSON object per line after it).
         #[arg(long)]
         json: bool,
+        /// Print a line for every request answered (time, partner, region, endpoint, orderNo,
+        /// HTTP status, result code, milliseconds) and every callback delivery (its answer,
+        /// and when the emulator gives up).
+        #[arg(long)]
+        log: bool,
+        /// Deliver every callback to this local URL (http://127.0.0.1:PORT/…) instead of the
+        /// order's callbackUrl, which comes along in the X-Original-Callback-Url header: orders
+        /// can carry the shop's real notify URL and the callbacks still reach a local handler.
+        #[arg(long)]
+        forward_callbacks_to: Option<String>,
+        /// Keep the merchants' partner ids, secrets and keys in this JSON file: read from it
+        /// when it exists, written to it (readable by you alone) when it does not, so a test
+        /// suite's configuration holds the same credentials across starts.
+        #[arg(long)]
+        merchants: Option<PathBuf>,
     },
 }
 
@@ -401,6 +417,9 @@ async fn run(command: Command) -> Result<(), Failure> {
             settle_after_ms,
             max_transactions,
             json,
+            log,
+            forward_callbacks_to,
+            merchants,
         } => {
             let faults = Faults {
                 latency: (latency_ms > 0).then(|| Duration::from_millis(latency_ms)),
@@ -409,13 +428,16 @@ async fn run(command: Command) -> Result<(), Failure> {
                 drop_connection_rate,
                 ..Faults::default()
             };
-            serve(
+            serve(ServeOptions {
                 addr,
                 faults,
-                Duration::from_millis(settle_after_ms),
+                settle_after: Duration::from_millis(settle_after_ms),
                 max_transactions,
                 json,
-            )
+                log,
+                forward_callbacks_to,
+                merchants_file: merchants,
+            })
             .await
         }
     }
@@ -822,28 +844,144 @@ async fn call(
     }
 }
 
-async fn serve(
+/// What `serve` was asked for.
+struct ServeOptions {
     addr: SocketAddr,
     faults: Faults,
     settle_after: Duration,
     max_transactions: usize,
     json: bool,
-) -> Result<(), Failure> {
+    log: bool,
+    forward_callbacks_to: Option<String>,
+    merchants_file: Option<PathBuf>,
+}
+
+/// One test merchant per region, each with its own partner id, accounts and secret, as the
+/// gateway issues them (a request signed with one merchant's secret is refused under
+/// another's id); they share one key pair, so one private key signs for all of them.
+fn new_merchants() -> Result<Vec<TestMerchant>, Failure> {
+    let first = TestMerchant::generate(Region::ALL[0])?;
+    Region::ALL
+        .iter()
+        .map(|region| first.sibling(*region).map_err(Failure::from))
+        .collect()
+}
+
+/// The merchants kept in `path` (`serve --merchants`), or new ones written there.
+fn kept_merchants(path: &std::path::Path) -> Result<Vec<TestMerchant>, Failure> {
+    let bad = |why: String| {
+        Failure(
+            format!(
+                "{} is not a merchants file: {why}; fix it, or delete it to start with new merchants",
+                path.display()
+            ),
+            2,
+        )
+    };
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let file: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| bad(format!("not JSON ({e})")))?;
+            let entries = file["merchants"]
+                .as_array()
+                .ok_or_else(|| bad("it has no \"merchants\" list".to_owned()))?;
+            let text = |m: &serde_json::Value, k: &str| {
+                m[k].as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad(format!("a merchant has no string \"{k}\"")))
+            };
+            let mut merchants = Vec::new();
+            for m in entries {
+                let region: Region = text(m, "region")?
+                    .parse()
+                    .map_err(|e| bad(format!("{e}")))?;
+                let merchant = TestMerchant::from_parts(
+                    text(m, "partnerId")?,
+                    region,
+                    &text(m, "merchantSecret")?,
+                    &text(m, "privateKey")?,
+                    &text(m, "publicKey")?,
+                )
+                .map_err(|e| bad(e.to_string()))?;
+                merchants.push(merchant);
+            }
+            if merchants.is_empty() {
+                return Err(bad("its \"merchants\" list is empty".to_owned()));
+            }
+            Ok(merchants)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let merchants = new_merchants()?;
+            let entries: Vec<serde_json::Value> = merchants
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "region": m.region.code(),
+                        "partnerId": m.partner_id,
+                        "merchantSecret": m.secret_text.expose_secret(),
+                        "privateKey": m.private_key_base64.expose_secret(),
+                        "publicKey": m.public_key_base64,
+                    })
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&serde_json::json!({ "merchants": entries }))
+                .map_err(|e| Failure(format!("cannot write the merchants: {e}"), 1))?;
+            write_private(path, text.as_bytes())
+                .map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))?;
+            Ok(merchants)
+        }
+        Err(e) => Err(Failure(format!("cannot read {}: {e}", path.display()), 1)),
+    }
+}
+
+/// Writes a new file only its owner can read (it holds test secrets and keys).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
+async fn serve(options: ServeOptions) -> Result<(), Failure> {
+    let ServeOptions {
+        addr,
+        faults,
+        settle_after,
+        max_transactions,
+        json,
+        log,
+        forward_callbacks_to,
+        merchants_file,
+    } = options;
     let mut builder = Emulator::builder()
         .bind(addr)
         .faults(faults)
         .settle_after(settle_after)
         .max_transactions(max_transactions);
-    // One test merchant per region, each with its own partner id, accounts and secret, as
-    // the gateway issues them (a request signed with one merchant's secret is refused under
-    // another's id); they share one key pair, so one private key signs for all of them.
-    let first = TestMerchant::generate(Region::ALL[0])?;
-    let mut partners = Vec::new();
-    for region in Region::ALL {
-        let merchant = first.sibling(*region)?;
-        builder = builder.merchant(merchant.merchant());
-        partners.push((region, merchant));
+    if let Some(url) = forward_callbacks_to {
+        builder = builder.forward_callbacks_to(url);
     }
+    if log {
+        builder = builder.on_event(move |event| {
+            let line = log_line(event, json);
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
+        });
+    }
+    let merchants = match &merchants_file {
+        Some(path) => kept_merchants(path)?,
+        None => new_merchants()?,
+    };
+    for merchant in &merchants {
+        builder = builder.merchant(merchant.merchant());
+    }
+    let partners: Vec<(Region, &TestMerchant)> = merchants.iter().map(|m| (m.region, m)).collect();
+    let first = merchants
+        .first()
+        .cloned()
+        .ok_or_else(|| Failure("there is no merchant to serve".to_owned(), 2))?;
     let running = builder.start().await?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -855,7 +993,8 @@ async fn serve(
                     "region": region.code(),
                     "partnerId": merchant.partner_id,
                     "merchantSecret": merchant.secret_text.expose_secret(),
-                    "privateKey": first.private_key_base64.expose_secret(),
+                    "privateKey": merchant.private_key_base64.expose_secret(),
+                    "publicKey": merchant.public_key_base64,
                     "payinAccountNo": accounts.as_ref().map(|a| a.payin_account_no.clone()),
                     "payoutAccountNo": accounts.as_ref().map(|a| a.payout_account_no.clone()),
                 })
@@ -885,12 +1024,24 @@ async fn serve(
                 merchant.secret_text.expose_secret(),
             )?;
         }
-        writeln!(
-            out,
-            "SMILEPAYZ_PRIVATE_KEY={}",
-            first.private_key_base64.expose_secret()
-        )?;
-        writeln!(out, "merchant public key: {}", first.public_key_base64)?;
+        let key = first.private_key_base64.expose_secret();
+        if partners
+            .iter()
+            .all(|(_, m)| m.private_key_base64.expose_secret() == key)
+        {
+            writeln!(out, "SMILEPAYZ_PRIVATE_KEY={key}")?;
+            writeln!(out, "merchant public key: {}", first.public_key_base64)?;
+        } else {
+            // A merchants file with a key pair per merchant.
+            for (_, m) in &partners {
+                writeln!(
+                    out,
+                    "private key of {}: {}",
+                    m.partner_id,
+                    m.private_key_base64.expose_secret()
+                )?;
+            }
+        }
         writeln!(
             out,
             "platform public key (verifies callbacks): {}",
@@ -904,6 +1055,85 @@ async fn serve(
         .map_err(|e| Failure(format!("cannot wait for Ctrl-C: {e}"), 1))?;
     running.shutdown().await;
     Ok(())
+}
+
+/// One `serve --log` line: text, or a JSON object with `--json`.
+fn log_line(event: &smilepayz::emulator::EmulatorEvent, json: bool) -> String {
+    use smilepayz::emulator::EmulatorEvent;
+    let at = |t: std::time::SystemTime| smilepayz::timestamp::Timestamp::at(t, 0).to_string();
+    match event {
+        EmulatorEvent::Answered(a) => {
+            let ms = a.elapsed.as_secs_f64() * 1000.0;
+            if json {
+                serde_json::json!({
+                    "event": "request",
+                    "at": at(a.at),
+                    "partnerId": a.partner_id,
+                    "region": a.region.map(|r| r.code()),
+                    "endpoint": a.endpoint,
+                    "path": a.path,
+                    "orderNo": a.order_no,
+                    "httpStatus": a.http_status,
+                    "code": a.code,
+                    "ms": (ms * 10.0).round() / 10.0,
+                })
+                .to_string()
+            } else {
+                format!(
+                    "{} request  {} {} {} {} orderNo={} -> {} {} ({ms:.1} ms)",
+                    at(a.at),
+                    a.partner_id.as_deref().unwrap_or("-"),
+                    a.region.map_or("-", |r| r.code()),
+                    a.method,
+                    a.endpoint.unwrap_or(&a.path),
+                    a.order_no.as_deref().unwrap_or("-"),
+                    a.http_status,
+                    a.code,
+                )
+            }
+        }
+        EmulatorEvent::Callback { delivery: d, last } => {
+            let gave_up = *last && !d.accepted && d.attempted;
+            if json {
+                serde_json::json!({
+                    "event": "callback",
+                    "at": at(d.at),
+                    "tradeNo": d.trade_no,
+                    "orderNo": d.order_no,
+                    "url": d.url,
+                    "status": d.status,
+                    "attempt": d.attempt,
+                    "attempted": d.attempted,
+                    "httpStatus": d.http_status,
+                    "accepted": d.accepted,
+                    "error": d.error,
+                    "gaveUp": gave_up,
+                })
+                .to_string()
+            } else {
+                let outcome = match (d.attempted, d.accepted) {
+                    (false, _) => d.error.clone().unwrap_or_default(),
+                    (true, true) => "200 SUCCESS".to_owned(),
+                    (true, false) => d.error.clone().unwrap_or_default(),
+                };
+                format!(
+                    "{} callback tradeNo={} orderNo={} {} attempt {} to {} -> {outcome}{}",
+                    at(d.at),
+                    d.trade_no,
+                    d.order_no,
+                    d.status,
+                    d.attempt,
+                    d.url,
+                    if gave_up {
+                        "; the emulator gives up (no more attempts)"
+                    } else {
+                        ""
+                    }
+                )
+            }
+        }
+        _ => format!("{event:?}"),
+    }
 }
 
 /// A notification of `endpoint` in `region` that a correct handler accepts: SUCCESS, 100 in
@@ -1374,7 +1604,62 @@ fn print_unread(path: &str, why: &str, json: bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::indent_json;
+    use super::{indent_json, log_line};
+    use smilepayz::emulator::{Answered, Delivery, EmulatorEvent};
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn log_lines_say_what_happened_as_text_and_as_json() {
+        let at = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let answered = EmulatorEvent::Answered(Answered {
+            at,
+            method: "POST".to_owned(),
+            path: "/v2.0/transaction/pay-in".to_owned(),
+            partner_id: Some("sandbox-20011".to_owned()),
+            region: Some(smilepayz::Region::Thb),
+            endpoint: Some("pay-in"),
+            order_no: Some("S20011A1".to_owned()),
+            http_status: 200,
+            code: "00".to_owned(),
+            elapsed: Duration::from_micros(1_250),
+        });
+        assert_eq!(
+            log_line(&answered, false),
+            "2027-01-15T08:00:00+00:00 request  sandbox-20011 THB POST pay-in orderNo=S20011A1 -> 200 00 (1.2 ms)"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&log_line(&answered, true)).expect("JSON");
+        assert_eq!(json["event"], "request");
+        assert_eq!(json["endpoint"], "pay-in");
+        assert_eq!(json["region"], "THB");
+        assert_eq!(json["code"], "00");
+        let given_up = EmulatorEvent::Callback {
+            delivery: Delivery {
+                trade_no: "T1".to_owned(),
+                order_no: "S20011A1".to_owned(),
+                url: "http://127.0.0.1:9/cb".to_owned(),
+                status: "SUCCESS",
+                attempt: 6,
+                attempted: true,
+                at,
+                http_status: None,
+                accepted: false,
+                error: Some("cannot connect: refused".to_owned()),
+            },
+            last: true,
+        };
+        let text = log_line(&given_up, false);
+        assert!(
+            text.ends_with("attempt 6 to http://127.0.0.1:9/cb -> cannot connect: refused; the emulator gives up (no more attempts)"),
+            "{text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&log_line(&given_up, true)).expect("JSON");
+        assert_eq!(
+            (json["event"].as_str(), json["gaveUp"].as_bool()),
+            (Some("callback"), Some(true))
+        );
+    }
 
     #[test]
     fn indenting_keeps_order_digits_and_strings() {

@@ -347,7 +347,7 @@ fn usage_errors_are_reported_by_clap_with_status_2() {
 fn serve_prints_its_address_and_credentials_that_work() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(["serve", "--addr", "127.0.0.1:0", "--log"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -409,14 +409,26 @@ fn serve_prints_its_address_and_credentials_that_work() {
             ("SMILEPAYZ_PRIVATE_KEY", &key),
         ],
     );
-    let _ = child.kill();
-    let _ = child.wait();
     assert!(
         output.status.success(),
         "partner {partner:?}: {}",
         stderr(&output)
     );
     assert!(stdout(&output).contains("250000"), "{}", stdout(&output));
+    // --log: one line for the request, after the startup lines (bounded read).
+    let logged = (0..10)
+        .map(|_| next())
+        .find(|line| line.contains(" request "))
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        logged.contains(&format!(
+            " request  {partner} THB POST inquiry-balance orderNo=- -> 200 00 ("
+        )),
+        "{logged:?}"
+    );
+    assert!(logged.ends_with(" ms)"), "{logged:?}");
 }
 
 #[test]
@@ -1065,4 +1077,73 @@ async fn send_callback_check_tells_a_correct_handler_from_one_that_ignores_signa
 
     let _ = listen.kill();
     let _ = listen.wait();
+}
+
+#[test]
+fn serve_keeps_its_merchants_in_a_file_across_starts() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("merchants.json");
+    let file_arg = file.to_str().expect("a UTF-8 path").to_owned();
+    let start = || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+            .args(["serve", "--json", "--merchants", &file_arg])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        let pid = child.id().to_string();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            let _ = Command::new("kill").arg(&pid).status();
+        });
+        let first = BufReader::new(child.stdout.take().expect("stdout"))
+            .lines()
+            .next()
+            .and_then(Result::ok)
+            .expect("a JSON line");
+        let _ = child.kill();
+        let _ = child.wait();
+        let config: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+        let mut merchants: Vec<(String, String, String, String)> = config["merchants"]
+            .as_array()
+            .expect("merchants")
+            .iter()
+            .map(|m| {
+                let t = |k: &str| m[k].as_str().expect("a string").to_owned();
+                (
+                    t("region"),
+                    t("partnerId"),
+                    t("merchantSecret"),
+                    t("privateKey"),
+                )
+            })
+            .collect();
+        merchants.sort();
+        merchants
+    };
+    let first = start();
+    assert_eq!(first.len(), smilepayz::Region::ALL.len());
+    assert!(file.exists(), "the file was not written");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    let second = start();
+    assert_eq!(first, second, "the credentials changed between starts");
+
+    std::fs::write(&file, "{\"merchants\": [{\"region\": \"THB\"}]}").expect("write");
+    let refused = smilepayz(&["serve", "--merchants", &file_arg], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused)
+            .contains("is not a merchants file: a merchant has no string \"partnerId\""),
+        "{}",
+        stderr(&refused)
+    );
 }

@@ -72,17 +72,26 @@ pub struct Delivery {
 pub(super) struct DeliveryLog {
     entries: Mutex<VecDeque<Delivery>>,
     limit: usize,
+    events: super::events::Events,
 }
 
 impl DeliveryLog {
-    pub(super) fn new(limit: usize) -> Self {
+    pub(super) fn new(limit: usize, events: super::events::Events) -> Self {
         Self {
             entries: Mutex::new(VecDeque::new()),
             limit,
+            events,
         }
     }
 
-    fn push(&self, delivery: Delivery) {
+    /// Records a delivery (and tells the event sink; `last`: no more of this callback follow).
+    fn push(&self, delivery: Delivery, last: bool) {
+        if self.events.on() {
+            self.events.emit(&super::events::EmulatorEvent::Callback {
+                delivery: delivery.clone(),
+                last,
+            });
+        }
         let mut entries = self
             .entries
             .lock()
@@ -150,28 +159,40 @@ pub(super) async fn deliver(
     platform: Arc<PlatformKeyPair>,
     retries: CallbackRetries,
     log: Arc<DeliveryLog>,
+    forward: Option<Arc<str>>,
 ) {
-    let Some(url) = transaction.callback_url.clone() else {
+    let Some(original) = transaction.callback_url.clone() else {
         return;
+    };
+    // Forwarded: to the one local URL (checked when the emulator started), the order's own
+    // URL in a header; otherwise to the order's URL, if it is on this machine.
+    let (url, forwarded_from) = match forward {
+        Some(to) => (to.to_string(), Some(original)),
+        None => (original, None),
     };
     let Ok(body) = notification_body(&transaction) else {
         tracing::warn!(trade_no = %transaction.trade_no, "the emulator could not write a notification");
         return;
     };
-    if let Err(why) = super::orders::delivered_here(&url) {
+    if forwarded_from.is_none()
+        && let Err(why) = super::orders::delivered_here(&url)
+    {
         tracing::debug!(trade_no = %transaction.trade_no, "callback not attempted: {why}");
-        log.push(Delivery {
-            trade_no: transaction.trade_no.clone(),
-            order_no: transaction.order_no.clone(),
-            url,
-            status: transaction.status.as_str(),
-            attempt: 1,
-            attempted: false,
-            at: SystemTime::now(),
-            http_status: None,
-            accepted: false,
-            error: Some(why),
-        });
+        log.push(
+            Delivery {
+                trade_no: transaction.trade_no.clone(),
+                order_no: transaction.order_no.clone(),
+                url,
+                status: transaction.status.as_str(),
+                attempt: 1,
+                attempted: false,
+                at: SystemTime::now(),
+                http_status: None,
+                accepted: false,
+                error: Some(why),
+            },
+            true,
+        );
         return;
     }
     let offset = transaction.region.info().utc_offset_seconds;
@@ -180,7 +201,14 @@ pub(super) async fn deliver(
         let timestamp = Timestamp::at(SystemTime::now(), offset).to_string();
         let outcome = match platform.sign_callback(&transaction.trade_no, &timestamp) {
             Ok(signature) => {
-                tokio::time::timeout(retries.timeout, post(&url, &timestamp, &signature, &body))
+                let sent = post(
+                    &url,
+                    forwarded_from.as_deref(),
+                    &timestamp,
+                    &signature,
+                    &body,
+                );
+                tokio::time::timeout(retries.timeout, sent)
                     .await
                     .unwrap_or_else(|_| Err(format!("no answer within {:?}", retries.timeout)))
             }
@@ -201,19 +229,26 @@ pub(super) async fn deliver(
             Err(error) => (None, false, Some(error)),
         };
         tracing::debug!(trade_no = %transaction.trade_no, attempt, accepted, "callback delivered");
-        log.push(Delivery {
-            trade_no: transaction.trade_no.clone(),
-            order_no: transaction.order_no.clone(),
-            url: url.clone(),
-            status: transaction.status.as_str(),
-            attempt,
-            attempted: true,
-            at: SystemTime::now(),
-            http_status,
-            accepted,
-            error,
-        });
-        if accepted || attempt >= retries.attempts.max(1) {
+        let last = accepted || attempt >= retries.attempts.max(1);
+        if last && !accepted {
+            tracing::warn!(trade_no = %transaction.trade_no, attempt, "the emulator gave up delivering a callback");
+        }
+        log.push(
+            Delivery {
+                trade_no: transaction.trade_no.clone(),
+                order_no: transaction.order_no.clone(),
+                url: url.clone(),
+                status: transaction.status.as_str(),
+                attempt,
+                attempted: true,
+                at: SystemTime::now(),
+                http_status,
+                accepted,
+                error,
+            },
+            last,
+        );
+        if last {
             return;
         }
         tokio::time::sleep(delay).await;
@@ -221,9 +256,13 @@ pub(super) async fn deliver(
     }
 }
 
+/// The header that carries a forwarded callback's own URL.
+const ORIGINAL_URL_HEADER: &str = "X-Original-Callback-Url";
+
 /// POSTs one callback over HTTP/1.1 and returns the status and (at most 4 KiB of) body.
 async fn post(
     url: &str,
+    forwarded_from: Option<&str>,
     timestamp: &str,
     signature: &str,
     body: &[u8],
@@ -242,11 +281,15 @@ async fn post(
         let _ = connection.await;
     });
     let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let request = http::Request::post(path)
+    let mut request = http::Request::post(path)
         .header(http::header::HOST, format!("{host}:{port}"))
         .header(http::header::CONTENT_TYPE, "application/json")
         .header(TIMESTAMP_HEADER, timestamp)
-        .header(SIGNATURE_HEADER, signature)
+        .header(SIGNATURE_HEADER, signature);
+    if let Some(original) = forwarded_from {
+        request = request.header(ORIGINAL_URL_HEADER, original);
+    }
+    let request = request
         .body(Full::new(Bytes::copy_from_slice(body)))
         .map_err(|e| format!("cannot build the request: {e}"))?;
     let response = sender

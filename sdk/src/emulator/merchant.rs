@@ -111,6 +111,33 @@ impl TestMerchant {
         })
     }
 
+    /// A test merchant from credentials kept from an earlier run (`smilepayz serve
+    /// --merchants FILE`): the secret as text, and the key pair as Base64 PKCS#8 and Base64
+    /// `SubjectPublicKeyInfo` (or PEM).
+    ///
+    /// # Errors
+    /// [`EmulatorError::Key`] when the secret is empty or a key cannot be read.
+    pub fn from_parts(
+        partner_id: impl Into<String>,
+        region: Region,
+        secret: &str,
+        private_key: &str,
+        public_key: &str,
+    ) -> Result<Self, EmulatorError> {
+        let private = MerchantPrivateKey::parse(private_key).map_err(EmulatorError::Key)?;
+        let public = MerchantPublicKey::parse(public_key).map_err(EmulatorError::Key)?;
+        Ok(Self {
+            partner_id: partner_id.into(),
+            region,
+            secret: MerchantSecret::new(secret).map_err(EmulatorError::Key)?,
+            secret_text: SecretString::from(secret.to_owned()),
+            private_key: private,
+            private_key_base64: SecretString::from(private_key.trim().to_owned()),
+            public_key_base64: public_key.trim().to_owned(),
+            public_key: public,
+        })
+    }
+
     /// Another merchant of the same owner, for `region`: the same key pair (a merchant may
     /// upload one public key for all its partner ids) but its own partner id and its own
     /// random secret, as the gateway issues one per merchant. A request signed with one

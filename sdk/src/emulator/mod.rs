@@ -111,7 +111,8 @@
 //!   default). Any `http(s)://` callback URL is accepted, as the gateway takes it (anything
 //!   else is `CALLBACK_URL_REFUSED`), but only loopback `http://` URLs are called: nothing
 //!   leaves the machine. A callback for any other URL is recorded once as not attempted, with
-//!   the reason. [`RunningEmulator::deliveries`] lists every delivery and how it was answered.
+//!   the reason, unless [`EmulatorBuilder::forward_callbacks_to`] sends every callback to one
+//!   local URL (the order's own in the `X-Original-Callback-Url` header). [`RunningEmulator::deliveries`] lists every delivery and how it was answered.
 //! - Connections that send nothing for [`EmulatorBuilder::idle_timeout`] (30 s by default;
 //!   kept-alive connections between requests too) are closed, and so are those whose request
 //!   head or body does not arrive whole within that time, however steadily it trickles in.
@@ -178,6 +179,7 @@
 //! logged, and `Debug` of [`Merchant`] and [`TestMerchant`] redacts them.
 
 mod delivery;
+mod events;
 mod inquiry_balance;
 mod merchant;
 mod orders;
@@ -202,6 +204,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use delivery::{CallbackRetries, Delivery};
+pub use events::{Answered, EmulatorEvent};
 pub use inquiry_balance::{example_account, example_balance};
 pub use merchant::{Merchant, TestMerchant};
 pub use sandbox::{
@@ -263,6 +266,8 @@ pub struct EmulatorBuilder {
     callback_retries: CallbackRetries,
     platform: Option<PlatformKeyPair>,
     idle_timeout: Duration,
+    events: events::Events,
+    forward_callbacks_to: Option<String>,
 }
 
 impl Default for EmulatorBuilder {
@@ -278,6 +283,8 @@ impl Default for EmulatorBuilder {
             callback_retries: CallbackRetries::default(),
             platform: None,
             idle_timeout: IDLE_TIMEOUT,
+            events: events::Events::default(),
+            forward_callbacks_to: None,
         }
     }
 }
@@ -328,6 +335,15 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Calls `sink` with each answered request and each callback delivery, as they happen
+    /// (`smilepayz serve --log` prints them). It runs on the emulator's tasks: keep it quick,
+    /// and do not block.
+    #[must_use]
+    pub fn on_event(mut self, sink: impl Fn(&EmulatorEvent) + Send + Sync + 'static) -> Self {
+        self.events = events::Events::new(sink);
+        self
+    }
+
     /// How many transactions the emulator keeps (1,000,000 by default); past it, pay-ins
     /// and pay-outs are refused with `TOO_MANY_TRANSACTIONS`, so memory stays bounded. A
     /// transaction with its callback log takes in the order of a kilobyte (a review of
@@ -336,6 +352,16 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn max_transactions(mut self, n: usize) -> Self {
         self.max_transactions = n;
+        self
+    }
+
+    /// Delivers every callback to `url` (a loopback `http://` URL, such as a test's handler)
+    /// instead of the order's `callbackUrl`, which is sent along in the
+    /// `X-Original-Callback-Url` header: a merchant's production callback URL can stay in the
+    /// orders and the callbacks still arrive here (like `stripe listen --forward-to`).
+    #[must_use]
+    pub fn forward_callbacks_to(mut self, url: impl Into<String>) -> Self {
+        self.forward_callbacks_to = Some(url.into());
         self
     }
 
@@ -399,6 +425,12 @@ impl EmulatorBuilder {
                 }
             }
         }
+        if let Some(url) = &self.forward_callbacks_to {
+            orders::delivered_here(url).map_err(|reason| EmulatorError::ForwardUrl {
+                url: url.chars().take(256).collect(),
+                reason,
+            })?;
+        }
         let ledger = Ledger::seed()?;
         let platform = match self.platform {
             Some(pair) => pair,
@@ -426,11 +458,12 @@ impl EmulatorBuilder {
             faults: self.faults,
             rng: AtomicU64::new(self.faults.seed),
             served: AtomicU64::new(0),
+            events: self.events.clone(),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped.clone()));
         let platform = Arc::new(platform);
-        let deliveries = Arc::new(DeliveryLog::new(DELIVERY_LOG_LIMIT));
+        let deliveries = Arc::new(DeliveryLog::new(DELIVERY_LOG_LIMIT, self.events));
         // Settles transactions as their time comes (reads settle what is due too).
         let tick =
             (self.settle_after / 10).clamp(Duration::from_millis(1), Duration::from_millis(20));
@@ -450,6 +483,7 @@ impl EmulatorBuilder {
             Arc::clone(&deliveries),
             self.callback_retries,
         );
+        let forward: Option<Arc<str>> = self.forward_callbacks_to.as_deref().map(Arc::from);
         let mut dispatch_stop = stopped;
         let dispatcher = tokio::spawn(async move {
             let mut deliveries = JoinSet::new();
@@ -463,6 +497,7 @@ impl EmulatorBuilder {
                                 Arc::clone(&dispatch_platform),
                                 retries,
                                 Arc::clone(&dispatch_log),
+                                forward.clone(),
                             ));
                         }
                     }
@@ -642,6 +677,15 @@ impl fmt::Debug for RunningEmulator {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmulatorError {
+    /// The URL given to [`EmulatorBuilder::forward_callbacks_to`] is not one the emulator
+    /// delivers to.
+    #[error("callbacks cannot be forwarded to {url:?}: {reason}")]
+    ForwardUrl {
+        /// The URL (at most 256 characters).
+        url: String,
+        /// Why not.
+        reason: String,
+    },
     /// The listening address could not be bound.
     #[error(
         "the emulator cannot listen on {addr}: {source}; choose a free address, or \

@@ -137,6 +137,8 @@ pub(super) struct State {
     pub(super) rng: AtomicU64,
     /// Requests answered (not counting dropped connections).
     pub(super) served: AtomicU64,
+    /// Where answered requests are told (`EmulatorBuilder::on_event`).
+    pub(super) events: super::events::Events,
 }
 
 /// An answer on its way out.
@@ -214,6 +216,8 @@ struct Context {
     partner: Option<String>,
     /// Whether the connection must close after the answer (an unread body).
     close: bool,
+    /// The body's `orderNo`, read only when someone listens to events.
+    order_no: Option<String>,
 }
 
 /// The body, read up to the limit.
@@ -228,13 +232,16 @@ impl State {
         &self,
         request: Request<Incoming>,
     ) -> Result<Response<Full<Bytes>>, Dropped> {
+        let started = std::time::Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
         let mut context = Context {
             offset_seconds: 0,
             partner: None,
             close: false,
+            order_no: None,
         };
+        let mut endpoint = None;
         let reply = match self.route(&method, &path) {
             Err(mut reply) => {
                 if method != Method::POST {
@@ -245,6 +252,7 @@ impl State {
                 reply
             }
             Ok(route) => {
+                endpoint = Some(route.id);
                 let outcome = self.process(route, request, &mut context).await;
                 let reply = match outcome {
                     Ok(body) => Reply {
@@ -288,6 +296,27 @@ impl State {
             status = reply.status.as_u16(),
             "emulator answered"
         );
+        if self.events.on() {
+            let region = context
+                .partner
+                .as_deref()
+                .and_then(|p| self.partners.get(p))
+                .map(|p| p.region);
+            self.events.emit(&super::events::EmulatorEvent::Answered(
+                super::events::Answered {
+                    at: std::time::SystemTime::now(),
+                    method: method.to_string(),
+                    path: truncated(&path),
+                    partner_id: context.partner.clone(),
+                    region,
+                    endpoint,
+                    order_no: context.order_no.take(),
+                    http_status: reply.status.as_u16(),
+                    code: reply.code.clone(),
+                    elapsed: started.elapsed(),
+                },
+            ));
+        }
         Ok(reply.into_response())
     }
 
@@ -408,6 +437,17 @@ impl State {
             )
         })?;
         context.offset_seconds = partner.region.info().utc_offset_seconds;
+        if self.events.on() {
+            #[derive(serde::Deserialize)]
+            struct OrderNo {
+                #[serde(rename = "orderNo")]
+                order_no: Option<String>,
+            }
+            context.order_no = serde_json::from_slice::<OrderNo>(&body)
+                .ok()
+                .and_then(|o| o.order_no)
+                .map(|o| truncated(&o));
+        }
 
         // 6. The signature, over the raw body bytes.
         let signature = header_text(headers, &X_SIGNATURE).ok_or_else(|| {
