@@ -505,15 +505,19 @@ impl PlatformKeyPair {
     /// [`KeyError::Generation`] if aws-lc-rs fails (not caused by any input).
     pub fn generate() -> Result<Self, KeyError> {
         let pair = RsaKeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Generation)?;
-        let spki = pair
-            .public_key()
-            .as_der()
-            .map_err(|_| KeyError::Generation)?;
+        Self::from_pair(Arc::new(pair), || KeyError::Generation)
+    }
+
+    /// The pair, with its public half exported once (so the accessors are infallible).
+    fn from_pair(
+        private: Arc<RsaKeyPair>,
+        failed: impl Fn() -> KeyError,
+    ) -> Result<Self, KeyError> {
+        let spki = private.public_key().as_der().map_err(|_| failed())?;
         let spki_base64 = STANDARD.encode(spki.as_ref());
-        let public =
-            PlatformPublicKey::from_base64_spki(&spki_base64).map_err(|_| KeyError::Generation)?;
+        let public = PlatformPublicKey::from_base64_spki(&spki_base64).map_err(|_| failed())?;
         Ok(Self {
-            private: Arc::new(pair),
+            private,
             public,
             spki_base64,
         })
@@ -527,20 +531,8 @@ impl PlatformKeyPair {
     /// or more.
     pub fn parse(text: &str) -> Result<Self, KeyError> {
         let key = MerchantPrivateKey::parse(text)?;
-        let invalid = |reason: &str| KeyError::InvalidPrivateKey {
-            reason: reason.to_owned(),
-        };
-        let spki =
-            key.0.public_key().as_der().map_err(|_| {
-                invalid("its public half cannot be written as SubjectPublicKeyInfo")
-            })?;
-        let spki_base64 = STANDARD.encode(spki.as_ref());
-        let public = PlatformPublicKey::from_base64_spki(&spki_base64)
-            .map_err(|_| invalid("its public half is not a usable RSA key"))?;
-        Ok(Self {
-            private: key.0,
-            public,
-            spki_base64,
+        Self::from_pair(key.0, || KeyError::InvalidPrivateKey {
+            reason: "its public half cannot be used as an RSA public key".to_owned(),
         })
     }
 

@@ -1,15 +1,21 @@
 //! A client that cannot work is refused when it is built, naming what is wrong, never at the
 //! first request as a retryable network error.
 
-use smilepayz::signing::MerchantSecret;
+use std::sync::OnceLock;
+
+use smilepayz::signing::{MerchantKeyPair, MerchantSecret};
 use smilepayz::{Client, ConfigError};
 
+/// A client that builds, with the scheme the gateway checks (RSA), so the tests run with the
+/// default features (the HMAC scheme needs `hmac-sha512`).
 fn builder() -> smilepayz::ClientBuilder {
+    static KEY: OnceLock<MerchantKeyPair> = OnceLock::new();
+    let key = KEY.get_or_init(|| MerchantKeyPair::generate().expect("a key pair"));
     Client::builder()
         .base_url("http://127.0.0.1:9")
         .partner_id("sandbox-20001")
         .merchant_secret(MerchantSecret::new("0123456789abcdef".repeat(4)).expect("secret"))
-        .signature_scheme(smilepayz::SignatureScheme::HmacSha512)
+        .private_key(key.private.clone())
 }
 
 #[test]
@@ -74,4 +80,16 @@ fn a_base_url_that_is_not_an_http_origin_is_a_configuration_error() {
         .build()
         .expect("builds");
     assert_eq!(client.base_url(), "http://127.0.0.1:9");
+}
+
+/// Without the `hmac-sha512` feature, choosing that scheme is a configuration error that
+/// names the feature, when the client is built.
+#[cfg(not(feature = "hmac-sha512"))]
+#[test]
+fn the_hmac_scheme_without_its_feature_is_refused_naming_the_feature() {
+    let error = builder()
+        .signature_scheme(smilepayz::SignatureScheme::HmacSha512)
+        .build()
+        .expect_err("not built in");
+    assert!(error.to_string().contains("hmac-sha512"), "{error}");
 }

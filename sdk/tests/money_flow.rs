@@ -940,4 +940,16 @@ async fn callbacks_forwarded_to_a_local_url_carry_the_orders_own_url() {
         refused.to_string().contains("cannot be forwarded to"),
         "{refused}"
     );
+    // Nor to a port that is no TCP port (it would be read as port 80).
+    let refused = Emulator::builder()
+        .forward_callbacks_to("http://127.0.0.1:99999/cb")
+        .start()
+        .await
+        .expect_err("no such port");
+    assert!(
+        refused
+            .to_string()
+            .contains("port 99999 is not a number from 1 to 65535"),
+        "{refused}"
+    );
 }

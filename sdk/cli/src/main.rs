@@ -158,8 +158,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Run the local gateway emulator until interrupted. Prints the address it bound first,
-    /// then each region's partner id and secret, and the private key they share.
     /// Sign a callback as the platform does and POST it to a merchant's callback handler,
     /// printing the answer. With --check, send four (a valid one, the same one again, a stale
     /// one and a forged one) and report each answer against what a correct handler answers:
@@ -192,6 +190,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the local gateway emulator until interrupted. Prints the address it bound first,
+    /// then each region's partner id and secret, and the private key they share.
     Serve {
         /// The address to bind; port 0 picks a free one.
         #[arg(long, default_value = "127.0.0.1:0")]
@@ -1472,13 +1472,13 @@ async fn listen(
                                     }
                                 }
                                 Err(error) => {
-                                    let why = if error.is::<http_body_util::LengthLimitError>() {
-                                        format!("the body is larger than {} KiB", MAX_CALLBACK_BYTES / 1024)
+                                    let (status, why) = if error.is::<http_body_util::LengthLimitError>() {
+                                        (413, format!("the body is larger than {} KiB", MAX_CALLBACK_BYTES / 1024))
                                     } else {
-                                        format!("the body could not be read: {error}")
+                                        (400, format!("the body could not be read: {error}"))
                                     };
-                                    print_unread(&path, &why, json);
-                                    (413, why)
+                                    print_unread(&path, &why, status, json);
+                                    (status, why)
                                 }
                             };
                             let _ = seen.send(());
@@ -1581,8 +1581,8 @@ fn print_callback(
     let _ = std::io::stdout().flush();
 }
 
-/// The line for a callback whose body could not be read whole.
-fn print_unread(path: &str, why: &str, json: bool) {
+/// The line for a callback whose body could not be read whole, answered `status`.
+fn print_unread(path: &str, why: &str, status: u16, json: bool) {
     let line = if json {
         serde_json::to_string(&CallbackLine {
             valid: false,
@@ -1592,11 +1592,11 @@ fn print_unread(path: &str, why: &str, json: bool) {
             error: Some(why.to_owned()),
             body: None,
             body_text: None,
-            status: 413,
+            status,
         })
         .unwrap_or_default()
     } else {
-        format!("invalid {path}: {why} (answered 413)")
+        format!("invalid {path}: {why} (answered {status})")
     };
     println!("{line}");
     let _ = std::io::stdout().flush();

@@ -1137,6 +1137,27 @@ fn serve_keeps_its_merchants_in_a_file_across_starts() {
     let second = start();
     assert_eq!(first, second, "the credentials changed between starts");
 
+    // Halves of two different key pairs: refused at start, not at the first request.
+    let (a, b) = (
+        smilepayz::signing::MerchantKeyPair::generate().expect("a key pair"),
+        smilepayz::signing::MerchantKeyPair::generate().expect("a key pair"),
+    );
+    let mismatched = serde_json::json!({"merchants": [{
+        "region": "THB",
+        "partnerId": "sandbox-20011",
+        "merchantSecret": "0123456789abcdef".repeat(4),
+        "privateKey": secrecy::ExposeSecret::expose_secret(&a.private_pkcs8_base64()),
+        "publicKey": b.public_spki_base64(),
+    }]});
+    std::fs::write(&file, mismatched.to_string()).expect("write");
+    let refused = smilepayz(&["serve", "--merchants", &file_arg], &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("not one key pair"),
+        "{}",
+        stderr(&refused)
+    );
+
     std::fs::write(&file, "{\"merchants\": [{\"region\": \"THB\"}]}").expect("write");
     let refused = smilepayz(&["serve", "--merchants", &file_arg], &[]);
     assert_eq!(refused.status.code(), Some(2));

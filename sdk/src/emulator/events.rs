@@ -28,9 +28,9 @@ pub enum EmulatorEvent {
 pub struct Answered {
     /// When the answer was sent.
     pub at: SystemTime,
-    /// The request's method and path.
+    /// The request's method.
     pub method: String,
-    /// The request's path (at most 200 characters).
+    /// The request's path (shortened to 128 characters and "…" when longer).
     pub path: String,
     /// The `X-PARTNER-ID` sent, once the checks reached it.
     pub partner_id: Option<String>,

@@ -76,6 +76,15 @@ pub struct TestMerchant {
     public_key: MerchantPublicKey,
 }
 
+/// A key's Base64 body: PEM armour and whitespace removed, so what is printed and written
+/// is the one-line form whichever form was read.
+fn base64_body(text: &str) -> String {
+    text.lines()
+        .filter(|line| !line.trim_start().starts_with("-----"))
+        .flat_map(|line| line.chars().filter(|c| !c.is_whitespace()))
+        .collect()
+}
+
 /// A random secret of 64 hex characters, as Smilepayz issues them.
 fn random_secret() -> Result<(MerchantSecret, SecretString), EmulatorError> {
     let mut random = Zeroizing::new([0u8; 32]);
@@ -126,14 +135,39 @@ impl TestMerchant {
     ) -> Result<Self, EmulatorError> {
         let private = MerchantPrivateKey::parse(private_key).map_err(EmulatorError::Key)?;
         let public = MerchantPublicKey::parse(public_key).map_err(EmulatorError::Key)?;
+        let secret_key = MerchantSecret::new(secret).map_err(EmulatorError::Key)?;
+        // The two halves must be one pair, or every request would be refused later with a
+        // signature error that hides the cause.
+        let signer = Signer::new(
+            SignatureScheme::Sha256WithRsa,
+            secret_key.clone(),
+            Some(private.clone()),
+        )
+        .map_err(EmulatorError::Key)?;
+        let probe = signer
+            .sign("2000-01-01T00:00:00+00:00", b"{}")
+            .map_err(|_| EmulatorError::Randomness)?;
+        let matches = crate::signing::RequestVerifier::new(
+            SignatureScheme::Sha256WithRsa,
+            secret_key.clone(),
+            Some(public.clone()),
+        )
+        .is_ok_and(|verifier| {
+            verifier
+                .verify("2000-01-01T00:00:00+00:00", b"{}", &probe)
+                .is_ok()
+        });
+        if !matches {
+            return Err(EmulatorError::KeyPairMismatch);
+        }
         Ok(Self {
             partner_id: partner_id.into(),
             region,
-            secret: MerchantSecret::new(secret).map_err(EmulatorError::Key)?,
+            secret: secret_key,
             secret_text: SecretString::from(secret.to_owned()),
             private_key: private,
-            private_key_base64: SecretString::from(private_key.trim().to_owned()),
-            public_key_base64: public_key.trim().to_owned(),
+            private_key_base64: SecretString::from(base64_body(private_key)),
+            public_key_base64: base64_body(public_key),
             public_key: public,
         })
     }

@@ -426,10 +426,15 @@ impl EmulatorBuilder {
             }
         }
         if let Some(url) = &self.forward_callbacks_to {
-            orders::delivered_here(url).map_err(|reason| EmulatorError::ForwardUrl {
-                url: url.chars().take(256).collect(),
-                reason,
-            })?;
+            // The checks an order's callbackUrl gets (a real port among them), then "on this
+            // machine, over http://".
+            orders::check_callback_url(url)
+                .map_err(|rejection| rejection.message().to_owned())
+                .and_then(|()| orders::delivered_here(url))
+                .map_err(|reason| EmulatorError::ForwardUrl {
+                    url: url.chars().take(256).collect(),
+                    reason,
+                })?;
         }
         let ledger = Ledger::seed()?;
         let platform = match self.platform {
@@ -677,6 +682,12 @@ impl fmt::Debug for RunningEmulator {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmulatorError {
+    /// A test merchant's private and public keys are not one key pair.
+    #[error(
+        "the merchant's private and public keys are not one key pair; keep both halves of the \
+         same key (or delete the merchants file to start with new merchants)"
+    )]
+    KeyPairMismatch,
     /// The URL given to [`EmulatorBuilder::forward_callbacks_to`] is not one the emulator
     /// delivers to.
     #[error("callbacks cannot be forwarded to {url:?}: {reason}")]

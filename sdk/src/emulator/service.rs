@@ -99,6 +99,11 @@ impl Rejection {
     pub(super) fn check(&self) -> Check {
         self.check
     }
+
+    /// What is wrong and how to fix it.
+    pub(super) fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 /// Why the emulator closed a connection without answering. Returned to hyper, which then
@@ -533,7 +538,10 @@ impl State {
             return Ok(Body::TooLarge { drained });
         }
         let capacity = declared.map_or(0, |n| usize::try_from(n).unwrap_or(max).min(max));
-        let read = async move {
+        // The whole body within the idle timeout, however steadily it trickles in: the idle
+        // timeout alone would let one byte every few seconds hold a connection for hours. An
+        // oversized body is drained afterwards, on its own bound (DRAIN_BYTES, DRAIN_TIME).
+        let read = async {
             let mut buffer = Vec::with_capacity(capacity);
             while let Some(frame) = body.frame().await {
                 let frame = frame.map_err(|e| Failure::Dropped(Dropped::Read(e)))?;
@@ -541,18 +549,20 @@ impl State {
                     continue; // Trailers.
                 };
                 if buffer.len().saturating_add(data.len()) > max {
-                    let drained = drain(body, DRAIN_BYTES).await;
-                    return Ok(Body::TooLarge { drained });
+                    return Ok(None);
                 }
                 buffer.extend_from_slice(&data);
             }
-            Ok(Body::Complete(buffer))
+            Ok(Some(buffer))
         };
-        // The whole body within the idle timeout, however steadily it trickles in: the idle
-        // timeout alone would let one byte every few seconds hold a connection for hours.
-        tokio::time::timeout(self.idle_timeout, read)
-            .await
-            .unwrap_or(Err(Failure::Dropped(Dropped::SlowBody)))
+        match tokio::time::timeout(self.idle_timeout, read).await {
+            Err(_) => Err(Failure::Dropped(Dropped::SlowBody)),
+            Ok(Err(failure)) => Err(failure),
+            Ok(Ok(Some(buffer))) => Ok(Body::Complete(buffer)),
+            Ok(Ok(None)) => Ok(Body::TooLarge {
+                drained: drain(body, DRAIN_BYTES).await,
+            }),
+        }
     }
 
     /// The registered partner ids, for messages.
