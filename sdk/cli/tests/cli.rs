@@ -1168,3 +1168,60 @@ fn serve_keeps_its_merchants_in_a_file_across_starts() {
         stderr(&refused)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_with_a_region_refuses_a_signed_callback_that_is_not_that_regions() {
+    use smilepayz::callback::testing;
+    use smilepayz::signing::PlatformKeyPair;
+    use std::io::{BufRead, BufReader};
+
+    let platform = PlatformKeyPair::generate().expect("platform key");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .args([
+            "listen",
+            "--platform-public-key",
+            &platform.public_spki_base64(),
+            "--region",
+            "THB",
+            "--count",
+            "2",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).expect("a line");
+    let url = format!(
+        "{}/notify",
+        first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {first:?}"))
+    );
+    let http = reqwest::Client::new();
+    for (currency, status) in [("THB", 200), ("PEN", 400)] {
+        let body = format!(
+            r#"{{"orderNo":"S20011ORDER1","tradeNo":"T{currency}","merchantId":"sandbox-20011","status":"SUCCESS","money":{{"currency":"{currency}","amount":250.00}}}}"#
+        );
+        let signed = testing::sign(&platform, body.as_bytes(), 7 * 3600).expect("signed");
+        let mut request = http.post(&url).body(body.clone());
+        for (name, value) in signed.headers() {
+            request = request.header(name, value);
+        }
+        let answer = request.send().await.expect("answered");
+        assert_eq!(answer.status().as_u16(), status, "{currency}");
+        let line = lines.next().and_then(Result::ok).expect("a line");
+        if status == 400 {
+            assert!(line.contains("as a THB notification"), "{line}");
+        } else {
+            assert!(line.contains("250.00"), "{line}");
+        }
+    }
+    assert!(child.wait().expect("exits").success());
+}
