@@ -222,8 +222,8 @@ enum Command {
         #[arg(long, default_value_t = smilepayz::emulator::DEFAULT_MAX_TRANSACTIONS,
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         max_transactions: usize,
-        /// Print one JSON object (base URL, platform public key, merchants with their
-        /// credentials and accounts) as the first line, for scripts and other test suites
+        /// Print one JSON object (base URL, control API and dashboard URLs, platform public
+        /// key, merchants with their credentials and accounts) as the first line, for scripts and other test suites
         /// (and, with --log, one JSON object per line after it).
         #[arg(long)]
         json: bool,
@@ -1007,12 +1007,21 @@ async fn serve(options: ServeOptions) -> Result<(), Failure> {
             .collect();
         let line = serde_json::json!({
             "baseUrl": running.base_url(),
+            "controlUrl": running.control_url(),
+            "dashboardUrl": running.dashboard_url(),
             "platformPublicKey": running.platform_public_key_base64(),
             "merchants": merchants,
         });
         writeln!(out, "{line}")?;
     } else {
         writeln!(out, "listening on {}", running.base_url())?;
+        writeln!(out, "dashboard     {}", running.dashboard_url())?;
+        writeln!(
+            out,
+            "control API   {} (described at {}/openapi.json)",
+            running.control_url(),
+            running.control_url()
+        )?;
         for (region, merchant) in &partners {
             let accounts = running.accounts(&merchant.partner_id);
             writeln!(
@@ -1103,6 +1112,7 @@ fn log_line(event: &smilepayz::emulator::EmulatorEvent, json: bool) -> String {
                 serde_json::json!({
                     "event": "callback",
                     "at": at(d.at),
+                    "callback": d.callback,
                     "tradeNo": d.trade_no,
                     "orderNo": d.order_no,
                     "url": d.url,
@@ -1649,6 +1659,7 @@ mod tests {
         assert_eq!(json["code"], "00");
         let given_up = EmulatorEvent::Callback {
             delivery: Delivery {
+                callback: 1,
                 trade_no: "T1".to_owned(),
                 order_no: "S20011A1".to_owned(),
                 url: "http://127.0.0.1:9/cb".to_owned(),
@@ -1659,6 +1670,7 @@ mod tests {
                 http_status: None,
                 accepted: false,
                 error: Some("cannot connect: refused".to_owned()),
+                last: true,
             },
             last: true,
         };

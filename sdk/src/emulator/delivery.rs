@@ -3,6 +3,7 @@
 //! with backoff until the merchant answers `SUCCESS` (or the attempts run out).
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -45,6 +46,9 @@ impl Default for CallbackRetries {
 /// One delivery of one callback, as the merchant answered it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
+    /// The callback this delivery belongs to (see [`Callback`]): every delivery of one
+    /// notification has the same id; a redelivery asked for gets a new one.
+    pub callback: u64,
     /// The transaction's `tradeNo`.
     pub trade_no: String,
     /// The merchant's `orderNo`.
@@ -66,6 +70,92 @@ pub struct Delivery {
     pub accepted: bool,
     /// What went wrong, when it was not accepted.
     pub error: Option<String>,
+    /// Whether no more deliveries of this callback follow (accepted, not attempted, or the
+    /// last of [`CallbackRetries::attempts`]).
+    pub last: bool,
+}
+
+/// Where a callback stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackState {
+    /// Waiting for the next delivery.
+    Delivering,
+    /// The merchant answered 200 `SUCCESS`.
+    Accepted,
+    /// Every delivery failed; the emulator gave up.
+    GaveUp,
+    /// The URL is not on this machine, so it was never contacted (see [`Delivery::error`]).
+    NotAttempted,
+}
+
+impl CallbackState {
+    /// `DELIVERING`, `ACCEPTED`, `GAVE_UP` or `NOT_ATTEMPTED`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallbackState::Delivering => "DELIVERING",
+            CallbackState::Accepted => "ACCEPTED",
+            CallbackState::GaveUp => "GAVE_UP",
+            CallbackState::NotAttempted => "NOT_ATTEMPTED",
+        }
+    }
+}
+
+/// One notification of a final transaction and its deliveries so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callback {
+    /// Its id, for [`RunningEmulator::redeliver`](super::RunningEmulator::redeliver).
+    pub id: u64,
+    /// The transaction's `tradeNo`.
+    pub trade_no: String,
+    /// The merchant's `orderNo`.
+    pub order_no: String,
+    /// Where it goes.
+    pub url: String,
+    /// The status it carries.
+    pub status: &'static str,
+    /// The callback this one delivers again, when it was asked for.
+    pub redelivery_of: Option<u64>,
+    /// Where it stands.
+    pub state: CallbackState,
+    /// Its deliveries, first first.
+    pub attempts: Vec<Delivery>,
+}
+
+/// Groups deliveries into callbacks, oldest first.
+pub(super) fn callbacks(deliveries: Vec<Delivery>, redeliveries: &[(u64, u64)]) -> Vec<Callback> {
+    let mut grouped: Vec<Callback> = Vec::new();
+    let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    for delivery in deliveries {
+        let at = *index.entry(delivery.callback).or_insert_with(|| {
+            grouped.push(Callback {
+                id: delivery.callback,
+                trade_no: delivery.trade_no.clone(),
+                order_no: delivery.order_no.clone(),
+                url: delivery.url.clone(),
+                status: delivery.status,
+                redelivery_of: redeliveries
+                    .iter()
+                    .find(|(id, _)| *id == delivery.callback)
+                    .map(|(_, of)| *of),
+                state: CallbackState::Delivering,
+                attempts: Vec::new(),
+            });
+            grouped.len() - 1
+        });
+        grouped[at].attempts.push(delivery);
+    }
+    for callback in &mut grouped {
+        if let Some(last) = callback.attempts.last() {
+            callback.state = match (last.attempted, last.accepted, last.last) {
+                (false, _, _) => CallbackState::NotAttempted,
+                (true, true, _) => CallbackState::Accepted,
+                (true, false, true) => CallbackState::GaveUp,
+                (true, false, false) => CallbackState::Delivering,
+            };
+        }
+    }
+    grouped
 }
 
 /// The deliveries made so far, newest last; bounded (the oldest are dropped past the limit).
@@ -73,6 +163,31 @@ pub(super) struct DeliveryLog {
     entries: Mutex<VecDeque<Delivery>>,
     limit: usize,
     events: super::events::Events,
+    /// The last callback id given.
+    ids: AtomicU64,
+    /// Bumped by [`DeliveryLog::clear`]: deliveries begun before it are not recorded.
+    generation: AtomicU64,
+    /// Redeliveries asked for: (new id, the id it delivers again); bounded like `entries`.
+    redeliveries: Mutex<VecDeque<(u64, u64)>>,
+}
+
+/// Work for the callback dispatcher besides the transactions that became final.
+pub(super) enum Job {
+    /// Deliver a final transaction's callback again, under a new id.
+    Redeliver {
+        transaction: Box<super::sandbox::Transaction>,
+        ticket: Ticket,
+    },
+    /// Stop the callbacks on their way of transactions older than `generation` (the books
+    /// were reset).
+    Reset { generation: u64 },
+}
+
+/// A callback's id and the log's generation when it began.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ticket {
+    pub(super) id: u64,
+    generation: u64,
 }
 
 impl DeliveryLog {
@@ -81,21 +196,93 @@ impl DeliveryLog {
             entries: Mutex::new(VecDeque::new()),
             limit,
             events,
+            ids: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
+            redeliveries: Mutex::new(VecDeque::new()),
         }
     }
 
-    /// Records a delivery (and tells the event sink; `last`: no more of this callback follow).
-    fn push(&self, delivery: Delivery, last: bool) {
+    /// A new callback id for a transaction of `epoch` (see [`DeliveryLog::clear`]), for a
+    /// delivery of `redelivery_of` when given.
+    pub(super) fn begin(&self, epoch: u64, redelivery_of: Option<u64>) -> Ticket {
+        let id = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(of) = redelivery_of {
+            let mut redeliveries = self
+                .redeliveries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if redeliveries.len() >= self.limit {
+                redeliveries.pop_front();
+            }
+            redeliveries.push_back((id, of));
+        }
+        Ticket {
+            id,
+            generation: epoch,
+        }
+    }
+
+    /// Forgets every delivery and returns the new generation: deliveries of transactions of
+    /// older ones are not recorded.
+    pub(super) fn clear(&self) -> u64 {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
+        entries.clear();
+        self.redeliveries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        generation
+    }
+
+    /// The current generation (see [`DeliveryLog::clear`]).
+    pub(super) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Every callback so far, oldest first.
+    pub(super) fn callbacks(&self) -> Vec<Callback> {
+        let redeliveries: Vec<(u64, u64)> = self
+            .redeliveries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .copied()
+            .collect();
+        callbacks(self.all(), &redeliveries)
+    }
+
+    /// The newest delivery of a callback, if it is still in the log.
+    pub(super) fn latest(&self, id: u64) -> Option<Delivery> {
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .rev()
+            .find(|d| d.callback == id)
+            .cloned()
+    }
+
+    /// Records a delivery (and tells the event sink), unless the log was cleared since its
+    /// callback began.
+    fn push(&self, ticket: Ticket, delivery: Delivery) {
+        let last = delivery.last;
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.generation.load(Ordering::Acquire) != ticket.generation {
+            return;
+        }
         if self.events.on() {
             self.events.emit(&super::events::EmulatorEvent::Callback {
                 delivery: delivery.clone(),
                 last,
             });
         }
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if entries.len() >= self.limit {
             entries.pop_front();
         }
@@ -160,6 +347,7 @@ pub(super) async fn deliver(
     retries: CallbackRetries,
     log: Arc<DeliveryLog>,
     forward: Option<Arc<str>>,
+    ticket: Ticket,
 ) {
     let Some(original) = transaction.callback_url.clone() else {
         return;
@@ -179,7 +367,9 @@ pub(super) async fn deliver(
     {
         tracing::debug!(trade_no = %transaction.trade_no, "callback not attempted: {why}");
         log.push(
+            ticket,
             Delivery {
+                callback: ticket.id,
                 trade_no: transaction.trade_no.clone(),
                 order_no: transaction.order_no.clone(),
                 url,
@@ -190,8 +380,8 @@ pub(super) async fn deliver(
                 http_status: None,
                 accepted: false,
                 error: Some(why),
+                last: true,
             },
-            true,
         );
         return;
     }
@@ -234,7 +424,9 @@ pub(super) async fn deliver(
             tracing::warn!(trade_no = %transaction.trade_no, attempt, "the emulator gave up delivering a callback");
         }
         log.push(
+            ticket,
             Delivery {
+                callback: ticket.id,
                 trade_no: transaction.trade_no.clone(),
                 order_no: transaction.order_no.clone(),
                 url: url.clone(),
@@ -245,8 +437,8 @@ pub(super) async fn deliver(
                 http_status,
                 accepted,
                 error,
+                last,
             },
-            last,
         );
         if last {
             return;

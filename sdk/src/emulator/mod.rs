@@ -117,6 +117,33 @@
 //!   kept-alive connections between requests too) are closed, and so are those whose request
 //!   head or body does not arrive whole within that time, however steadily it trickles in.
 //!
+//! # The control API and the dashboard
+//!
+//! Test suites in any language steer the books over HTTP, on the emulator's own port under
+//! [`CONTROL_PREFIX`] (`/__emulator/api`, a path the gateway's API does not use;
+//! [`RunningEmulator::control_url`], `controlUrl` in `smilepayz serve --json`). Answers are
+//! JSON with amounts as exact decimal strings; errors are `{"error": "…"}` saying what is
+//! wrong, with a 4xx status. The OpenAPI 3.1 document is at `{controlUrl}/openapi.json`.
+//! There is no authentication: the emulator is a test tool on loopback
+//! ([`EmulatorBuilder::control_api`] turns it off).
+//!
+//! | request | what it does | Rust |
+//! |---|---|---|
+//! | `GET /merchants` | every merchant with its accounts' balances | [`RunningEmulator::merchants`] |
+//! | `PUT /merchants/{partnerId}/balances` `{"payin": "…", "payout": "…"}` | sets either or both balances, all or none; holds stay held | [`RunningEmulator::set_balance`] |
+//! | `GET /transactions?orderNo=&tradeNo=&partnerId=&status=` | transactions, oldest first | [`RunningEmulator::transactions`] |
+//! | `GET /transactions/{tradeNo}` | one transaction (404 if unknown) | [`RunningEmulator::transaction`] |
+//! | `POST /transactions/{tradeNo}/settle` `{"status": "SUCCESS" \| "FAILED" \| "EXPIRED"}` | final now, money moved as the status says, callback sent; no body: as it would settle by itself (409 if final already) | [`RunningEmulator::settle_as`], [`RunningEmulator::settle`] |
+//! | `GET /callbacks?tradeNo=&orderNo=` | every callback with its attempts, answers and state (`DELIVERING`, `ACCEPTED`, `GAVE_UP`, `NOT_ATTEMPTED` with the reason) | [`RunningEmulator::callbacks`] |
+//! | `POST /callbacks/{id}/redeliver` | delivers it again as a new callback (202, its id) | [`RunningEmulator::redeliver`] |
+//! | `POST /reset` | forgets transactions and callbacks (those on their way stop); accounts open again; merchants stay | [`RunningEmulator::reset`] |
+//!
+//! The dashboard, at [`DASHBOARD_PATH`] ([`RunningEmulator::dashboard_url`]), is one page
+//! served by the emulator (no build step, nothing fetched from the network): the merchants
+//! with their balances, the transactions with a button for each way they can end, and the
+//! callbacks with their attempts, the answers and a button to redeliver; it refreshes every
+//! second.
+//!
 //! # Result codes
 //!
 //! **These are the emulator's own codes, not the gateway's.** Smilepayz publishes no v2.0
@@ -178,6 +205,7 @@
 //! once the checks have reached it), result code and status. Secrets, signatures and bodies are never
 //! logged, and `Debug` of [`Merchant`] and [`TestMerchant`] redacts them.
 
+mod control;
 mod delivery;
 mod events;
 mod inquiry_balance;
@@ -203,19 +231,21 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use delivery::{CallbackRetries, Delivery};
+pub use control::{CONTROL_PREFIX, DASHBOARD_PATH};
+pub use delivery::{Callback, CallbackRetries, CallbackState, Delivery};
 pub use events::{Answered, EmulatorEvent};
 pub use inquiry_balance::{example_account, example_balance};
 pub use merchant::{Merchant, TestMerchant};
 pub use sandbox::{
-    Balance, MerchantAccounts, OTHER_ACCOUNT_OPENING_BALANCE, PAYIN_OPENING_BALANCE,
-    PAYOUT_OPENING_BALANCE, Status, TradeKind, Transaction, account_numbers,
+    Balance, BalanceError, MerchantAccounts, MerchantBalances, OTHER_ACCOUNT_OPENING_BALANCE,
+    PAYIN_OPENING_BALANCE, PAYOUT_OPENING_BALANCE, SettleError, Status, TradeKind, Transaction,
+    TransactionFilter, account_numbers,
 };
 
 use crate::Region;
 use crate::gateway;
 use crate::signing::{KeyError, PlatformKeyPair, PlatformPublicKey, RequestVerifier};
-use delivery::DeliveryLog;
+use delivery::{DeliveryLog, Job};
 use sandbox::Sandbox;
 use service::{Ledger, Partner, State};
 
@@ -268,6 +298,7 @@ pub struct EmulatorBuilder {
     idle_timeout: Duration,
     events: events::Events,
     forward_callbacks_to: Option<String>,
+    control: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -285,11 +316,21 @@ impl Default for EmulatorBuilder {
             idle_timeout: IDLE_TIMEOUT,
             events: events::Events::default(),
             forward_callbacks_to: None,
+            control: true,
         }
     }
 }
 
 impl EmulatorBuilder {
+    /// Whether the [control API and dashboard](self#the-control-api-and-the-dashboard) answer
+    /// under [`CONTROL_PREFIX`] (on by default). Off, those paths are a 404 like any path
+    /// that is not an endpoint.
+    #[must_use]
+    pub fn control_api(mut self, on: bool) -> Self {
+        self.control = on;
+        self
+    }
+
     /// Registers a merchant (partner). Call it once per merchant; partner ids must differ.
     #[must_use]
     pub fn merchant(mut self, merchant: Merchant) -> Self {
@@ -442,6 +483,7 @@ impl EmulatorBuilder {
             None => PlatformKeyPair::generate().map_err(EmulatorError::Key)?,
         };
         let (finals, mut final_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (jobs, mut job_rx) = tokio::sync::mpsc::unbounded_channel();
         let sandbox = Sandbox::new(self.settle_after, self.max_transactions, finals);
         for (partner_id, partner) in &partners {
             sandbox.open(partner_id, partner.region);
@@ -453,6 +495,7 @@ impl EmulatorBuilder {
         let addr = listener
             .local_addr()
             .map_err(|source| EmulatorError::Bind { addr: bind, source })?;
+        let deliveries = Arc::new(DeliveryLog::new(DELIVERY_LOG_LIMIT, self.events.clone()));
         let state = Arc::new(State {
             partners,
             ledger,
@@ -463,12 +506,14 @@ impl EmulatorBuilder {
             faults: self.faults,
             rng: AtomicU64::new(self.faults.seed),
             served: AtomicU64::new(0),
-            events: self.events.clone(),
+            events: self.events,
+            deliveries: Arc::clone(&deliveries),
+            jobs,
+            control: self.control,
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped.clone()));
         let platform = Arc::new(platform);
-        let deliveries = Arc::new(DeliveryLog::new(DELIVERY_LOG_LIMIT, self.events));
         // Settles transactions as their time comes (reads settle what is due too).
         let tick =
             (self.settle_after / 10).clamp(Duration::from_millis(1), Duration::from_millis(20));
@@ -492,20 +537,60 @@ impl EmulatorBuilder {
         let mut dispatch_stop = stopped;
         let dispatcher = tokio::spawn(async move {
             let mut deliveries = JoinSet::new();
+            // Each delivery's generation, to stop those of older ones on a reset.
+            let mut handles: Vec<(u64, tokio::task::AbortHandle)> = Vec::new();
+            fn track(
+                handles: &mut Vec<(u64, tokio::task::AbortHandle)>,
+                generation: u64,
+                handle: tokio::task::AbortHandle,
+            ) {
+                handles.retain(|(_, h)| !h.is_finished());
+                handles.push((generation, handle));
+            }
             loop {
                 tokio::select! {
                     _ = dispatch_stop.changed() => break,
                     Some(transaction) = final_rx.recv() => {
-                        if transaction.callback_url.is_some() {
-                            deliveries.spawn(delivery::deliver(
+                        // A transaction from before a reset has no callback any more.
+                        if transaction.callback_url.is_some()
+                            && transaction.epoch == dispatch_log.generation()
+                        {
+                            let ticket = dispatch_log.begin(transaction.epoch, None);
+                            let epoch = transaction.epoch;
+                            let handle = deliveries.spawn(delivery::deliver(
                                 transaction,
                                 Arc::clone(&dispatch_platform),
                                 retries,
                                 Arc::clone(&dispatch_log),
                                 forward.clone(),
+                                ticket,
                             ));
+                            track(&mut handles, epoch, handle);
                         }
                     }
+                    Some(job) = job_rx.recv() => match job {
+                        Job::Redeliver { transaction, ticket } => {
+                            let epoch = transaction.epoch;
+                            let handle = deliveries.spawn(delivery::deliver(
+                                *transaction,
+                                Arc::clone(&dispatch_platform),
+                                retries,
+                                Arc::clone(&dispatch_log),
+                                forward.clone(),
+                                ticket,
+                            ));
+                            track(&mut handles, epoch, handle);
+                        }
+                        // Callbacks on their way stop: their transactions are gone.
+                        Job::Reset { generation } => {
+                            handles.retain(|(epoch, handle)| {
+                                if *epoch < generation {
+                                    handle.abort();
+                                }
+                                *epoch >= generation && !handle.is_finished()
+                            });
+                        }
+                    },
                     Some(_) = deliveries.join_next(), if !deliveries.is_empty() => {}
                 }
             }
@@ -519,7 +604,6 @@ impl EmulatorBuilder {
             task,
             background: vec![ticker, dispatcher],
             platform,
-            deliveries,
         })
     }
 }
@@ -583,7 +667,6 @@ pub struct RunningEmulator {
     /// The settlement ticker and the callback dispatcher.
     background: Vec<JoinHandle<()>>,
     platform: Arc<PlatformKeyPair>,
-    deliveries: Arc<DeliveryLog>,
 }
 
 impl RunningEmulator {
@@ -652,7 +735,80 @@ impl RunningEmulator {
     /// Every callback delivery so far, oldest first (the most recent 100,000).
     #[must_use]
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.deliveries.all()
+        self.state.deliveries.all()
+    }
+
+    /// Every callback so far with its deliveries, oldest first.
+    #[must_use]
+    pub fn callbacks(&self) -> Vec<Callback> {
+        self.state.deliveries.callbacks()
+    }
+
+    /// The transactions the filter matches, oldest first.
+    #[must_use]
+    pub fn transactions(&self, filter: &TransactionFilter) -> Vec<Transaction> {
+        self.state.sandbox.list(filter)
+    }
+
+    /// Settles a transaction now as `status` (`SUCCESS`, `FAILED`, or `EXPIRED` for a
+    /// pay-in), moving the money as that status does, and delivers its callback.
+    ///
+    /// # Errors
+    /// [`SettleError`] when it is unknown, final already, or cannot end in that status;
+    /// nothing changes then.
+    pub fn settle_as(&self, trade_no: &str, status: Status) -> Result<Transaction, SettleError> {
+        self.state.sandbox.settle_as(trade_no, Some(status))
+    }
+
+    /// Delivers a callback again, as a new callback with its own id and attempts (the
+    /// transaction's status as it stands); returns the new id, or `None` if no callback has
+    /// this id (or its transaction is gone).
+    pub fn redeliver(&self, callback: u64) -> Option<u64> {
+        self.state.redeliver(callback)
+    }
+
+    /// Every merchant with its accounts' balances.
+    #[must_use]
+    pub fn merchants(&self) -> Vec<MerchantBalances> {
+        self.state.sandbox.merchants()
+    }
+
+    /// Sets one of a merchant's two accounts to `balance`; what is held for pay-outs in
+    /// flight stays held, so the available balance is `balance` less the holds.
+    ///
+    /// # Errors
+    /// [`BalanceError`] for an unknown merchant or account, a negative amount, more decimals
+    /// than the currency has, or less than is held; nothing changes then.
+    pub fn set_balance(
+        &self,
+        partner_id: &str,
+        account_no: &str,
+        balance: crate::Amount,
+    ) -> Result<Balance, BalanceError> {
+        self.state
+            .sandbox
+            .set_balances(partner_id, &[(account_no, balance)])?
+            .pop()
+            .ok_or_else(|| BalanceError::Refused("no balance was set".to_owned()))
+    }
+
+    /// Forgets every transaction and callback (callbacks on their way stop) and opens every
+    /// merchant's accounts again at their opening balances. The merchants stay.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// The control API's base URL, `http://<addr>/__emulator/api` (see the [module
+    /// documentation](self#the-control-api-and-the-dashboard)).
+    #[must_use]
+    pub fn control_url(&self) -> String {
+        format!("{}{CONTROL_PREFIX}", self.base_url())
+    }
+
+    /// The dashboard's URL, `http://<addr>/__emulator/`.
+    #[must_use]
+    pub fn dashboard_url(&self) -> String {
+        format!("{}{DASHBOARD_PATH}", self.base_url())
     }
 
     /// Stops accepting connections, lets open ones finish the request in progress (for up to

@@ -114,10 +114,140 @@ pub struct Transaction {
     pub status: Status,
     /// When it was created.
     pub created: Timestamp,
-    /// How it will end.
+    /// How it will end when it settles by itself (an `orderNo` ending in `FAIL` or
+    /// `EXPIRE` decides; otherwise `SUCCESS`).
     outcome: Status,
     /// When it settles.
     settle_at: Instant,
+    /// Its place in the order of creation.
+    seq: u64,
+    /// How many resets came before it (its callbacks are not recorded after the next).
+    pub(super) epoch: u64,
+}
+
+impl Transaction {
+    /// The final status it will get when it settles by itself: `FAILED` for an `orderNo`
+    /// ending in `FAIL`, `EXPIRED` for a pay-in's ending in `EXPIRE`, otherwise `SUCCESS`.
+    #[must_use]
+    pub fn settles_as(&self) -> Status {
+        self.outcome
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+
+    /// `INIT`, `PROCESSING`, `SUCCESS`, `FAILED` or `EXPIRED`, as the gateway writes them.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [
+            Status::Init,
+            Status::Processing,
+            Status::Success,
+            Status::Failed,
+            Status::Expired,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| {
+            format!(
+                "{:?} is not a status; use INIT, PROCESSING, SUCCESS, FAILED or EXPIRED",
+                text.chars().take(40).collect::<String>()
+            )
+        })
+    }
+}
+
+/// Which transactions [`RunningEmulator::transactions`](super::RunningEmulator::transactions)
+/// lists: each field given must match exactly; the default lists all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransactionFilter {
+    /// The merchant's order number.
+    pub order_no: Option<String>,
+    /// The gateway's number.
+    pub trade_no: Option<String>,
+    /// The merchant's partner id.
+    pub partner_id: Option<String>,
+    /// Where it stands.
+    pub status: Option<Status>,
+}
+
+impl TransactionFilter {
+    fn matches(&self, t: &Transaction) -> bool {
+        self.order_no.as_ref().is_none_or(|o| *o == t.order_no)
+            && self.trade_no.as_ref().is_none_or(|n| *n == t.trade_no)
+            && self.partner_id.as_ref().is_none_or(|p| *p == t.partner_id)
+            && self.status.is_none_or(|s| s == t.status)
+    }
+}
+
+/// Why a transaction could not be settled as asked; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettleError {
+    /// No transaction has this `tradeNo`.
+    #[error(
+        "no transaction has tradeNo {0:?}; list them with GET /transactions (or RunningEmulator::transactions)"
+    )]
+    Unknown(String),
+    /// It is final already; a final status never changes.
+    #[error(
+        "transaction {trade_no} is {status} already, and a final status never changes; create a new order to try another outcome"
+    )]
+    AlreadyFinal {
+        /// The transaction.
+        trade_no: String,
+        /// Its final status.
+        status: &'static str,
+    },
+    /// The status asked for is not a final one a transaction of this kind can end in.
+    #[error("a {kind} cannot be settled as {status}; settle it as SUCCESS or FAILED{also}")]
+    NotAnOutcome {
+        /// `pay-in` or `pay-out`.
+        kind: &'static str,
+        /// The status asked for.
+        status: &'static str,
+        /// `, or EXPIRED` for a pay-in.
+        also: &'static str,
+    },
+}
+
+/// Why a balance could not be set; nothing changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BalanceError {
+    /// No merchant has this partner id.
+    #[error("no merchant has partner id {0:?}; list them with GET /merchants")]
+    UnknownMerchant(String),
+    /// The account is not one of the merchant's two.
+    #[error(
+        "{account_no:?} is not one of the merchant's accounts ({payin} for pay-ins, {payout} for pay-outs)"
+    )]
+    UnknownAccount {
+        /// The account asked for.
+        account_no: String,
+        /// The merchant's pay-in account.
+        payin: String,
+        /// The merchant's pay-out account.
+        payout: String,
+    },
+    /// The amount is not a balance the account can hold.
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// One merchant as the emulator holds it: its region and its two accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantBalances {
+    /// The partner id (`X-PARTNER-ID`).
+    pub partner_id: String,
+    /// Its region.
+    pub region: Region,
+    /// Its account numbers.
+    pub accounts: MerchantAccounts,
+    /// The pay-in account's balance.
+    pub payin: Balance,
+    /// The pay-out account's balance.
+    pub payout: Balance,
 }
 
 /// One of a merchant's accounts: its balance and what is available (the balance less the
@@ -229,6 +359,26 @@ struct Books {
     /// Transactions not final yet, by when they settle.
     pending: BTreeSet<(Instant, String)>,
     serial: u64,
+    /// How many resets there have been.
+    epoch: u64,
+}
+
+impl Books {
+    fn account_balance(merchant: &MerchantBooks, account_no: &str) -> Balance {
+        let scale = merchant.region.info().money_scale;
+        let account = merchant
+            .accounts
+            .get(account_no)
+            .copied()
+            .unwrap_or(Account {
+                balance: 0,
+                available: 0,
+            });
+        Balance {
+            balance: Amount::new(account.balance, scale),
+            available: Amount::new(account.available, scale),
+        }
+    }
 }
 
 /// A new order, read from a checked request body.
@@ -325,36 +475,41 @@ impl Sandbox {
 
     /// Opens a merchant's pay-in and pay-out accounts.
     pub(super) fn open(&self, partner_id: &str, region: Region) {
-        let numbers = account_numbers(partner_id, region);
-        let scale = region.info().money_scale;
-        let mut accounts = HashMap::new();
-        let payin = opening(PAYIN_OPENING_BALANCE, scale);
-        let payout = opening(PAYOUT_OPENING_BALANCE, scale);
-        accounts.insert(
-            numbers.payin_account_no.clone(),
-            Account {
-                balance: payin,
-                available: payin,
-            },
-        );
-        accounts.insert(
-            numbers.payout_account_no.clone(),
-            Account {
-                balance: payout,
-                available: payout,
-            },
-        );
-        self.lock().merchants.insert(
-            partner_id.to_owned(),
-            MerchantBooks {
-                region,
-                payin_account_no: numbers.payin_account_no,
-                payout_account_no: numbers.payout_account_no,
-                accounts,
-            },
-        );
+        let books = opened(partner_id, region);
+        self.lock().merchants.insert(partner_id.to_owned(), books);
     }
+}
 
+/// A merchant's books as they open: its two accounts at their opening balances.
+fn opened(partner_id: &str, region: Region) -> MerchantBooks {
+    let numbers = account_numbers(partner_id, region);
+    let scale = region.info().money_scale;
+    let mut accounts = HashMap::new();
+    let payin = opening(PAYIN_OPENING_BALANCE, scale);
+    let payout = opening(PAYOUT_OPENING_BALANCE, scale);
+    accounts.insert(
+        numbers.payin_account_no.clone(),
+        Account {
+            balance: payin,
+            available: payin,
+        },
+    );
+    accounts.insert(
+        numbers.payout_account_no.clone(),
+        Account {
+            balance: payout,
+            available: payout,
+        },
+    );
+    MerchantBooks {
+        region,
+        payin_account_no: numbers.payin_account_no,
+        payout_account_no: numbers.payout_account_no,
+        accounts,
+    }
+}
+
+impl Sandbox {
     /// The balance of one of a merchant's accounts. An account number the merchant does not
     /// have is answered at [`OTHER_ACCOUNT_OPENING_BALANCE`], as the sandbox answers any; it
     /// never moves, so it is not kept.
@@ -538,6 +693,8 @@ impl Sandbox {
             created,
             outcome,
             settle_at: Instant::now() + self.settle_after,
+            seq: books.serial,
+            epoch: books.epoch,
         };
         books.by_order.insert(key, trade_no.clone());
         books
@@ -601,6 +758,167 @@ impl Sandbox {
     /// A transaction by `tradeNo`, of any merchant.
     pub(super) fn get(&self, trade_no: &str) -> Option<Transaction> {
         self.lock().transactions.get(trade_no).cloned()
+    }
+
+    /// The transactions the filter matches, oldest first (due ones settled first).
+    pub(super) fn list(&self, filter: &TransactionFilter) -> Vec<Transaction> {
+        let mut books = self.lock();
+        let finals = books.settle_due(Instant::now());
+        let mut found: Vec<Transaction> = match &filter.trade_no {
+            // The common question, answered without a scan.
+            Some(trade_no) => books
+                .transactions
+                .get(trade_no)
+                .into_iter()
+                .cloned()
+                .collect(),
+            None => books.transactions.values().cloned().collect(),
+        };
+        drop(books);
+        self.announce(finals);
+        found.retain(|t| filter.matches(t));
+        found.sort_by_key(|t| t.seq);
+        found
+    }
+
+    /// Settles a transaction now as `status` (or as it would settle by itself), moving the
+    /// money as that status does, and delivers its callback.
+    pub(super) fn settle_as(
+        &self,
+        trade_no: &str,
+        status: Option<Status>,
+    ) -> Result<Transaction, SettleError> {
+        let mut books = self.lock();
+        let transaction = books
+            .transactions
+            .get_mut(trade_no)
+            .ok_or_else(|| SettleError::Unknown(trade_no.chars().take(64).collect()))?;
+        if transaction.status.is_final() {
+            return Err(SettleError::AlreadyFinal {
+                trade_no: transaction.trade_no.clone(),
+                status: transaction.status.as_str(),
+            });
+        }
+        if let Some(status) = status {
+            let allowed = match transaction.kind {
+                TradeKind::PayIn => {
+                    matches!(status, Status::Success | Status::Failed | Status::Expired)
+                }
+                TradeKind::PayOut => matches!(status, Status::Success | Status::Failed),
+            };
+            if !allowed {
+                return Err(SettleError::NotAnOutcome {
+                    kind: transaction.kind.name(),
+                    status: status.as_str(),
+                    also: if transaction.kind == TradeKind::PayIn {
+                        ", or EXPIRED"
+                    } else {
+                        ""
+                    },
+                });
+            }
+            transaction.outcome = status;
+        }
+        let settled = books.settle(trade_no);
+        drop(books);
+        self.announce(settled.iter().cloned().collect());
+        settled.ok_or_else(|| SettleError::Unknown(trade_no.chars().take(64).collect()))
+    }
+
+    /// Every merchant with its accounts' balances, by partner id.
+    pub(super) fn merchants(&self) -> Vec<MerchantBalances> {
+        let mut books = self.lock();
+        let finals = books.settle_due(Instant::now());
+        let mut all: Vec<MerchantBalances> = books
+            .merchants
+            .iter()
+            .map(|(partner_id, m)| MerchantBalances {
+                partner_id: partner_id.clone(),
+                region: m.region,
+                accounts: MerchantAccounts {
+                    payin_account_no: m.payin_account_no.clone(),
+                    payout_account_no: m.payout_account_no.clone(),
+                },
+                payin: Books::account_balance(m, &m.payin_account_no),
+                payout: Books::account_balance(m, &m.payout_account_no),
+            })
+            .collect();
+        drop(books);
+        self.announce(finals);
+        all.sort_by(|a, b| a.partner_id.cmp(&b.partner_id));
+        all
+    }
+
+    /// Sets some of a merchant's accounts, each to its balance: all of them, or none when
+    /// one is refused. What is held for pay-outs in flight stays held, so an available
+    /// balance becomes the balance less the holds. Returns the balances as set.
+    pub(super) fn set_balances(
+        &self,
+        partner_id: &str,
+        changes: &[(&str, Amount)],
+    ) -> Result<Vec<Balance>, BalanceError> {
+        let mut books = self.lock();
+        let merchant = books
+            .merchants
+            .get_mut(partner_id)
+            .ok_or_else(|| BalanceError::UnknownMerchant(partner_id.chars().take(64).collect()))?;
+        let info = merchant.region.info();
+        let scale = info.money_scale;
+        // Worked out on a copy, written only when every change is taken.
+        let mut accounts = merchant.accounts.clone();
+        let mut set = Vec::with_capacity(changes.len());
+        for (account_no, balance) in changes {
+            let Some(account) = accounts.get_mut(*account_no) else {
+                return Err(BalanceError::UnknownAccount {
+                    account_no: account_no.chars().take(64).collect(),
+                    payin: merchant.payin_account_no.clone(),
+                    payout: merchant.payout_account_no.clone(),
+                });
+            };
+            let units = units_at(*balance, scale).ok_or_else(|| {
+                BalanceError::Refused(format!(
+                    "{balance} has more decimals than {} has ({scale})",
+                    info.currency
+                ))
+            })?;
+            if units < 0 {
+                return Err(BalanceError::Refused(format!(
+                    "a balance cannot be negative ({balance} {} asked)",
+                    info.currency
+                )));
+            }
+            let held = account.balance - account.available;
+            if units < held {
+                return Err(BalanceError::Refused(format!(
+                    "{} {} is held for pay-outs in flight in {account_no}, more than the {balance} \
+                     asked; settle them first, or set at least that much",
+                    Amount::new(held, scale),
+                    info.currency
+                )));
+            }
+            account.balance = units;
+            account.available = units - held;
+            set.push(Balance {
+                balance: Amount::new(account.balance, scale),
+                available: Amount::new(account.available, scale),
+            });
+        }
+        merchant.accounts = accounts;
+        Ok(set)
+    }
+
+    /// Forgets every transaction and opens every merchant's accounts again at their opening
+    /// balances. `forget_callbacks` runs under the books' lock and returns the new epoch (the
+    /// delivery log's generation): callbacks of older transactions are then not recorded.
+    pub(super) fn reset(&self, forget_callbacks: impl FnOnce() -> u64) {
+        let mut books = self.lock();
+        books.epoch = forget_callbacks();
+        books.transactions.clear();
+        books.by_order.clear();
+        books.pending.clear();
+        for (partner_id, merchant) in &mut books.merchants {
+            *merchant = opened(partner_id, merchant.region);
+        }
     }
 
     /// How many transactions are held.

@@ -144,6 +144,39 @@ pub(super) struct State {
     pub(super) served: AtomicU64,
     /// Where answered requests are told (`EmulatorBuilder::on_event`).
     pub(super) events: super::events::Events,
+    /// Every callback delivery.
+    pub(super) deliveries: std::sync::Arc<super::delivery::DeliveryLog>,
+    /// Redeliveries and resets, for the callback dispatcher.
+    pub(super) jobs: tokio::sync::mpsc::UnboundedSender<super::delivery::Job>,
+    /// Whether the control API and the dashboard answer.
+    pub(super) control: bool,
+}
+
+impl State {
+    /// Delivers a callback again under a new id (see `RunningEmulator::redeliver`).
+    pub(super) fn redeliver(&self, callback: u64) -> Option<u64> {
+        let delivery = self.deliveries.latest(callback)?;
+        let transaction = self.sandbox.get(&delivery.trade_no)?;
+        let ticket = self.deliveries.begin(transaction.epoch, Some(callback));
+        self.jobs
+            .send(super::delivery::Job::Redeliver {
+                transaction: Box::new(transaction),
+                ticket,
+            })
+            .ok()?;
+        Some(ticket.id)
+    }
+
+    /// Forgets every transaction and callback (see `RunningEmulator::reset`).
+    pub(super) fn reset(&self) {
+        let mut generation = 0;
+        self.sandbox.reset(|| {
+            generation = self.deliveries.clear();
+            generation
+        });
+        // Closed only when the emulator stops.
+        let _ = self.jobs.send(super::delivery::Job::Reset { generation });
+    }
 }
 
 /// An answer on its way out.
@@ -237,6 +270,10 @@ impl State {
         &self,
         request: Request<Incoming>,
     ) -> Result<Response<Full<Bytes>>, Dropped> {
+        if self.control && super::control::is_control_path(request.uri().path()) {
+            self.served.fetch_add(1, Ordering::Relaxed);
+            return Ok(super::control::answer(self, request).await);
+        }
         let started = std::time::Instant::now();
         let method = request.method().clone();
         let path = request.uri().path().to_owned();
