@@ -10,6 +10,11 @@
 //! Run it with `cargo run -p smilepayz --example callback_server --features emulator`.
 //! In production the endpoint is the same; the key is the platform public key Smilepayz
 //! gives you, and `callbackUrl` is your own https:// URL.
+//!
+//! With `-- --handler --platform-public-key KEY [--addr 127.0.0.1:0]` it runs the endpoint
+//! alone, trusting that key, until it is stopped: it prints `listening on URL` first, then a
+//! line per pay-in it handles. That is how to test it with `smilepayz send-callback --check
+//! --url URL --region THB --platform-private-key <the private half>`.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -25,6 +30,7 @@ use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::{BalanceType, Merchant, Payer, PaymentMethod, TradeType};
 use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::regions::thb;
+use smilepayz::signing::PlatformPublicKey;
 use smilepayz::{Client, OrderNo, Region, TransactionMoney};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -80,8 +86,60 @@ async fn callback(
     Ok(answer(StatusCode::OK, SUCCESS_REPLY))
 }
 
+/// Serves the callback endpoint on `listener` until the process ends.
+fn serve(listener: TcpListener, shop: Arc<Shop>) {
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let shop = Arc::clone(&shop);
+            tokio::spawn(async move {
+                let service =
+                    hyper::service::service_fn(move |request| callback(Arc::clone(&shop), request));
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+/// `--handler --platform-public-key KEY [--addr ADDR]`: the endpoint alone, until stopped.
+async fn handler_only(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let key = value("--platform-public-key")
+        .ok_or("--handler needs --platform-public-key KEY (Base64 SPKI or PEM)")?;
+    let addr = value("--addr").unwrap_or_else(|| "127.0.0.1:0".to_owned());
+    let (paid, mut payments) = mpsc::unbounded_channel();
+    let shop = Arc::new(Shop {
+        verifier: CallbackVerifier::new(PlatformPublicKey::parse(&key)?),
+        handled: Mutex::new(HashSet::new()),
+        paid,
+    });
+    let listener = TcpListener::bind(&addr).await?;
+    println!(
+        "listening on http://{}/smilepayz/pay-in",
+        listener.local_addr()?
+    );
+    serve(listener, shop);
+    while let Some(notification) = payments.recv().await {
+        println!(
+            "handled {} {:?} {}",
+            notification.trade_no, notification.status, notification.money
+        );
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--handler") {
+        return handler_only(&args).await;
+    }
     // The gateway side: the emulator, settling orders 200 ms after they are created.
     let merchant = TestMerchant::generate(Region::Thb)?;
     let emulator = Emulator::builder()
@@ -99,19 +157,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let callback_url = format!("http://{}/smilepayz/pay-in", listener.local_addr()?);
-    let server_shop = Arc::clone(&shop);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let shop = Arc::clone(&server_shop);
-            tokio::spawn(async move {
-                let service =
-                    hyper::service::service_fn(move |request| callback(Arc::clone(&shop), request));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
+    serve(listener, Arc::clone(&shop));
 
     // A pay-in, with the typed builder: every rule is checked before anything is sent.
     let client = Client::builder()

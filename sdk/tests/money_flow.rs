@@ -217,13 +217,7 @@ async fn flow<R: FullRegion>(value: &str) {
             status, code: c, ..
         }) => {
             assert_eq!(status, 404, "{code}");
-            assert_eq!(
-                c,
-                codes::on_endpoint(
-                    codes::inquiry_balance::TRANSACTION_NOT_FOUND,
-                    &smilepayz::endpoints::inquiry_status::ENDPOINT
-                )
-            );
+            assert_eq!(c, codes::inquiry_status::TRANSACTION_NOT_FOUND);
         }
         other => panic!("{code}: {other:?}"),
     }
@@ -249,13 +243,7 @@ async fn flow<R: FullRegion>(value: &str) {
             ..
         }) => {
             assert_eq!(status, 409, "{code}");
-            assert_eq!(
-                c,
-                codes::on_endpoint(
-                    codes::inquiry_balance::DUPLICATE_ORDER,
-                    &smilepayz::endpoints::pay_in::ENDPOINT
-                )
-            );
+            assert_eq!(c, codes::pay_in::DUPLICATE_ORDER);
             assert!(message.contains("inquiry-status"), "{message}");
         }
         other => panic!("{code}: a repeated orderNo was not refused: {other:?}"),
@@ -348,13 +336,7 @@ async fn flow<R: FullRegion>(value: &str) {
             status, code: c, ..
         }) => {
             assert_eq!(status, 400, "{code}");
-            assert_eq!(
-                c,
-                codes::on_endpoint(
-                    codes::inquiry_balance::INSUFFICIENT_BALANCE,
-                    &smilepayz::endpoints::pay_out::ENDPOINT
-                )
-            );
+            assert_eq!(c, codes::pay_out::INSUFFICIENT_BALANCE);
         }
         other => panic!("{code}: an overdraft was not refused: {other:?}"),
     }
@@ -495,13 +477,7 @@ async fn callback_urls_off_this_machine_are_accepted_never_called_and_redelivery
     {
         Err(ErrorKind::Gateway { status, code, .. }) => {
             assert_eq!(status, 400);
-            assert_eq!(
-                code,
-                codes::on_endpoint(
-                    codes::inquiry_balance::CALLBACK_URL_REFUSED,
-                    &smilepayz::endpoints::pay_in::ENDPOINT
-                )
-            );
+            assert_eq!(code, codes::pay_in::CALLBACK_URL_REFUSED);
         }
         other => panic!("an ftp:// callbackUrl was accepted: {other:?}"),
     }
@@ -609,13 +585,7 @@ async fn an_amount_finer_than_the_region_allows_is_refused_even_where_its_float_
         .expect("answered");
     assert_eq!(raw.status, 400);
     let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
-    assert_eq!(
-        answer["code"],
-        codes::on_endpoint(
-            codes::inquiry_balance::INVALID_BODY_FIELDS,
-            &smilepayz::endpoints::pay_in::ENDPOINT
-        )
-    );
+    assert_eq!(answer["code"], codes::pay_in::INVALID_BODY_FIELDS);
     let message = answer["message"].as_str().expect("a message");
     assert!(message.contains(expected), "{message}");
     assert!(
@@ -654,13 +624,7 @@ async fn past_its_transaction_limit_the_emulator_refuses_new_orders_and_keeps_th
     assert_eq!(error.status(), Some(503), "{error}");
     assert_eq!(
         error.gateway_code(),
-        Some(
-            codes::on_endpoint(
-                codes::inquiry_balance::TOO_MANY_TRANSACTIONS,
-                &smilepayz::endpoints::pay_in::ENDPOINT
-            )
-            .as_str()
-        ),
+        Some(codes::pay_in::TOO_MANY_TRANSACTIONS),
         "{error}"
     );
     for order in &orders {
@@ -760,10 +724,7 @@ async fn amounts_that_are_not_more_than_zero_or_too_large_are_refused_and_move_n
         let answer: Value = serde_json::from_slice(&raw.body).expect("JSON");
         assert_eq!(
             answer["code"],
-            codes::on_endpoint(
-                codes::inquiry_balance::INVALID_BODY_FIELDS,
-                &smilepayz::endpoints::pay_out::ENDPOINT
-            ),
+            codes::pay_out::INVALID_BODY_FIELDS,
             "{text}: {answer}"
         );
         let message = answer["message"].as_str().expect("a message");

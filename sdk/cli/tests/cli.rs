@@ -1225,3 +1225,77 @@ async fn listen_with_a_region_refuses_a_signed_callback_that_is_not_that_regions
     }
     assert!(child.wait().expect("exits").success());
 }
+
+/// `send-callback --check` against the SDK's own example handler
+/// (`sdk/examples/callback_server.rs --handler`): the four answers a correct handler gives.
+///
+/// The example is built by `cargo test --workspace --all-features` (examples are built with
+/// the tests) next to this command. When it has not been built here, the test says so and
+/// is skipped, except under CI, where it must run.
+#[test]
+fn send_callback_check_passes_against_the_callback_server_example() {
+    use secrecy::ExposeSecret as _;
+    use std::io::{BufRead, BufReader};
+    let example = std::path::Path::new(env!("CARGO_BIN_EXE_smilepayz"))
+        .parent()
+        .expect("the command's folder")
+        .join("examples/callback_server");
+    if !example.exists() {
+        let why = format!(
+            "{} is not built; `cargo test --workspace --all-features` builds it",
+            example.display()
+        );
+        assert!(std::env::var_os("CI").is_none(), "under CI: {why}");
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let pair = smilepayz::signing::MerchantKeyPair::generate().expect("key pair");
+    let private = pair.private_pkcs8_base64().expose_secret().to_owned();
+    let public = pair.public_spki_base64();
+    let mut handler = Command::new(&example)
+        .args(["--handler", "--platform-public-key", &public])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the example starts");
+    let pid = handler.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        let _ = Command::new("kill").arg(&pid).status();
+    });
+    let mut lines = BufReader::new(handler.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).expect("a line");
+    let url = first
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    let checked = smilepayz(
+        &[
+            "send-callback",
+            "--url",
+            &url,
+            "--region",
+            "THB",
+            "--platform-private-key",
+            &private,
+            "--check",
+        ],
+        &[],
+    );
+    let report = stdout(&checked);
+    assert!(checked.status.success(), "{report}\n{}", stderr(&checked));
+    let verdicts: Vec<&str> = report.lines().collect();
+    assert_eq!(verdicts.len(), 4, "{report}");
+    for (line, case) in verdicts
+        .iter()
+        .zip(["valid", "same again", "stale", "forged"])
+    {
+        assert!(line.starts_with(case) && line.contains(" ok ("), "{report}");
+    }
+    let _ = handler.kill();
+    // The valid one was handled once, though it was delivered twice.
+    let handled: Vec<String> = lines.map_while(Result::ok).collect();
+    assert_eq!(handled.len(), 1, "{handled:?}");
+    assert!(handled[0].starts_with("handled "), "{handled:?}");
+    let _ = handler.wait();
+}

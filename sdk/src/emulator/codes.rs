@@ -4,7 +4,10 @@
 //! style of SNAP BI (the Indonesian standard Smilepayz v2.0 borrows from): seven digits, the
 //! HTTP status, then the endpoint's two-digit service code from the spec, then a two-digit
 //! case, so `4011101` is status 401, service `11` (inquiry-balance), case `01` (signature
-//! mismatch). Requests the emulator cannot route to an endpoint use the service code
+//! mismatch). Each endpoint with behaviour of its own has a module of constants named for
+//! what they mean: [`pay_out::INSUFFICIENT_BALANCE`] is `4009107`, [`pay_in::DUPLICATE_ORDER`]
+//! `4099001`, [`inquiry_status::TRANSACTION_NOT_FOUND`] `4049204`; [`on_endpoint`] gives any
+//! other endpoint's. Requests the emulator cannot route to an endpoint use the service code
 //! [`GENERAL_SERVICE_CODE`] (`00`). Every check has its own code; the full table is in the
 //! [module documentation](super#result-codes).
 //!
@@ -15,9 +18,10 @@
 /// The service code of requests that reach no endpoint (wrong method or unknown path).
 pub const GENERAL_SERVICE_CODE: &str = "00";
 
-/// The same check's code on another endpoint: the constants are written out for
-/// `inquiry-balance` (service code `11`); `on_endpoint(INVALID_BODY_FIELDS, &ENDPOINT)` gives
-/// the code `inquiry-status` (service code `92`) answers with, `4009206`.
+/// The same check's code on another endpoint, for an endpoint added to the spec that has no
+/// module of constants here: `on_endpoint(inquiry_balance::INVALID_BODY_FIELDS, &ENDPOINT)`
+/// gives the code an endpoint with service code `92` answers with, `4009206` (the same as
+/// [`inquiry_status::INVALID_BODY_FIELDS`]).
 pub fn on_endpoint(code: &str, endpoint: &crate::EndpointInfo) -> String {
     if code.len() == 7 && code.is_ascii() {
         format!("{}{}{}", &code[..3], endpoint.service_code, &code[5..])
@@ -173,6 +177,12 @@ define_codes! {
     endpoints {
         /// The codes of `POST /v2.0/inquiry-balance` (service code `11`).
         inquiry_balance => crate::endpoints::inquiry_balance::ENDPOINT, "11";
+        /// The codes of `POST /v2.0/inquiry-status` (service code `92`).
+        inquiry_status => crate::endpoints::inquiry_status::ENDPOINT, "92";
+        /// The codes of `POST /v2.0/transaction/pay-in` (service code `90`).
+        pay_in => crate::endpoints::pay_in::ENDPOINT, "90";
+        /// The codes of `POST /v2.0/disbursement/pay-out` (service code `91`).
+        pay_out => crate::endpoints::pay_out::ENDPOINT, "91";
     }
     checks {
         /// The body is longer than the emulator's limit
@@ -258,6 +268,23 @@ mod tests {
         }
         assert!(seen.insert(METHOD_NOT_ALLOWED));
         assert!(seen.insert(UNKNOWN_PATH));
+        for (endpoint, table) in [
+            (
+                crate::endpoints::inquiry_status::ENDPOINT,
+                inquiry_status::TABLE,
+            ),
+            (crate::endpoints::pay_in::ENDPOINT, pay_in::TABLE),
+            (crate::endpoints::pay_out::ENDPOINT, pay_out::TABLE),
+        ] {
+            assert_eq!(table.len(), Check::ALL.len());
+            for (check, constant) in table {
+                assert_eq!(check.code(endpoint.service_code), *constant, "{check:?}");
+                assert!(seen.insert(*constant), "{constant} is used twice");
+            }
+        }
+        assert_eq!(pay_out::INSUFFICIENT_BALANCE, "4009107");
+        assert_eq!(pay_in::DUPLICATE_ORDER, "4099001");
+        assert_eq!(inquiry_status::TRANSACTION_NOT_FOUND, "4049204");
     }
 
     #[test]

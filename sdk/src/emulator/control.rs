@@ -12,11 +12,12 @@ use hyper::body::Incoming;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::delivery::{Callback, Delivery};
+use super::records::{Callback, Delivery};
 use super::sandbox::{
     Balance, BalanceError, MerchantBalances, SettleError, Status, Transaction, TransactionFilter,
+    kind_name, trade_type_number,
 };
-use super::service::State;
+use super::state::State;
 use crate::Amount;
 use crate::timestamp::Timestamp;
 
@@ -511,8 +512,8 @@ impl From<&Transaction> for TransactionOut {
         Self {
             trade_no: t.trade_no.clone(),
             order_no: t.order_no.clone(),
-            trade_type: t.kind.trade_type(),
-            kind: t.kind.name(),
+            trade_type: trade_type_number(&t.kind),
+            kind: kind_name(&t.kind),
             partner_id: t.partner_id.clone(),
             region: t.region.code(),
             currency: t.region.info().currency,

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use super::delivery::Delivery;
+use super::records::Delivery;
 use crate::Region;
 
 /// One thing the emulator did.

@@ -4,13 +4,11 @@
 //! checked against the region) through the run-time region types, and gives the wording and
 //! the region's own fields of every answer; the balances come from the sandbox's books.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
-use super::EmulatorError;
 use super::codes::Check;
-use super::service::{Call, Handler, Rejection};
+use super::handler::{Call, Handler};
+use super::rejection::Rejection;
 use crate::definitions::BalanceType;
 use crate::endpoints::inquiry_balance::{
     AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
@@ -22,45 +20,6 @@ pub(super) const HANDLER: Handler = Handler {
     id: ENDPOINT.id,
     answer,
 };
-
-/// Each region's documented success answer, read as the region's response.
-pub(super) struct Accounts {
-    templates: HashMap<Region, AnyInquiryBalanceResponse>,
-}
-
-impl Accounts {
-    /// Every region's first documented success answer.
-    ///
-    /// # Errors
-    /// [`EmulatorError::InvalidExample`] if an example response is not valid for its region.
-    pub(super) fn seed() -> Result<Self, EmulatorError> {
-        let mut templates = HashMap::new();
-        for region in Region::ALL {
-            let Some(offered) = region.info().endpoint(ENDPOINT.id) else {
-                continue;
-            };
-            for example in offered.examples {
-                let Some(body) = example.response.and_then(|message| message.body) else {
-                    continue;
-                };
-                let response =
-                    AnyInquiryBalanceResponse::from_json(*region, body).map_err(|e| {
-                        EmulatorError::InvalidExample {
-                            endpoint: ENDPOINT.id,
-                            region: *region,
-                            example: example.name,
-                            reason: e.to_string(),
-                        }
-                    })?;
-                // An error example holds no account.
-                if response.code() == gateway::SUCCESS_CODE {
-                    templates.entry(*region).or_insert(response);
-                }
-            }
-        }
-        Ok(Accounts { templates })
-    }
-}
 
 /// The account `region`'s documented balance inquiry examples ask about (else the one they
 /// answer for), or `None` when the region documents none. The emulator answers it like any

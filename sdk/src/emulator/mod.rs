@@ -150,40 +150,42 @@
 //! error-code table, so the emulator uses SNAP BI-style seven-digit codes: the HTTP status,
 //! the endpoint's service code from the spec (`11` for `inquiry-balance`, `92` for
 //! `inquiry-status`, `90` for `pay-in`, `91` for `pay-out`; `00` before a request is routed),
-//! and a two-digit case. Every check has its own code, exported as constants in [`codes`]
-//! (written out for inquiry-balance; [`codes::on_endpoint`] gives another endpoint's). A
+//! and a two-digit case. Every check has its own code, exported as constants in [`codes`],
+//! one module per endpoint, named for what they mean (`codes::pay_out::INSUFFICIENT_BALANCE`
+//! is `4009107`; [`codes::on_endpoint`] gives any other endpoint's). The table gives them on
+//! inquiry-balance (`11`). A
 //! real gateway answers the same mistakes with different codes, so test your error handling
 //! against "code is not `00`" and the HTTP status; use these codes to tell the emulator's
 //! rejections apart.
 //!
-//! | code | status | constant | meaning |
+//! | code (inquiry-balance) | status | constant | meaning |
 //! |---|---|---|---|
 //! | `00` | 200 | [`gateway::SUCCESS_CODE`] | success |
 //! | `4050001` | 405 | [`codes::METHOD_NOT_ALLOWED`] | the method is not `POST` |
 //! | `4040001` | 404 | [`codes::UNKNOWN_PATH`] | the path is not an endpoint |
-//! | `4131101` | 413 | [`codes::inquiry_balance::BODY_TOO_LARGE`] | the body is over the limit |
-//! | `4151101` | 415 | [`codes::inquiry_balance::CONTENT_TYPE_NOT_JSON`] | `Content-Type` is not `application/json` |
-//! | `4151102` | 415 | [`codes::inquiry_balance::CONTENT_TYPE_MISSING`] | no `Content-Type` |
-//! | `4001101` | 400 | [`codes::inquiry_balance::MISSING_HEADER`] | a required header is missing |
-//! | `4001102` | 400 | [`codes::inquiry_balance::REPEATED_HEADER`] | a required header is sent more than once |
-//! | `4001103` | 400 | [`codes::inquiry_balance::MALFORMED_TIMESTAMP`] | `X-TIMESTAMP` is neither `yyyy-MM-ddTHH:mm:ss±HH:mm` nor the same with `Z` |
-//! | `4011104` | 401 | [`codes::inquiry_balance::TIMESTAMP_OUT_OF_WINDOW`] | `X-TIMESTAMP` is too far from the emulator's clock |
-//! | `4011105` | 401 | [`codes::inquiry_balance::UNKNOWN_PARTNER`] | `X-PARTNER-ID` is not registered |
-//! | `4011101` | 401 | [`codes::inquiry_balance::SIGNATURE_MISMATCH`] | the signature does not match |
-//! | `4011102` | 401 | [`codes::inquiry_balance::SIGNATURE_NOT_BASE64`] | the signature is not Base64 |
-//! | `4011103` | 401 | [`codes::inquiry_balance::SIGNATURE_WRONG_LENGTH`] | the signature has the wrong length for the scheme and key |
-//! | `4001104` | 400 | [`codes::inquiry_balance::BODY_NOT_UTF8`] | the body is not UTF-8 |
-//! | `4001105` | 400 | [`codes::inquiry_balance::BODY_NOT_JSON`] | the body is not JSON |
-//! | `4041103` | 404 | [`codes::inquiry_balance::ENDPOINT_NOT_OFFERED`] | the merchant's region does not offer the endpoint |
-//! | `4001106` | 400 | [`codes::inquiry_balance::INVALID_BODY_FIELDS`] | the body breaks the region's rules (each field named) |
-//! | `4041104` | 404 | [`codes::inquiry_balance::TRANSACTION_NOT_FOUND`] | inquiry-status: no such transaction of this merchant and `tradeType` |
-//! | `4091101` | 409 | [`codes::inquiry_balance::DUPLICATE_ORDER`] | pay-in, pay-out: the `orderNo` is already used |
-//! | `4001107` | 400 | [`codes::inquiry_balance::INSUFFICIENT_BALANCE`] | pay-out: the available balance is short; nothing held |
-//! | `4001108` | 400 | [`codes::inquiry_balance::CALLBACK_URL_REFUSED`] | `callbackUrl` is not an `http(s)://` URL |
-//! | `4001109` | 400 | [`codes::inquiry_balance::MOVEMENT_REFUSED`] | pay-in, pay-out: the books refuse the movement; nothing booked |
-//! | `5031102` | 503 | [`codes::inquiry_balance::TOO_MANY_TRANSACTIONS`] | the emulator holds as many transactions as it may |
-//! | `5001101` | 500 | [`codes::inquiry_balance::INTERNAL_ERROR`] | a bug in the emulator |
-//! | `5031101` | 503 | [`codes::inquiry_balance::INJECTED_SERVER_ERROR`] | an injected server error ([`Faults`]) |
+//! | `4131101` | 413 | [`BODY_TOO_LARGE`](codes::inquiry_balance::BODY_TOO_LARGE) | the body is over the limit |
+//! | `4151101` | 415 | [`CONTENT_TYPE_NOT_JSON`](codes::inquiry_balance::CONTENT_TYPE_NOT_JSON) | `Content-Type` is not `application/json` |
+//! | `4151102` | 415 | [`CONTENT_TYPE_MISSING`](codes::inquiry_balance::CONTENT_TYPE_MISSING) | no `Content-Type` |
+//! | `4001101` | 400 | [`MISSING_HEADER`](codes::inquiry_balance::MISSING_HEADER) | a required header is missing |
+//! | `4001102` | 400 | [`REPEATED_HEADER`](codes::inquiry_balance::REPEATED_HEADER) | a required header is sent more than once |
+//! | `4001103` | 400 | [`MALFORMED_TIMESTAMP`](codes::inquiry_balance::MALFORMED_TIMESTAMP) | `X-TIMESTAMP` is neither `yyyy-MM-ddTHH:mm:ss±HH:mm` nor the same with `Z` |
+//! | `4011104` | 401 | [`TIMESTAMP_OUT_OF_WINDOW`](codes::inquiry_balance::TIMESTAMP_OUT_OF_WINDOW) | `X-TIMESTAMP` is too far from the emulator's clock |
+//! | `4011105` | 401 | [`UNKNOWN_PARTNER`](codes::inquiry_balance::UNKNOWN_PARTNER) | `X-PARTNER-ID` is not registered |
+//! | `4011101` | 401 | [`SIGNATURE_MISMATCH`](codes::inquiry_balance::SIGNATURE_MISMATCH) | the signature does not match |
+//! | `4011102` | 401 | [`SIGNATURE_NOT_BASE64`](codes::inquiry_balance::SIGNATURE_NOT_BASE64) | the signature is not Base64 |
+//! | `4011103` | 401 | [`SIGNATURE_WRONG_LENGTH`](codes::inquiry_balance::SIGNATURE_WRONG_LENGTH) | the signature has the wrong length for the scheme and key |
+//! | `4001104` | 400 | [`BODY_NOT_UTF8`](codes::inquiry_balance::BODY_NOT_UTF8) | the body is not UTF-8 |
+//! | `4001105` | 400 | [`BODY_NOT_JSON`](codes::inquiry_balance::BODY_NOT_JSON) | the body is not JSON |
+//! | `4041103` | 404 | [`ENDPOINT_NOT_OFFERED`](codes::inquiry_balance::ENDPOINT_NOT_OFFERED) | the merchant's region does not offer the endpoint |
+//! | `4001106` | 400 | [`INVALID_BODY_FIELDS`](codes::inquiry_balance::INVALID_BODY_FIELDS) | the body breaks the region's rules (each field named) |
+//! | `4041104` | 404 | [`TRANSACTION_NOT_FOUND`](codes::inquiry_balance::TRANSACTION_NOT_FOUND) | inquiry-status: no such transaction of this merchant and `tradeType` |
+//! | `4091101` | 409 | [`DUPLICATE_ORDER`](codes::inquiry_balance::DUPLICATE_ORDER) | pay-in, pay-out: the `orderNo` is already used |
+//! | `4001107` | 400 | [`INSUFFICIENT_BALANCE`](codes::inquiry_balance::INSUFFICIENT_BALANCE) | pay-out: the available balance is short; nothing held |
+//! | `4001108` | 400 | [`CALLBACK_URL_REFUSED`](codes::inquiry_balance::CALLBACK_URL_REFUSED) | `callbackUrl` is not an `http(s)://` URL |
+//! | `4001109` | 400 | [`MOVEMENT_REFUSED`](codes::inquiry_balance::MOVEMENT_REFUSED) | pay-in, pay-out: the books refuse the movement; nothing booked |
+//! | `5031102` | 503 | [`TOO_MANY_TRANSACTIONS`](codes::inquiry_balance::TOO_MANY_TRANSACTIONS) | the emulator holds as many transactions as it may |
+//! | `5001101` | 500 | [`INTERNAL_ERROR`](codes::inquiry_balance::INTERNAL_ERROR) | a bug in the emulator |
+//! | `5031101` | 503 | [`INJECTED_SERVER_ERROR`](codes::inquiry_balance::INJECTED_SERVER_ERROR) | an injected server error ([`Faults`]) |
 //!
 //! The rows are in the order the checks run. An endpoint added to the spec gets the same
 //! cases under its own service code.
@@ -194,7 +196,7 @@
 //! Faults apply only to requests that were routed to an endpoint (not to 405 and 404
 //! answers), after the answer is worked out, in this order: the added latency; then at most
 //! one of dropping the connection without an answer, a 503 with
-//! [`codes::inquiry_balance::INJECTED_SERVER_ERROR`], and a malformed body (status 200, the
+//! [`INJECTED_SERVER_ERROR`](codes::inquiry_balance::INJECTED_SERVER_ERROR), and a malformed body (status 200, the
 //! answer's JSON cut in half). The draws come from a small deterministic PRNG (splitmix64)
 //! seeded by [`Faults::seed`], three per routed request, so a sequence of requests sent one
 //! after another meets the same faults on every run.
@@ -205,14 +207,21 @@
 //! once the checks have reached it), result code and status. Secrets, signatures and bodies are never
 //! logged, and `Debug` of [`Merchant`] and [`TestMerchant`] redacts them.
 
+mod callback_url;
 mod control;
 mod delivery;
 mod events;
+mod handler;
 mod inquiry_balance;
+mod ledger;
 mod merchant;
 mod orders;
+mod records;
+mod rejection;
 mod sandbox;
 mod service;
+mod state;
+mod wire;
 
 pub mod codes;
 
@@ -232,13 +241,14 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 pub use control::{CONTROL_PREFIX, DASHBOARD_PATH};
-pub use delivery::{Callback, CallbackRetries, CallbackState, Delivery};
+pub use delivery::CallbackRetries;
 pub use events::{Answered, EmulatorEvent};
 pub use inquiry_balance::{example_account, example_balance};
 pub use merchant::{Merchant, TestMerchant};
+pub use records::{Callback, CallbackState, Delivery};
 pub use sandbox::{
     Balance, BalanceError, MerchantAccounts, MerchantBalances, OTHER_ACCOUNT_OPENING_BALANCE,
-    PAYIN_OPENING_BALANCE, PAYOUT_OPENING_BALANCE, SettleError, Status, TradeKind, Transaction,
+    PAYIN_OPENING_BALANCE, PAYOUT_OPENING_BALANCE, SettleError, Status, Transaction,
     TransactionFilter, account_numbers,
 };
 
@@ -246,8 +256,9 @@ use crate::Region;
 use crate::gateway;
 use crate::signing::{KeyError, PlatformKeyPair, PlatformPublicKey, RequestVerifier};
 use delivery::{DeliveryLog, Job};
+use ledger::Ledger;
 use sandbox::Sandbox;
-use service::{Ledger, Partner, State};
+use state::{Partner, State};
 
 /// How long after creation a transaction settles, by default.
 pub const DEFAULT_SETTLE_AFTER: Duration = Duration::from_secs(1);
@@ -469,9 +480,9 @@ impl EmulatorBuilder {
         if let Some(url) = &self.forward_callbacks_to {
             // The checks an order's callbackUrl gets (a real port among them), then "on this
             // machine, over http://".
-            orders::check_callback_url(url)
+            callback_url::check_callback_url(url)
                 .map_err(|rejection| rejection.message().to_owned())
-                .and_then(|()| orders::delivered_here(url))
+                .and_then(|()| callback_url::delivered_here(url))
                 .map_err(|reason| EmulatorError::ForwardUrl {
                     url: url.chars().take(256).collect(),
                     reason,

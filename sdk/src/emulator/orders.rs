@@ -5,11 +5,18 @@
 //! fields the books need (amounts from their own digits, never through a float), and answered
 //! with the shapes the spec gives, in the region's currency and offset.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::callback_url::check_callback_url;
 use super::codes::Check;
-use super::sandbox::{NewOrder, TradeKind, Transaction};
-use super::service::{Call, Handler, Rejection};
+use super::handler::{Call, Handler};
+use super::rejection::Rejection;
+use super::sandbox::{NewOrder, Transaction, kind_name, trade_type_number};
+use super::wire::MoneyOut;
+use crate::definitions::TradeType;
+use crate::endpoints::inquiry_status::AnyInquiryStatusRequest;
+use crate::endpoints::pay_in::AnyPayInRequest;
+use crate::endpoints::pay_out::AnyPayOutRequest;
 use crate::{Decimal, gateway};
 
 /// `POST /v2.0/transaction/pay-in`.
@@ -29,38 +36,6 @@ pub(super) const INQUIRY_STATUS: Handler = Handler {
     id: crate::endpoints::inquiry_status::ENDPOINT.id,
     answer: inquiry_status,
 };
-
-#[derive(Deserialize)]
-struct MoneyIn {
-    amount: Decimal,
-}
-
-#[derive(Deserialize)]
-struct MerchantIn {
-    #[serde(rename = "merchantName", default)]
-    merchant_name: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct OrderIn {
-    #[serde(rename = "orderNo")]
-    order_no: String,
-    money: MoneyIn,
-    #[serde(default)]
-    merchant: Option<MerchantIn>,
-    #[serde(rename = "paymentMethod", default)]
-    payment_method: Option<String>,
-    #[serde(rename = "callbackUrl", default)]
-    callback_url: Option<String>,
-    #[serde(rename = "cashAccount", default)]
-    cash_account: Option<String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct MoneyOut<'a> {
-    pub(super) currency: &'a str,
-    pub(super) amount: Decimal,
-}
 
 #[derive(Serialize)]
 struct MerchantOut<'a> {
@@ -108,16 +83,6 @@ struct OrderAnswer<'a> {
     status: &'a str,
 }
 
-#[derive(Deserialize)]
-struct StatusIn {
-    #[serde(rename = "tradeType")]
-    trade_type: u8,
-    #[serde(rename = "orderNo", default)]
-    order_no: Option<String>,
-    #[serde(rename = "tradeNo", default)]
-    trade_no: Option<String>,
-}
-
 #[derive(Serialize)]
 struct StatusAnswer<'a> {
     code: &'a str,
@@ -134,15 +99,52 @@ struct StatusAnswer<'a> {
     status: &'a str,
 }
 
-fn read<'a, T: Deserialize<'a>>(call: &Call<'a>) -> Result<T, Rejection> {
-    serde_json::from_str(call.body).map_err(|e| {
-        Rejection::new(
-            Check::InvalidBodyFields,
-            format!(
-                "the body is not a {} request the emulator can read: {e}",
-                call.region
-            ),
-        )
+/// A body the rules let through that the region's typed request still cannot read (the
+/// rules and the types come from one spec, so this is a bug in the emulator or the spec).
+fn unreadable(call: &Call<'_>, error: &crate::ReadError) -> Rejection {
+    Rejection::new(
+        Check::InvalidBodyFields,
+        format!(
+            "the body is not a {} request the emulator can read: {error}",
+            call.region
+        ),
+    )
+}
+
+/// The order a checked pay-in or pay-out body asks for, read as the region's typed request.
+fn read_order(call: &Call<'_>, kind: &TradeType) -> Result<NewOrder, Rejection> {
+    let order = match kind {
+        TradeType::PayIn => {
+            let request = AnyPayInRequest::from_json(call.region, call.body)
+                .map_err(|e| unreadable(call, &e))?;
+            NewOrder {
+                order_no: request.order_no().to_owned(),
+                amount: request.money().amount(),
+                payment_method: request
+                    .payment_method()
+                    .map(|m| m.as_str().to_owned())
+                    .unwrap_or_default(),
+                callback_url: request.callback_url().map(str::to_owned),
+                cash_account: None,
+                merchant_name: request.merchant().merchant_name.clone(),
+            }
+        }
+        TradeType::PayOut => {
+            let request = AnyPayOutRequest::from_json(call.region, call.body)
+                .map_err(|e| unreadable(call, &e))?;
+            NewOrder {
+                order_no: request.order_no().to_owned(),
+                amount: request.money().amount(),
+                payment_method: request.payment_method().as_str().to_owned(),
+                callback_url: request.callback_url().map(str::to_owned),
+                cash_account: Some(request.cash_account().to_owned()),
+                merchant_name: request.merchant().merchant_name.clone(),
+            }
+        }
+    };
+    Ok(NewOrder {
+        callback_url: order.callback_url.filter(|u| !u.is_empty()),
+        ..order
     })
 }
 
@@ -157,90 +159,16 @@ fn write<T: Serialize>(answer: &T) -> Result<Vec<u8>, Rejection> {
     })
 }
 
-/// Any `http://` or `https://` URL with a host, as the gateway takes it. Whether the emulator
-/// will contact it is [`delivered_here`]'s business: a merchant's production URL is accepted,
-/// and never called.
-pub(super) fn check_callback_url(url: &str) -> Result<(), Rejection> {
-    let refuse = |why: &str| {
-        Rejection::new(
-            Check::CallbackUrlRefused,
-            format!(
-                "callbackUrl {:?} is refused: {why}; send an http:// or https:// URL, e.g. \
-                 https://shop.example.com/smilepayz/callback",
-                url.chars().take(256).collect::<String>()
-            ),
-        )
-    };
-    let uri: http::Uri = url.parse().map_err(|_| refuse("it is not a URL"))?;
-    if !matches!(uri.scheme_str(), Some("http" | "https")) {
-        return Err(refuse("it is not http:// or https://"));
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(refuse("it has no host"));
-    }
-    // `http::Uri` takes any digits as a port; one that is no TCP port would be read as none
-    // and delivered to port 80.
-    if let Some(port) = port_text(&uri)
-        && !matches!(port.parse::<u16>(), Ok(1..))
-    {
-        return Err(refuse(&format!(
-            "its port {port} is not a number from 1 to 65535"
-        )));
-    }
-    Ok(())
-}
-
-/// The port as written in the URL's authority, after the host (and any `user@`), if any.
-fn port_text(uri: &http::Uri) -> Option<&str> {
-    let authority = uri.authority()?.as_str();
-    let host_and_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, rest)| rest);
-    let after_host = host_and_port
-        .rsplit_once(']')
-        .map_or(host_and_port, |(_, rest)| rest);
-    after_host.rsplit_once(':').map(|(_, port)| port)
-}
-
-/// Why the emulator will not contact a callback URL it accepted, if it will not: it only
-/// delivers to loopback `http://` URLs, so nothing leaves the machine.
-pub(super) fn delivered_here(url: &str) -> Result<(), String> {
-    let uri: http::Uri = url.parse().map_err(|_| "it is not a URL".to_owned())?;
-    let loopback = matches!(uri.host(), Some("127.0.0.1" | "localhost" | "[::1]"));
-    match (uri.scheme_str(), loopback) {
-        (Some("http"), true) => Ok(()),
-        (_, false) => Err(format!(
-            "not attempted: {} is not this machine, and the emulator sends nothing off it; \
-             point callbackUrl at a loopback http:// URL to receive it",
-            uri.host().unwrap_or_default()
-        )),
-        _ => Err(
-            "not attempted: the emulator delivers over http:// only; use http://127.0.0.1:PORT/…"
-                .to_owned(),
-        ),
-    }
-}
-
-fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
+fn create(call: &Call<'_>, kind: &TradeType) -> Result<Vec<u8>, Rejection> {
     // The service checked the body against the region's rules, amounts on their own digits.
-    let order: OrderIn = read(call)?;
-    let callback_url = order.callback_url.filter(|u| !u.is_empty());
-    if let Some(url) = &callback_url {
+    let order = read_order(call, kind)?;
+    if let Some(url) = &order.callback_url {
         check_callback_url(url)?;
     }
-    let merchant_name = order.merchant.and_then(|m| m.merchant_name);
-    let transaction = call.state.sandbox.create(
-        call.partner_id,
-        kind,
-        NewOrder {
-            order_no: order.order_no,
-            amount: order.money.amount.0,
-            payment_method: order.payment_method.unwrap_or_default(),
-            callback_url,
-            cash_account: order.cash_account,
-            merchant_name,
-        },
-    )?;
+    let transaction = call
+        .state
+        .sandbox
+        .create(call.partner_id, kind.clone(), order)?;
     let info = call.region.info();
     let accounts = call.state.sandbox.accounts_of(call.partner_id);
     let stamp = transaction.created.to_string();
@@ -250,7 +178,7 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
         ..ChannelOut::default()
     };
     match kind {
-        TradeKind::PayIn => {
+        TradeType::PayIn => {
             let link = format!(
                 "https://sandbox-cashier.smilepayz.com/emulator/{}",
                 transaction.trade_no
@@ -279,7 +207,7 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
                 _ => channel.payment_url = Some(link),
             }
         }
-        TradeKind::PayOut => {
+        TradeType::PayOut => {
             channel.cash_account = transaction.cash_account.as_deref();
             channel.account_name = Some("Sandbox Beneficiary");
         }
@@ -293,12 +221,12 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
             merchant_id: call.partner_id,
             merchant_name: transaction.merchant_name.as_deref(),
             account_no: accounts.as_ref().map(|a| match kind {
-                TradeKind::PayIn => a.payin_account_no.as_str(),
-                TradeKind::PayOut => a.payout_account_no.as_str(),
+                TradeType::PayIn => a.payin_account_no.as_str(),
+                TradeType::PayOut => a.payout_account_no.as_str(),
             }),
         },
-        transaction_time: (kind == TradeKind::PayIn).then(|| stamp.clone()),
-        disbursement_time: (kind == TradeKind::PayOut).then_some(stamp),
+        transaction_time: (*kind == TradeType::PayIn).then(|| stamp.clone()),
+        disbursement_time: (*kind == TradeType::PayOut).then_some(stamp),
         money: MoneyOut {
             currency: info.currency,
             amount: Decimal(transaction.amount),
@@ -310,24 +238,22 @@ fn create(call: &Call<'_>, kind: TradeKind) -> Result<Vec<u8>, Rejection> {
 }
 
 fn pay_in(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
-    create(call, TradeKind::PayIn)
+    create(call, &TradeType::PayIn)
 }
 
 fn pay_out(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
-    create(call, TradeKind::PayOut)
+    create(call, &TradeType::PayOut)
 }
 
 fn inquiry_status(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
-    let asked: StatusIn = read(call)?;
-    let kind = match asked.trade_type {
-        1 => TradeKind::PayIn,
-        _ => TradeKind::PayOut,
-    };
+    let asked = AnyInquiryStatusRequest::from_json(call.region, call.body)
+        .map_err(|e| unreadable(call, &e))?;
+    let kind = asked.trade_type().clone();
     let found: Option<Transaction> = call.state.sandbox.find(
         call.partner_id,
-        kind,
-        asked.trade_no.as_deref(),
-        asked.order_no.as_deref(),
+        kind.clone(),
+        asked.trade_no(),
+        asked.order_no(),
     );
     let Some(transaction) = found else {
         // The region's documented examples are answered as documented, so that they work
@@ -339,11 +265,8 @@ fn inquiry_status(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
             Check::TransactionNotFound,
             format!(
                 "this merchant has no {} with {}; check tradeType (1 pay-in, 2 pay-out) and the number",
-                match kind {
-                    TradeKind::PayIn => "pay-in",
-                    TradeKind::PayOut => "pay-out",
-                },
-                match (&asked.trade_no, &asked.order_no) {
+                kind_name(&kind),
+                match (asked.trade_no(), asked.order_no()) {
                     (Some(t), _) if !t.is_empty() => format!("tradeNo {t:?}"),
                     (_, Some(o)) => format!("orderNo {o:?}"),
                     _ => "no tradeNo or orderNo".to_owned(),
@@ -356,7 +279,7 @@ fn inquiry_status(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
         message: "Successful",
         trade_no: &transaction.trade_no,
         order_no: &transaction.order_no,
-        trade_type: transaction.kind.trade_type(),
+        trade_type: trade_type_number(&transaction.kind),
         payment_method: &transaction.payment_method,
         money: MoneyOut {
             currency: call.region.info().currency,
@@ -367,16 +290,17 @@ fn inquiry_status(call: &Call<'_>) -> Result<Vec<u8>, Rejection> {
 }
 
 /// The region's documented inquiry-status answer for exactly this question, if it has one.
-fn documented_status(call: &Call<'_>, asked: &StatusIn) -> Option<Vec<u8>> {
+fn documented_status(call: &Call<'_>, asked: &AnyInquiryStatusRequest) -> Option<Vec<u8>> {
     let offered = call
         .region
         .info()
         .endpoint(crate::endpoints::inquiry_status::ENDPOINT.id)?;
     offered.examples.iter().find_map(|example| {
-        let request: StatusIn = serde_json::from_str(example.request?.body?).ok()?;
-        let same = request.trade_type == asked.trade_type
-            && request.order_no == asked.order_no
-            && request.trade_no == asked.trade_no;
+        let request =
+            AnyInquiryStatusRequest::from_json(call.region, example.request?.body?).ok()?;
+        let same = request.trade_type() == asked.trade_type()
+            && request.order_no() == asked.order_no()
+            && request.trade_no() == asked.trade_no();
         let body = example.response?.body?;
         let code_ok = serde_json::from_str::<serde_json::Value>(body)
             .ok()?

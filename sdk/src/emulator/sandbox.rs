@@ -11,7 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::codes::Check;
-use super::service::Rejection;
+use super::rejection::Rejection;
+use crate::definitions::TradeType;
 use crate::timestamp::Timestamp;
 use crate::{Amount, Region};
 
@@ -23,32 +24,19 @@ pub const PAYOUT_OPENING_BALANCE: &str = "1000000";
 /// account numbers it does not know (the spec's examples show 250000).
 pub const OTHER_ACCOUNT_OPENING_BALANCE: &str = "250000";
 
-/// Pay-in or pay-out, as `tradeType` says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TradeKind {
-    /// `tradeType` 1.
-    PayIn,
-    /// `tradeType` 2.
-    PayOut,
+/// `pay-in` or `pay-out`, as messages name a transaction's kind.
+pub(super) fn kind_name(kind: &TradeType) -> &'static str {
+    match kind {
+        TradeType::PayIn => "pay-in",
+        TradeType::PayOut => "pay-out",
+    }
 }
 
-impl TradeKind {
-    /// `pay-in` or `pay-out`, as messages name it.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            TradeKind::PayIn => "pay-in",
-            TradeKind::PayOut => "pay-out",
-        }
-    }
-
-    /// The `tradeType` number.
-    #[must_use]
-    pub fn trade_type(self) -> u8 {
-        match self {
-            TradeKind::PayIn => 1,
-            TradeKind::PayOut => 2,
-        }
+/// The `tradeType` number: 1 for a pay-in, 2 for a pay-out.
+pub(super) fn trade_type_number(kind: &TradeType) -> u8 {
+    match kind {
+        TradeType::PayIn => 1,
+        TradeType::PayOut => 2,
     }
 }
 
@@ -95,7 +83,7 @@ pub struct Transaction {
     /// The merchant's order number.
     pub order_no: String,
     /// Pay-in or pay-out.
-    pub kind: TradeKind,
+    pub kind: TradeType,
     /// The merchant's partner id.
     pub partner_id: String,
     /// The merchant's region.
@@ -355,7 +343,7 @@ struct MerchantBooks {
 struct Books {
     merchants: HashMap<String, MerchantBooks>,
     transactions: HashMap<String, Transaction>,
-    by_order: HashMap<(String, TradeKind, String), String>,
+    by_order: HashMap<(String, TradeType, String), String>,
     /// Transactions not final yet, by when they settle.
     pending: BTreeSet<(Instant, String)>,
     serial: u64,
@@ -554,7 +542,7 @@ impl Sandbox {
     pub(super) fn create(
         &self,
         partner_id: &str,
-        kind: TradeKind,
+        kind: TradeType,
         order: NewOrder,
     ) -> Result<Transaction, Rejection> {
         let mut books = self.lock();
@@ -568,7 +556,7 @@ impl Sandbox {
                 ),
             ));
         }
-        let key = (partner_id.to_owned(), kind, order.order_no.clone());
+        let key = (partner_id.to_owned(), kind.clone(), order.order_no.clone());
         if let Some(trade_no) = books.by_order.get(&key) {
             return Err(Rejection::new(
                 Check::DuplicateOrder,
@@ -577,7 +565,7 @@ impl Sandbox {
                      unique per merchant and is the idempotency key: ask inquiry-status by it to \
                      learn what became of the first request, or use a new orderNo",
                     order.order_no,
-                    kind.name()
+                    kind_name(&kind)
                 ),
             ));
         }
@@ -601,13 +589,13 @@ impl Sandbox {
                 format!(
                     "{}; the {} of {} {} was not booked",
                     why.0,
-                    kind.name(),
+                    kind_name(&kind),
                     order.amount,
                     info.currency
                 ),
             )
         };
-        if kind == TradeKind::PayIn {
+        if kind == TradeType::PayIn {
             let account = merchant.accounts.get(&merchant.payin_account_no).copied();
             // Tried on a copy: the credit happens when the pay-in succeeds.
             account
@@ -618,7 +606,7 @@ impl Sandbox {
                 .credit(units)
                 .map_err(refused)?;
         }
-        if kind == TradeKind::PayOut {
+        if kind == TradeType::PayOut {
             let available = merchant
                 .accounts
                 .get(&payout_account_no)
@@ -645,7 +633,7 @@ impl Sandbox {
         let ends = |suffix: &str| order.order_no.to_ascii_uppercase().ends_with(suffix);
         let outcome = if ends("FAIL") {
             Status::Failed
-        } else if ends("EXPIRE") && kind == TradeKind::PayIn {
+        } else if ends("EXPIRE") && kind == TradeType::PayIn {
             Status::Expired
         } else {
             Status::Success
@@ -660,15 +648,15 @@ impl Sandbox {
         let trade_no = format!(
             "T{:02}{}{merchant_digits}{compact}{:06}",
             info.area_code % 100,
-            kind.trade_type(),
+            trade_type_number(&kind),
             books.serial % 1_000_000
         );
-        let status = if kind == TradeKind::PayIn && order.payment_method.is_empty() {
+        let status = if kind == TradeType::PayIn && order.payment_method.is_empty() {
             Status::Init
         } else {
             Status::Processing
         };
-        if kind == TradeKind::PayOut {
+        if kind == TradeType::PayOut {
             let account = books
                 .merchants
                 .get_mut(partner_id)
@@ -743,7 +731,7 @@ impl Sandbox {
     pub(super) fn find(
         &self,
         partner_id: &str,
-        kind: TradeKind,
+        kind: TradeType,
         trade_no: Option<&str>,
         order_no: Option<&str>,
     ) -> Option<Transaction> {
@@ -801,16 +789,16 @@ impl Sandbox {
         }
         if let Some(status) = status {
             let allowed = match transaction.kind {
-                TradeKind::PayIn => {
+                TradeType::PayIn => {
                     matches!(status, Status::Success | Status::Failed | Status::Expired)
                 }
-                TradeKind::PayOut => matches!(status, Status::Success | Status::Failed),
+                TradeType::PayOut => matches!(status, Status::Success | Status::Failed),
             };
             if !allowed {
                 return Err(SettleError::NotAnOutcome {
-                    kind: transaction.kind.name(),
+                    kind: kind_name(&transaction.kind),
                     status: status.as_str(),
-                    also: if transaction.kind == TradeKind::PayIn {
+                    also: if transaction.kind == TradeType::PayIn {
                         ", or EXPIRED"
                     } else {
                         ""
@@ -942,7 +930,7 @@ impl Books {
     fn find(
         &self,
         partner_id: &str,
-        kind: TradeKind,
+        kind: TradeType,
         trade_no: Option<&str>,
         order_no: Option<&str>,
     ) -> Option<Transaction> {
@@ -950,7 +938,7 @@ impl Books {
             (Some(t), _) if !t.is_empty() => t.to_owned(),
             (_, Some(o)) => self
                 .by_order
-                .get(&(partner_id.to_owned(), kind, o.to_owned()))?
+                .get(&(partner_id.to_owned(), kind.clone(), o.to_owned()))?
                 .clone(),
             _ => return None,
         };
@@ -982,22 +970,22 @@ impl Books {
             .remove(&(transaction.settle_at, trade_no.to_owned()));
         let (partner_id, kind, outcome) = (
             transaction.partner_id.clone(),
-            transaction.kind,
+            transaction.kind.clone(),
             transaction.outcome,
         );
         let units = transaction.amount.units();
         let merchant = self.merchants.get_mut(&partner_id)?;
         let account_no = match kind {
-            TradeKind::PayIn => merchant.payin_account_no.clone(),
-            TradeKind::PayOut => merchant.payout_account_no.clone(),
+            TradeType::PayIn => merchant.payin_account_no.clone(),
+            TradeType::PayOut => merchant.payout_account_no.clone(),
         };
         let account = merchant.accounts.get_mut(&account_no)?;
         let booked = match (kind, outcome) {
-            (TradeKind::PayIn, Status::Success) => account.credit(units),
-            (TradeKind::PayOut, Status::Success) => account.debit_held(units),
+            (TradeType::PayIn, Status::Success) => account.credit(units),
+            (TradeType::PayOut, Status::Success) => account.debit_held(units),
             // The hold is released.
-            (TradeKind::PayOut, _) => account.release(units),
-            (TradeKind::PayIn, _) => Ok(()),
+            (TradeType::PayOut, _) => account.release(units),
+            (TradeType::PayIn, _) => Ok(()),
         };
         // Creation checked the movement (a pay-in's credit on a copy, a pay-out's hold on the
         // account), and nothing else moves a held amount, so a refusal here means the books
@@ -1060,7 +1048,7 @@ mod tests {
         let payin = sandbox
             .create(
                 "sandbox-20011",
-                TradeKind::PayIn,
+                TradeType::PayIn,
                 order("S20011A1", "100.5"),
             )
             .expect("created");
@@ -1083,7 +1071,7 @@ mod tests {
         let payout = sandbox
             .create(
                 "sandbox-20011",
-                TradeKind::PayOut,
+                TradeType::PayOut,
                 order("S20011B1", "0.01"),
             )
             .expect("created");
@@ -1103,7 +1091,7 @@ mod tests {
         let error = sandbox
             .create(
                 "sandbox-20011",
-                TradeKind::PayOut,
+                TradeType::PayOut,
                 order("S20011B2", "1000000"),
             )
             .expect_err("overdraft");
@@ -1112,7 +1100,7 @@ mod tests {
             "{error:?}"
         );
         let failed = sandbox
-            .create("sandbox-20011", TradeKind::PayOut, order("S20011FAIL", "5"))
+            .create("sandbox-20011", TradeType::PayOut, order("S20011FAIL", "5"))
             .expect("created");
         sandbox.settle(&failed.trade_no);
         let released = sandbox
@@ -1121,7 +1109,7 @@ mod tests {
         assert_eq!(released.available, debited.available);
         assert!(
             sandbox
-                .create("sandbox-20011", TradeKind::PayIn, order("S20011A1", "1"))
+                .create("sandbox-20011", TradeType::PayIn, order("S20011A1", "1"))
                 .is_err(),
             "a repeated orderNo is refused"
         );
@@ -1129,7 +1117,7 @@ mod tests {
         for i in 0..10 {
             let _ = sandbox.create(
                 "sandbox-20011",
-                TradeKind::PayIn,
+                TradeType::PayIn,
                 order(&format!("S20011C{i}"), "1"),
             );
         }
@@ -1156,7 +1144,7 @@ mod tests {
             .iter()
             .enumerate()
         {
-            for kind in [TradeKind::PayIn, TradeKind::PayOut] {
+            for kind in [TradeType::PayIn, TradeType::PayOut] {
                 let error = sandbox
                     .create("sandbox-20012", kind, order(&format!("S20012N{i}"), amount))
                     .expect_err("refused");

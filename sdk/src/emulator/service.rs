@@ -1,7 +1,6 @@
 //! Answering one request: routing, the checks in the documented order, and the faults.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -11,12 +10,14 @@ use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 
 use super::codes::{self, Check};
-use super::sandbox::Sandbox;
-use super::{EmulatorError, Faults, inquiry_balance, orders};
+use super::handler::{Call, Handler};
+use super::rejection::Rejection;
+use super::state::{Partner, State};
+use super::{inquiry_balance, orders};
 use crate::RegionEndpoint;
-use crate::signing::{RequestVerifier, VerifyError};
+use crate::signing::VerifyError;
 use crate::timestamp::Timestamp;
-use crate::{EndpointInfo, Region, gateway};
+use crate::{EndpointInfo, gateway};
 
 /// The endpoints with behaviour of their own, by id. Every other endpoint of the spec is
 /// answered from its region's documented example response (see the module documentation).
@@ -43,69 +44,6 @@ const DRAIN_TIME: Duration = Duration::from_secs(1);
 /// An endpoint the emulator serves, as the spec describes it.
 type Route = EndpointInfo;
 
-/// Hand-written behaviour for one endpoint.
-pub(super) struct Handler {
-    /// The endpoint's id in the spec.
-    pub(super) id: &'static str,
-    /// Answers a request whose headers, signature and body rules have been checked: reads
-    /// the body as the region's request and returns the region's response.
-    pub(super) answer: fn(&Call<'_>) -> Result<Vec<u8>, Rejection>,
-}
-
-/// One checked request, as a handler sees it.
-pub(super) struct Call<'a> {
-    /// Everything the emulator holds.
-    pub(super) state: &'a State,
-    /// The merchant's region.
-    pub(super) region: Region,
-    /// The merchant's partner id.
-    pub(super) partner_id: &'a str,
-    /// The body, UTF-8 JSON that passed the region's rules.
-    pub(super) body: &'a str,
-}
-
-/// What the emulator holds, per endpoint.
-pub(super) struct Ledger {
-    /// Balance accounts, for `inquiry-balance`.
-    pub(super) inquiry_balance: inquiry_balance::Accounts,
-}
-
-impl Ledger {
-    /// Seeds every endpoint's data from the spec's examples.
-    pub(super) fn seed() -> Result<Self, EmulatorError> {
-        Ok(Self {
-            inquiry_balance: inquiry_balance::Accounts::seed()?,
-        })
-    }
-}
-
-/// A request refused by one check, with a message saying what is wrong and how to fix it.
-#[derive(Debug)]
-pub(super) struct Rejection {
-    check: Check,
-    message: String,
-}
-
-impl Rejection {
-    pub(super) fn new(check: Check, message: impl Into<String>) -> Self {
-        Self {
-            check,
-            message: message.into(),
-        }
-    }
-
-    /// The check that failed.
-    #[cfg(test)]
-    pub(super) fn check(&self) -> Check {
-        self.check
-    }
-
-    /// What is wrong and how to fix it.
-    pub(super) fn message(&self) -> &str {
-        &self.message
-    }
-}
-
 /// Why the emulator closed a connection without answering. Returned to hyper, which then
 /// closes the connection.
 #[derive(Debug, thiserror::Error)]
@@ -119,64 +57,6 @@ pub(super) enum Dropped {
     /// The body did not arrive whole within the idle timeout.
     #[error("the request body did not arrive whole within the idle timeout")]
     SlowBody,
-}
-
-/// A registered merchant, ready to verify its requests.
-pub(super) struct Partner {
-    pub(super) region: Region,
-    pub(super) verifier: RequestVerifier,
-}
-
-/// Everything the connections share.
-pub(super) struct State {
-    pub(super) partners: HashMap<String, Partner>,
-    pub(super) ledger: Ledger,
-    /// The merchants' accounts and transactions.
-    pub(super) sandbox: Sandbox,
-    /// How long a connection may stay silent.
-    pub(super) idle_timeout: Duration,
-    pub(super) clock_skew: Duration,
-    pub(super) max_body_bytes: usize,
-    pub(super) faults: Faults,
-    /// The splitmix64 counter of the fault PRNG.
-    pub(super) rng: AtomicU64,
-    /// Requests answered (not counting dropped connections).
-    pub(super) served: AtomicU64,
-    /// Where answered requests are told (`EmulatorBuilder::on_event`).
-    pub(super) events: super::events::Events,
-    /// Every callback delivery.
-    pub(super) deliveries: std::sync::Arc<super::delivery::DeliveryLog>,
-    /// Redeliveries and resets, for the callback dispatcher.
-    pub(super) jobs: tokio::sync::mpsc::UnboundedSender<super::delivery::Job>,
-    /// Whether the control API and the dashboard answer.
-    pub(super) control: bool,
-}
-
-impl State {
-    /// Delivers a callback again under a new id (see `RunningEmulator::redeliver`).
-    pub(super) fn redeliver(&self, callback: u64) -> Option<u64> {
-        let delivery = self.deliveries.latest(callback)?;
-        let transaction = self.sandbox.get(&delivery.trade_no)?;
-        let ticket = self.deliveries.begin(transaction.epoch, Some(callback));
-        self.jobs
-            .send(super::delivery::Job::Redeliver {
-                transaction: Box::new(transaction),
-                ticket,
-            })
-            .ok()?;
-        Some(ticket.id)
-    }
-
-    /// Forgets every transaction and callback (see `RunningEmulator::reset`).
-    pub(super) fn reset(&self) {
-        let mut generation = 0;
-        self.sandbox.reset(|| {
-            generation = self.deliveries.clear();
-            generation
-        });
-        // Closed only when the emulator stops.
-        let _ = self.jobs.send(super::delivery::Job::Reset { generation });
-    }
 }
 
 /// An answer on its way out.
