@@ -7,7 +7,7 @@
 //! 4. confirm with inquiry-status (the signature covers neither status nor amount), and read
 //!    the credited balance.
 //!
-//! Run it with `cargo run -p smilepayz --example callback_server --features emulator`.
+//! Run it with `cargo run -p smilepayz --example callback_server`.
 //! In production the endpoint is the same; the key is the platform public key Smilepayz
 //! gives you, and `callbackUrl` is your own https:// URL.
 //!
@@ -28,10 +28,10 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::{BalanceType, Merchant, Payer, PaymentMethod, TradeType};
-use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::signing::PlatformPublicKey;
 use smilepayz::{Client, OrderNo, Region, TransactionMoney};
+use smilepayz_emulator::{Emulator, TestMerchant};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 

@@ -322,12 +322,13 @@ pub fn check_sent(rules: &Object, body: &[u8], region: &RegionInfo) -> Result<()
     check_parsed(rules, &json, body, region)
 }
 
-/// [`check_sent`] for a body already parsed as `json` (the emulator parses it first, to tell
-/// a body that is not JSON from one that breaks the rules).
+/// [`check_sent`] for a body already parsed as `json` from `body` (a server parses it first,
+/// as the local emulator does, to tell a body that is not JSON from one that breaks the
+/// rules): the rules on the value, and the amounts' decimal places on their own digits.
 ///
 /// # Errors
 /// Every field that breaks a rule, by JSON path.
-pub(crate) fn check_parsed(
+pub fn check_parsed(
     rules: &Object,
     json: &Value,
     body: &[u8],

@@ -117,13 +117,15 @@ impl Timestamp {
         })
     }
 
-    /// Reads an X-TIMESTAMP as the emulator accepts it: [`parse`](Self::parse)'s format, or
+    /// Reads an X-TIMESTAMP as a gateway accepts it (the local emulator does): [`parse`](Self::parse)'s format, or
     /// the same ending in `Z` for UTC (`2020-12-18T08:06:00Z`), which the official Java demo
     /// sends in every region. Only the instant is judged, not whether the offset is the
     /// region's: the demos send `+07:00` or `Z` for every region, and the gateway's documented
     /// check is the instant within a few minutes.
-    #[cfg(any(feature = "emulator", test))]
-    pub(crate) fn parse_lenient(text: &str) -> Result<Self, TimestampError> {
+    ///
+    /// # Errors
+    /// [`TimestampError`] when it is neither form.
+    pub fn parse_lenient(text: &str) -> Result<Self, TimestampError> {
         match text.strip_suffix('Z') {
             Some(utc) if text.len() == 20 => {
                 Timestamp::parse(&format!("{utc}+00:00")).map_err(|mut e| {

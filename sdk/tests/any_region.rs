@@ -8,11 +8,11 @@ use std::time::Duration;
 use common::CallbackServer;
 use serde_json::Value;
 use smilepayz::definitions::{Merchant, Payer, PaymentMethod, TradeType, TransactionStatus};
-use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_status::AnyInquiryStatusRequest;
 use smilepayz::endpoints::pay_in::{AnyPayInRequest, AnyPayInResponse, ENDPOINT as PAY_IN};
 use smilepayz::regions::{thb, usdt};
 use smilepayz::{Amount, AnyMoney, Client, OrderNo, ReadError, Region, TransactionMoney};
+use smilepayz_emulator::{Emulator, RunningEmulator, TestMerchant};
 
 /// An emulator that settles at once, with one test merchant per region.
 async fn start() -> (RunningEmulator, Vec<TestMerchant>) {

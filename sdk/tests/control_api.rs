@@ -10,14 +10,14 @@ use common::CallbackServer;
 use serde_json::{Value, json};
 use smilepayz::callback::CallbackVerifier;
 use smilepayz::definitions::TransactionStatus;
-use smilepayz::emulator::{
-    CallbackRetries, CallbackState, Emulator, RunningEmulator, SettleError, Status, TestMerchant,
-    TransactionFilter,
-};
 use smilepayz::endpoints::pay_in::{AnyPayInNotification, PayInRequest, PayInVariant};
 use smilepayz::endpoints::pay_out::{AnyPayOutNotification, PayOutRequest, PayOutVariant};
 use smilepayz::regions::thb::Thb;
 use smilepayz::{Amount, Client, OrderNo, Region};
+use smilepayz_emulator::{
+    CallbackRetries, CallbackState, Emulator, RunningEmulator, SettleError, Status, TestMerchant,
+    TransactionFilter,
+};
 
 struct Setup {
     emulator: RunningEmulator,

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::read_http_message;
-use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::{Client, ClientBuilder, ConfigError, ErrorKind, Region, RetryPolicy, Sent};
+use smilepayz_emulator::{Emulator, RunningEmulator, TestMerchant};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tracing_subscriber::layer::{Context, SubscriberExt};
@@ -42,7 +42,7 @@ fn builder(base_url: &str, merchant: &TestMerchant) -> ClientBuilder {
 
 fn balance_request(region: Region) -> AnyInquiryBalanceRequest {
     let (account, types) =
-        smilepayz::emulator::example_balance(region).expect("every region documents an account");
+        smilepayz_emulator::example_balance(region).expect("every region documents an account");
     AnyInquiryBalanceRequest::builder(region)
         .account_no(account)
         .balance_types(types)

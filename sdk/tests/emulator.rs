@@ -6,16 +6,16 @@ use std::time::{Duration, Instant, SystemTime};
 use secrecy::ExposeSecret as _;
 use serde_json::Value;
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::codes::{self, inquiry_balance as code};
-use smilepayz::emulator::{
-    Emulator, EmulatorError, Faults, Merchant, RunningEmulator, TestMerchant,
-};
 use smilepayz::endpoints::inquiry_balance::{
     AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
 use smilepayz::signing::{MerchantSecret, SignatureScheme, Signer};
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
+use smilepayz_emulator::codes::{self, inquiry_balance as code};
+use smilepayz_emulator::{
+    Emulator, EmulatorError, Faults, Merchant, RunningEmulator, TestMerchant,
+};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ type Example = (String, Vec<u8>, Vec<String>);
 /// A region's documented example account, as a typed request serialized once, plus the
 /// balance types the ledger holds for it. Built from the region's examples, not by hand.
 fn example(region: Region) -> Example {
-    let (account, held) = smilepayz::emulator::example_balance(region)
+    let (account, held) = smilepayz_emulator::example_balance(region)
         .expect("every region documents an example response");
     let held: Vec<String> = held.iter().map(|t| t.as_str().to_owned()).collect();
     let body = request_body(region, account.clone(), held.clone());

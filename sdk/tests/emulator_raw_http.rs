@@ -4,7 +4,7 @@
 //! bodies and header blocks, wrong methods and paths, non-UTF-8 bodies, garbage request lines
 //! and connections closed mid-request.
 //!
-//! Each case is answered with its own code (`smilepayz::emulator::codes`), or, for bytes that
+//! Each case is answered with its own code (`smilepayz_emulator::codes`), or, for bytes that
 //! are not HTTP, the connection is closed (with at most a bare HTTP error status from the HTTP
 //! layer); after every case a correctly signed request on a new connection still succeeds.
 //! The cases here add to `tests/emulator.rs`, which covers the same checks through reqwest.
@@ -16,12 +16,12 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use smilepayz::emulator::codes::{self, inquiry_balance as code};
-use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{AnyInquiryBalanceRequest, ENDPOINT};
 use smilepayz::signing::Signer;
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Region, gateway};
+use smilepayz_emulator::codes::{self, inquiry_balance as code};
+use smilepayz_emulator::{Emulator, RunningEmulator, TestMerchant};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
@@ -155,7 +155,7 @@ fn request(method: &str, target: &str, headers: &[Header], body: &[u8]) -> Vec<u
 /// A region's example account and a request body for it, typed and serialized once.
 fn example_body(region: Region) -> (String, Vec<u8>) {
     let (account, types) =
-        smilepayz::emulator::example_balance(region).expect("every region documents a response");
+        smilepayz_emulator::example_balance(region).expect("every region documents a response");
     let request = AnyInquiryBalanceRequest::builder(region)
         .account_no(account.clone())
         .balance_types(types)
@@ -1036,8 +1036,8 @@ async fn future_timestamp_is_refused(h: &mut Harness, seconds: u64) {
 async fn idle_and_half_sent_connections_are_closed_after_the_idle_timeout() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let merchant =
-        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
-    let emulator = smilepayz::emulator::Emulator::builder()
+        smilepayz_emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz_emulator::Emulator::builder()
         .merchant(merchant.merchant())
         .idle_timeout(std::time::Duration::from_millis(300))
         .start()
@@ -1078,8 +1078,8 @@ async fn a_kept_alive_connection_stays_open_for_the_whole_idle_timeout() {
     // The default idle timeout is 30 s; hyper's head timeout also runs between requests, and
     // it used to be 10 s, so kept-alive connections closed after 10 s.
     let merchant =
-        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
-    let emulator = smilepayz::emulator::Emulator::builder()
+        smilepayz_emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz_emulator::Emulator::builder()
         .merchant(merchant.merchant())
         .start()
         .await
@@ -1103,8 +1103,8 @@ async fn a_kept_alive_connection_stays_open_for_the_whole_idle_timeout() {
 #[tokio::test]
 async fn a_body_that_trickles_in_is_cut_off_after_the_idle_timeout() {
     let merchant =
-        smilepayz::emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
-    let emulator = smilepayz::emulator::Emulator::builder()
+        smilepayz_emulator::TestMerchant::generate(smilepayz::Region::Thb).expect("merchant");
+    let emulator = smilepayz_emulator::Emulator::builder()
         .merchant(merchant.merchant())
         .idle_timeout(Duration::from_millis(500))
         .start()

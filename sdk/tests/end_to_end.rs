@@ -1,11 +1,11 @@
 //! The client against the emulator over real loopback HTTP, in every region.
 
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::example_account;
-use smilepayz::emulator::{Emulator, Merchant, RunningEmulator, TestMerchant, codes};
 use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::signing::{MerchantSecret, SignatureScheme};
 use smilepayz::{Client, Region, RetryPolicy};
+use smilepayz_emulator::example_account;
+use smilepayz_emulator::{Emulator, Merchant, RunningEmulator, TestMerchant, codes};
 
 /// An emulator with a fresh test merchant for `region`, and a client signed as that merchant.
 async fn emulator_and_client(region: Region) -> (RunningEmulator, Client) {
@@ -60,7 +60,7 @@ async fn round_trip(region: Region) {
         .unwrap_or_else(|e| panic!("{region}: {e}"));
     assert_eq!(answered.account_no(), Some("no-such-account"));
     let entry = answered.account_infos().remove(0);
-    let opening: smilepayz::Amount = smilepayz::emulator::OTHER_ACCOUNT_OPENING_BALANCE
+    let opening: smilepayz::Amount = smilepayz_emulator::OTHER_ACCOUNT_OPENING_BALANCE
         .parse()
         .expect("an amount");
     assert_eq!(entry.amount.amount(), opening);

@@ -19,10 +19,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::codes::inquiry_balance as code;
-use smilepayz::emulator::{Emulator, Faults, RunningEmulator, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::AnyInquiryBalanceRequest;
 use smilepayz::{Client, Error, ErrorKind, Region, RetryPolicy, gateway};
+use smilepayz_emulator::codes::inquiry_balance as code;
+use smilepayz_emulator::{Emulator, Faults, RunningEmulator, TestMerchant};
 
 /// The load: this many requests in all, over this many concurrent tasks, within this time.
 const LOAD_REQUESTS: usize = 2_000;
@@ -35,7 +35,7 @@ const LOAD_TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// A region's example account (what the emulator's ledger holds) and its balance types.
 fn example_account(region: Region) -> (String, Vec<BalanceType>) {
-    smilepayz::emulator::example_balance(region).expect("every region documents an account")
+    smilepayz_emulator::example_balance(region).expect("every region documents an account")
 }
 
 /// One balance inquiry for the region's example account, checked: code `00`, the account

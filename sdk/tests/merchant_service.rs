@@ -12,7 +12,7 @@ use std::time::Duration;
 use smilepayz::Client;
 use smilepayz::Region;
 use smilepayz::callback::CallbackVerifier;
-use smilepayz::emulator::{CallbackRetries, Emulator, RunningEmulator, TestMerchant};
+use smilepayz_emulator::{CallbackRetries, Emulator, RunningEmulator, TestMerchant};
 
 struct Running {
     emulator: RunningEmulator,

@@ -13,15 +13,15 @@ use common::{CallbackServer, Received};
 use serde_json::Value;
 use smilepayz::callback::CallbackVerifier;
 use smilepayz::definitions::{BalanceType, TradeType, TransactionStatus};
-use smilepayz::emulator::{
-    CallbackRetries, Emulator, EmulatorBuilder, RunningEmulator, TestMerchant, codes,
-};
 use smilepayz::endpoints::inquiry_balance::{InquiryBalanceRequest, InquiryBalanceVariant};
 use smilepayz::endpoints::inquiry_status::{InquiryStatusRequest, InquiryStatusVariant};
 use smilepayz::endpoints::pay_in::{PayInNotification, PayInRequest, PayInVariant};
 use smilepayz::endpoints::pay_out::{PayOutNotification, PayOutRequest, PayOutVariant};
 use smilepayz::regions::{pen::Pen, thb::Thb, usdt::Usdt};
 use smilepayz::{Amount, Client, Error, ErrorKind, OrderNo, RegionSpec};
+use smilepayz_emulator::{
+    CallbackRetries, Emulator, EmulatorBuilder, RunningEmulator, TestMerchant, codes,
+};
 
 trait FullRegion: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant {}
 impl<R: PayInVariant + PayOutVariant + InquiryStatusVariant + InquiryBalanceVariant> FullRegion
@@ -795,7 +795,7 @@ async fn amounts_that_are_not_more_than_zero_or_too_large_are_refused_and_move_n
 
 #[tokio::test]
 async fn every_answer_and_every_delivery_is_told_to_the_event_sink_with_the_give_up() {
-    use smilepayz::emulator::EmulatorEvent;
+    use smilepayz_emulator::EmulatorEvent;
     let events: Arc<std::sync::Mutex<Vec<EmulatorEvent>>> = Arc::default();
     let sink = Arc::clone(&events);
     let setup = setup_with::<Thb>(Duration::ZERO, move |builder| {

@@ -13,9 +13,9 @@ use std::time::{Duration, SystemTime};
 use serde_json::Value;
 use smilepayz::OrderNo;
 use smilepayz::Region;
-use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::signing::{SignatureScheme, Signer};
 use smilepayz::timestamp::Timestamp;
+use smilepayz_emulator::{Emulator, TestMerchant};
 
 /// Sends `body` to `path` signed as the demo of `language` signs, and returns the HTTP status,
 /// the answer and the X-TIMESTAMP used.

@@ -8,9 +8,9 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::read_http_message;
-use smilepayz::emulator::{Emulator, RunningEmulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::{Client, ErrorKind, OrderNo, Reconciled, Region, Sent};
+use smilepayz_emulator::{Emulator, RunningEmulator, TestMerchant};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 

@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::ExposeSecret;
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::{Emulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::signing::{MerchantPrivateKey, MerchantSecret};
 use smilepayz::{Client, Region};
+use smilepayz_emulator::{Emulator, TestMerchant};
 
 /// Every 16-character window of a secret: none may appear in the text.
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {

@@ -2,7 +2,7 @@
 //! emulator, printed as JSON. .ci/package builds and runs it away from the repository.
 
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::{Emulator, TestMerchant};
+use smilepayz_emulator::{Emulator, TestMerchant};
 use smilepayz::regions::thb;
 use smilepayz::{Client, Region};
 

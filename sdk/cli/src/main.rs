@@ -14,13 +14,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::ExposeSecret;
 use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::BalanceType;
-use smilepayz::emulator::{Emulator, Faults, TestMerchant};
 use smilepayz::endpoints::inquiry_balance::{self, AnyInquiryBalanceRequest};
 use smilepayz::signing::{
     MerchantPrivateKey, MerchantSecret, PlatformKeyPair, PlatformPublicKey, SignatureScheme,
     Signer, verify_callback,
 };
 use smilepayz::{Client, Environment, Region, RegionEndpoint, gateway};
+use smilepayz_emulator::{Emulator, Faults, TestMerchant};
 
 #[derive(Parser)]
 #[command(
@@ -219,7 +219,7 @@ enum Command {
         /// How many transactions to keep (about a kilobyte each); past it, pay-ins and
         /// pay-outs are refused with TOO_MANY_TRANSACTIONS. Lower it for a long run on a small
         /// machine.
-        #[arg(long, default_value_t = smilepayz::emulator::DEFAULT_MAX_TRANSACTIONS,
+        #[arg(long, default_value_t = smilepayz_emulator::DEFAULT_MAX_TRANSACTIONS,
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         max_transactions: usize,
         /// Print one JSON object (base URL, control API and dashboard URLs, platform public
@@ -618,7 +618,7 @@ async fn balance(
                 1,
             ));
         }
-        None => smilepayz::emulator::example_account(region).ok_or_else(|| {
+        None => smilepayz_emulator::example_account(region).ok_or_else(|| {
             Failure(
                 format!("region {region} has no example account; give --account-no"),
                 1,
@@ -647,7 +647,7 @@ async fn connect(
     region: Region,
     env: Option<Env>,
     base_url: Option<String>,
-) -> Result<(Client, Option<smilepayz::emulator::RunningEmulator>), Failure> {
+) -> Result<(Client, Option<smilepayz_emulator::RunningEmulator>), Failure> {
     let environment = match (env, base_url) {
         (Some(Env::Sandbox), _) => Some(Environment::Sandbox),
         (Some(Env::Production), _) => Some(Environment::Production),
@@ -1072,8 +1072,8 @@ async fn serve(options: ServeOptions) -> Result<(), Failure> {
 }
 
 /// One `serve --log` line: text, or a JSON object with `--json`.
-fn log_line(event: &smilepayz::emulator::EmulatorEvent, json: bool) -> String {
-    use smilepayz::emulator::EmulatorEvent;
+fn log_line(event: &smilepayz_emulator::EmulatorEvent, json: bool) -> String {
+    use smilepayz_emulator::EmulatorEvent;
     let at = |t: std::time::SystemTime| smilepayz::timestamp::Timestamp::at(t, 0).to_string();
     match event {
         EmulatorEvent::Answered(a) => {
@@ -1629,7 +1629,7 @@ fn print_unread(path: &str, why: &str, status: u16, json: bool) {
 #[cfg(test)]
 mod tests {
     use super::{indent_json, log_line};
-    use smilepayz::emulator::{Answered, Delivery, EmulatorEvent};
+    use smilepayz_emulator::{Answered, Delivery, EmulatorEvent};
     use std::time::{Duration, UNIX_EPOCH};
 
     #[test]

@@ -9,8 +9,8 @@
 use std::process::Command;
 
 use smilepayz::Region;
-use smilepayz::emulator::{Emulator, Merchant};
 use smilepayz::signing::{MerchantPublicKey, MerchantSecret, SignatureScheme};
+use smilepayz_emulator::{Emulator, Merchant};
 
 const PYTHON: &str = r#"
 import base64, json, os, random, string, datetime

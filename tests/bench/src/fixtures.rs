@@ -124,8 +124,8 @@ pub fn baseline_request() -> BalanceRequest {
 ///
 /// # Panics
 /// Never: the constants are valid.
-pub fn emulator_merchant() -> smilepayz::emulator::Merchant {
-    smilepayz::emulator::Merchant {
+pub fn emulator_merchant() -> smilepayz_emulator::Merchant {
+    smilepayz_emulator::Merchant {
         partner_id: PARTNER_ID.to_owned(),
         region: Region::Thb,
         secret: MerchantSecret::new(SECRET).expect("a secret"),

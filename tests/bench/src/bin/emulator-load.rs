@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use smilepayz::SignedRequest;
-use smilepayz::emulator::Emulator;
 use smilepayz::signing::{MerchantPublicKey, SignatureScheme};
 use smilepayz::signing::{MerchantSecret, RequestVerifier};
 use smilepayz_bench::{args, cpu, fixtures};
+use smilepayz_emulator::Emulator;
 use tokio::task::JoinSet;
 
 fn main() {

@@ -23,10 +23,10 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Incoming;
 use smilepayz::callback::{CallbackVerifier, SUCCESS_REPLY};
 use smilepayz::definitions::{Merchant, Payer, PaymentMethod};
-use smilepayz::emulator::Emulator;
 use smilepayz::regions::thb;
 use smilepayz::{OrderNo, TransactionMoney};
 use smilepayz_bench::{args, cpu, fixtures};
+use smilepayz_emulator::Emulator;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 

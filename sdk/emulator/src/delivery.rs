@@ -16,10 +16,10 @@ use tokio::net::TcpStream;
 use super::records::{Callback, Delivery, callbacks};
 use super::sandbox::Transaction;
 use super::wire::MoneyOut;
-use crate::Decimal;
-use crate::callback::{SIGNATURE_HEADER, SUCCESS_REPLY, TIMESTAMP_HEADER};
-use crate::signing::PlatformKeyPair;
-use crate::timestamp::Timestamp;
+use smilepayz::Decimal;
+use smilepayz::callback::{SIGNATURE_HEADER, SUCCESS_REPLY, TIMESTAMP_HEADER};
+use smilepayz::signing::PlatformKeyPair;
+use smilepayz::timestamp::Timestamp;
 
 /// How the emulator retries a callback the merchant did not accept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,12 @@
 //! A local emulator of the Smilepayz v2.0 gateway, for tests and development without the
-//! sandbox (feature `emulator`).
+//! sandbox: take it as a dev-dependency beside the [`smilepayz`] SDK, or run it as
+//! `smilepayz serve` and drive it from any language through its
+//! [control API](#the-control-api-and-the-dashboard).
+//!
+//! ```toml
+//! [dev-dependencies]
+//! smilepayz-emulator = "0.1"
+//! ```
 //!
 //! [`Emulator::builder`] starts an in-process HTTP/1.1 server (hyper) that answers every
 //! endpoint of the spec, in every region, the way the v2.0 gateway does: it checks the
@@ -13,7 +20,7 @@
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use smilepayz::Region;
-//! use smilepayz::emulator::{Emulator, TestMerchant};
+//! use smilepayz_emulator::{Emulator, TestMerchant};
 //! use smilepayz::timestamp::Timestamp;
 //!
 //! let merchant = TestMerchant::generate(Region::Thb)?;
@@ -252,12 +259,12 @@ pub use sandbox::{
     TransactionFilter, account_numbers,
 };
 
-use crate::Region;
-use crate::gateway;
-use crate::signing::{KeyError, PlatformKeyPair, PlatformPublicKey, RequestVerifier};
 use delivery::{DeliveryLog, Job};
 use ledger::Ledger;
 use sandbox::Sandbox;
+use smilepayz::Region;
+use smilepayz::gateway;
+use smilepayz::signing::{KeyError, PlatformKeyPair, PlatformPublicKey, RequestVerifier};
 use state::{Partner, State};
 
 /// How long after creation a transaction settles, by default.
@@ -794,7 +801,7 @@ impl RunningEmulator {
         &self,
         partner_id: &str,
         account_no: &str,
-        balance: crate::Amount,
+        balance: smilepayz::Amount,
     ) -> Result<Balance, BalanceError> {
         self.state
             .sandbox

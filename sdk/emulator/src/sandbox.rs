@@ -12,9 +12,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::codes::Check;
 use super::rejection::Rejection;
-use crate::definitions::TradeType;
-use crate::timestamp::Timestamp;
-use crate::{Amount, Region};
+use smilepayz::definitions::TradeType;
+use smilepayz::timestamp::Timestamp;
+use smilepayz::{Amount, Region};
 
 /// What a pay-in account holds when the emulator starts.
 pub const PAYIN_OPENING_BALANCE: &str = "0";

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::codes::Check;
 use super::handler::{Call, Handler};
 use super::rejection::Rejection;
-use crate::definitions::BalanceType;
-use crate::endpoints::inquiry_balance::{
+use smilepayz::definitions::BalanceType;
+use smilepayz::endpoints::inquiry_balance::{
     AnyInquiryBalanceRequest, AnyInquiryBalanceResponse, ENDPOINT,
 };
-use crate::{ReadError, Region, gateway};
+use smilepayz::{ReadError, Region, gateway};
 
 /// The endpoint's behaviour, as the emulator routes it.
 pub(super) const HANDLER: Handler = Handler {

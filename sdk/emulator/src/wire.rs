@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::Decimal;
+use smilepayz::Decimal;
 
 /// A `money` object as answers and notifications carry it: the amount from its own digits.
 #[derive(Serialize)]

@@ -18,8 +18,8 @@ use super::sandbox::{
     kind_name, trade_type_number,
 };
 use super::state::State;
-use crate::Amount;
-use crate::timestamp::Timestamp;
+use smilepayz::Amount;
+use smilepayz::timestamp::Timestamp;
 
 /// Where the control API answers: `http://<addr>/__emulator/api/…`.
 pub const CONTROL_PREFIX: &str = "/__emulator/api";

@@ -6,8 +6,8 @@ use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use super::EmulatorError;
-use crate::Region;
-use crate::signing::{
+use smilepayz::Region;
+use smilepayz::signing::{
     MerchantKeyPair, MerchantPrivateKey, MerchantPublicKey, MerchantSecret, SignatureScheme, Signer,
 };
 
@@ -147,7 +147,7 @@ impl TestMerchant {
         let probe = signer
             .sign("2000-01-01T00:00:00+00:00", b"{}")
             .map_err(|_| EmulatorError::Randomness)?;
-        let matches = crate::signing::RequestVerifier::new(
+        let matches = smilepayz::signing::RequestVerifier::new(
             SignatureScheme::Sha256WithRsa,
             secret_key.clone(),
             Some(public.clone()),

@@ -13,27 +13,27 @@ use super::handler::{Call, Handler};
 use super::rejection::Rejection;
 use super::sandbox::{NewOrder, Transaction, kind_name, trade_type_number};
 use super::wire::MoneyOut;
-use crate::definitions::TradeType;
-use crate::endpoints::inquiry_status::AnyInquiryStatusRequest;
-use crate::endpoints::pay_in::AnyPayInRequest;
-use crate::endpoints::pay_out::AnyPayOutRequest;
-use crate::{Decimal, gateway};
+use smilepayz::definitions::TradeType;
+use smilepayz::endpoints::inquiry_status::AnyInquiryStatusRequest;
+use smilepayz::endpoints::pay_in::AnyPayInRequest;
+use smilepayz::endpoints::pay_out::AnyPayOutRequest;
+use smilepayz::{Decimal, gateway};
 
 /// `POST /v2.0/transaction/pay-in`.
 pub(super) const PAY_IN: Handler = Handler {
-    id: crate::endpoints::pay_in::ENDPOINT.id,
+    id: smilepayz::endpoints::pay_in::ENDPOINT.id,
     answer: pay_in,
 };
 
 /// `POST /v2.0/disbursement/pay-out`.
 pub(super) const PAY_OUT: Handler = Handler {
-    id: crate::endpoints::pay_out::ENDPOINT.id,
+    id: smilepayz::endpoints::pay_out::ENDPOINT.id,
     answer: pay_out,
 };
 
 /// `POST /v2.0/inquiry-status`.
 pub(super) const INQUIRY_STATUS: Handler = Handler {
-    id: crate::endpoints::inquiry_status::ENDPOINT.id,
+    id: smilepayz::endpoints::inquiry_status::ENDPOINT.id,
     answer: inquiry_status,
 };
 
@@ -101,7 +101,7 @@ struct StatusAnswer<'a> {
 
 /// A body the rules let through that the region's typed request still cannot read (the
 /// rules and the types come from one spec, so this is a bug in the emulator or the spec).
-fn unreadable(call: &Call<'_>, error: &crate::ReadError) -> Rejection {
+fn unreadable(call: &Call<'_>, error: &smilepayz::ReadError) -> Rejection {
     Rejection::new(
         Check::InvalidBodyFields,
         format!(
@@ -294,7 +294,7 @@ fn documented_status(call: &Call<'_>, asked: &AnyInquiryStatusRequest) -> Option
     let offered = call
         .region
         .info()
-        .endpoint(crate::endpoints::inquiry_status::ENDPOINT.id)?;
+        .endpoint(smilepayz::endpoints::inquiry_status::ENDPOINT.id)?;
     offered.examples.iter().find_map(|example| {
         let request =
             AnyInquiryStatusRequest::from_json(call.region, example.request?.body?).ok()?;

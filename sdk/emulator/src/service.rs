@@ -14,10 +14,10 @@ use super::handler::{Call, Handler};
 use super::rejection::Rejection;
 use super::state::{Partner, State};
 use super::{inquiry_balance, orders};
-use crate::RegionEndpoint;
-use crate::signing::VerifyError;
-use crate::timestamp::Timestamp;
-use crate::{EndpointInfo, gateway};
+use smilepayz::RegionEndpoint;
+use smilepayz::signing::VerifyError;
+use smilepayz::timestamp::Timestamp;
+use smilepayz::{EndpointInfo, gateway};
 
 /// The endpoints with behaviour of their own, by id. Every other endpoint of the spec is
 /// answered from its region's documented example response (see the module documentation).
@@ -419,17 +419,22 @@ impl State {
         })?;
         // The rules, and amounts on their own digits (a `Value` holds a number as a float:
         // 100.500000000000000001 would pass as 100.5).
-        crate::rules::check_parsed(offered.request_rules, &json, text.as_bytes(), region.info())
-            .map_err(|e| {
-                reject(
-                    Check::InvalidBodyFields,
-                    format!(
-                        "the body is not a valid {region} {} request: {e}{}",
-                        route.id,
-                        example_hint(offered)
-                    ),
-                )
-            })?;
+        smilepayz::rules::check_parsed(
+            offered.request_rules,
+            &json,
+            text.as_bytes(),
+            region.info(),
+        )
+        .map_err(|e| {
+            reject(
+                Check::InvalidBodyFields,
+                format!(
+                    "the body is not a valid {region} {} request: {e}{}",
+                    route.id,
+                    example_hint(offered)
+                ),
+            )
+        })?;
         match HANDLERS.iter().find(|h| h.id == route.id) {
             Some(handler) => (handler.answer)(&Call {
                 state: self,
@@ -704,7 +709,9 @@ fn signature_rejection(error: VerifyError, partner: &Partner) -> Failure {
             "check that the request is signed with the merchant's scheme and key (an RSA-2048 \
              signature is 256 bytes, 344 Base64 characters; HMAC-SHA512 is 64 bytes)",
         ),
-        VerifyError::Mismatch => (
+        // A mismatch, or a way of failing a newer SDK names that this emulator does not know:
+        // either way the signature does not verify.
+        _ => (
             Check::SignatureMismatch,
             "sign X-TIMESTAMP|merchantSecret|body with the exact X-TIMESTAMP header and the \
              exact body bytes sent (serialize once, sign those bytes, send those bytes)",

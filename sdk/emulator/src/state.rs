@@ -13,8 +13,8 @@ use super::delivery::{DeliveryLog, Job};
 use super::events::Events;
 use super::ledger::Ledger;
 use super::sandbox::Sandbox;
-use crate::Region;
-use crate::signing::RequestVerifier;
+use smilepayz::Region;
+use smilepayz::signing::RequestVerifier;
 
 /// A registered merchant, ready to verify its requests.
 pub(super) struct Partner {

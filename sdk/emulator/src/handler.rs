@@ -2,7 +2,7 @@
 
 use super::rejection::Rejection;
 use super::state::State;
-use crate::Region;
+use smilepayz::Region;
 
 /// Hand-written behaviour for one endpoint.
 pub(super) struct Handler {

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use super::EmulatorError;
-use crate::endpoints::inquiry_balance::{AnyInquiryBalanceResponse, ENDPOINT};
-use crate::{Region, gateway};
+use smilepayz::endpoints::inquiry_balance::{AnyInquiryBalanceResponse, ENDPOINT};
+use smilepayz::{Region, gateway};
 
 /// What the emulator holds, per endpoint.
 pub(super) struct Ledger {

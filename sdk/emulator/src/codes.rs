@@ -22,7 +22,7 @@ pub const GENERAL_SERVICE_CODE: &str = "00";
 /// module of constants here: `on_endpoint(inquiry_balance::INVALID_BODY_FIELDS, &ENDPOINT)`
 /// gives the code an endpoint with service code `92` answers with, `4009206` (the same as
 /// [`inquiry_status::INVALID_BODY_FIELDS`]).
-pub fn on_endpoint(code: &str, endpoint: &crate::EndpointInfo) -> String {
+pub fn on_endpoint(code: &str, endpoint: &smilepayz::EndpointInfo) -> String {
     if code.len() == 7 && code.is_ascii() {
         format!("{}{}{}", &code[..3], endpoint.service_code, &code[5..])
     } else {
@@ -85,8 +85,8 @@ const fn same(a: &str, b: &str) -> bool {
 /// A code as a `&'static str` constant, computed at compile time.
 macro_rules! code {
     ($status:expr, $service:expr, $case:expr) => {{
-        const DIGITS: [u8; 7] = $crate::emulator::codes::digits($status, $service, $case);
-        $crate::emulator::codes::text(&DIGITS)
+        const DIGITS: [u8; 7] = $crate::codes::digits($status, $service, $case);
+        $crate::codes::text(&DIGITS)
     }};
 }
 
@@ -176,13 +176,13 @@ macro_rules! define_codes {
 define_codes! {
     endpoints {
         /// The codes of `POST /v2.0/inquiry-balance` (service code `11`).
-        inquiry_balance => crate::endpoints::inquiry_balance::ENDPOINT, "11";
+        inquiry_balance => smilepayz::endpoints::inquiry_balance::ENDPOINT, "11";
         /// The codes of `POST /v2.0/inquiry-status` (service code `92`).
-        inquiry_status => crate::endpoints::inquiry_status::ENDPOINT, "92";
+        inquiry_status => smilepayz::endpoints::inquiry_status::ENDPOINT, "92";
         /// The codes of `POST /v2.0/transaction/pay-in` (service code `90`).
-        pay_in => crate::endpoints::pay_in::ENDPOINT, "90";
+        pay_in => smilepayz::endpoints::pay_in::ENDPOINT, "90";
         /// The codes of `POST /v2.0/disbursement/pay-out` (service code `91`).
-        pay_out => crate::endpoints::pay_out::ENDPOINT, "91";
+        pay_out => smilepayz::endpoints::pay_out::ENDPOINT, "91";
     }
     checks {
         /// The body is longer than the emulator's limit
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn constants_agree_with_the_checks_and_are_distinct() {
-        let service = crate::endpoints::inquiry_balance::ENDPOINT.service_code;
+        let service = smilepayz::endpoints::inquiry_balance::ENDPOINT.service_code;
         assert_eq!(inquiry_balance::TABLE.len(), Check::ALL.len());
         let mut seen = std::collections::HashSet::new();
         for (check, constant) in inquiry_balance::TABLE {
@@ -270,11 +270,11 @@ mod tests {
         assert!(seen.insert(UNKNOWN_PATH));
         for (endpoint, table) in [
             (
-                crate::endpoints::inquiry_status::ENDPOINT,
+                smilepayz::endpoints::inquiry_status::ENDPOINT,
                 inquiry_status::TABLE,
             ),
-            (crate::endpoints::pay_in::ENDPOINT, pay_in::TABLE),
-            (crate::endpoints::pay_out::ENDPOINT, pay_out::TABLE),
+            (smilepayz::endpoints::pay_in::ENDPOINT, pay_in::TABLE),
+            (smilepayz::endpoints::pay_out::ENDPOINT, pay_out::TABLE),
         ] {
             assert_eq!(table.len(), Check::ALL.len());
             for (check, constant) in table {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::records::Delivery;
-use crate::Region;
+use smilepayz::Region;
 
 /// One thing the emulator did.
 #[derive(Debug, Clone)]
