@@ -295,7 +295,17 @@ async fn balances_are_set_all_or_none_and_holds_stay_held() {
         body["error"]
             .as_str()
             .expect("a message")
-            .contains("decimals")
+            .contains("decimal places"),
+        "{body}"
+    );
+    // Extra decimals that are zeros are exact: 5.000 baht is 500 satang.
+    let (status, body) = s
+        .call(reqwest::Method::PUT, &path, Some(json!({"payin": "5.000"})))
+        .await;
+    assert_eq!(
+        (status, &body["payin"]["balance"]),
+        (200, &json!("5.00")),
+        "{body}"
     );
     // A JSON number is read from its own text, not through a float (sent as raw text: a
     // serde_json::Value would round it on this side).
@@ -356,19 +366,30 @@ async fn a_callback_is_redelivered_under_a_new_id_and_reset_forgets_everything()
     assert_eq!(status, 202, "{body}");
     assert_eq!(body["redeliveryOf"], id);
     receiver.wait_for(2).await;
-    let (_, all) = s.get(&format!("/callbacks?tradeNo={trade_no}")).await;
-    let again = all["callbacks"]
-        .as_array()
-        .expect("a list")
-        .iter()
-        .find(|c| c["redeliveryOf"] == id)
-        .cloned()
-        .expect("the redelivery is listed");
-    assert_eq!(again["id"], body["id"]);
+    // Listed once its attempt is recorded (after the handler's answer is read).
+    let mut again = Value::Null;
+    for _ in 0..200 {
+        let (_, all) = s.get(&format!("/callbacks?tradeNo={trade_no}")).await;
+        if let Some(found) = all["callbacks"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["redeliveryOf"] == id))
+        {
+            again = found.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(again["id"], body["id"], "the redelivery is listed");
+    assert_eq!(again["state"], "ACCEPTED");
     let (status, _) = s.post("/callbacks/999999/redeliver", None).await;
     assert_eq!(status, 404);
     let (status, _) = s.post("/callbacks/x/redeliver", None).await;
     assert_eq!(status, 400);
+
+    // A pay-out held at the reset: its hold goes with it.
+    let payout_order = s.order();
+    s.pay_out(&payout_order, "300", &receiver.url).await;
+    assert_eq!(s.merchant().await["payout"]["available"], "999700.00");
 
     let (status, _) = s.post("/reset", None).await;
     assert_eq!(status, 200);
@@ -376,10 +397,14 @@ async fn a_callback_is_redelivered_under_a_new_id_and_reset_forgets_everything()
     assert_eq!(transactions["transactions"], json!([]));
     let (_, callbacks) = s.get("/callbacks").await;
     assert_eq!(callbacks["callbacks"], json!([]));
-    assert_eq!(s.merchant().await["payin"]["balance"], "0.00");
+    let merchant = s.merchant().await;
+    assert_eq!(merchant["payin"]["balance"], "0.00");
+    assert_eq!(merchant["payout"]["balance"], "1000000.00");
+    assert_eq!(merchant["payout"]["available"], "1000000.00");
     // The same orderNo is free again, and the books work as before.
+    s.pay_out(&payout_order, "1", &receiver.url).await;
     let trade_no = s.pay_in(&s.order(), "5", &receiver.url).await;
-    assert_eq!(s.emulator.transaction_count(), 1);
+    assert_eq!(s.emulator.transaction_count(), 2);
     s.post(&format!("/transactions/{trade_no}/settle"), None)
         .await;
     s.callback_state(&trade_no, "ACCEPTED").await;
@@ -528,5 +553,86 @@ async fn the_rust_api_offers_the_same() {
     s.emulator.reset();
     assert_eq!(s.emulator.transaction_count(), 0);
     assert!(s.emulator.callbacks().is_empty());
+    s.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_reset_stops_the_callbacks_still_being_retried() {
+    let merchant = TestMerchant::generate(Region::Thb).expect("merchant");
+    let emulator = Emulator::builder()
+        .merchant(merchant.merchant())
+        .settle_after(Duration::from_secs(3600))
+        .callback_retries(CallbackRetries {
+            attempts: 6,
+            first_delay: Duration::from_millis(300),
+            timeout: Duration::from_secs(2),
+        })
+        .start()
+        .await
+        .expect("starts");
+    let s = Setup {
+        client: Client::builder()
+            .base_url(emulator.base_url())
+            .partner_id(merchant.partner_id.clone())
+            .merchant_secret(merchant.secret.clone())
+            .private_key(merchant.private_key.clone())
+            .build()
+            .expect("client"),
+        emulator,
+        partner_id: merchant.partner_id,
+        http: reqwest::Client::new(),
+    };
+    // A handler that refuses everything: the emulator would deliver six times.
+    let receiver = CallbackServer::start(usize::MAX).await;
+    let trade_no = s.pay_in(&s.order(), "10", &receiver.url).await;
+    s.post(&format!("/transactions/{trade_no}/settle"), None)
+        .await;
+    receiver.wait_for(1).await;
+    s.post("/reset", None).await;
+    // The next delivery would have come 300 ms after the first; none comes.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(receiver.received().len(), 1);
+    let (_, callbacks) = s.get("/callbacks").await;
+    assert_eq!(callbacks["callbacks"], json!([]));
+    s.emulator.shutdown().await;
+}
+
+#[tokio::test]
+async fn what_a_browser_could_be_tricked_into_sending_is_refused() {
+    let s = setup().await;
+    let url = format!("{}/reset", s.emulator.control_url());
+    // Another web page's request (a cross-site form or fetch carries its Origin).
+    let response = s
+        .http
+        .post(&url)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 403);
+    // DNS rebinding: the attacker's name in Host.
+    let response = s
+        .http
+        .post(&url)
+        .header("host", "rebind.evil.example")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 403);
+    // The dashboard's own requests carry its own origin, and pass.
+    let response = s
+        .http
+        .post(&url)
+        .header("origin", format!("http://{}", s.emulator.addr()))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status().as_u16(), 200);
+    // The prefix is a whole path segment.
+    let (status, _) = s.call(reqwest::Method::GET, "merchants", None).await;
+    assert_eq!(status, 404);
+    // Callbacks have two filters, and a misspelled one is refused, not ignored.
+    let (status, body) = s.get("/callbacks?tradeno=T1").await;
+    assert_eq!(status, 400, "{body}");
     s.emulator.shutdown().await;
 }

@@ -237,6 +237,10 @@ enum Command {
         /// can carry the shop's real notify URL and the callbacks still reach a local handler.
         #[arg(long)]
         forward_callbacks_to: Option<String>,
+        /// Serve no control API and no dashboard under /__emulator/ (they are on by default;
+        /// turn them off when the address is reachable from other machines).
+        #[arg(long)]
+        no_control_api: bool,
         /// Keep the merchants' partner ids, secrets and keys in this JSON file: read from it
         /// when it exists, written to it (readable by you alone) when it does not, so a test
         /// suite's configuration holds the same credentials across starts.
@@ -424,6 +428,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             json,
             log,
             forward_callbacks_to,
+            no_control_api,
             merchants,
         } => {
             let faults = Faults {
@@ -441,6 +446,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 json,
                 log,
                 forward_callbacks_to,
+                control: !no_control_api,
                 merchants_file: merchants,
             })
             .await
@@ -859,6 +865,8 @@ struct ServeOptions {
     log: bool,
     forward_callbacks_to: Option<String>,
     merchants_file: Option<PathBuf>,
+    /// Whether the control API and the dashboard are served.
+    control: bool,
 }
 
 /// One test merchant per region, each with its own partner id, accounts and secret, as the
@@ -958,8 +966,10 @@ async fn serve(options: ServeOptions) -> Result<(), Failure> {
         log,
         forward_callbacks_to,
         merchants_file,
+        control,
     } = options;
     let mut builder = Emulator::builder()
+        .control_api(control)
         .bind(addr)
         .faults(faults)
         .settle_after(settle_after)
@@ -1007,21 +1017,23 @@ async fn serve(options: ServeOptions) -> Result<(), Failure> {
             .collect();
         let line = serde_json::json!({
             "baseUrl": running.base_url(),
-            "controlUrl": running.control_url(),
-            "dashboardUrl": running.dashboard_url(),
+            "controlUrl": control.then(|| running.control_url()),
+            "dashboardUrl": control.then(|| running.dashboard_url()),
             "platformPublicKey": running.platform_public_key_base64(),
             "merchants": merchants,
         });
         writeln!(out, "{line}")?;
     } else {
         writeln!(out, "listening on {}", running.base_url())?;
-        writeln!(out, "dashboard     {}", running.dashboard_url())?;
-        writeln!(
-            out,
-            "control API   {} (described at {}/openapi.json)",
-            running.control_url(),
-            running.control_url()
-        )?;
+        if control {
+            writeln!(out, "dashboard     {}", running.dashboard_url())?;
+            writeln!(
+                out,
+                "control API   {} (described at {}/openapi.json)",
+                running.control_url(),
+                running.control_url()
+            )?;
+        }
         for (region, merchant) in &partners {
             let accounts = running.accounts(&merchant.partner_id);
             writeln!(

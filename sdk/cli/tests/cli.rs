@@ -877,6 +877,7 @@ fn serve_keeps_at_most_max_transactions_and_says_how_to_raise_it() {
             "0",
             "--max-transactions",
             "1",
+            "--no-control-api",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -891,6 +892,11 @@ fn serve_keeps_at_most_max_transactions_and_says_how_to_raise_it() {
     let first = lines.next().and_then(Result::ok).expect("a JSON line");
     let config: serde_json::Value = serde_json::from_str(&first).expect("JSON");
     let base_url = config["baseUrl"].as_str().expect("baseUrl");
+    // --no-control-api: no control API or dashboard to name.
+    assert!(
+        config["controlUrl"].is_null() && config["dashboardUrl"].is_null(),
+        "{config}"
+    );
     let thb = config["merchants"]
         .as_array()
         .expect("merchants")

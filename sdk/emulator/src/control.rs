@@ -3,6 +3,9 @@
 //! [`CONTROL_PREFIX`], a path the gateway's API never uses; the operations are those of
 //! [`RunningEmulator`](super::RunningEmulator), and `openapi.json` under the prefix describes
 //! them. There is no authentication: the emulator is a test tool that listens on loopback.
+//! What a browser could be made to send is refused: a request whose `Origin` is not the
+//! emulator's own (another web page the developer has open), and one whose `Host` is a name
+//! other than `localhost` (DNS rebinding).
 
 use bytes::Bytes;
 use http::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE};
@@ -95,6 +98,9 @@ impl Answer {
 
 /// Answers one control or dashboard request.
 pub(super) async fn answer(state: &State, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    if let Err(answer) = check_origin(request.headers()) {
+        return answer.into_response();
+    }
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().unwrap_or("").to_owned();
@@ -103,6 +109,47 @@ pub(super) async fn answer(state: &State, request: Request<Incoming>) -> Respons
         Err(answer) => return answer.into_response(),
     };
     route(state, &method, &path, &query, &body).into_response()
+}
+
+/// Refuses what only a browser tricked by another site sends: an `Origin` other than the
+/// emulator's own address, or a `Host` that is a name other than `localhost` (an attacker's
+/// domain rebound to 127.0.0.1). Test suites send neither header, or their own address.
+fn check_origin(headers: &http::HeaderMap) -> Result<(), Answer> {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    let name_ok = name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name
+            .strip_prefix('[')
+            .and_then(|n| n.strip_suffix(']'))
+            .is_some_and(|n| n.parse::<std::net::Ipv6Addr>().is_ok());
+    if !host.is_empty() && !name_ok {
+        return Err(Answer::error(
+            StatusCode::FORBIDDEN,
+            format!(
+                "the control API answers requests addressed to localhost or an IP address, not \
+                 to {:?}; use the address smilepayz serve printed",
+                host.chars().take(80).collect::<String>()
+            ),
+        ));
+    }
+    if let Some(origin) = headers.get(http::header::ORIGIN) {
+        let own = format!("http://{host}");
+        if origin.to_str().ok() != Some(own.as_str()) {
+            return Err(Answer::error(
+                StatusCode::FORBIDDEN,
+                "the control API refuses requests from web pages of other origins; only its \
+                 own dashboard and programs that send no Origin header may use it",
+            ));
+        }
+    }
+    Ok(())
 }
 
 async fn read_body(state: &State, body: Incoming) -> Result<Bytes, Answer> {
@@ -137,7 +184,10 @@ fn route(state: &State, method: &Method, path: &str, query: &str, body: &[u8]) -
             Answer::not_allowed(method, "GET")
         };
     }
-    let Some(rest) = path.strip_prefix(CONTROL_PREFIX) else {
+    let Some(rest) = path
+        .strip_prefix(CONTROL_PREFIX)
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+    else {
         return not_found(path);
     };
     let segments: Vec<String> = rest
@@ -168,8 +218,13 @@ fn route(state: &State, method: &Method, path: &str, query: &str, body: &[u8]) -
         }),
         ["transactions"] => only(method, &Method::GET, "GET", || list(state, query)),
         ["transactions", trade_no] => only(method, &Method::GET, "GET", || {
-            match state.sandbox.get(trade_no) {
-                Some(t) => Answer::json(StatusCode::OK, &TransactionOut::from(&t)),
+            // As the list does: a transaction whose time has come is settled first.
+            let found = state.sandbox.list(&TransactionFilter {
+                trade_no: Some((*trade_no).to_owned()),
+                ..TransactionFilter::default()
+            });
+            match found.first() {
+                Some(t) => Answer::json(StatusCode::OK, &TransactionOut::from(t)),
                 None => Answer::error(
                     StatusCode::NOT_FOUND,
                     SettleError::Unknown((*trade_no).chars().take(64).collect()).to_string(),
@@ -181,6 +236,18 @@ fn route(state: &State, method: &Method, path: &str, query: &str, body: &[u8]) -
         }),
         ["callbacks"] => only(method, &Method::GET, "GET", || {
             let filter = Filter::parse(query);
+            if let Some(name) = filter
+                .unknown
+                .or(filter.partner_id.as_ref().map(|_| "partnerId".to_owned()))
+                .or(filter.status.as_ref().map(|_| "status".to_owned()))
+            {
+                return Answer::error(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "{name:?} is not a filter of callbacks; filter them by tradeNo or orderNo"
+                    ),
+                );
+            }
             let callbacks: Vec<CallbackOut> = state
                 .deliveries
                 .callbacks()
@@ -355,11 +422,7 @@ fn set_balances(state: &State, partner_id: &str, body: &[u8]) -> Answer {
         payout: Option<&'a RawValue>,
     }
     let usage = "the body is {\"payin\": \"AMOUNT\", \"payout\": \"AMOUNT\"} (either or both; \
-                 amounts as decimal strings such as \"1000000.00\")";
-    let balances: Balances<'_> = match serde_json::from_slice(body) {
-        Ok(balances) => balances,
-        Err(error) => return Answer::error(StatusCode::BAD_REQUEST, format!("{usage}: {error}")),
-    };
+                 amounts as decimal strings such as \"1000000.00\", or JSON numbers)";
     let Some(merchant) = state
         .sandbox
         .merchants()
@@ -370,6 +433,10 @@ fn set_balances(state: &State, partner_id: &str, body: &[u8]) -> Answer {
             StatusCode::NOT_FOUND,
             BalanceError::UnknownMerchant(partner_id.chars().take(64).collect()).to_string(),
         );
+    };
+    let balances: Balances<'_> = match serde_json::from_slice(body) {
+        Ok(balances) => balances,
+        Err(error) => return Answer::error(StatusCode::BAD_REQUEST, format!("{usage}: {error}")),
     };
     let mut changes = Vec::new();
     for (name, raw, account_no) in [

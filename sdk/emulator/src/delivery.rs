@@ -152,27 +152,29 @@ impl DeliveryLog {
             .cloned()
     }
 
-    /// Records a delivery (and tells the event sink), unless the log was cleared since its
-    /// callback began.
+    /// Records a delivery, unless the log was cleared since its callback began, then tells
+    /// the event sink (outside the lock: a slow sink, or one that asks the emulator about its
+    /// callbacks, must not hold up deliveries, the control API or a reset).
     fn push(&self, ticket: Ticket, delivery: Delivery) {
-        let last = delivery.last;
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if self.generation.load(Ordering::Acquire) != ticket.generation {
-            return;
+        let event = self.events.on().then(|| delivery.clone());
+        {
+            let mut entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if self.generation.load(Ordering::Acquire) != ticket.generation {
+                return;
+            }
+            if entries.len() >= self.limit {
+                entries.pop_front();
+            }
+            entries.push_back(delivery);
         }
-        if self.events.on() {
-            self.events.emit(&super::events::EmulatorEvent::Callback {
-                delivery: delivery.clone(),
-                last,
-            });
+        if let Some(delivery) = event {
+            let last = delivery.last;
+            self.events
+                .emit(&super::events::EmulatorEvent::Callback { delivery, last });
         }
-        if entries.len() >= self.limit {
-            entries.pop_front();
-        }
-        entries.push_back(delivery);
     }
 
     pub(super) fn all(&self) -> Vec<Delivery> {
@@ -274,6 +276,10 @@ pub(super) async fn deliver(
     let offset = transaction.region.info().utc_offset_seconds;
     let mut delay = retries.first_delay;
     for attempt in 1..=retries.attempts.max(1) {
+        // The books were reset since this callback began: its transaction is gone.
+        if log.generation() != ticket.generation {
+            return;
+        }
         let timestamp = Timestamp::at(SystemTime::now(), offset).to_string();
         let outcome = match platform.sign_callback(&transaction.trade_no, &timestamp) {
             Ok(signature) => {

@@ -132,7 +132,9 @@
 //! JSON with amounts as exact decimal strings; errors are `{"error": "…"}` saying what is
 //! wrong, with a 4xx status. The OpenAPI 3.1 document is at `{controlUrl}/openapi.json`.
 //! There is no authentication: the emulator is a test tool on loopback
-//! ([`EmulatorBuilder::control_api`] turns it off).
+//! ([`EmulatorBuilder::control_api`] turns it off). What a browser could be tricked into
+//! sending is refused (403): a request whose `Origin` is not the emulator's own, or one
+//! addressed to a host name other than `localhost` (DNS rebinding).
 //!
 //! | request | what it does | Rust |
 //! |---|---|---|
@@ -587,6 +589,9 @@ impl EmulatorBuilder {
                         }
                     }
                     Some(job) = job_rx.recv() => match job {
+                        // Asked for before a reset that came first: its transaction is gone.
+                        Job::Redeliver { transaction, .. }
+                            if transaction.epoch != dispatch_log.generation() => {}
                         Job::Redeliver { transaction, ticket } => {
                             let epoch = transaction.epoch;
                             let handle = deliveries.spawn(delivery::deliver(

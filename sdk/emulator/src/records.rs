@@ -86,6 +86,7 @@ pub struct Callback {
 pub(super) fn callbacks(deliveries: Vec<Delivery>, redeliveries: &[(u64, u64)]) -> Vec<Callback> {
     let mut grouped: Vec<Callback> = Vec::new();
     let mut index: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    let redeliveries: std::collections::HashMap<u64, u64> = redeliveries.iter().copied().collect();
     for delivery in deliveries {
         let at = *index.entry(delivery.callback).or_insert_with(|| {
             grouped.push(Callback {
@@ -94,10 +95,7 @@ pub(super) fn callbacks(deliveries: Vec<Delivery>, redeliveries: &[(u64, u64)]) 
                 order_no: delivery.order_no.clone(),
                 url: delivery.url.clone(),
                 status: delivery.status,
-                redelivery_of: redeliveries
-                    .iter()
-                    .find(|(id, _)| *id == delivery.callback)
-                    .map(|(_, of)| *of),
+                redelivery_of: redeliveries.get(&delivery.callback).copied(),
                 state: CallbackState::Delivering,
                 attempts: Vec::new(),
             });

@@ -417,6 +417,25 @@ fn units_at(amount: Amount, scale: u8) -> Option<i128> {
     amount.units().checked_mul(factor)
 }
 
+/// `amount` in minor units at `scale`: extra decimals are taken when they are zeros
+/// (`5.000` THB is 500 satang); anything else is refused, saying why.
+fn units_exactly_at(amount: Amount, scale: u8) -> Result<i128, BalanceError> {
+    let too_large = || BalanceError::Refused(format!("{amount} is too large for a balance"));
+    if amount.scale() <= scale {
+        return units_at(amount, scale).ok_or_else(too_large);
+    }
+    let factor = 10i128
+        .checked_pow(u32::from(amount.scale() - scale))
+        .ok_or_else(too_large)?;
+    if amount.units() % factor == 0 {
+        Ok(amount.units() / factor)
+    } else {
+        Err(BalanceError::Refused(format!(
+            "{amount} has more decimal places than the currency has ({scale})"
+        )))
+    }
+}
+
 fn opening(text: &str, scale: u8) -> i128 {
     text.parse::<Amount>()
         .ok()
@@ -863,12 +882,7 @@ impl Sandbox {
                     payout: merchant.payout_account_no.clone(),
                 });
             };
-            let units = units_at(*balance, scale).ok_or_else(|| {
-                BalanceError::Refused(format!(
-                    "{balance} has more decimals than {} has ({scale})",
-                    info.currency
-                ))
-            })?;
+            let units = units_exactly_at(*balance, scale)?;
             if units < 0 {
                 return Err(BalanceError::Refused(format!(
                     "a balance cannot be negative ({balance} {} asked)",

@@ -150,8 +150,8 @@ impl State {
         &self,
         request: Request<Incoming>,
     ) -> Result<Response<Full<Bytes>>, Dropped> {
+        // The control API and the dashboard: not gateway requests, so not counted as served.
         if self.control && super::control::is_control_path(request.uri().path()) {
-            self.served.fetch_add(1, Ordering::Relaxed);
             return Ok(super::control::answer(self, request).await);
         }
         let started = std::time::Instant::now();

@@ -12,6 +12,7 @@ by hand: SMILEPAYZ_BIN=target/debug/smilepayz python3 -m unittest discover sdk/c
 """
 
 import tempfile
+import time
 import unittest
 
 from suite import Emulator, Receiver, order_no
@@ -155,9 +156,16 @@ class MoneyFlow(unittest.TestCase):
         self.assertEqual(self.verified_callback(answer["tradeNo"])["status"], "SUCCESS")
         self.assertEqual(self.balance(payout_account), ("999999.25", "999999.25"))
 
-        # Every callback, as the control API saw it: delivered once and accepted.
-        status, callbacks = self.control("GET", "/callbacks")
-        self.assertEqual(status, 200)
+        # Every callback, as the control API saw it: delivered once and accepted (an attempt
+        # is recorded once the handler's answer is read, so wait for the last one).
+        for _ in range(200):
+            status, callbacks = self.control("GET", "/callbacks")
+            self.assertEqual(status, 200)
+            if len(callbacks["callbacks"]) == 3 and all(
+                c["state"] == "ACCEPTED" for c in callbacks["callbacks"]
+            ):
+                break
+            time.sleep(0.05)
         self.assertEqual(
             [(c["tradeNo"], c["status"], c["state"], len(c["attempts"])) for c in callbacks["callbacks"]],
             [(payin_trade, "SUCCESS", "ACCEPTED", 1),
