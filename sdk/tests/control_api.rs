@@ -15,7 +15,7 @@ use smilepayz::endpoints::pay_out::{AnyPayOutNotification, PayOutRequest, PayOut
 use smilepayz::regions::thb::Thb;
 use smilepayz::{Amount, Client, OrderNo, Region};
 use smilepayz_emulator::{
-    CallbackRetries, CallbackState, Emulator, RunningEmulator, SettleError, Status, TestMerchant,
+    CallbackRetries, CallbackState, Emulator, RunningEmulator, SettleError, TestMerchant,
     TransactionFilter,
 };
 
@@ -515,9 +515,10 @@ async fn the_rust_api_offers_the_same() {
         ..TransactionFilter::default()
     });
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].settles_as(), Status::Success);
+    assert_eq!(found[0].settles_as(), TransactionStatus::Success);
     assert_eq!(
-        s.emulator.settle_as(&trade_no, Status::Processing),
+        s.emulator
+            .settle_as(&trade_no, TransactionStatus::Processing),
         Err(SettleError::NotAnOutcome {
             kind: "pay-in",
             status: "PROCESSING",
@@ -526,9 +527,9 @@ async fn the_rust_api_offers_the_same() {
     );
     let expired = s
         .emulator
-        .settle_as(&trade_no, Status::Expired)
+        .settle_as(&trade_no, TransactionStatus::Expired)
         .expect("settles");
-    assert_eq!(expired.status, Status::Expired);
+    assert_eq!(expired.status, TransactionStatus::Expired);
     receiver.wait_for(1).await;
     for _ in 0..200 {
         if s.emulator.callbacks().first().map(|c| c.state) == Some(CallbackState::Accepted) {

@@ -17,8 +17,8 @@ use serde_json::value::RawValue;
 
 use super::records::{Callback, Delivery};
 use super::sandbox::{
-    Balance, BalanceError, MerchantBalances, SettleError, Status, Transaction, TransactionFilter,
-    kind_name, trade_type_number,
+    Balance, BalanceError, MerchantBalances, SettleError, Transaction, TransactionFilter,
+    kind_name, parse_status, status_str, trade_type_number,
 };
 use super::state::State;
 use smilepayz::Amount;
@@ -329,7 +329,7 @@ fn list(state: &State, query: &str) -> Answer {
             ),
         );
     }
-    let status = match filter.status.as_deref().map(str::parse::<Status>) {
+    let status = match filter.status.as_deref().map(parse_status) {
         None => None,
         Some(Ok(status)) => Some(status),
         Some(Err(message)) => return Answer::error(StatusCode::BAD_REQUEST, message),
@@ -361,7 +361,7 @@ fn settle(state: &State, trade_no: &str, body: &[u8]) -> Answer {
             Ok(Settle { status: None }) => None,
             Ok(Settle {
                 status: Some(status),
-            }) => match status.parse::<Status>() {
+            }) => match parse_status(&status) {
                 Ok(status) => Some(status),
                 Err(message) => return Answer::error(StatusCode::BAD_REQUEST, message),
             },
@@ -588,8 +588,8 @@ impl From<&Transaction> for TransactionOut {
             payment_method: t.payment_method.clone(),
             callback_url: t.callback_url.clone(),
             cash_account: t.cash_account.clone(),
-            status: t.status.as_str(),
-            settles_as: t.settles_as().as_str(),
+            status: status_str(&t.status),
+            settles_as: status_str(&t.settles_as()),
             created_at: t.created.to_string(),
         }
     }

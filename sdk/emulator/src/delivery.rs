@@ -220,7 +220,7 @@ pub(super) fn notification_body(transaction: &Transaction) -> Result<Vec<u8>, se
         payment_method: &transaction.payment_method,
         // Local time without offset, as the pay-in notification page says.
         transaction_time: now.get(..19).unwrap_or(&now),
-        status: transaction.status.as_str(),
+        status: super::sandbox::status_str(&transaction.status),
         money: MoneyOut {
             currency: info.currency,
             amount: Decimal(transaction.amount),
@@ -261,7 +261,7 @@ pub(super) async fn deliver(
                 trade_no: transaction.trade_no.clone(),
                 order_no: transaction.order_no.clone(),
                 url,
-                status: transaction.status.as_str(),
+                status: super::sandbox::status_str(&transaction.status),
                 attempt: 1,
                 attempted: false,
                 at: SystemTime::now(),
@@ -322,7 +322,7 @@ pub(super) async fn deliver(
                 trade_no: transaction.trade_no.clone(),
                 order_no: transaction.order_no.clone(),
                 url: url.clone(),
-                status: transaction.status.as_str(),
+                status: super::sandbox::status_str(&transaction.status),
                 attempt,
                 attempted: true,
                 at: SystemTime::now(),

@@ -257,8 +257,8 @@ pub use merchant::{Merchant, TestMerchant};
 pub use records::{Callback, CallbackState, Delivery};
 pub use sandbox::{
     Balance, BalanceError, MerchantAccounts, MerchantBalances, OTHER_ACCOUNT_OPENING_BALANCE,
-    PAYIN_OPENING_BALANCE, PAYOUT_OPENING_BALANCE, SettleError, Status, Transaction,
-    TransactionFilter, account_numbers,
+    PAYIN_OPENING_BALANCE, PAYOUT_OPENING_BALANCE, SettleError, Transaction, TransactionFilter,
+    account_numbers,
 };
 
 use delivery::{DeliveryLog, Job};
@@ -779,7 +779,11 @@ impl RunningEmulator {
     /// # Errors
     /// [`SettleError`] when it is unknown, final already, or cannot end in that status;
     /// nothing changes then.
-    pub fn settle_as(&self, trade_no: &str, status: Status) -> Result<Transaction, SettleError> {
+    pub fn settle_as(
+        &self,
+        trade_no: &str,
+        status: smilepayz::definitions::TransactionStatus,
+    ) -> Result<Transaction, SettleError> {
         self.state.sandbox.settle_as(trade_no, Some(status))
     }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::codes::Check;
 use super::rejection::Rejection;
-use smilepayz::definitions::TradeType;
+use smilepayz::definitions::{TradeType, TransactionStatus as Status};
 use smilepayz::timestamp::Timestamp;
 use smilepayz::{Amount, Region};
 
@@ -40,38 +40,32 @@ pub(super) fn trade_type_number(kind: &TradeType) -> u8 {
     }
 }
 
-/// Where a transaction stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// Registered; the payer has not chosen a payment method (checkout link).
-    Init,
-    /// Waiting for payment, or being paid out.
-    Processing,
-    /// Final: the money moved.
-    Success,
-    /// Final: it failed; nothing moved.
-    Failed,
-    /// Final: not paid in time; nothing moved.
-    Expired,
+/// The status as the gateway writes it, for messages and answers (the books hold only the
+/// five documented values, never an unknown one).
+pub(super) fn status_str(status: &Status) -> &'static str {
+    match status {
+        Status::Init => "INIT",
+        Status::Processing => "PROCESSING",
+        Status::Success => "SUCCESS",
+        Status::Failed => "FAILED",
+        Status::Expired => "EXPIRED",
+        _ => "UNKNOWN",
+    }
 }
 
-impl Status {
-    /// The status as the gateway writes it.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Init => "INIT",
-            Status::Processing => "PROCESSING",
-            Status::Success => "SUCCESS",
-            Status::Failed => "FAILED",
-            Status::Expired => "EXPIRED",
-        }
-    }
+/// Whether a status is final.
+pub(super) fn is_final(status: &Status) -> bool {
+    matches!(status, Status::Success | Status::Failed | Status::Expired)
+}
 
-    /// Whether it is final.
-    #[must_use]
-    pub fn is_final(self) -> bool {
-        matches!(self, Status::Success | Status::Failed | Status::Expired)
+/// One of the five documented statuses by its name, or what to send instead.
+pub(super) fn parse_status(text: &str) -> Result<Status, String> {
+    match text.parse::<Status>() {
+        Ok(Status::Unknown(_)) | Err(_) => Err(format!(
+            "{:?} is not a status; use INIT, PROCESSING, SUCCESS, FAILED or EXPIRED",
+            text.chars().take(40).collect::<String>()
+        )),
+        Ok(status) => Ok(status),
     }
 }
 
@@ -118,30 +112,7 @@ impl Transaction {
     /// ending in `FAIL`, `EXPIRED` for a pay-in's ending in `EXPIRE`, otherwise `SUCCESS`.
     #[must_use]
     pub fn settles_as(&self) -> Status {
-        self.outcome
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = String;
-
-    /// `INIT`, `PROCESSING`, `SUCCESS`, `FAILED` or `EXPIRED`, as the gateway writes them.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        [
-            Status::Init,
-            Status::Processing,
-            Status::Success,
-            Status::Failed,
-            Status::Expired,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-        .ok_or_else(|| {
-            format!(
-                "{:?} is not a status; use INIT, PROCESSING, SUCCESS, FAILED or EXPIRED",
-                text.chars().take(40).collect::<String>()
-            )
-        })
+        self.outcome.clone()
     }
 }
 
@@ -164,7 +135,7 @@ impl TransactionFilter {
         self.order_no.as_ref().is_none_or(|o| *o == t.order_no)
             && self.trade_no.as_ref().is_none_or(|n| *n == t.trade_no)
             && self.partner_id.as_ref().is_none_or(|p| *p == t.partner_id)
-            && self.status.is_none_or(|s| s == t.status)
+            && self.status.as_ref().is_none_or(|s| *s == t.status)
     }
 }
 
@@ -800,10 +771,10 @@ impl Sandbox {
             .transactions
             .get_mut(trade_no)
             .ok_or_else(|| SettleError::Unknown(trade_no.chars().take(64).collect()))?;
-        if transaction.status.is_final() {
+        if is_final(&transaction.status) {
             return Err(SettleError::AlreadyFinal {
                 trade_no: transaction.trade_no.clone(),
-                status: transaction.status.as_str(),
+                status: status_str(&transaction.status),
             });
         }
         if let Some(status) = status {
@@ -816,7 +787,7 @@ impl Sandbox {
             if !allowed {
                 return Err(SettleError::NotAnOutcome {
                     kind: kind_name(&transaction.kind),
-                    status: status.as_str(),
+                    status: status_str(&status),
                     also: if transaction.kind == TradeType::PayIn {
                         ", or EXPIRED"
                     } else {
@@ -977,7 +948,7 @@ impl Books {
 
     fn settle(&mut self, trade_no: &str) -> Option<Transaction> {
         let transaction = self.transactions.get(trade_no)?;
-        if transaction.status.is_final() {
+        if is_final(&transaction.status) {
             return None;
         }
         self.pending
@@ -985,7 +956,7 @@ impl Books {
         let (partner_id, kind, outcome) = (
             transaction.partner_id.clone(),
             transaction.kind.clone(),
-            transaction.outcome,
+            transaction.outcome.clone(),
         );
         let units = transaction.amount.units();
         let merchant = self.merchants.get_mut(&partner_id)?;
@@ -994,7 +965,7 @@ impl Books {
             TradeType::PayOut => merchant.payout_account_no.clone(),
         };
         let account = merchant.accounts.get_mut(&account_no)?;
-        let booked = match (kind, outcome) {
+        let booked = match (kind, &outcome) {
             (TradeType::PayIn, Status::Success) => account.credit(units),
             (TradeType::PayOut, Status::Success) => account.debit_held(units),
             // The hold is released.
