@@ -196,6 +196,28 @@ pub enum Kind {
     JsonString,
 }
 
+impl Kind {
+    /// An object's field rules (none for any other kind). Generated request checks name a
+    /// nested field's rules in the region's table with it, at compile time, instead of
+    /// writing them out a second time.
+    #[must_use]
+    pub const fn object_fields(&self) -> &'static [Field] {
+        match self {
+            Kind::Object { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    /// A list's item rules (the kind itself for any other kind); for the same use.
+    #[must_use]
+    pub const fn list_item(&'static self) -> &'static Kind {
+        match self {
+            Kind::List { item, .. } => item,
+            _ => self,
+        }
+    }
+}
+
 /// The largest amount any request may carry: 15 digits before the decimal point. No region's
 /// gateway takes more, and up to it a JSON number keeps its whole part exactly. The spec
 /// language's `minimum` and `maximum` on money narrow it and the floor (more than 0) per

@@ -15,17 +15,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Result, field_ident, rules_kind};
+use super::{Result, field_ident};
 use crate::model::{Field, Ty};
 
 /// The body of `fn check_request(request: &Request<Marker>) -> Vec<FieldProblem>`, for the
 /// region's fields `fields` (shared ones with the region's overrides, then its extras, named
-/// in `extras`) and the endpoint's groups.
+/// in `extras`) and the endpoint's groups. `table` is the region's rules table for them (a
+/// constant expression of type `&'static [rules::Field]`, in the order of `fields`): each
+/// check names its rule there, evaluated at compile time, so a rule is written out once.
 pub(super) fn request_check(
     fields: &[Field],
     extras: &[Field],
     groups: &[Vec<String>],
     conditional: Option<TokenStream>,
+    table: &TokenStream,
 ) -> Result<TokenStream> {
     let access = |field: &Field| -> Result<(TokenStream, bool)> {
         let fid = field_ident(field)?;
@@ -38,7 +41,7 @@ pub(super) fn request_check(
     let mut body = Vec::new();
     body.push(required(fields, "", &access)?);
     body.push(at_least_one_of(fields, groups, "", &access)?);
-    body.push(members(fields, "", &access)?);
+    body.push(members(fields, "", &access, table)?);
     // The conditional requirements come last, as `rules::check` reports them.
     body.extend(conditional);
     // A buffer for the paths of list items and of values checked as JSON, when there are any.
@@ -166,19 +169,23 @@ fn at_least_one_of(
     Ok(quote! { #(#body)* })
 }
 
-/// Each field that is set, by JSON name.
+/// Each field that is set, by JSON name. `table` holds the fields' rules in the order of
+/// `fields`.
 fn members(
     fields: &[Field],
     parent: &str,
     access: &dyn Fn(&Field) -> Result<(TokenStream, bool)>,
+    table: &TokenStream,
 ) -> Result<TokenStream> {
-    let mut sorted: Vec<&Field> = fields.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut sorted: Vec<(usize, &Field)> = fields.iter().enumerate().collect();
+    sorted.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let mut checks = Vec::new();
-    for field in sorted {
+    for (index, field) in sorted {
         let (at, always) = access(field)?;
         let path = join(parent, &field.name);
-        let check = value(&field.ty, quote! { value }, &path)?;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let kind = quote! { #table[#index].kind };
+        let check = value(&field.ty, quote! { value }, &path, &kind)?;
         if check.is_empty() {
             continue;
         }
@@ -191,27 +198,29 @@ fn members(
     Ok(quote! { #(#checks)* })
 }
 
-/// Checks `value` (a reference to a value of `ty`) at `path`.
-fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
+/// Checks `value` (a reference to a value of `ty`) at `path`, against the rule `kind` (a
+/// constant place of type `rules::Kind` in the region's table).
+fn value(ty: &Ty, value: TokenStream, path: &str, rule: &TokenStream) -> Result<TokenStream> {
     if always_passes(ty) {
         return Ok(quote! {});
     }
-    let kind = rules_kind(ty);
+    // A `&'static Kind` into the table, computed at compile time.
+    let kind = quote! { const { &#rule } };
     Ok(match ty {
         Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. } => quote! {
-            crate::rules::check_str(&#kind, #value, region, #path, out);
+            crate::rules::check_str(#kind, #value, region, #path, out);
         },
         Ty::Integer { .. } => quote! {
-            crate::rules::check_integer(&#kind, *#value, region, #path, out);
+            crate::rules::check_integer(#kind, *#value, region, #path, out);
         },
         Ty::Enum(e) if !e.integer => quote! {
-            crate::rules::check_str(&#kind, #value.as_str(), region, #path, out);
+            crate::rules::check_str(#kind, #value.as_str(), region, #path, out);
         },
         Ty::Enum(_) => quote! {
-            crate::rules::check_integer_text(&#kind, #value.as_str(), region, #path, out);
+            crate::rules::check_integer_text(#kind, #value.as_str(), region, #path, out);
         },
         Ty::Money(_) => quote! {
-            crate::rules::check_typed_money(&#kind, #value, region, #path, out);
+            crate::rules::check_typed_money(#kind, #value, region, #path, out);
         },
         Ty::Object {
             object,
@@ -228,7 +237,8 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
             };
             let required = required(&object.fields, path, &inner)?;
             let groups = at_least_one_of(&object.fields, &object.at_least_one_of, path, &inner)?;
-            let members = members(&object.fields, path, &inner)?;
+            let table = quote! { #rule.object_fields() };
+            let members = members(&object.fields, path, &inner, &table)?;
             quote! {
                 {
                     let object = #value;
@@ -244,17 +254,17 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
                 Ty::String { .. } | Ty::JsonString | Ty::Timestamp { .. }
             ) || matches!(&**item, Ty::Enum(e) if !e.integer) =>
         {
-            let item_kind = rules_kind(item);
+            let item_kind = quote! { const { #rule.list_item() } };
             let text = quote! { item.as_str() };
             quote! {
                 path.clear();
                 path.push_str(#path);
-                crate::rules::check_list_len(&#kind, #value.len(), &path, out);
+                crate::rules::check_list_len(#kind, #value.len(), &path, out);
                 for (i, item) in #value.iter().enumerate() {
                     path.clear();
                     path.push_str(#path);
                     crate::rules::push_index(&mut path, i);
-                    crate::rules::check_str(&#item_kind, #text, region, &path, out);
+                    crate::rules::check_str(#item_kind, #text, region, &path, out);
                 }
             }
         }
@@ -263,7 +273,7 @@ fn value(ty: &Ty, value: TokenStream, path: &str) -> Result<TokenStream> {
         _ => quote! {
             path.clear();
             path.push_str(#path);
-            crate::rules::check_serialized(&#kind, #value, region, &mut path, out);
+            crate::rules::check_serialized(#kind, #value, region, &mut path, out);
         },
     })
 }

@@ -351,6 +351,7 @@ pub(crate) fn region_parts(
             &own.request_extras,
             &e.at_least_one_of,
             conditional,
+            &quote! { #rules_name.fields },
         )?;
         let defaults = region_defaults(region, id);
         if !defaults.is_empty() {

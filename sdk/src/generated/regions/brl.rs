@@ -102,12 +102,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -119,15 +114,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -137,11 +124,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -286,14 +269,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -302,12 +278,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -317,11 +288,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Brl {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -861,10 +828,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(13i64),
-                    maximum: ::core::option::Option::Some(13i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -873,12 +837,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -887,10 +846,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -900,11 +856,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -914,14 +866,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -933,21 +878,8 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -957,31 +889,8 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                 }
                 if let ::core::option::Option::Some(value) = &object.extra.pix_account {
                     crate::rules::check_str(
-                        &crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::Some(
-                                &crate::rules::Pattern {
-                                    text: "[0-9]{11}|[0-9]{14}",
-                                    alternatives: &[
-                                        &[
-                                            crate::rules::Atom {
-                                                ranges: &[('0', '9')],
-                                                min: 11u16,
-                                                max: ::core::option::Option::Some(11u16),
-                                            },
-                                        ],
-                                        &[
-                                            crate::rules::Atom {
-                                                ranges: &[('0', '9')],
-                                                min: 14u16,
-                                                max: ::core::option::Option::Some(14u16),
-                                            },
-                                        ],
-                                    ],
-                                },
-                            ),
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[10].kind
                         },
                         value,
                         region,
@@ -991,10 +900,8 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
                 }
                 if let ::core::option::Option::Some(value) = &object.extra.pix_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &["CPF", "CNPJ"],
-                            integer: false,
-                            any: false,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[9].kind
                         },
                         value.as_str(),
                         region,
@@ -1006,28 +913,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1036,12 +922,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -1051,12 +932,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1065,12 +941,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1699,7 +1570,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
             path.clear();
             path.push_str("additionalParam");
             crate::rules::check_serialized(
-                &crate::rules::Kind::JsonObject,
+                const { &PAY_OUT_REQUEST_RULES.fields[10].kind },
                 value,
                 region,
                 &mut path,
@@ -1708,10 +1579,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(13i64),
-                    maximum: ::core::option::Option::Some(13i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1720,12 +1588,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1735,12 +1598,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1750,11 +1608,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1764,14 +1618,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1781,11 +1628,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1794,12 +1637,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1809,12 +1647,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1833,21 +1666,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
                 }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -1857,10 +1677,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
                 }
                 if let ::core::option::Option::Some(value) = &object.extra.pix_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"],
-                            integer: false,
-                            any: false,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[8].kind
                         },
                         value.as_str(),
                         region,
@@ -1870,31 +1688,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
                 }
                 if let ::core::option::Option::Some(value) = &object.tax_number {
                     crate::rules::check_str(
-                        &crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::Some(
-                                &crate::rules::Pattern {
-                                    text: "[0-9]{11}|[0-9]{14}",
-                                    alternatives: &[
-                                        &[
-                                            crate::rules::Atom {
-                                                ranges: &[('0', '9')],
-                                                min: 11u16,
-                                                max: ::core::option::Option::Some(11u16),
-                                            },
-                                        ],
-                                        &[
-                                            crate::rules::Atom {
-                                                ranges: &[('0', '9')],
-                                                min: 14u16,
-                                                max: ::core::option::Option::Some(14u16),
-                                            },
-                                        ],
-                                    ],
-                                },
-                            ),
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[7].kind
                         },
                         value,
                         region,

@@ -127,10 +127,7 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
         {
             let value = &request.area;
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(10i64),
-                    maximum: ::core::option::Option::Some(10i64),
-                },
+                const { &INQUIRY_ACCOUNT_REQUEST_RULES.fields[0].kind },
                 *value,
                 region,
                 "area",
@@ -140,12 +137,7 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
         {
             let value = &request.bank_account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::None,
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_ACCOUNT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "bankAccountNo",
@@ -155,28 +147,7 @@ impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &INQUIRY_ACCOUNT_REQUEST_RULES.fields[2].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -320,12 +291,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -337,15 +303,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -355,11 +313,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -504,14 +458,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -520,12 +467,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -535,11 +477,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Idr {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -917,10 +855,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         let out = &mut ::std::vec::Vec::new();
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(10i64),
-                    maximum: ::core::option::Option::Some(10i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -929,12 +864,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -943,10 +873,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -956,11 +883,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -970,14 +893,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -989,21 +905,8 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -1015,28 +918,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1045,12 +927,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -1060,12 +937,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1074,12 +946,7 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1588,7 +1455,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
             path.clear();
             path.push_str("additionalParam");
             crate::rules::check_serialized(
-                &crate::rules::Kind::JsonObject,
+                const { &PAY_OUT_REQUEST_RULES.fields[10].kind },
                 value,
                 region,
                 &mut path,
@@ -1597,10 +1464,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(10i64),
-                    maximum: ::core::option::Option::Some(10i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1609,12 +1473,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1624,12 +1483,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1639,11 +1493,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::Some("10000"),
-                    maximum: ::core::option::Option::Some("999999999"),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1653,14 +1503,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1670,28 +1513,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1700,12 +1522,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1715,12 +1532,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1732,21 +1544,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,

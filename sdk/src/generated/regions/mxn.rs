@@ -102,12 +102,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -119,15 +114,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -137,11 +124,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -326,14 +309,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -342,12 +318,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -357,11 +328,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -757,10 +724,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(14i64),
-                    maximum: ::core::option::Option::Some(14i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -769,12 +733,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -783,10 +742,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -796,11 +752,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -810,14 +762,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -829,21 +774,8 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -855,28 +787,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -885,12 +796,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -900,12 +806,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -914,12 +815,7 @@ impl crate::endpoints::pay_in::PayInVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1333,7 +1229,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
             path.clear();
             path.push_str("additionalParam");
             crate::rules::check_serialized(
-                &crate::rules::Kind::JsonObject,
+                const { &PAY_OUT_REQUEST_RULES.fields[10].kind },
                 value,
                 region,
                 &mut path,
@@ -1342,10 +1238,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(14i64),
-                    maximum: ::core::option::Option::Some(14i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1354,12 +1247,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1369,12 +1257,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1384,11 +1267,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1398,14 +1277,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1415,28 +1287,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1445,12 +1296,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1460,12 +1306,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1477,21 +1318,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,

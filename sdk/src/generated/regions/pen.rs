@@ -131,12 +131,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -148,15 +143,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: false,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -166,11 +153,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: false,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -324,14 +307,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -340,12 +316,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -355,11 +326,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -724,10 +691,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(15i64),
-                    maximum: ::core::option::Option::Some(15i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -736,12 +700,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -750,10 +709,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(300i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -763,11 +719,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -777,14 +729,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -796,21 +741,8 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -822,11 +754,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["CASHIER_PE"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -835,12 +763,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -850,12 +773,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -864,12 +782,7 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1438,10 +1351,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(15i64),
-                    maximum: ::core::option::Option::Some(15i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1450,12 +1360,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1465,12 +1370,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1479,11 +1379,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.extra.cash_account_type {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["CHECKING", "SAVINGS", "CORRIENTE", "AHORROS"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[10].kind },
                 value.as_str(),
                 region,
                 "cashAccountType",
@@ -1492,12 +1388,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.extra.cci {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(20u32),
-                    max_length: ::core::option::Option::Some(20u32),
-                    chars: ::core::option::Option::Some(crate::rules::Chars::Digits),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[11].kind },
                 value,
                 region,
                 "cci",
@@ -1507,11 +1398,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1521,14 +1408,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1538,28 +1418,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1568,12 +1427,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1583,12 +1437,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1639,21 +1488,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                 }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,

@@ -102,12 +102,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -119,15 +114,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE"],
-                        integer: false,
-                        any: false,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -137,11 +124,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE"],
-                        integer: false,
-                        any: false,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -308,14 +291,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -324,12 +300,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -339,11 +310,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -714,10 +681,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(11i64),
-                    maximum: ::core::option::Option::Some(11i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -726,12 +690,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -740,10 +699,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -753,11 +709,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -767,14 +719,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -807,13 +752,8 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                 }
                 if let ::core::option::Option::Some(value) = &object.account_no {
                     crate::rules::check_str(
-                        &crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::Some(
-                                crate::rules::Chars::Digits,
-                            ),
-                            pattern: ::core::option::Option::None,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[7].kind
                         },
                         value,
                         region,
@@ -823,21 +763,8 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
                 }
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -849,11 +776,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["QRPAY", "BANK"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -862,12 +785,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -877,12 +795,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -891,12 +804,7 @@ impl crate::endpoints::pay_in::PayInVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1301,10 +1209,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         let out = &mut ::std::vec::Vec::new();
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(11i64),
-                    maximum: ::core::option::Option::Some(11i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1313,12 +1218,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1328,12 +1228,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1343,11 +1238,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1357,14 +1248,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1374,28 +1258,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1404,12 +1267,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1419,12 +1277,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1436,21 +1289,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Thb {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,

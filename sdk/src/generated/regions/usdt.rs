@@ -102,12 +102,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
         {
             let value = &request.account_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "accountNo",
@@ -119,15 +114,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
             path.clear();
             path.push_str("balanceTypes");
             crate::rules::check_list_len(
-                &crate::rules::Kind::List {
-                    item: &crate::rules::Kind::Enum {
-                        values: &["BALANCE"],
-                        integer: false,
-                        any: false,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
                 value.len(),
                 &path,
                 out,
@@ -137,11 +124,7 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
                 path.push_str("balanceTypes");
                 crate::rules::push_index(&mut path, i);
                 crate::rules::check_str(
-                    &crate::rules::Kind::Enum {
-                        values: &["BALANCE"],
-                        integer: false,
-                        any: false,
-                    },
+                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
                     item.as_str(),
                     region,
                     &path,
@@ -293,14 +276,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.order_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "orderNo",
@@ -309,12 +285,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.trade_no {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
                 value,
                 region,
                 "tradeNo",
@@ -324,11 +295,7 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
         {
             let value = &request.trade_type;
             crate::rules::check_integer_text(
-                &crate::rules::Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
+                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
                 value.as_str(),
                 region,
                 "tradeType",
@@ -837,10 +804,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(30i64),
-                    maximum: ::core::option::Option::Some(35i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
                 *value,
                 region,
                 "area",
@@ -849,12 +813,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -863,10 +822,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.expiry_period {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
                 *value,
                 region,
                 "expiryPeriod",
@@ -876,11 +832,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -889,11 +841,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.extra.network {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["TRC20", "BEP20", "ERC20"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[11].kind },
                 value.as_str(),
                 region,
                 "network",
@@ -903,14 +851,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -922,21 +863,8 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
@@ -948,28 +876,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.payment_method {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -978,12 +885,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
                 value,
                 region,
                 "productDetail",
@@ -993,12 +895,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1007,12 +904,7 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.redirect_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "redirectUrl",
@@ -1509,10 +1401,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.area {
             crate::rules::check_integer(
-                &crate::rules::Kind::Integer {
-                    minimum: ::core::option::Option::Some(30i64),
-                    maximum: ::core::option::Option::Some(35i64),
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
                 *value,
                 region,
                 "area",
@@ -1521,12 +1410,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.callback_url {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(256u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
                 value,
                 region,
                 "callbackUrl",
@@ -1536,14 +1420,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         {
             let value = &request.cash_account;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(34u32),
-                    max_length: ::core::option::Option::Some(42u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
                 value,
                 region,
                 "cashAccount",
@@ -1553,11 +1430,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         {
             let value = &request.money;
             crate::rules::check_typed_money(
-                &crate::rules::Kind::Money {
-                    shape: crate::rules::MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
                 value,
                 region,
                 "money",
@@ -1566,11 +1439,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.extra.network {
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &["TRC20", "BEP20", "ERC20"],
-                    integer: false,
-                    any: false,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[10].kind },
                 value.as_str(),
                 region,
                 "network",
@@ -1580,14 +1449,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         {
             let value = &request.order_no;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(6u32),
-                    max_length: ::core::option::Option::Some(32u32),
-                    chars: ::core::option::Option::Some(
-                        crate::rules::Chars::Alphanumeric,
-                    ),
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
                 value,
                 region,
                 "orderNo",
@@ -1597,28 +1459,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         {
             let value = &request.payment_method;
             crate::rules::check_str(
-                &crate::rules::Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
                 value.as_str(),
                 region,
                 "paymentMethod",
@@ -1627,12 +1468,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
         if let ::core::option::Option::Some(value) = &request.product_detail {
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::None,
-                    max_length: ::core::option::Option::Some(128u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
                 value,
                 region,
                 "productDetail",
@@ -1642,12 +1478,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         {
             let value = &request.purpose;
             crate::rules::check_str(
-                &crate::rules::Kind::String {
-                    min_length: ::core::option::Option::Some(1u32),
-                    max_length: ::core::option::Option::Some(64u32),
-                    chars: ::core::option::Option::None,
-                    pattern: ::core::option::Option::None,
-                },
+                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
                 value,
                 region,
                 "purpose",
@@ -1659,21 +1490,8 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
                 let object = value;
                 if let ::core::option::Option::Some(value) = &object.id_type {
                     crate::rules::check_str(
-                        &crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
+                        const {
+                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
                         },
                         value.as_str(),
                         region,
