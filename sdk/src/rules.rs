@@ -196,7 +196,116 @@ pub enum Kind {
     JsonString,
 }
 
+impl Field {
+    /// A field that must be present (and not null): the generated rules tables are written
+    /// with it, `Field::required("orderNo", Kind::TEXT.min_length(6).max_length(32))`.
+    #[must_use]
+    pub const fn required(name: &'static str, kind: Kind) -> Field {
+        Field {
+            name,
+            required: true,
+            kind,
+        }
+    }
+
+    /// A field that may be left out.
+    #[must_use]
+    pub const fn optional(name: &'static str, kind: Kind) -> Field {
+        Field {
+            name,
+            required: false,
+            kind,
+        }
+    }
+}
+
 impl Kind {
+    /// Text of any length and characters; [`Kind::min_length`], [`Kind::max_length`],
+    /// [`Kind::chars`] and [`Kind::pattern`] narrow it.
+    pub const TEXT: Kind = Kind::String {
+        min_length: None,
+        max_length: None,
+        chars: None,
+        pattern: None,
+    };
+
+    /// This string rule with a least length in characters (other kinds are unchanged).
+    #[must_use]
+    pub const fn min_length(self, n: u32) -> Kind {
+        match self {
+            Kind::String {
+                max_length,
+                chars,
+                pattern,
+                ..
+            } => Kind::String {
+                min_length: Some(n),
+                max_length,
+                chars,
+                pattern,
+            },
+            other => other,
+        }
+    }
+
+    /// This string rule with a greatest length in characters (other kinds are unchanged).
+    #[must_use]
+    pub const fn max_length(self, n: u32) -> Kind {
+        match self {
+            Kind::String {
+                min_length,
+                chars,
+                pattern,
+                ..
+            } => Kind::String {
+                min_length,
+                max_length: Some(n),
+                chars,
+                pattern,
+            },
+            other => other,
+        }
+    }
+
+    /// This string rule with only these characters allowed (other kinds are unchanged).
+    #[must_use]
+    pub const fn chars(self, chars: Chars) -> Kind {
+        match self {
+            Kind::String {
+                min_length,
+                max_length,
+                pattern,
+                ..
+            } => Kind::String {
+                min_length,
+                max_length,
+                chars: Some(chars),
+                pattern,
+            },
+            other => other,
+        }
+    }
+
+    /// This string rule with the shape the whole value must have (other kinds are
+    /// unchanged).
+    #[must_use]
+    pub const fn pattern(self, pattern: &'static Pattern) -> Kind {
+        match self {
+            Kind::String {
+                min_length,
+                max_length,
+                chars,
+                ..
+            } => Kind::String {
+                min_length,
+                max_length,
+                chars,
+                pattern: Some(pattern),
+            },
+            other => other,
+        }
+    }
+
     /// An object's field rules (none for any other kind). Generated request checks name a
     /// nested field's rules in the region's table with it, at compile time, instead of
     /// writing them out a second time.

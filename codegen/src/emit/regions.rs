@@ -328,12 +328,29 @@ pub(crate) fn region_parts(
             })
             .collect();
         let rules_doc = doc_safe(&format!(" The rules of a {name} {} request body.", e.title));
+        // The table is written with the short names of `crate::rules`, imported inside the
+        // constant (so they cannot clash with a name of the region's module): a field is one
+        // line, `Field::required("orderNo", Kind::TEXT.min_length(6).max_length(32))`.
+        let written = rules.to_string();
+        let names: Vec<Ident> = super::rules::RULES_NAMES
+            .iter()
+            // As a path (`Kind :: TEXT`) or a struct literal (`Atom { … }`), not inside a
+            // string literal such as a field's name.
+            .filter(|name| {
+                written.contains(&format!("{name} ::")) || written.contains(&format!("{name} {{"))
+            })
+            .map(|name| format_ident!("{}", name))
+            .collect();
+        let names = (!names.is_empty()).then(|| quote! { use crate::rules::{#(#names),*}; });
         items.push(quote! {
             #[doc = #rules_doc]
-            pub const #rules_name: crate::rules::Object = crate::rules::Object {
-                fields: #rules,
-                at_least_one_of: &[#(#groups),*],
-                required_when: &[#(#conditions),*],
+            pub const #rules_name: crate::rules::Object = {
+                #names
+                crate::rules::Object {
+                    fields: #rules,
+                    at_least_one_of: &[#(#groups),*],
+                    required_when: &[#(#conditions),*],
+                }
             };
         });
         let request_type = checked_ident(&format!("{prefix}Request"))?;

@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// The names of `crate::rules` the tables are written with.
+pub(crate) const RULES_NAMES: &[&str] =
+    &["Atom", "Chars", "Field", "Kind", "MoneyShape", "Pattern"];
+
 pub(crate) fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     match value {
         Some(v) => quote! { ::core::option::Option::Some(#v) },
@@ -10,7 +14,10 @@ pub(crate) fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     }
 }
 
-/// A pattern as the SDK's static table: `&crate::rules::Pattern { … }`.
+/// A pattern as the SDK's static table: `&Pattern { … }`.
+///
+/// The tables are written with the short names of `crate::rules` in [`RULES_NAMES`]; the
+/// constant that holds a table imports the ones it uses.
 pub(crate) fn pattern_tokens(pattern: &crate::pattern::Pattern) -> TokenStream {
     let text = &pattern.text;
     let alternatives = pattern.alternatives.iter().map(|atoms| {
@@ -19,11 +26,11 @@ pub(crate) fn pattern_tokens(pattern: &crate::pattern::Pattern) -> TokenStream {
             // Counts are at most 256 (pattern::MAX_COUNT), so they fit a u16.
             let min = u16::try_from(atom.min).unwrap_or(u16::MAX);
             let max = opt(atom.max.map(|m| u16::try_from(m).unwrap_or(u16::MAX)));
-            quote! { crate::rules::Atom { ranges: &[#(#ranges),*], min: #min, max: #max } }
+            quote! { Atom { ranges: &[#(#ranges),*], min: #min, max: #max } }
         });
         quote! { &[#(#atoms),*] }
     });
-    quote! { &crate::rules::Pattern { text: #text, alternatives: &[#(#alternatives),*] } }
+    quote! { &Pattern { text: #text, alternatives: &[#(#alternatives),*] } }
 }
 
 pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
@@ -34,25 +41,40 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             chars,
             pattern,
         } => {
-            let (min, max) = (opt(*min_length), opt(*max_length));
-            let chars = opt(chars.map(|c| match c {
-                CharSet::Alphanumeric => quote! { crate::rules::Chars::Alphanumeric },
-                CharSet::Digits => quote! { crate::rules::Chars::Digits },
-                CharSet::Ascii => quote! { crate::rules::Chars::Ascii },
-            }));
-            let pattern = opt(pattern.as_ref().map(pattern_tokens));
-            quote! { crate::rules::Kind::String { min_length: #min, max_length: #max, chars: #chars, pattern: #pattern } }
+            // `Kind::TEXT` narrowed by what the spec sets: one short line for most fields.
+            let mut kind = quote! { Kind::TEXT };
+            if let Some(n) = min_length {
+                let n = proc_macro2::Literal::u32_unsuffixed(*n);
+                kind = quote! { #kind.min_length(#n) };
+            }
+            if let Some(n) = max_length {
+                let n = proc_macro2::Literal::u32_unsuffixed(*n);
+                kind = quote! { #kind.max_length(#n) };
+            }
+            if let Some(c) = chars {
+                let c = match c {
+                    CharSet::Alphanumeric => quote! { Chars::Alphanumeric },
+                    CharSet::Digits => quote! { Chars::Digits },
+                    CharSet::Ascii => quote! { Chars::Ascii },
+                };
+                kind = quote! { #kind.chars(#c) };
+            }
+            if let Some(p) = pattern {
+                let p = pattern_tokens(p);
+                kind = quote! { #kind.pattern(#p) };
+            }
+            kind
         }
         Ty::Integer { minimum, maximum } => {
             let (min, max) = (opt(*minimum), opt(*maximum));
-            quote! { crate::rules::Kind::Integer { minimum: #min, maximum: #max } }
+            quote! { Kind::Integer { minimum: #min, maximum: #max } }
         }
         Ty::Decimal { minimum, maximum } => {
             let (min, max) = (opt(minimum.as_deref()), opt(maximum.as_deref()));
-            quote! { crate::rules::Kind::Decimal { minimum: #min, maximum: #max } }
+            quote! { Kind::Decimal { minimum: #min, maximum: #max } }
         }
-        Ty::Boolean => quote! { crate::rules::Kind::Boolean },
-        Ty::Timestamp { offset } => quote! { crate::rules::Kind::Timestamp { offset: #offset } },
+        Ty::Boolean => quote! { Kind::Boolean },
+        Ty::Timestamp { offset } => quote! { Kind::Timestamp { offset: #offset } },
         Ty::Enum(e) => {
             let values: Vec<&str> = match &e.allowed {
                 Some(allowed) => allowed.iter().map(String::as_str).collect(),
@@ -60,7 +82,7 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             };
             let any = e.allowed.is_none() && e.open;
             let integer = e.integer;
-            quote! { crate::rules::Kind::Enum { values: &[#(#values),*], integer: #integer, any: #any } }
+            quote! { Kind::Enum { values: &[#(#values),*], integer: #integer, any: #any } }
         }
         Ty::List {
             item,
@@ -69,7 +91,7 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
         } => {
             let item = rules_kind(item);
             let (min, max) = (opt(*min_items), opt(*max_items));
-            quote! { crate::rules::Kind::List { item: &#item, min_items: #min, max_items: #max } }
+            quote! { Kind::List { item: &#item, min_items: #min, max_items: #max } }
         }
         Ty::Object {
             object,
@@ -78,7 +100,7 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             let fields = rules_fields(&object.fields);
             let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
             quote! {
-                crate::rules::Kind::Object {
+                Kind::Object {
                     fields: #fields,
                     at_least_one_of: &[#(#groups),*],
                     one_or_many: #one_or_many,
@@ -87,23 +109,26 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
         }
         Ty::Money(money) => {
             let shape = match money.shape {
-                MoneyShape::ValueString => quote! { crate::rules::MoneyShape::ValueString },
-                MoneyShape::AmountNumber => quote! { crate::rules::MoneyShape::AmountNumber },
+                MoneyShape::ValueString => quote! { MoneyShape::ValueString },
+                MoneyShape::AmountNumber => quote! { MoneyShape::AmountNumber },
             };
             let (min, max) = (opt(money.minimum.as_deref()), opt(money.maximum.as_deref()));
-            quote! { crate::rules::Kind::Money { shape: #shape, minimum: #min, maximum: #max } }
+            quote! { Kind::Money { shape: #shape, minimum: #min, maximum: #max } }
         }
-        Ty::JsonObject => quote! { crate::rules::Kind::JsonObject },
-        Ty::JsonString => quote! { crate::rules::Kind::JsonString },
+        Ty::JsonObject => quote! { Kind::JsonObject },
+        Ty::JsonString => quote! { Kind::JsonString },
     }
 }
 
 pub(crate) fn rules_fields(fields: &[Field]) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.name;
-        let required = f.required;
         let kind = rules_kind(&f.ty);
-        quote! { crate::rules::Field { name: #name, required: #required, kind: #kind } }
+        if f.required {
+            quote! { Field::required(#name, #kind) }
+        } else {
+            quote! { Field::optional(#name, #kind) }
+        }
     });
     quote! { &[#(#items),*] }
 }

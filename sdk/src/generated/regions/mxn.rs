@@ -59,34 +59,27 @@ pub mod inquiry_balance {
     >;
 }
 /// The rules of a Mexico API inquiry balance request body.
-pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
-    fields: &[
-        crate::rules::Field {
-            name: "accountNo",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(128u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "balanceTypes",
-            required: true,
-            kind: crate::rules::Kind::List {
-                item: &crate::rules::Kind::Enum {
-                    values: &["BALANCE", "AVAILABLE"],
-                    integer: false,
-                    any: true,
+pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
+    use crate::rules::{Field, Kind};
+    crate::rules::Object {
+        fields: &[
+            Field::required("accountNo", Kind::TEXT.max_length(128)),
+            Field::required(
+                "balanceTypes",
+                Kind::List {
+                    item: &Kind::Enum {
+                        values: &["BALANCE", "AVAILABLE"],
+                        integer: false,
+                        any: true,
+                    },
+                    min_items: ::core::option::Option::Some(1u32),
+                    max_items: ::core::option::Option::None,
                 },
-                min_items: ::core::option::Option::Some(1u32),
-                max_items: ::core::option::Option::None,
-            },
-        },
-    ],
-    at_least_one_of: &[],
-    required_when: &[],
+            ),
+        ],
+        at_least_one_of: &[],
+        required_when: &[],
+    }
 };
 impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
     type ResponseExtra = crate::NoExtraFields;
@@ -251,40 +244,27 @@ pub mod inquiry_status {
     }
 }
 /// The rules of a Mexico API inquiry status request body.
-pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
-    fields: &[
-        crate::rules::Field {
-            name: "tradeType",
-            required: true,
-            kind: crate::rules::Kind::Enum {
-                values: &["1", "2"],
-                integer: true,
-                any: false,
-            },
-        },
-        crate::rules::Field {
-            name: "orderNo",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(6u32),
-                max_length: ::core::option::Option::Some(32u32),
-                chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "tradeNo",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(32u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-    ],
-    at_least_one_of: &[&["orderNo", "tradeNo"]],
-    required_when: &[],
+pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
+    use crate::rules::{Chars, Field, Kind};
+    crate::rules::Object {
+        fields: &[
+            Field::required(
+                "tradeType",
+                Kind::Enum {
+                    values: &["1", "2"],
+                    integer: true,
+                    any: false,
+                },
+            ),
+            Field::optional(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            ),
+            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
+        ],
+        at_least_one_of: &[&["orderNo", "tradeNo"]],
+        required_when: &[],
+    }
 };
 impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
     type ResponseExtra = inquiry_status::InquiryStatusResponseExtra;
@@ -427,282 +407,119 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
     },
 ];
 /// The rules of a Mexico API pay-in request body.
-pub const PAY_IN_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
-    fields: &[
-        crate::rules::Field {
-            name: "orderNo",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(6u32),
-                max_length: ::core::option::Option::Some(32u32),
-                chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "purpose",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(1u32),
-                max_length: ::core::option::Option::Some(64u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "merchant",
-            required: true,
-            kind: crate::rules::Kind::Object {
-                fields: &[
-                    crate::rules::Field {
-                        name: "merchantId",
-                        required: true,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "merchantName",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "subMerchantId",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "subMerchantName",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "accountNo",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                ],
-                at_least_one_of: &[],
-                one_or_many: false,
-            },
-        },
-        crate::rules::Field {
-            name: "money",
-            required: true,
-            kind: crate::rules::Kind::Money {
-                shape: crate::rules::MoneyShape::AmountNumber,
-                minimum: ::core::option::Option::None,
-                maximum: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "paymentMethod",
-            required: true,
-            kind: crate::rules::Kind::Enum {
-                values: &[
-                    "QRPAY",
-                    "BANK",
-                    "KBANK",
-                    "BBL",
-                    "SCB",
-                    "CASHIER_PE",
-                    "BCP",
-                    "USDT",
-                    "QRIS",
-                    "CASHIER_IN",
-                    "PIX",
-                    "SPEI",
-                    "CASHIER_CO",
-                    "CASHIER_CL",
-                    "CASHIER_PH",
-                    "GCASH",
-                ],
-                integer: false,
-                any: true,
-            },
-        },
-        crate::rules::Field {
-            name: "payer",
-            required: false,
-            kind: crate::rules::Kind::Object {
-                fields: &[
-                    crate::rules::Field {
-                        name: "name",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "email",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "phone",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "address",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "idType",
-                        required: false,
-                        kind: crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "idNumber",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "identity",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "accountNo",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "bankName",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                ],
-                at_least_one_of: &[],
-                one_or_many: false,
-            },
-        },
-        crate::rules::Field {
-            name: "expiryPeriod",
-            required: false,
-            kind: crate::rules::Kind::Integer {
-                minimum: ::core::option::Option::Some(1i64),
-                maximum: ::core::option::Option::Some(86400i64),
-            },
-        },
-        crate::rules::Field {
-            name: "redirectUrl",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(256u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "callbackUrl",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(256u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "productDetail",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(128u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "area",
-            required: false,
-            kind: crate::rules::Kind::Integer {
-                minimum: ::core::option::Option::Some(14i64),
-                maximum: ::core::option::Option::Some(14i64),
-            },
-        },
-    ],
-    at_least_one_of: &[],
-    required_when: &[],
+pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
+    use crate::rules::{Chars, Field, Kind, MoneyShape};
+    crate::rules::Object {
+        fields: &[
+            Field::required(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            ),
+            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
+            Field::required(
+                "merchant",
+                Kind::Object {
+                    fields: &[
+                        Field::required("merchantId", Kind::TEXT),
+                        Field::optional("merchantName", Kind::TEXT),
+                        Field::optional("subMerchantId", Kind::TEXT),
+                        Field::optional("subMerchantName", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                    ],
+                    at_least_one_of: &[],
+                    one_or_many: false,
+                },
+            ),
+            Field::required(
+                "money",
+                Kind::Money {
+                    shape: MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
+                },
+            ),
+            Field::required(
+                "paymentMethod",
+                Kind::Enum {
+                    values: &[
+                        "QRPAY",
+                        "BANK",
+                        "KBANK",
+                        "BBL",
+                        "SCB",
+                        "CASHIER_PE",
+                        "BCP",
+                        "USDT",
+                        "QRIS",
+                        "CASHIER_IN",
+                        "PIX",
+                        "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
+                    ],
+                    integer: false,
+                    any: true,
+                },
+            ),
+            Field::optional(
+                "payer",
+                Kind::Object {
+                    fields: &[
+                        Field::optional("name", Kind::TEXT),
+                        Field::optional("email", Kind::TEXT),
+                        Field::optional("phone", Kind::TEXT),
+                        Field::optional("address", Kind::TEXT),
+                        Field::optional(
+                            "idType",
+                            Kind::Enum {
+                                values: &[
+                                    "NID",
+                                    "FID",
+                                    "PP",
+                                    "TIN",
+                                    "DNI",
+                                    "CE",
+                                    "PAS",
+                                    "RUC",
+                                    "CC",
+                                    "RUT",
+                                ],
+                                integer: false,
+                                any: true,
+                            },
+                        ),
+                        Field::optional("idNumber", Kind::TEXT),
+                        Field::optional("identity", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                        Field::optional("bankName", Kind::TEXT),
+                    ],
+                    at_least_one_of: &[],
+                    one_or_many: false,
+                },
+            ),
+            Field::optional(
+                "expiryPeriod",
+                Kind::Integer {
+                    minimum: ::core::option::Option::Some(1i64),
+                    maximum: ::core::option::Option::Some(86400i64),
+                },
+            ),
+            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
+            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
+            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            Field::optional(
+                "area",
+                Kind::Integer {
+                    minimum: ::core::option::Option::Some(14i64),
+                    maximum: ::core::option::Option::Some(14i64),
+                },
+            ),
+        ],
+        at_least_one_of: &[],
+        required_when: &[],
+    }
 };
 impl crate::endpoints::pay_in::PayInVariant for Mxn {
     type RequestExtra = crate::NoExtraFields;
@@ -949,269 +766,112 @@ pub mod pay_out {
     }
 }
 /// The rules of a Mexico API pay-out request body.
-pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = crate::rules::Object {
-    fields: &[
-        crate::rules::Field {
-            name: "orderNo",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(6u32),
-                max_length: ::core::option::Option::Some(32u32),
-                chars: ::core::option::Option::Some(crate::rules::Chars::Alphanumeric),
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "purpose",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(1u32),
-                max_length: ::core::option::Option::Some(64u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "merchant",
-            required: true,
-            kind: crate::rules::Kind::Object {
-                fields: &[
-                    crate::rules::Field {
-                        name: "merchantId",
-                        required: true,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "merchantName",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "subMerchantId",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "subMerchantName",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "accountNo",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                ],
-                at_least_one_of: &[],
-                one_or_many: false,
-            },
-        },
-        crate::rules::Field {
-            name: "money",
-            required: true,
-            kind: crate::rules::Kind::Money {
-                shape: crate::rules::MoneyShape::AmountNumber,
-                minimum: ::core::option::Option::None,
-                maximum: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "paymentMethod",
-            required: true,
-            kind: crate::rules::Kind::Enum {
-                values: &[
-                    "QRPAY",
-                    "BANK",
-                    "KBANK",
-                    "BBL",
-                    "SCB",
-                    "CASHIER_PE",
-                    "BCP",
-                    "USDT",
-                    "QRIS",
-                    "CASHIER_IN",
-                    "PIX",
-                    "SPEI",
-                    "CASHIER_CO",
-                    "CASHIER_CL",
-                    "CASHIER_PH",
-                    "GCASH",
-                ],
-                integer: false,
-                any: true,
-            },
-        },
-        crate::rules::Field {
-            name: "cashAccount",
-            required: true,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::Some(1u32),
-                max_length: ::core::option::Option::Some(32u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "callbackUrl",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(256u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "productDetail",
-            required: false,
-            kind: crate::rules::Kind::String {
-                min_length: ::core::option::Option::None,
-                max_length: ::core::option::Option::Some(128u32),
-                chars: ::core::option::Option::None,
-                pattern: ::core::option::Option::None,
-            },
-        },
-        crate::rules::Field {
-            name: "receiver",
-            required: false,
-            kind: crate::rules::Kind::Object {
-                fields: &[
-                    crate::rules::Field {
-                        name: "name",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "email",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "phone",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "address",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "idType",
-                        required: false,
-                        kind: crate::rules::Kind::Enum {
-                            values: &[
-                                "NID",
-                                "FID",
-                                "PP",
-                                "TIN",
-                                "DNI",
-                                "CE",
-                                "PAS",
-                                "RUC",
-                                "CC",
-                                "RUT",
-                            ],
-                            integer: false,
-                            any: true,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "idNumber",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "identity",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                    crate::rules::Field {
-                        name: "taxNumber",
-                        required: false,
-                        kind: crate::rules::Kind::String {
-                            min_length: ::core::option::Option::None,
-                            max_length: ::core::option::Option::None,
-                            chars: ::core::option::Option::None,
-                            pattern: ::core::option::Option::None,
-                        },
-                    },
-                ],
-                at_least_one_of: &[],
-                one_or_many: false,
-            },
-        },
-        crate::rules::Field {
-            name: "area",
-            required: false,
-            kind: crate::rules::Kind::Integer {
-                minimum: ::core::option::Option::Some(14i64),
-                maximum: ::core::option::Option::Some(14i64),
-            },
-        },
-        crate::rules::Field {
-            name: "additionalParam",
-            required: false,
-            kind: crate::rules::Kind::JsonObject,
-        },
-    ],
-    at_least_one_of: &[],
-    required_when: &[],
+pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
+    use crate::rules::{Chars, Field, Kind, MoneyShape};
+    crate::rules::Object {
+        fields: &[
+            Field::required(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            ),
+            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
+            Field::required(
+                "merchant",
+                Kind::Object {
+                    fields: &[
+                        Field::required("merchantId", Kind::TEXT),
+                        Field::optional("merchantName", Kind::TEXT),
+                        Field::optional("subMerchantId", Kind::TEXT),
+                        Field::optional("subMerchantName", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                    ],
+                    at_least_one_of: &[],
+                    one_or_many: false,
+                },
+            ),
+            Field::required(
+                "money",
+                Kind::Money {
+                    shape: MoneyShape::AmountNumber,
+                    minimum: ::core::option::Option::None,
+                    maximum: ::core::option::Option::None,
+                },
+            ),
+            Field::required(
+                "paymentMethod",
+                Kind::Enum {
+                    values: &[
+                        "QRPAY",
+                        "BANK",
+                        "KBANK",
+                        "BBL",
+                        "SCB",
+                        "CASHIER_PE",
+                        "BCP",
+                        "USDT",
+                        "QRIS",
+                        "CASHIER_IN",
+                        "PIX",
+                        "SPEI",
+                        "CASHIER_CO",
+                        "CASHIER_CL",
+                        "CASHIER_PH",
+                        "GCASH",
+                    ],
+                    integer: false,
+                    any: true,
+                },
+            ),
+            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
+            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
+            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            Field::optional(
+                "receiver",
+                Kind::Object {
+                    fields: &[
+                        Field::optional("name", Kind::TEXT),
+                        Field::optional("email", Kind::TEXT),
+                        Field::optional("phone", Kind::TEXT),
+                        Field::optional("address", Kind::TEXT),
+                        Field::optional(
+                            "idType",
+                            Kind::Enum {
+                                values: &[
+                                    "NID",
+                                    "FID",
+                                    "PP",
+                                    "TIN",
+                                    "DNI",
+                                    "CE",
+                                    "PAS",
+                                    "RUC",
+                                    "CC",
+                                    "RUT",
+                                ],
+                                integer: false,
+                                any: true,
+                            },
+                        ),
+                        Field::optional("idNumber", Kind::TEXT),
+                        Field::optional("identity", Kind::TEXT),
+                        Field::optional("taxNumber", Kind::TEXT),
+                    ],
+                    at_least_one_of: &[],
+                    one_or_many: false,
+                },
+            ),
+            Field::optional(
+                "area",
+                Kind::Integer {
+                    minimum: ::core::option::Option::Some(14i64),
+                    maximum: ::core::option::Option::Some(14i64),
+                },
+            ),
+            Field::optional("additionalParam", Kind::JsonObject),
+        ],
+        at_least_one_of: &[],
+        required_when: &[],
+    }
 };
 impl crate::endpoints::pay_out::PayOutVariant for Mxn {
     type RequestExtra = pay_out::PayOutRequestExtra;
