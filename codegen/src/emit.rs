@@ -1,10 +1,11 @@
 //! Emitting Rust from a loaded spec.
 //!
 //! What every region shares is emitted once, generic over the region: the endpoint's request
-//! and response types and the traits they need. A region's module holds its marker type and
-//! facts, its extra fields, its rules table and examples, and aliases that fix the shared
-//! types to it (with a typed check per endpoint, which is why a region still costs about
-//! 1,500 lines: issue 19's "thin per region").
+//! and response types, the traits they need, the request check (reading each rule from the
+//! region's table at compile time) and the run-time `Any…` layer (whose `match`es over the
+//! regions are written by the SDK's `dispatch!` from one list per endpoint). A region's
+//! module holds its marker type and facts, its extra fields and their checks, its rules
+//! table and examples, and aliases that fix the shared types to it.
 //!
 //! `types` turns resolved types into Rust types and items, `docs` writes their rustdoc,
 //! `endpoints` the shared endpoint modules, `regions` the region modules, `rules` the static

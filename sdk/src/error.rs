@@ -36,12 +36,15 @@ impl fmt::Display for FieldProblem {
 }
 
 impl ValidationError {
-    /// An error holding these problems.
-    pub fn new(problems: Vec<FieldProblem>) -> Self {
+    /// An error holding these problems, in the order of their paths (problems of one field
+    /// keep the order they were found in): the same problems give the same error whichever
+    /// check found them.
+    pub fn new(mut problems: Vec<FieldProblem>) -> Self {
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
         ValidationError { problems }
     }
 
-    /// Every offending field, in the order found.
+    /// Every offending field, in the order of their paths.
     pub fn problems(&self) -> &[FieldProblem] {
         &self.problems
     }

@@ -9,6 +9,7 @@ pub mod callback;
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub mod client;
+mod dispatch;
 mod error;
 mod json;
 pub mod money;

@@ -5,7 +5,9 @@
 //! `regions::thb::INQUIRY_BALANCE_REQUEST_RULES`): the shared fields with the region's
 //! overrides (a field made mandatory, other limits, fewer allowed values) and its extra
 //! fields. Typed requests are checked by code the generator writes from the same tables
-//! (each region's `check_request`, through this module's scalar checks), which gives what
+//! (each endpoint's `check_request`, written once and generic over the region, which names
+//! the region's rules in its table at compile time, plus a region's `check_own` for the
+//! fields only it has; both through this module's scalar checks), which gives what
 //! [`check`] gives for their JSON; the emulator and the `smilepayz call` command check raw
 //! JSON bodies with [`check`], so a body is judged the same way wherever it comes from, with
 //! one exception, money:

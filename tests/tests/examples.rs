@@ -278,7 +278,7 @@ fn inquiry_status_builder_names_every_offending_field() {
     let error = thb::InquiryStatusRequest::builder().build().unwrap_err();
     assert_eq!(
         error.to_string(),
-        "tradeType: required in THB; (body): needs at least one of orderNo, tradeNo in THB"
+        "(body): needs at least one of orderNo, tradeNo in THB; tradeType: required in THB"
     );
     // A mandatory field missing does not hide what is wrong with the fields that are set.
     let error = thb::InquiryStatusRequest::builder()

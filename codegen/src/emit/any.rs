@@ -29,6 +29,8 @@ struct Offering {
     doc: String,
     /// `THB`, for messages.
     code: String,
+    /// `thb`: the region's module under `crate::regions`.
+    module: Ident,
     /// The region's own request extra type, when it has extra request fields.
     request_extra: Option<TokenStream>,
 }
@@ -68,6 +70,7 @@ pub(super) fn endpoint_items(
         offering.push(Offering {
             marker: quote! { crate::regions::#region_module::#variant },
             variant,
+            module: region_module.clone(),
             doc: super::doc_safe(&format!(" {} ({}).", region.spec.name, region.spec.code)),
             code: region.spec.code.clone(),
             request_extra,
@@ -81,7 +84,7 @@ pub(super) fn endpoint_items(
         local: quote! { crate::endpoints::#module },
     };
     let title = &endpoint.spec.title;
-    let mut items = Vec::new();
+    let mut items = vec![dispatch_macro(title, &offering)];
 
     // Region-free twins of the endpoint's own objects that hold money.
     for local in endpoint_locals(endpoint) {
@@ -138,10 +141,6 @@ pub(super) fn endpoint_items(
         &offering,
         &place,
     )?);
-    let send_arms = offering.iter().map(|o| {
-        let v = &o.variant;
-        quote! { #request_any::#v(request) => client.send(request).await.map(#response_any::#v), }
-    });
     items.push(quote! {
         #[cfg(feature = "client")]
         impl crate::client::Sendable for #request_any {
@@ -155,12 +154,33 @@ pub(super) fn endpoint_items(
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<Output = ::core::result::Result<Self::Response, crate::Error>> + ::core::marker::Send + 'a {
                 async move {
-                    match self { #(#send_arms)* }
+                    each_region!(self, #request_any, request => client.send(request).await.map(#response_any::from))
                 }
             }
         }
     });
     Ok(quote! { #(#items)* })
+}
+
+/// `each_region!`: the one place that lists the regions offering the endpoint, handed to the
+/// SDK's `crate::dispatch::dispatch!`, which writes the `match` arms (and the `From` impls):
+/// every accessor, setter and conversion below is written once instead of once per region.
+fn dispatch_macro(title: &str, offering: &[Offering]) -> TokenStream {
+    let regions = offering.iter().map(|o| {
+        let (v, m) = (&o.variant, &o.module);
+        quote! { #v #m }
+    });
+    let about = format!(
+        " The regions that offer {title}: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region."
+    );
+    quote! {
+        #[doc = #about]
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate::dispatch::dispatch! { [#(#regions),*] $($args)* }
+            };
+        }
+    }
 }
 
 /// The enum over the regions for one message (request, response or notification).
@@ -176,9 +196,6 @@ fn message_enum(
     let about: Vec<&str> = about.lines().map(str::trim_start).collect();
     let docs = super::doc_raw(&about.join("\n"));
     let mut variants = Vec::new();
-    let mut regions = Vec::new();
-    let mut reads = Vec::new();
-    let mut froms = Vec::new();
     for o in offering {
         let Offering {
             variant,
@@ -187,25 +204,7 @@ fn message_enum(
             ..
         } = o;
         variants.push(quote! { #[doc = #text] #variant(#typed<#marker>), });
-        regions.push(quote! { Self::#variant(_) => crate::Region::#variant, });
-        reads.push(quote! {
-            crate::Region::#variant => ::serde_json::from_slice(json)
-                .map(Self::#variant)
-                .map_err(|e| crate::ReadError::json(ENDPOINT.id, region, #what, e)),
-        });
-        let from_doc = format!(
-            " The {} {what}, for code that picks its region at run time.",
-            o.doc.trim().trim_end_matches('.')
-        );
-        froms.push(quote! {
-            impl ::core::convert::From<#typed<#marker>> for #any {
-                #[doc = #from_doc]
-                #[inline]
-                fn from(value: #typed<#marker>) -> Self { Self::#variant(value) }
-            }
-        });
     }
-    let fallback = quote! { _ => ::core::result::Result::Err(crate::ReadError::not_offered(ENDPOINT.id, region)), };
     let mut accessors = Vec::new();
     for field in fields {
         if OWN_METHODS.contains(&field.rust.as_str()) {
@@ -232,10 +231,6 @@ fn message_enum(
             }
             None => accessor(&field.ty, field.type_required, quote! { value.#fid }, place)?,
         };
-        let arms = offering.iter().map(|o| {
-            let v = &o.variant;
-            quote! { Self::#v(value) => #expr, }
-        });
         let text = format!(
             " {} ({}{}).",
             first_sentence(&field.doc),
@@ -250,20 +245,16 @@ fn message_enum(
             #[doc = #text]
             #[inline]
             pub fn #fid(&self) -> #ty {
-                match self { #(#arms)* }
+                each_region!(self, Self, value => #expr)
             }
         });
     }
     if what == "request" {
-        let arms = offering.iter().map(|o| {
-            let v = &o.variant;
-            quote! { Self::#v(request) => request.validate(), }
-        });
         accessors.push(quote! {
             #[doc = " Checks the request against its region's rules, naming every offending field by its JSON path."]
             #[inline]
             pub fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
-                match self { #(#arms)* }
+                each_region!(self, Self, request => request.validate())
             }
         });
     }
@@ -282,7 +273,7 @@ fn message_enum(
             #[doc = #region_doc]
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self { #(#regions)* }
+                each_region!(typed self, Self, _, R => <R as crate::RegionSpec>::REGION)
             }
 
             #[doc = #read_doc]
@@ -294,8 +285,13 @@ fn message_enum(
             #[doc = " As [`from_json`](Self::from_json), from bytes (a raw HTTP body)."]
             #[inline]
             pub fn from_slice(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region { #(#reads)* #fallback }
+                each_region!(
+                    region region,
+                    R => ::serde_json::from_slice::<#typed<R>>(json)
+                        .map(Self::from)
+                        .map_err(|e| crate::ReadError::json(ENDPOINT.id, region, #what, e)),
+                    _ => ::core::result::Result::Err(crate::ReadError::not_offered(ENDPOINT.id, region))
+                )
             }
 
             #(#accessors)*
@@ -308,7 +304,7 @@ fn message_enum(
             }
         }
 
-        #(#froms)*
+        each_region!(from #typed => #any);
     })
 }
 
@@ -579,25 +575,20 @@ fn any_builder(
     let builder = typed.builder;
     let request = typed.request;
     let mut inner_variants = Vec::new();
-    let mut starts = Vec::new();
-    let mut builds = Vec::new();
     for o in offering {
         let (v, marker) = (&o.variant, &o.marker);
         inner_variants.push(quote! { #v(#builder<#marker>), });
-        starts.push(quote! { crate::Region::#v => Inner::#v(#request::<#marker>::builder()), });
-        builds.push(quote! { Inner::#v(b) => b.build().map(#request_any::#v), });
     }
     let mut setters = Vec::new();
     let mut skipped = Vec::new();
     for field in &endpoint.request {
         let fid = field_ident(field)?;
         let forward = |convert: TokenStream| {
-            let arms = offering.iter().map(|o| {
-                let v = &o.variant;
-                quote! { Inner::#v(b) => Inner::#v(b.#fid(#convert)), }
-            });
             quote! {
-                self.inner = match self.inner { #(#arms)* Inner::NotOffered(r) => Inner::NotOffered(r), };
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.#fid(#convert),
+                    Inner::NotOffered(r) => Inner::NotOffered(r),
+                );
                 self
             }
         };
@@ -760,8 +751,7 @@ fn any_builder(
             #[doc = " A builder for `region`, with every field unset."]
             #[inline]
             pub fn builder(region: crate::Region) -> #name {
-                #[allow(unreachable_patterns)]
-                let inner = match region { #(#starts)* other => Inner::NotOffered(other), };
+                let inner = each_region!(start region, Inner, R => #request::<R>::builder(), _ => Inner::NotOffered(region));
                 #name { region, inner, #wrong_extra_init }
             }
         }
@@ -780,13 +770,13 @@ fn any_builder(
             pub fn build(self) -> ::core::result::Result<#request_any, crate::ValidationError> {
                 let region = self.region;
                 #wrong_extra_check
-                match self.inner {
-                    #(#builds)*
+                each_region!(
+                    self.inner, Inner, b => b.build().map(#request_any::from),
                     Inner::NotOffered(_) => ::core::result::Result::Err(crate::ValidationError::new(::std::vec![crate::FieldProblem {
                         path: "(endpoint)".to_owned(),
                         message: ::std::format!("{} is not offered in {}; {}", #id, region, #offered_in),
                     }])),
-                }
+                )
             }
         }
     })

@@ -398,6 +398,7 @@ pub(crate) fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenS
             groups.join(", and ")
         )
     };
+    let shared_check = super::check::shared_check(&endpoint.request, &e.at_least_one_of)?;
     let any_items = any::endpoint_items(
         spec,
         endpoint,
@@ -429,7 +430,17 @@ pub(crate) fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenS
                 #[doc = " The rules a request body must follow in the region."]
                 const REQUEST_RULES: crate::rules::Object;
                 #[doc = " Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are."]
-                fn check_request(request: &#request<Self>) -> ::std::vec::Vec<crate::FieldProblem>;
+                #[doc = ""]
+                #[doc = " Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`]."]
+                #[inline]
+                fn check_request(request: &#request<Self>) -> ::std::vec::Vec<crate::FieldProblem> {
+                    #shared_check
+                }
+                #[doc = " The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions."]
+                #[inline]
+                fn check_own(request: &#request<Self>, out: &mut ::std::vec::Vec<crate::FieldProblem>) {
+                    let _ = (request, out);
+                }
             }
 
             #(#items)*

@@ -363,13 +363,51 @@ pub(crate) fn region_parts(
                 }
             }
         });
-        let check_body = check::request_check(
+        let table = quote! { #rules_name.fields };
+        let request_path = quote! { crate::endpoints::#endpoint_module::#request_type<Self> };
+        // The shared fields are checked by the trait's `check_request`, written once; the
+        // region writes the check of its own fields, or all of it when its table does not
+        // line up with the shared fields.
+        let check_fn = if check::fits_shared(
             &own.request,
+            &endpoint.request,
             &own.request_extras,
             &e.at_least_one_of,
-            conditional,
-            &quote! { #rules_name.fields },
-        )?;
+        ) {
+            let body = check::own_check(
+                &own.request,
+                &endpoint.request,
+                &own.request_extras,
+                conditional,
+                &table,
+            )?;
+            if body.is_empty() {
+                quote! {}
+            } else {
+                quote! {
+                    #[inline]
+                    fn check_own(request: &#request_path, out: &mut ::std::vec::Vec<crate::FieldProblem>) {
+                        #body
+                    }
+                }
+            }
+        } else {
+            let body = check::request_check(
+                &own.request,
+                &own.request_extras,
+                &e.at_least_one_of,
+                conditional,
+                &table,
+            )?;
+            quote! {
+                // Inline: compiled where a request of the region is checked, not in the SDK's
+                // own build for every region.
+                #[inline]
+                fn check_request(request: &#request_path) -> ::std::vec::Vec<crate::FieldProblem> {
+                    #body
+                }
+            }
+        };
         let defaults = region_defaults(region, id);
         if !defaults.is_empty() {
             let (names, values): (Vec<_>, Vec<_>) = defaults.into_iter().unzip();
@@ -382,12 +420,7 @@ pub(crate) fn region_parts(
                 #(#assoc)*
                 const EXAMPLES: &'static [crate::Example] = #examples_name;
                 const REQUEST_RULES: crate::rules::Object = #rules_name;
-                // Inline: compiled where a request of the region is checked, not in the SDK's
-                // own build for every region.
-                #[inline]
-                fn check_request(request: &crate::endpoints::#endpoint_module::#request_type<Self>) -> ::std::vec::Vec<crate::FieldProblem> {
-                    #check_body
-                }
+                #check_fn
             }
         });
 

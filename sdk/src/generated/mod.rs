@@ -1239,9 +1239,65 @@ pub mod endpoints {
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            ///
+            /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
+            #[inline]
             fn check_request(
                 request: &InquiryAccountRequest<Self>,
-            ) -> ::std::vec::Vec<crate::FieldProblem>;
+            ) -> ::std::vec::Vec<crate::FieldProblem> {
+                let region = &<Self as crate::RegionSpec>::INFO;
+                let out = &mut ::std::vec::Vec::new();
+                {
+                    let value = &request.area;
+                    crate::rules::check_integer(
+                        const { &Self::REQUEST_RULES.fields[0].kind },
+                        *value,
+                        region,
+                        "area",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.bank_account_no;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[3].kind },
+                        value,
+                        region,
+                        "bankAccountNo",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.merchant_id;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[1].kind },
+                        value,
+                        region,
+                        "merchantId",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.payment_method;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[2].kind },
+                        value.as_str(),
+                        region,
+                        "paymentMethod",
+                        out,
+                    );
+                }
+                Self::check_own(request, out);
+                ::core::mem::take(out)
+            }
+            /// The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions.
+            #[inline]
+            fn check_own(
+                request: &InquiryAccountRequest<Self>,
+                out: &mut ::std::vec::Vec<crate::FieldProblem>,
+            ) {
+                let _ = (request, out);
+            }
         }
         /// The request body of API inquiry account (POST /v2.0/inquiry-account).
         #[derive(
@@ -1561,6 +1617,12 @@ pub mod endpoints {
                 &self.message
             }
         }
+        /// The regions that offer API inquiry account: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate ::dispatch::dispatch! { [Idr idr] $($args)* }
+            };
+        }
         /// A request of API inquiry account for a region chosen at run time: one variant per region that offers the endpoint.
         ///
         /// Build one with [`AnyInquiryAccountRequest::builder`], read one with [`AnyInquiryAccountRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryAccountResponse`]. It serializes exactly as the typed request it holds.
@@ -1580,9 +1642,9 @@ pub mod endpoints {
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Idr(_) => crate::Region::Idr,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -1601,61 +1663,40 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: <
+                    InquiryAccountRequest < R >> (json).map(Self::from).map_err(| e |
+                    crate ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The region's area code (10 for Indonesia) (`area`).
             #[inline]
             pub fn area(&self) -> i64 {
-                match self {
-                    Self::Idr(value) => value.area,
-                }
+                each_region!(self, Self, value => value.area)
             }
             /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                match self {
-                    Self::Idr(value) => value.merchant_id.as_str(),
-                }
+                each_region!(self, Self, value => value.merchant_id.as_str())
             }
             /// The bank or e-wallet the account is at, as a code such as BCA (`paymentMethod`).
             #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
-                match self {
-                    Self::Idr(value) => &value.payment_method,
-                }
+                each_region!(self, Self, value => & value.payment_method)
             }
             /// The account number (or e-wallet id) to look up (`bankAccountNo`).
             #[inline]
             pub fn bank_account_no(&self) -> &str {
-                match self {
-                    Self::Idr(value) => value.bank_account_no.as_str(),
-                }
+                each_region!(self, Self, value => value.bank_account_no.as_str())
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                match self {
-                    Self::Idr(request) => request.validate(),
-                }
+                each_region!(self, Self, request => request.validate())
             }
         }
         impl crate::FromRegionJson for AnyInquiryAccountRequest {
@@ -1667,14 +1708,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryAccountRequest<crate::regions::idr::Idr>>
-        for AnyInquiryAccountRequest {
-            /// The Indonesia (IDR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryAccountRequest<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
+        each_region!(from InquiryAccountRequest => AnyInquiryAccountRequest);
         /// The response of API inquiry account in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryAccountRequest`].
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
@@ -1694,9 +1728,9 @@ pub mod endpoints {
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Idr(_) => crate::Region::Idr,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -1715,61 +1749,40 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: <
+                    InquiryAccountResponse < R >> (json).map(Self::from).map_err(| e |
+                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                match self {
-                    Self::Idr(value) => value.code.as_str(),
-                }
+                each_region!(self, Self, value => value.code.as_str())
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                match self {
-                    Self::Idr(value) => value.message.as_str(),
-                }
+                each_region!(self, Self, value => value.message.as_str())
             }
             /// The bank or e-wallet code, as sent (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                match self {
-                    Self::Idr(value) => value.payment_method.as_ref(),
-                }
+                each_region!(self, Self, value => value.payment_method.as_ref())
             }
             /// The account number that was looked up (`bankAccountNo`; `None` when not sent).
             #[inline]
             pub fn bank_account_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Idr(value) => value.bank_account_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.bank_account_no.as_deref())
             }
             /// The account holder's name, as the bank or wallet knows it (`bankAccountName`; `None` when not sent).
             #[inline]
             pub fn bank_account_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Idr(value) => value.bank_account_name.as_deref(),
-                }
+                each_region!(self, Self, value => value.bank_account_name.as_deref())
             }
         }
         impl crate::FromRegionJson for AnyInquiryAccountResponse {
@@ -1781,14 +1794,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryAccountResponse<crate::regions::idr::Idr>>
-        for AnyInquiryAccountResponse {
-            /// The Indonesia (IDR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryAccountResponse<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
+        each_region!(from InquiryAccountResponse => AnyInquiryAccountResponse);
         /// Builds a [`AnyInquiryAccountRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct AnyInquiryAccountRequestBuilder {
@@ -1804,15 +1810,10 @@ pub mod endpoints {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryAccountRequestBuilder {
-                #[allow(unreachable_patterns)]
-                let inner = match region {
-                    crate::Region::Idr => {
-                        Inner::Idr(
-                            InquiryAccountRequest::<crate::regions::idr::Idr>::builder(),
-                        )
-                    }
-                    other => Inner::NotOffered(other),
-                };
+                let inner = each_region!(
+                    start region, Inner, R => InquiryAccountRequest:: < R > ::builder(),
+                    _ => Inner::NotOffered(region)
+                );
                 AnyInquiryAccountRequestBuilder {
                     region,
                     inner,
@@ -1831,10 +1832,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = match self.inner {
-                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.area(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `merchantId` (mandatory).
@@ -1846,10 +1847,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Idr(b) => Inner::Idr(b.merchant_id(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.merchant_id(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `paymentMethod` (mandatory).
@@ -1861,10 +1862,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.payment_method(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `bankAccountNo` (mandatory).
@@ -1876,10 +1877,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Idr(b) => Inner::Idr(b.bank_account_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.bank_account_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -1891,20 +1892,15 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                match self.inner {
-                    Inner::Idr(b) => b.build().map(AnyInquiryAccountRequest::Idr),
-                    Inner::NotOffered(_) => {
-                        ::core::result::Result::Err(
-                            crate::ValidationError::new(
-                                ::std::vec![
-                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
-                                    message : ::std::format!("{} is not offered in {}; {}",
-                                    "inquiry-account", region, "it is offered in IDR"), }
-                                ],
-                            ),
-                        )
-                    }
-                }
+                each_region!(
+                    self.inner, Inner, b => b.build()
+                    .map(AnyInquiryAccountRequest::from), Inner::NotOffered(_) =>
+                    ::core::result::Result::Err(crate
+                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
+                    "(endpoint)".to_owned(), message :
+                    ::std::format!("{} is not offered in {}; {}", "inquiry-account",
+                    region, "it is offered in IDR"), }])),
+                )
             }
         }
         #[cfg(feature = "client")]
@@ -1922,14 +1918,10 @@ pub mod endpoints {
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
                 async move {
-                    match self {
-                        AnyInquiryAccountRequest::Idr(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryAccountResponse::Idr)
-                        }
-                    }
+                    each_region!(
+                        self, AnyInquiryAccountRequest, request => client.send(request).
+                        await .map(AnyInquiryAccountResponse::from)
+                    )
                 }
             }
         }
@@ -1967,9 +1959,59 @@ pub mod endpoints {
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            ///
+            /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
+            #[inline]
             fn check_request(
                 request: &InquiryBalanceRequest<Self>,
-            ) -> ::std::vec::Vec<crate::FieldProblem>;
+            ) -> ::std::vec::Vec<crate::FieldProblem> {
+                let region = &<Self as crate::RegionSpec>::INFO;
+                let mut path = ::std::string::String::new();
+                let out = &mut ::std::vec::Vec::new();
+                {
+                    let value = &request.account_no;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[0].kind },
+                        value,
+                        region,
+                        "accountNo",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.balance_types;
+                    path.clear();
+                    path.push_str("balanceTypes");
+                    crate::rules::check_list_len(
+                        const { &Self::REQUEST_RULES.fields[1].kind },
+                        value.len(),
+                        &path,
+                        out,
+                    );
+                    for (i, item) in value.iter().enumerate() {
+                        path.clear();
+                        path.push_str("balanceTypes");
+                        crate::rules::push_index(&mut path, i);
+                        crate::rules::check_str(
+                            const { Self::REQUEST_RULES.fields[1].kind.list_item() },
+                            item.as_str(),
+                            region,
+                            &path,
+                            out,
+                        );
+                    }
+                }
+                Self::check_own(request, out);
+                ::core::mem::take(out)
+            }
+            /// The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions.
+            #[inline]
+            fn check_own(
+                request: &InquiryBalanceRequest<Self>,
+                out: &mut ::std::vec::Vec<crate::FieldProblem>,
+            ) {
+                let _ = (request, out);
+            }
         }
         /// The balances, one entry per balance type (sent as one object or a list of them).
         #[derive(
@@ -2287,6 +2329,13 @@ pub mod endpoints {
                 &self.message
             }
         }
+        /// The regions that offer API inquiry balance: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
+                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+            };
+        }
         /// An `AccountInfo` with its money as [`crate::AnyMoney`], for code that picks its region at run time.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
@@ -2346,18 +2395,9 @@ pub mod endpoints {
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -2376,164 +2416,30 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: <
+                    InquiryBalanceRequest < R >> (json).map(Self::from).map_err(| e |
+                    crate ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The account to read: the account number shown in the merchant backend (in the sandbox, the test account number the sandbox gives) (`accountNo`).
             #[inline]
             pub fn account_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.account_no.as_str(),
-                    Self::Clp(value) => value.account_no.as_str(),
-                    Self::Cop(value) => value.account_no.as_str(),
-                    Self::Idr(value) => value.account_no.as_str(),
-                    Self::Inr(value) => value.account_no.as_str(),
-                    Self::Mxn(value) => value.account_no.as_str(),
-                    Self::Pen(value) => value.account_no.as_str(),
-                    Self::Php(value) => value.account_no.as_str(),
-                    Self::Thb(value) => value.account_no.as_str(),
-                    Self::Usdt(value) => value.account_no.as_str(),
-                }
+                each_region!(self, Self, value => value.account_no.as_str())
             }
             /// Which balances to return, at least one; `["BALANCE"]` is the usual choice (`balanceTypes`).
             #[inline]
             pub fn balance_types(&self) -> &[crate::definitions::BalanceType] {
-                match self {
-                    Self::Brl(value) => value.balance_types.as_slice(),
-                    Self::Clp(value) => value.balance_types.as_slice(),
-                    Self::Cop(value) => value.balance_types.as_slice(),
-                    Self::Idr(value) => value.balance_types.as_slice(),
-                    Self::Inr(value) => value.balance_types.as_slice(),
-                    Self::Mxn(value) => value.balance_types.as_slice(),
-                    Self::Pen(value) => value.balance_types.as_slice(),
-                    Self::Php(value) => value.balance_types.as_slice(),
-                    Self::Thb(value) => value.balance_types.as_slice(),
-                    Self::Usdt(value) => value.balance_types.as_slice(),
-                }
+                each_region!(self, Self, value => value.balance_types.as_slice())
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                match self {
-                    Self::Brl(request) => request.validate(),
-                    Self::Clp(request) => request.validate(),
-                    Self::Cop(request) => request.validate(),
-                    Self::Idr(request) => request.validate(),
-                    Self::Inr(request) => request.validate(),
-                    Self::Mxn(request) => request.validate(),
-                    Self::Pen(request) => request.validate(),
-                    Self::Php(request) => request.validate(),
-                    Self::Thb(request) => request.validate(),
-                    Self::Usdt(request) => request.validate(),
-                }
+                each_region!(self, Self, request => request.validate())
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceRequest {
@@ -2545,86 +2451,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::brl::Brl>>
-        for AnyInquiryBalanceRequest {
-            /// The Brazil (BRL) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::clp::Clp>>
-        for AnyInquiryBalanceRequest {
-            /// The Chile (CLP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::cop::Cop>>
-        for AnyInquiryBalanceRequest {
-            /// The Colombia (COP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::idr::Idr>>
-        for AnyInquiryBalanceRequest {
-            /// The Indonesia (IDR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::inr::Inr>>
-        for AnyInquiryBalanceRequest {
-            /// The India (INR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::mxn::Mxn>>
-        for AnyInquiryBalanceRequest {
-            /// The Mexico (MXN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::pen::Pen>>
-        for AnyInquiryBalanceRequest {
-            /// The Peru (PEN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::php::Php>>
-        for AnyInquiryBalanceRequest {
-            /// The Philippines (PHP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::thb::Thb>>
-        for AnyInquiryBalanceRequest {
-            /// The Thailand (THB) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceRequest<crate::regions::usdt::Usdt>>
-        for AnyInquiryBalanceRequest {
-            /// The USDT (USDT) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceRequest<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from InquiryBalanceRequest => AnyInquiryBalanceRequest);
         /// The response of API inquiry balance in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryBalanceRequest`].
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
@@ -2662,18 +2489,9 @@ pub mod endpoints {
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -2692,232 +2510,48 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: <
+                    InquiryBalanceResponse < R >> (json).map(Self::from).map_err(| e |
+                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.code.as_str(),
-                    Self::Clp(value) => value.code.as_str(),
-                    Self::Cop(value) => value.code.as_str(),
-                    Self::Idr(value) => value.code.as_str(),
-                    Self::Inr(value) => value.code.as_str(),
-                    Self::Mxn(value) => value.code.as_str(),
-                    Self::Pen(value) => value.code.as_str(),
-                    Self::Php(value) => value.code.as_str(),
-                    Self::Thb(value) => value.code.as_str(),
-                    Self::Usdt(value) => value.code.as_str(),
-                }
+                each_region!(self, Self, value => value.code.as_str())
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.message.as_str(),
-                    Self::Clp(value) => value.message.as_str(),
-                    Self::Cop(value) => value.message.as_str(),
-                    Self::Idr(value) => value.message.as_str(),
-                    Self::Inr(value) => value.message.as_str(),
-                    Self::Mxn(value) => value.message.as_str(),
-                    Self::Pen(value) => value.message.as_str(),
-                    Self::Php(value) => value.message.as_str(),
-                    Self::Thb(value) => value.message.as_str(),
-                    Self::Usdt(value) => value.message.as_str(),
-                }
+                each_region!(self, Self, value => value.message.as_str())
             }
             /// The account the balances belong to, as in the request (`accountNo`; `None` when not sent).
             #[inline]
             pub fn account_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.account_no.as_deref(),
-                    Self::Clp(value) => value.account_no.as_deref(),
-                    Self::Cop(value) => value.account_no.as_deref(),
-                    Self::Idr(value) => value.account_no.as_deref(),
-                    Self::Inr(value) => value.account_no.as_deref(),
-                    Self::Mxn(value) => value.account_no.as_deref(),
-                    Self::Pen(value) => value.account_no.as_deref(),
-                    Self::Php(value) => value.account_no.as_deref(),
-                    Self::Thb(value) => value.account_no.as_deref(),
-                    Self::Usdt(value) => value.account_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.account_no.as_deref())
             }
             /// The account holder's name (`name`; `None` when not sent).
             #[inline]
             pub fn name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.name.as_deref(),
-                    Self::Clp(value) => value.name.as_deref(),
-                    Self::Cop(value) => value.name.as_deref(),
-                    Self::Idr(value) => value.name.as_deref(),
-                    Self::Inr(value) => value.name.as_deref(),
-                    Self::Mxn(value) => value.name.as_deref(),
-                    Self::Pen(value) => value.name.as_deref(),
-                    Self::Php(value) => value.name.as_deref(),
-                    Self::Thb(value) => value.name.as_deref(),
-                    Self::Usdt(value) => value.name.as_deref(),
-                }
+                each_region!(self, Self, value => value.name.as_deref())
             }
             /// The balance types that were read (`balanceTypes`; `None` when not sent).
             #[inline]
             pub fn balance_types(
                 &self,
             ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
-                match self {
-                    Self::Brl(value) => value.balance_types.as_deref(),
-                    Self::Clp(value) => value.balance_types.as_deref(),
-                    Self::Cop(value) => value.balance_types.as_deref(),
-                    Self::Idr(value) => value.balance_types.as_deref(),
-                    Self::Inr(value) => value.balance_types.as_deref(),
-                    Self::Mxn(value) => value.balance_types.as_deref(),
-                    Self::Pen(value) => value.balance_types.as_deref(),
-                    Self::Php(value) => value.balance_types.as_deref(),
-                    Self::Thb(value) => value.balance_types.as_deref(),
-                    Self::Usdt(value) => value.balance_types.as_deref(),
-                }
+                each_region!(self, Self, value => value.balance_types.as_deref())
             }
             /// The balances, one entry per balance type (sent as one object or a list of them) (`accountInfos`).
             #[inline]
             pub fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
-                match self {
-                    Self::Brl(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Clp(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Cop(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Idr(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Inr(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Mxn(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Pen(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Php(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Thb(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                    Self::Usdt(value) => {
-                        value.account_infos.iter().map(AnyAccountInfo::from).collect()
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.account_infos.iter()
+                    .map(AnyAccountInfo::from).collect()
+                )
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceResponse {
@@ -2929,86 +2563,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::brl::Brl>>
-        for AnyInquiryBalanceResponse {
-            /// The Brazil (BRL) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::clp::Clp>>
-        for AnyInquiryBalanceResponse {
-            /// The Chile (CLP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::cop::Cop>>
-        for AnyInquiryBalanceResponse {
-            /// The Colombia (COP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::idr::Idr>>
-        for AnyInquiryBalanceResponse {
-            /// The Indonesia (IDR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::inr::Inr>>
-        for AnyInquiryBalanceResponse {
-            /// The India (INR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::mxn::Mxn>>
-        for AnyInquiryBalanceResponse {
-            /// The Mexico (MXN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::pen::Pen>>
-        for AnyInquiryBalanceResponse {
-            /// The Peru (PEN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::php::Php>>
-        for AnyInquiryBalanceResponse {
-            /// The Philippines (PHP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::thb::Thb>>
-        for AnyInquiryBalanceResponse {
-            /// The Thailand (THB) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<InquiryBalanceResponse<crate::regions::usdt::Usdt>>
-        for AnyInquiryBalanceResponse {
-            /// The USDT (USDT) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryBalanceResponse<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from InquiryBalanceResponse => AnyInquiryBalanceResponse);
         /// Builds a [`AnyInquiryBalanceRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct AnyInquiryBalanceRequestBuilder {
@@ -3033,62 +2588,10 @@ pub mod endpoints {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryBalanceRequestBuilder {
-                #[allow(unreachable_patterns)]
-                let inner = match region {
-                    crate::Region::Brl => {
-                        Inner::Brl(
-                            InquiryBalanceRequest::<crate::regions::brl::Brl>::builder(),
-                        )
-                    }
-                    crate::Region::Clp => {
-                        Inner::Clp(
-                            InquiryBalanceRequest::<crate::regions::clp::Clp>::builder(),
-                        )
-                    }
-                    crate::Region::Cop => {
-                        Inner::Cop(
-                            InquiryBalanceRequest::<crate::regions::cop::Cop>::builder(),
-                        )
-                    }
-                    crate::Region::Idr => {
-                        Inner::Idr(
-                            InquiryBalanceRequest::<crate::regions::idr::Idr>::builder(),
-                        )
-                    }
-                    crate::Region::Inr => {
-                        Inner::Inr(
-                            InquiryBalanceRequest::<crate::regions::inr::Inr>::builder(),
-                        )
-                    }
-                    crate::Region::Mxn => {
-                        Inner::Mxn(
-                            InquiryBalanceRequest::<crate::regions::mxn::Mxn>::builder(),
-                        )
-                    }
-                    crate::Region::Pen => {
-                        Inner::Pen(
-                            InquiryBalanceRequest::<crate::regions::pen::Pen>::builder(),
-                        )
-                    }
-                    crate::Region::Php => {
-                        Inner::Php(
-                            InquiryBalanceRequest::<crate::regions::php::Php>::builder(),
-                        )
-                    }
-                    crate::Region::Thb => {
-                        Inner::Thb(
-                            InquiryBalanceRequest::<crate::regions::thb::Thb>::builder(),
-                        )
-                    }
-                    crate::Region::Usdt => {
-                        Inner::Usdt(
-                            InquiryBalanceRequest::<
-                                crate::regions::usdt::Usdt,
-                            >::builder(),
-                        )
-                    }
-                    other => Inner::NotOffered(other),
-                };
+                let inner = each_region!(
+                    start region, Inner, R => InquiryBalanceRequest:: < R > ::builder(),
+                    _ => Inner::NotOffered(region)
+                );
                 AnyInquiryBalanceRequestBuilder {
                     region,
                     inner,
@@ -3110,19 +2613,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.account_no(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.account_no(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.account_no(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.account_no(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.account_no(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.account_no(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.account_no(value.into())),
-                    Inner::Php(b) => Inner::Php(b.account_no(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.account_no(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.account_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.account_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `balanceTypes` (mandatory).
@@ -3139,19 +2633,10 @@ pub mod endpoints {
                 let value: ::std::vec::Vec<crate::definitions::BalanceType> = value
                     .into_iter()
                     .collect();
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.balance_types(value)),
-                    Inner::Clp(b) => Inner::Clp(b.balance_types(value)),
-                    Inner::Cop(b) => Inner::Cop(b.balance_types(value)),
-                    Inner::Idr(b) => Inner::Idr(b.balance_types(value)),
-                    Inner::Inr(b) => Inner::Inr(b.balance_types(value)),
-                    Inner::Mxn(b) => Inner::Mxn(b.balance_types(value)),
-                    Inner::Pen(b) => Inner::Pen(b.balance_types(value)),
-                    Inner::Php(b) => Inner::Php(b.balance_types(value)),
-                    Inner::Thb(b) => Inner::Thb(b.balance_types(value)),
-                    Inner::Usdt(b) => Inner::Usdt(b.balance_types(value)),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.balance_types(value),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -3163,31 +2648,17 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                match self.inner {
-                    Inner::Brl(b) => b.build().map(AnyInquiryBalanceRequest::Brl),
-                    Inner::Clp(b) => b.build().map(AnyInquiryBalanceRequest::Clp),
-                    Inner::Cop(b) => b.build().map(AnyInquiryBalanceRequest::Cop),
-                    Inner::Idr(b) => b.build().map(AnyInquiryBalanceRequest::Idr),
-                    Inner::Inr(b) => b.build().map(AnyInquiryBalanceRequest::Inr),
-                    Inner::Mxn(b) => b.build().map(AnyInquiryBalanceRequest::Mxn),
-                    Inner::Pen(b) => b.build().map(AnyInquiryBalanceRequest::Pen),
-                    Inner::Php(b) => b.build().map(AnyInquiryBalanceRequest::Php),
-                    Inner::Thb(b) => b.build().map(AnyInquiryBalanceRequest::Thb),
-                    Inner::Usdt(b) => b.build().map(AnyInquiryBalanceRequest::Usdt),
-                    Inner::NotOffered(_) => {
-                        ::core::result::Result::Err(
-                            crate::ValidationError::new(
-                                ::std::vec![
-                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
-                                    message : ::std::format!("{} is not offered in {}; {}",
-                                    "inquiry-balance", region,
-                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                                    }
-                                ],
-                            ),
-                        )
-                    }
-                }
+                each_region!(
+                    self.inner, Inner, b => b.build()
+                    .map(AnyInquiryBalanceRequest::from), Inner::NotOffered(_) =>
+                    ::core::result::Result::Err(crate
+                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
+                    "(endpoint)".to_owned(), message :
+                    ::std::format!("{} is not offered in {}; {}", "inquiry-balance",
+                    region,
+                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                    }])),
+                )
             }
         }
         #[cfg(feature = "client")]
@@ -3205,68 +2676,10 @@ pub mod endpoints {
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
                 async move {
-                    match self {
-                        AnyInquiryBalanceRequest::Brl(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Brl)
-                        }
-                        AnyInquiryBalanceRequest::Clp(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Clp)
-                        }
-                        AnyInquiryBalanceRequest::Cop(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Cop)
-                        }
-                        AnyInquiryBalanceRequest::Idr(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Idr)
-                        }
-                        AnyInquiryBalanceRequest::Inr(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Inr)
-                        }
-                        AnyInquiryBalanceRequest::Mxn(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Mxn)
-                        }
-                        AnyInquiryBalanceRequest::Pen(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Pen)
-                        }
-                        AnyInquiryBalanceRequest::Php(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Php)
-                        }
-                        AnyInquiryBalanceRequest::Thb(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Thb)
-                        }
-                        AnyInquiryBalanceRequest::Usdt(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryBalanceResponse::Usdt)
-                        }
-                    }
+                    each_region!(
+                        self, AnyInquiryBalanceRequest, request => client.send(request).
+                        await .map(AnyInquiryBalanceResponse::from)
+                    )
                 }
             }
         }
@@ -3296,9 +2709,82 @@ pub mod endpoints {
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            ///
+            /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
+            #[inline]
             fn check_request(
                 request: &InquiryStatusRequest<Self>,
-            ) -> ::std::vec::Vec<crate::FieldProblem>;
+            ) -> ::std::vec::Vec<crate::FieldProblem> {
+                let region = &<Self as crate::RegionSpec>::INFO;
+                let out = &mut ::std::vec::Vec::new();
+                if const { Self::REQUEST_RULES.fields[1].required }
+                    && request.order_no.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "orderNo",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[2].required }
+                    && request.trade_no.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "tradeNo",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if !(request.order_no.as_ref().is_some_and(|v| !v.is_empty())
+                    || request.trade_no.as_ref().is_some_and(|v| !v.is_empty()))
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "",
+                        ::std::format!(
+                            "needs at least one of orderNo, tradeNo in {}", region.code
+                        ),
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.order_no {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[1].kind },
+                        value,
+                        region,
+                        "orderNo",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.trade_no {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[2].kind },
+                        value,
+                        region,
+                        "tradeNo",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.trade_type;
+                    crate::rules::check_integer_text(
+                        const { &Self::REQUEST_RULES.fields[0].kind },
+                        value.as_str(),
+                        region,
+                        "tradeType",
+                        out,
+                    );
+                }
+                Self::check_own(request, out);
+                ::core::mem::take(out)
+            }
+            /// The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions.
+            #[inline]
+            fn check_own(
+                request: &InquiryStatusRequest<Self>,
+                out: &mut ::std::vec::Vec<crate::FieldProblem>,
+            ) {
+                let _ = (request, out);
+            }
         }
         /// The request body of API inquiry status (POST /v2.0/inquiry-status).
         #[derive(
@@ -3592,6 +3078,13 @@ pub mod endpoints {
                 &self.message
             }
         }
+        /// The regions that offer API inquiry status: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
+                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+            };
+        }
         /// A request of API inquiry status for a region chosen at run time: one variant per region that offers the endpoint.
         ///
         /// Build one with [`AnyInquiryStatusRequest::builder`], read one with [`AnyInquiryStatusRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryStatusResponse`]. It serializes exactly as the typed request it holds.
@@ -3629,18 +3122,9 @@ pub mod endpoints {
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -3659,180 +3143,35 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < InquiryStatusRequest
+                    < R >> (json).map(Self::from).map_err(| e | crate
+                    ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`).
             #[inline]
             pub fn trade_type(&self) -> &crate::definitions::TradeType {
-                match self {
-                    Self::Brl(value) => &value.trade_type,
-                    Self::Clp(value) => &value.trade_type,
-                    Self::Cop(value) => &value.trade_type,
-                    Self::Idr(value) => &value.trade_type,
-                    Self::Inr(value) => &value.trade_type,
-                    Self::Mxn(value) => &value.trade_type,
-                    Self::Pen(value) => &value.trade_type,
-                    Self::Php(value) => &value.trade_type,
-                    Self::Thb(value) => &value.trade_type,
-                    Self::Usdt(value) => &value.trade_type,
-                }
+                each_region!(self, Self, value => & value.trade_type)
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.order_no.as_deref(),
-                    Self::Clp(value) => value.order_no.as_deref(),
-                    Self::Cop(value) => value.order_no.as_deref(),
-                    Self::Idr(value) => value.order_no.as_deref(),
-                    Self::Inr(value) => value.order_no.as_deref(),
-                    Self::Mxn(value) => value.order_no.as_deref(),
-                    Self::Pen(value) => value.order_no.as_deref(),
-                    Self::Php(value) => value.order_no.as_deref(),
-                    Self::Thb(value) => value.order_no.as_deref(),
-                    Self::Usdt(value) => value.order_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.order_no.as_deref())
             }
             /// The gateway's trade number, as returned when the order was created (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_deref(),
-                    Self::Clp(value) => value.trade_no.as_deref(),
-                    Self::Cop(value) => value.trade_no.as_deref(),
-                    Self::Idr(value) => value.trade_no.as_deref(),
-                    Self::Inr(value) => value.trade_no.as_deref(),
-                    Self::Mxn(value) => value.trade_no.as_deref(),
-                    Self::Pen(value) => value.trade_no.as_deref(),
-                    Self::Php(value) => value.trade_no.as_deref(),
-                    Self::Thb(value) => value.trade_no.as_deref(),
-                    Self::Usdt(value) => value.trade_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_deref())
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                match self {
-                    Self::Brl(request) => request.validate(),
-                    Self::Clp(request) => request.validate(),
-                    Self::Cop(request) => request.validate(),
-                    Self::Idr(request) => request.validate(),
-                    Self::Inr(request) => request.validate(),
-                    Self::Mxn(request) => request.validate(),
-                    Self::Pen(request) => request.validate(),
-                    Self::Php(request) => request.validate(),
-                    Self::Thb(request) => request.validate(),
-                    Self::Usdt(request) => request.validate(),
-                }
+                each_region!(self, Self, request => request.validate())
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusRequest {
@@ -3844,86 +3183,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::brl::Brl>>
-        for AnyInquiryStatusRequest {
-            /// The Brazil (BRL) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::clp::Clp>>
-        for AnyInquiryStatusRequest {
-            /// The Chile (CLP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::cop::Cop>>
-        for AnyInquiryStatusRequest {
-            /// The Colombia (COP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::idr::Idr>>
-        for AnyInquiryStatusRequest {
-            /// The Indonesia (IDR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::inr::Inr>>
-        for AnyInquiryStatusRequest {
-            /// The India (INR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::mxn::Mxn>>
-        for AnyInquiryStatusRequest {
-            /// The Mexico (MXN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::pen::Pen>>
-        for AnyInquiryStatusRequest {
-            /// The Peru (PEN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::php::Php>>
-        for AnyInquiryStatusRequest {
-            /// The Philippines (PHP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::thb::Thb>>
-        for AnyInquiryStatusRequest {
-            /// The Thailand (THB) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusRequest<crate::regions::usdt::Usdt>>
-        for AnyInquiryStatusRequest {
-            /// The USDT (USDT) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusRequest<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from InquiryStatusRequest => AnyInquiryStatusRequest);
         /// The response of API inquiry status in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryStatusRequest`].
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
@@ -3961,18 +3221,9 @@ pub mod endpoints {
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -3991,284 +3242,67 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: <
+                    InquiryStatusResponse < R >> (json).map(Self::from).map_err(| e |
+                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.code.as_str(),
-                    Self::Clp(value) => value.code.as_str(),
-                    Self::Cop(value) => value.code.as_str(),
-                    Self::Idr(value) => value.code.as_str(),
-                    Self::Inr(value) => value.code.as_str(),
-                    Self::Mxn(value) => value.code.as_str(),
-                    Self::Pen(value) => value.code.as_str(),
-                    Self::Php(value) => value.code.as_str(),
-                    Self::Thb(value) => value.code.as_str(),
-                    Self::Usdt(value) => value.code.as_str(),
-                }
+                each_region!(self, Self, value => value.code.as_str())
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.message.as_str(),
-                    Self::Clp(value) => value.message.as_str(),
-                    Self::Cop(value) => value.message.as_str(),
-                    Self::Idr(value) => value.message.as_str(),
-                    Self::Inr(value) => value.message.as_str(),
-                    Self::Mxn(value) => value.message.as_str(),
-                    Self::Pen(value) => value.message.as_str(),
-                    Self::Php(value) => value.message.as_str(),
-                    Self::Thb(value) => value.message.as_str(),
-                    Self::Usdt(value) => value.message.as_str(),
-                }
+                each_region!(self, Self, value => value.message.as_str())
             }
             /// The gateway's trade number of the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_deref(),
-                    Self::Clp(value) => value.trade_no.as_deref(),
-                    Self::Cop(value) => value.trade_no.as_deref(),
-                    Self::Idr(value) => value.trade_no.as_deref(),
-                    Self::Inr(value) => value.trade_no.as_deref(),
-                    Self::Mxn(value) => value.trade_no.as_deref(),
-                    Self::Pen(value) => value.trade_no.as_deref(),
-                    Self::Php(value) => value.trade_no.as_deref(),
-                    Self::Thb(value) => value.trade_no.as_deref(),
-                    Self::Usdt(value) => value.trade_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_deref())
             }
             /// The merchant's order number, when the gateway includes it (not documented for v2.0) (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.order_no.as_deref(),
-                    Self::Clp(value) => value.order_no.as_deref(),
-                    Self::Cop(value) => value.order_no.as_deref(),
-                    Self::Idr(value) => value.order_no.as_deref(),
-                    Self::Inr(value) => value.order_no.as_deref(),
-                    Self::Mxn(value) => value.order_no.as_deref(),
-                    Self::Pen(value) => value.order_no.as_deref(),
-                    Self::Php(value) => value.order_no.as_deref(),
-                    Self::Thb(value) => value.order_no.as_deref(),
-                    Self::Usdt(value) => value.order_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.order_no.as_deref())
             }
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`; `None` when not sent).
             #[inline]
             pub fn trade_type(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TradeType> {
-                match self {
-                    Self::Brl(value) => value.trade_type.as_ref(),
-                    Self::Clp(value) => value.trade_type.as_ref(),
-                    Self::Cop(value) => value.trade_type.as_ref(),
-                    Self::Idr(value) => value.trade_type.as_ref(),
-                    Self::Inr(value) => value.trade_type.as_ref(),
-                    Self::Mxn(value) => value.trade_type.as_ref(),
-                    Self::Pen(value) => value.trade_type.as_ref(),
-                    Self::Php(value) => value.trade_type.as_ref(),
-                    Self::Thb(value) => value.trade_type.as_ref(),
-                    Self::Usdt(value) => value.trade_type.as_ref(),
-                }
+                each_region!(self, Self, value => value.trade_type.as_ref())
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                match self {
-                    Self::Brl(value) => value.payment_method.as_ref(),
-                    Self::Clp(value) => value.payment_method.as_ref(),
-                    Self::Cop(value) => value.payment_method.as_ref(),
-                    Self::Idr(value) => value.payment_method.as_ref(),
-                    Self::Inr(value) => value.payment_method.as_ref(),
-                    Self::Mxn(value) => value.payment_method.as_ref(),
-                    Self::Pen(value) => value.payment_method.as_ref(),
-                    Self::Php(value) => value.payment_method.as_ref(),
-                    Self::Thb(value) => value.payment_method.as_ref(),
-                    Self::Usdt(value) => value.payment_method.as_ref(),
-                }
+                each_region!(self, Self, value => value.payment_method.as_ref())
             }
             /// The order's amount (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                match self {
-                    Self::Brl(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Clp(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Cop(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Idr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Inr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Mxn(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Pen(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Php(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Thb(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Usdt(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.money.as_ref().map(| v | crate
+                    ::AnyMoney::from(* v))
+                )
             }
             /// Where the order stands (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                match self {
-                    Self::Brl(value) => value.status.as_ref(),
-                    Self::Clp(value) => value.status.as_ref(),
-                    Self::Cop(value) => value.status.as_ref(),
-                    Self::Idr(value) => value.status.as_ref(),
-                    Self::Inr(value) => value.status.as_ref(),
-                    Self::Mxn(value) => value.status.as_ref(),
-                    Self::Pen(value) => value.status.as_ref(),
-                    Self::Php(value) => value.status.as_ref(),
-                    Self::Thb(value) => value.status.as_ref(),
-                    Self::Usdt(value) => value.status.as_ref(),
-                }
+                each_region!(self, Self, value => value.status.as_ref())
             }
             /// A note from the gateway, when it has one (`remark`; `None` when not sent).
             #[inline]
             pub fn remark(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.remark.as_deref(),
-                    Self::Clp(value) => value.remark.as_deref(),
-                    Self::Cop(value) => value.remark.as_deref(),
-                    Self::Idr(value) => value.remark.as_deref(),
-                    Self::Inr(value) => value.remark.as_deref(),
-                    Self::Mxn(value) => value.remark.as_deref(),
-                    Self::Pen(value) => value.remark.as_deref(),
-                    Self::Php(value) => value.remark.as_deref(),
-                    Self::Thb(value) => value.remark.as_deref(),
-                    Self::Usdt(value) => value.remark.as_deref(),
-                }
+                each_region!(self, Self, value => value.remark.as_deref())
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusResponse {
@@ -4280,86 +3314,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::brl::Brl>>
-        for AnyInquiryStatusResponse {
-            /// The Brazil (BRL) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::clp::Clp>>
-        for AnyInquiryStatusResponse {
-            /// The Chile (CLP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::cop::Cop>>
-        for AnyInquiryStatusResponse {
-            /// The Colombia (COP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::idr::Idr>>
-        for AnyInquiryStatusResponse {
-            /// The Indonesia (IDR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::inr::Inr>>
-        for AnyInquiryStatusResponse {
-            /// The India (INR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::mxn::Mxn>>
-        for AnyInquiryStatusResponse {
-            /// The Mexico (MXN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::pen::Pen>>
-        for AnyInquiryStatusResponse {
-            /// The Peru (PEN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::php::Php>>
-        for AnyInquiryStatusResponse {
-            /// The Philippines (PHP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::thb::Thb>>
-        for AnyInquiryStatusResponse {
-            /// The Thailand (THB) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<InquiryStatusResponse<crate::regions::usdt::Usdt>>
-        for AnyInquiryStatusResponse {
-            /// The USDT (USDT) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: InquiryStatusResponse<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from InquiryStatusResponse => AnyInquiryStatusResponse);
         /// Builds a [`AnyInquiryStatusRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
         pub struct AnyInquiryStatusRequestBuilder {
@@ -4384,60 +3339,10 @@ pub mod endpoints {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryStatusRequestBuilder {
-                #[allow(unreachable_patterns)]
-                let inner = match region {
-                    crate::Region::Brl => {
-                        Inner::Brl(
-                            InquiryStatusRequest::<crate::regions::brl::Brl>::builder(),
-                        )
-                    }
-                    crate::Region::Clp => {
-                        Inner::Clp(
-                            InquiryStatusRequest::<crate::regions::clp::Clp>::builder(),
-                        )
-                    }
-                    crate::Region::Cop => {
-                        Inner::Cop(
-                            InquiryStatusRequest::<crate::regions::cop::Cop>::builder(),
-                        )
-                    }
-                    crate::Region::Idr => {
-                        Inner::Idr(
-                            InquiryStatusRequest::<crate::regions::idr::Idr>::builder(),
-                        )
-                    }
-                    crate::Region::Inr => {
-                        Inner::Inr(
-                            InquiryStatusRequest::<crate::regions::inr::Inr>::builder(),
-                        )
-                    }
-                    crate::Region::Mxn => {
-                        Inner::Mxn(
-                            InquiryStatusRequest::<crate::regions::mxn::Mxn>::builder(),
-                        )
-                    }
-                    crate::Region::Pen => {
-                        Inner::Pen(
-                            InquiryStatusRequest::<crate::regions::pen::Pen>::builder(),
-                        )
-                    }
-                    crate::Region::Php => {
-                        Inner::Php(
-                            InquiryStatusRequest::<crate::regions::php::Php>::builder(),
-                        )
-                    }
-                    crate::Region::Thb => {
-                        Inner::Thb(
-                            InquiryStatusRequest::<crate::regions::thb::Thb>::builder(),
-                        )
-                    }
-                    crate::Region::Usdt => {
-                        Inner::Usdt(
-                            InquiryStatusRequest::<crate::regions::usdt::Usdt>::builder(),
-                        )
-                    }
-                    other => Inner::NotOffered(other),
-                };
+                let inner = each_region!(
+                    start region, Inner, R => InquiryStatusRequest:: < R > ::builder(), _
+                    => Inner::NotOffered(region)
+                );
                 AnyInquiryStatusRequestBuilder {
                     region,
                     inner,
@@ -4459,19 +3364,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::TradeType>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.trade_type(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.trade_type(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.trade_type(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.trade_type(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.trade_type(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.trade_type(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.trade_type(value.into())),
-                    Inner::Php(b) => Inner::Php(b.trade_type(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.trade_type(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.trade_type(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.trade_type(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `orderNo` (optional).
@@ -4483,19 +3379,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
-                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.order_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `tradeNo` (optional).
@@ -4507,19 +3394,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.trade_no(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.trade_no(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.trade_no(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.trade_no(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.trade_no(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.trade_no(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.trade_no(value.into())),
-                    Inner::Php(b) => Inner::Php(b.trade_no(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.trade_no(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.trade_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.trade_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -4531,31 +3409,16 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                match self.inner {
-                    Inner::Brl(b) => b.build().map(AnyInquiryStatusRequest::Brl),
-                    Inner::Clp(b) => b.build().map(AnyInquiryStatusRequest::Clp),
-                    Inner::Cop(b) => b.build().map(AnyInquiryStatusRequest::Cop),
-                    Inner::Idr(b) => b.build().map(AnyInquiryStatusRequest::Idr),
-                    Inner::Inr(b) => b.build().map(AnyInquiryStatusRequest::Inr),
-                    Inner::Mxn(b) => b.build().map(AnyInquiryStatusRequest::Mxn),
-                    Inner::Pen(b) => b.build().map(AnyInquiryStatusRequest::Pen),
-                    Inner::Php(b) => b.build().map(AnyInquiryStatusRequest::Php),
-                    Inner::Thb(b) => b.build().map(AnyInquiryStatusRequest::Thb),
-                    Inner::Usdt(b) => b.build().map(AnyInquiryStatusRequest::Usdt),
-                    Inner::NotOffered(_) => {
-                        ::core::result::Result::Err(
-                            crate::ValidationError::new(
-                                ::std::vec![
-                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
-                                    message : ::std::format!("{} is not offered in {}; {}",
-                                    "inquiry-status", region,
-                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                                    }
-                                ],
-                            ),
-                        )
-                    }
-                }
+                each_region!(
+                    self.inner, Inner, b => b.build().map(AnyInquiryStatusRequest::from),
+                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
+                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
+                    "(endpoint)".to_owned(), message :
+                    ::std::format!("{} is not offered in {}; {}", "inquiry-status",
+                    region,
+                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                    }])),
+                )
             }
         }
         #[cfg(feature = "client")]
@@ -4573,41 +3436,10 @@ pub mod endpoints {
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
                 async move {
-                    match self {
-                        AnyInquiryStatusRequest::Brl(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Brl)
-                        }
-                        AnyInquiryStatusRequest::Clp(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Clp)
-                        }
-                        AnyInquiryStatusRequest::Cop(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Cop)
-                        }
-                        AnyInquiryStatusRequest::Idr(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Idr)
-                        }
-                        AnyInquiryStatusRequest::Inr(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Inr)
-                        }
-                        AnyInquiryStatusRequest::Mxn(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Mxn)
-                        }
-                        AnyInquiryStatusRequest::Pen(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Pen)
-                        }
-                        AnyInquiryStatusRequest::Php(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Php)
-                        }
-                        AnyInquiryStatusRequest::Thb(request) => {
-                            client.send(request).await.map(AnyInquiryStatusResponse::Thb)
-                        }
-                        AnyInquiryStatusRequest::Usdt(request) => {
-                            client
-                                .send(request)
-                                .await
-                                .map(AnyInquiryStatusResponse::Usdt)
-                        }
-                    }
+                    each_region!(
+                        self, AnyInquiryStatusRequest, request => client.send(request).
+                        await .map(AnyInquiryStatusResponse::from)
+                    )
                 }
             }
         }
@@ -4646,9 +3478,526 @@ pub mod endpoints {
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            ///
+            /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
+            #[inline]
             fn check_request(
                 request: &PayInRequest<Self>,
-            ) -> ::std::vec::Vec<crate::FieldProblem>;
+            ) -> ::std::vec::Vec<crate::FieldProblem> {
+                let region = &<Self as crate::RegionSpec>::INFO;
+                let out = &mut ::std::vec::Vec::new();
+                if const { Self::REQUEST_RULES.fields[4].required }
+                    && request.payment_method.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "paymentMethod",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[5].required }
+                    && request.payer.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "payer",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[6].required }
+                    && request.expiry_period.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "expiryPeriod",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[7].required }
+                    && request.redirect_url.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "redirectUrl",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[8].required }
+                    && request.callback_url.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "callbackUrl",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[9].required }
+                    && request.product_detail.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "productDetail",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[10].required }
+                    && request.area.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "area",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.area {
+                    crate::rules::check_integer(
+                        const { &Self::REQUEST_RULES.fields[10].kind },
+                        *value,
+                        region,
+                        "area",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.callback_url {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[8].kind },
+                        value,
+                        region,
+                        "callbackUrl",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.expiry_period {
+                    crate::rules::check_integer(
+                        const { &Self::REQUEST_RULES.fields[6].kind },
+                        *value,
+                        region,
+                        "expiryPeriod",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.merchant;
+                    {
+                        let object = value;
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[1]
+                                .required
+                        } && object.merchant_name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.merchantName",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[2]
+                                .required
+                        } && object.sub_merchant_id.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.subMerchantId",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[3]
+                                .required
+                        } && object.sub_merchant_name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.subMerchantName",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[4]
+                                .required
+                        } && object.account_no.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.accountNo",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.account_no {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[4].kind
+                                },
+                                value,
+                                region,
+                                "merchant.accountNo",
+                                out,
+                            );
+                        }
+                        {
+                            let value = &object.merchant_id;
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[0].kind
+                                },
+                                value,
+                                region,
+                                "merchant.merchantId",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .merchant_name
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[1].kind
+                                },
+                                value,
+                                region,
+                                "merchant.merchantName",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .sub_merchant_id
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[2].kind
+                                },
+                                value,
+                                region,
+                                "merchant.subMerchantId",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .sub_merchant_name
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[3].kind
+                                },
+                                value,
+                                region,
+                                "merchant.subMerchantName",
+                                out,
+                            );
+                        }
+                    }
+                }
+                {
+                    let value = &request.money;
+                    crate::rules::check_typed_money(
+                        const { &Self::REQUEST_RULES.fields[3].kind },
+                        value,
+                        region,
+                        "money",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.order_no;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[0].kind },
+                        value,
+                        region,
+                        "orderNo",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.payer {
+                    {
+                        let object = value;
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[0]
+                                .required
+                        } && object.name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.name",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[1]
+                                .required
+                        } && object.email.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.email",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[2]
+                                .required
+                        } && object.phone.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.phone",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[3]
+                                .required
+                        } && object.address.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.address",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[4]
+                                .required
+                        } && object.id_type.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.idType",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[5]
+                                .required
+                        } && object.id_number.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.idNumber",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[6]
+                                .required
+                        } && object.identity.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.identity",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[7]
+                                .required
+                        } && object.account_no.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.accountNo",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[5]
+                                .kind
+                                .object_fields()[8]
+                                .required
+                        } && object.bank_name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "payer.bankName",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.account_no {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[7].kind
+                                },
+                                value,
+                                region,
+                                "payer.accountNo",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.address {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[3].kind
+                                },
+                                value,
+                                region,
+                                "payer.address",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.bank_name {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[8].kind
+                                },
+                                value,
+                                region,
+                                "payer.bankName",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.email {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[1].kind
+                                },
+                                value,
+                                region,
+                                "payer.email",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.id_number {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[5].kind
+                                },
+                                value,
+                                region,
+                                "payer.idNumber",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.id_type {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[4].kind
+                                },
+                                value.as_str(),
+                                region,
+                                "payer.idType",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.identity {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[6].kind
+                                },
+                                value,
+                                region,
+                                "payer.identity",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.name {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[0].kind
+                                },
+                                value,
+                                region,
+                                "payer.name",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.phone {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[5].kind.object_fields()[2].kind
+                                },
+                                value,
+                                region,
+                                "payer.phone",
+                                out,
+                            );
+                        }
+                    }
+                }
+                if let ::core::option::Option::Some(value) = &request.payment_method {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[4].kind },
+                        value.as_str(),
+                        region,
+                        "paymentMethod",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.product_detail {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[9].kind },
+                        value,
+                        region,
+                        "productDetail",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.purpose;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[1].kind },
+                        value,
+                        region,
+                        "purpose",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.redirect_url {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[7].kind },
+                        value,
+                        region,
+                        "redirectUrl",
+                        out,
+                    );
+                }
+                Self::check_own(request, out);
+                ::core::mem::take(out)
+            }
+            /// The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions.
+            #[inline]
+            fn check_own(
+                request: &PayInRequest<Self>,
+                out: &mut ::std::vec::Vec<crate::FieldProblem>,
+            ) {
+                let _ = (request, out);
+            }
         }
         /// The request body of API pay-in (POST /v2.0/transaction/pay-in).
         #[derive(
@@ -5333,6 +4682,13 @@ pub mod endpoints {
                 &self.message
             }
         }
+        /// The regions that offer API pay-in: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
+                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+            };
+        }
         /// A request of API pay-in for a region chosen at run time: one variant per region that offers the endpoint.
         ///
         /// Build one with [`AnyPayInRequest::builder`], read one with [`AnyPayInRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayInResponse`]. It serializes exactly as the typed request it holds.
@@ -5370,18 +4726,9 @@ pub mod endpoints {
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -5400,360 +4747,79 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayInRequest < R >>
+                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
+                    .id, region, "request", e)), _ => ::core::result::Result::Err(crate
+                    ::ReadError::not_offered(ENDPOINT.id, region))
+                )
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.order_no.as_str(),
-                    Self::Clp(value) => value.order_no.as_str(),
-                    Self::Cop(value) => value.order_no.as_str(),
-                    Self::Idr(value) => value.order_no.as_str(),
-                    Self::Inr(value) => value.order_no.as_str(),
-                    Self::Mxn(value) => value.order_no.as_str(),
-                    Self::Pen(value) => value.order_no.as_str(),
-                    Self::Php(value) => value.order_no.as_str(),
-                    Self::Thb(value) => value.order_no.as_str(),
-                    Self::Usdt(value) => value.order_no.as_str(),
-                }
+                each_region!(self, Self, value => value.order_no.as_str())
             }
             /// What the payment is for, as the payer sees it (1 to 64 characters) (`purpose`).
             #[inline]
             pub fn purpose(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.purpose.as_str(),
-                    Self::Clp(value) => value.purpose.as_str(),
-                    Self::Cop(value) => value.purpose.as_str(),
-                    Self::Idr(value) => value.purpose.as_str(),
-                    Self::Inr(value) => value.purpose.as_str(),
-                    Self::Mxn(value) => value.purpose.as_str(),
-                    Self::Pen(value) => value.purpose.as_str(),
-                    Self::Php(value) => value.purpose.as_str(),
-                    Self::Thb(value) => value.purpose.as_str(),
-                    Self::Usdt(value) => value.purpose.as_str(),
-                }
+                each_region!(self, Self, value => value.purpose.as_str())
             }
             /// The merchant the order is for; `merchantId` is enough (`merchant`).
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
-                match self {
-                    Self::Brl(value) => &value.merchant,
-                    Self::Clp(value) => &value.merchant,
-                    Self::Cop(value) => &value.merchant,
-                    Self::Idr(value) => &value.merchant,
-                    Self::Inr(value) => &value.merchant,
-                    Self::Mxn(value) => &value.merchant,
-                    Self::Pen(value) => &value.merchant,
-                    Self::Php(value) => &value.merchant,
-                    Self::Thb(value) => &value.merchant,
-                    Self::Usdt(value) => &value.merchant,
-                }
+                each_region!(self, Self, value => & value.merchant)
             }
             /// The amount to collect, in the region's currency (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                match self {
-                    Self::Brl(value) => crate::AnyMoney::from(value.money),
-                    Self::Clp(value) => crate::AnyMoney::from(value.money),
-                    Self::Cop(value) => crate::AnyMoney::from(value.money),
-                    Self::Idr(value) => crate::AnyMoney::from(value.money),
-                    Self::Inr(value) => crate::AnyMoney::from(value.money),
-                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
-                    Self::Pen(value) => crate::AnyMoney::from(value.money),
-                    Self::Php(value) => crate::AnyMoney::from(value.money),
-                    Self::Thb(value) => crate::AnyMoney::from(value.money),
-                    Self::Usdt(value) => crate::AnyMoney::from(value.money),
-                }
+                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
             }
             /// How the payer pays, e.g (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                match self {
-                    Self::Brl(value) => value.payment_method.as_ref(),
-                    Self::Clp(value) => value.payment_method.as_ref(),
-                    Self::Cop(value) => value.payment_method.as_ref(),
-                    Self::Idr(value) => value.payment_method.as_ref(),
-                    Self::Inr(value) => value.payment_method.as_ref(),
-                    Self::Mxn(value) => value.payment_method.as_ref(),
-                    Self::Pen(value) => value.payment_method.as_ref(),
-                    Self::Php(value) => value.payment_method.as_ref(),
-                    Self::Thb(value) => value.payment_method.as_ref(),
-                    Self::Usdt(value) => value.payment_method.as_ref(),
-                }
+                each_region!(self, Self, value => value.payment_method.as_ref())
             }
             /// Who pays (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<crate::definitions::Payer> {
-                match self {
-                    Self::Brl(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Clp(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Cop(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Idr(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Inr(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Mxn(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Pen(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Php(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Thb(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Usdt(value) => {
-                        value
-                            .payer
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.payer.as_ref().map(| v | v.clone()
+                    .with_extra(crate ::NoExtraFields {}))
+                )
             }
             /// How long the payer has to pay, in seconds, at most 86400 (a day) (`expiryPeriod`; `None` when not sent).
             #[inline]
             pub fn expiry_period(&self) -> ::core::option::Option<i64> {
-                match self {
-                    Self::Brl(value) => value.expiry_period,
-                    Self::Clp(value) => value.expiry_period,
-                    Self::Cop(value) => value.expiry_period,
-                    Self::Idr(value) => value.expiry_period,
-                    Self::Inr(value) => value.expiry_period,
-                    Self::Mxn(value) => value.expiry_period,
-                    Self::Pen(value) => value.expiry_period,
-                    Self::Php(value) => value.expiry_period,
-                    Self::Thb(value) => value.expiry_period,
-                    Self::Usdt(value) => value.expiry_period,
-                }
+                each_region!(self, Self, value => value.expiry_period)
             }
             /// Where the payer's browser goes after paying (an http or https URL) (`redirectUrl`; `None` when not sent).
             #[inline]
             pub fn redirect_url(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.redirect_url.as_deref(),
-                    Self::Clp(value) => value.redirect_url.as_deref(),
-                    Self::Cop(value) => value.redirect_url.as_deref(),
-                    Self::Idr(value) => value.redirect_url.as_deref(),
-                    Self::Inr(value) => value.redirect_url.as_deref(),
-                    Self::Mxn(value) => value.redirect_url.as_deref(),
-                    Self::Pen(value) => value.redirect_url.as_deref(),
-                    Self::Php(value) => value.redirect_url.as_deref(),
-                    Self::Thb(value) => value.redirect_url.as_deref(),
-                    Self::Usdt(value) => value.redirect_url.as_deref(),
-                }
+                each_region!(self, Self, value => value.redirect_url.as_deref())
             }
             /// Where the gateway posts this order's notification (`callbackUrl`; `None` when not sent).
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.callback_url.as_deref(),
-                    Self::Clp(value) => value.callback_url.as_deref(),
-                    Self::Cop(value) => value.callback_url.as_deref(),
-                    Self::Idr(value) => value.callback_url.as_deref(),
-                    Self::Inr(value) => value.callback_url.as_deref(),
-                    Self::Mxn(value) => value.callback_url.as_deref(),
-                    Self::Pen(value) => value.callback_url.as_deref(),
-                    Self::Php(value) => value.callback_url.as_deref(),
-                    Self::Thb(value) => value.callback_url.as_deref(),
-                    Self::Usdt(value) => value.callback_url.as_deref(),
-                }
+                each_region!(self, Self, value => value.callback_url.as_deref())
             }
             /// A description of what is sold (`productDetail`; `None` when not sent).
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.product_detail.as_deref(),
-                    Self::Clp(value) => value.product_detail.as_deref(),
-                    Self::Cop(value) => value.product_detail.as_deref(),
-                    Self::Idr(value) => value.product_detail.as_deref(),
-                    Self::Inr(value) => value.product_detail.as_deref(),
-                    Self::Mxn(value) => value.product_detail.as_deref(),
-                    Self::Pen(value) => value.product_detail.as_deref(),
-                    Self::Php(value) => value.product_detail.as_deref(),
-                    Self::Thb(value) => value.product_detail.as_deref(),
-                    Self::Usdt(value) => value.product_detail.as_deref(),
-                }
+                each_region!(self, Self, value => value.product_detail.as_deref())
             }
             /// The region's area code (`area`; `None` when not sent).
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
-                match self {
-                    Self::Brl(value) => value.area,
-                    Self::Clp(value) => value.area,
-                    Self::Cop(value) => value.area,
-                    Self::Idr(value) => value.area,
-                    Self::Inr(value) => value.area,
-                    Self::Mxn(value) => value.area,
-                    Self::Pen(value) => value.area,
-                    Self::Php(value) => value.area,
-                    Self::Thb(value) => value.area,
-                    Self::Usdt(value) => value.area,
-                }
+                each_region!(self, Self, value => value.area)
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                match self {
-                    Self::Brl(request) => request.validate(),
-                    Self::Clp(request) => request.validate(),
-                    Self::Cop(request) => request.validate(),
-                    Self::Idr(request) => request.validate(),
-                    Self::Inr(request) => request.validate(),
-                    Self::Mxn(request) => request.validate(),
-                    Self::Pen(request) => request.validate(),
-                    Self::Php(request) => request.validate(),
-                    Self::Thb(request) => request.validate(),
-                    Self::Usdt(request) => request.validate(),
-                }
+                each_region!(self, Self, request => request.validate())
             }
         }
         impl crate::FromRegionJson for AnyPayInRequest {
@@ -5765,86 +4831,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayInRequest<crate::regions::brl::Brl>>
-        for AnyPayInRequest {
-            /// The Brazil (BRL) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::clp::Clp>>
-        for AnyPayInRequest {
-            /// The Chile (CLP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::cop::Cop>>
-        for AnyPayInRequest {
-            /// The Colombia (COP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::idr::Idr>>
-        for AnyPayInRequest {
-            /// The Indonesia (IDR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::inr::Inr>>
-        for AnyPayInRequest {
-            /// The India (INR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::mxn::Mxn>>
-        for AnyPayInRequest {
-            /// The Mexico (MXN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::pen::Pen>>
-        for AnyPayInRequest {
-            /// The Peru (PEN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::php::Php>>
-        for AnyPayInRequest {
-            /// The Philippines (PHP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::thb::Thb>>
-        for AnyPayInRequest {
-            /// The Thailand (THB) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayInRequest<crate::regions::usdt::Usdt>>
-        for AnyPayInRequest {
-            /// The USDT (USDT) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInRequest<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayInRequest => AnyPayInRequest);
         /// The response of API pay-in in a region chosen at run time, as `Client::send` returns it for an [`AnyPayInRequest`].
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
@@ -5882,18 +4869,9 @@ pub mod endpoints {
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -5912,316 +4890,76 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayInResponse < R >>
+                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
+                    .id, region, "response", e)), _ => ::core::result::Result::Err(crate
+                    ::ReadError::not_offered(ENDPOINT.id, region))
+                )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.code.as_str(),
-                    Self::Clp(value) => value.code.as_str(),
-                    Self::Cop(value) => value.code.as_str(),
-                    Self::Idr(value) => value.code.as_str(),
-                    Self::Inr(value) => value.code.as_str(),
-                    Self::Mxn(value) => value.code.as_str(),
-                    Self::Pen(value) => value.code.as_str(),
-                    Self::Php(value) => value.code.as_str(),
-                    Self::Thb(value) => value.code.as_str(),
-                    Self::Usdt(value) => value.code.as_str(),
-                }
+                each_region!(self, Self, value => value.code.as_str())
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.message.as_str(),
-                    Self::Clp(value) => value.message.as_str(),
-                    Self::Cop(value) => value.message.as_str(),
-                    Self::Idr(value) => value.message.as_str(),
-                    Self::Inr(value) => value.message.as_str(),
-                    Self::Mxn(value) => value.message.as_str(),
-                    Self::Pen(value) => value.message.as_str(),
-                    Self::Php(value) => value.message.as_str(),
-                    Self::Thb(value) => value.message.as_str(),
-                    Self::Usdt(value) => value.message.as_str(),
-                }
+                each_region!(self, Self, value => value.message.as_str())
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.order_no.as_deref(),
-                    Self::Clp(value) => value.order_no.as_deref(),
-                    Self::Cop(value) => value.order_no.as_deref(),
-                    Self::Idr(value) => value.order_no.as_deref(),
-                    Self::Inr(value) => value.order_no.as_deref(),
-                    Self::Mxn(value) => value.order_no.as_deref(),
-                    Self::Pen(value) => value.order_no.as_deref(),
-                    Self::Php(value) => value.order_no.as_deref(),
-                    Self::Thb(value) => value.order_no.as_deref(),
-                    Self::Usdt(value) => value.order_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.order_no.as_deref())
             }
             /// The gateway's trade number for the order; keep it with the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_deref(),
-                    Self::Clp(value) => value.trade_no.as_deref(),
-                    Self::Cop(value) => value.trade_no.as_deref(),
-                    Self::Idr(value) => value.trade_no.as_deref(),
-                    Self::Inr(value) => value.trade_no.as_deref(),
-                    Self::Mxn(value) => value.trade_no.as_deref(),
-                    Self::Pen(value) => value.trade_no.as_deref(),
-                    Self::Php(value) => value.trade_no.as_deref(),
-                    Self::Thb(value) => value.trade_no.as_deref(),
-                    Self::Usdt(value) => value.trade_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_deref())
             }
             /// The merchant the order is for (`merchant`; `None` when not sent).
             #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
-                match self {
-                    Self::Brl(value) => value.merchant.as_ref(),
-                    Self::Clp(value) => value.merchant.as_ref(),
-                    Self::Cop(value) => value.merchant.as_ref(),
-                    Self::Idr(value) => value.merchant.as_ref(),
-                    Self::Inr(value) => value.merchant.as_ref(),
-                    Self::Mxn(value) => value.merchant.as_ref(),
-                    Self::Pen(value) => value.merchant.as_ref(),
-                    Self::Php(value) => value.merchant.as_ref(),
-                    Self::Thb(value) => value.merchant.as_ref(),
-                    Self::Usdt(value) => value.merchant.as_ref(),
-                }
+                each_region!(self, Self, value => value.merchant.as_ref())
             }
             /// When the gateway registered the order, in the region's local time with its offset (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.transaction_time.as_deref(),
-                    Self::Clp(value) => value.transaction_time.as_deref(),
-                    Self::Cop(value) => value.transaction_time.as_deref(),
-                    Self::Idr(value) => value.transaction_time.as_deref(),
-                    Self::Inr(value) => value.transaction_time.as_deref(),
-                    Self::Mxn(value) => value.transaction_time.as_deref(),
-                    Self::Pen(value) => value.transaction_time.as_deref(),
-                    Self::Php(value) => value.transaction_time.as_deref(),
-                    Self::Thb(value) => value.transaction_time.as_deref(),
-                    Self::Usdt(value) => value.transaction_time.as_deref(),
-                }
+                each_region!(self, Self, value => value.transaction_time.as_deref())
             }
             /// The amount to be paid (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                match self {
-                    Self::Brl(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Clp(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Cop(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Idr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Inr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Mxn(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Pen(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Php(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Thb(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Usdt(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.money.as_ref().map(| v | crate
+                    ::AnyMoney::from(* v))
+                )
             }
             /// How the payer pays: the QR code, the account to transfer to, or the checkout link to show or send to the payer (`channel`; `None` when not sent).
             #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PayChannel> {
-                match self {
-                    Self::Brl(value) => value.channel.as_ref(),
-                    Self::Clp(value) => value.channel.as_ref(),
-                    Self::Cop(value) => value.channel.as_ref(),
-                    Self::Idr(value) => value.channel.as_ref(),
-                    Self::Inr(value) => value.channel.as_ref(),
-                    Self::Mxn(value) => value.channel.as_ref(),
-                    Self::Pen(value) => value.channel.as_ref(),
-                    Self::Php(value) => value.channel.as_ref(),
-                    Self::Thb(value) => value.channel.as_ref(),
-                    Self::Usdt(value) => value.channel.as_ref(),
-                }
+                each_region!(self, Self, value => value.channel.as_ref())
             }
             /// Where the order stands, usually PROCESSING (or INIT for a checkout page) at this point (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                match self {
-                    Self::Brl(value) => value.status.as_ref(),
-                    Self::Clp(value) => value.status.as_ref(),
-                    Self::Cop(value) => value.status.as_ref(),
-                    Self::Idr(value) => value.status.as_ref(),
-                    Self::Inr(value) => value.status.as_ref(),
-                    Self::Mxn(value) => value.status.as_ref(),
-                    Self::Pen(value) => value.status.as_ref(),
-                    Self::Php(value) => value.status.as_ref(),
-                    Self::Thb(value) => value.status.as_ref(),
-                    Self::Usdt(value) => value.status.as_ref(),
-                }
+                each_region!(self, Self, value => value.status.as_ref())
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.response_code.as_deref(),
-                    Self::Clp(value) => value.response_code.as_deref(),
-                    Self::Cop(value) => value.response_code.as_deref(),
-                    Self::Idr(value) => value.response_code.as_deref(),
-                    Self::Inr(value) => value.response_code.as_deref(),
-                    Self::Mxn(value) => value.response_code.as_deref(),
-                    Self::Pen(value) => value.response_code.as_deref(),
-                    Self::Php(value) => value.response_code.as_deref(),
-                    Self::Thb(value) => value.response_code.as_deref(),
-                    Self::Usdt(value) => value.response_code.as_deref(),
-                }
+                each_region!(self, Self, value => value.response_code.as_deref())
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.response_message.as_deref(),
-                    Self::Clp(value) => value.response_message.as_deref(),
-                    Self::Cop(value) => value.response_message.as_deref(),
-                    Self::Idr(value) => value.response_message.as_deref(),
-                    Self::Inr(value) => value.response_message.as_deref(),
-                    Self::Mxn(value) => value.response_message.as_deref(),
-                    Self::Pen(value) => value.response_message.as_deref(),
-                    Self::Php(value) => value.response_message.as_deref(),
-                    Self::Thb(value) => value.response_message.as_deref(),
-                    Self::Usdt(value) => value.response_message.as_deref(),
-                }
+                each_region!(self, Self, value => value.response_message.as_deref())
             }
         }
         impl crate::FromRegionJson for AnyPayInResponse {
@@ -6233,86 +4971,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayInResponse<crate::regions::brl::Brl>>
-        for AnyPayInResponse {
-            /// The Brazil (BRL) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::clp::Clp>>
-        for AnyPayInResponse {
-            /// The Chile (CLP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::cop::Cop>>
-        for AnyPayInResponse {
-            /// The Colombia (COP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::idr::Idr>>
-        for AnyPayInResponse {
-            /// The Indonesia (IDR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::inr::Inr>>
-        for AnyPayInResponse {
-            /// The India (INR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::mxn::Mxn>>
-        for AnyPayInResponse {
-            /// The Mexico (MXN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::pen::Pen>>
-        for AnyPayInResponse {
-            /// The Peru (PEN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::php::Php>>
-        for AnyPayInResponse {
-            /// The Philippines (PHP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::thb::Thb>>
-        for AnyPayInResponse {
-            /// The Thailand (THB) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayInResponse<crate::regions::usdt::Usdt>>
-        for AnyPayInResponse {
-            /// The USDT (USDT) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInResponse<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayInResponse => AnyPayInResponse);
         /// A notification of API pay-in in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`].
@@ -6350,18 +5009,9 @@ pub mod endpoints {
             /// The region the notification is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a notification body in `region`'s shape (its own fields and currency).
 
@@ -6380,292 +5030,70 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayInNotification <
+                    R >> (json).map(Self::from).map_err(| e | crate
+                    ::ReadError::json(ENDPOINT.id, region, "notification", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.order_no.as_str(),
-                    Self::Clp(value) => value.order_no.as_str(),
-                    Self::Cop(value) => value.order_no.as_str(),
-                    Self::Idr(value) => value.order_no.as_str(),
-                    Self::Inr(value) => value.order_no.as_str(),
-                    Self::Mxn(value) => value.order_no.as_str(),
-                    Self::Pen(value) => value.order_no.as_str(),
-                    Self::Php(value) => value.order_no.as_str(),
-                    Self::Thb(value) => value.order_no.as_str(),
-                    Self::Usdt(value) => value.order_no.as_str(),
-                }
+                each_region!(self, Self, value => value.order_no.as_str())
             }
             /// The gateway's trade number (`tradeNo`).
             #[inline]
             pub fn trade_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_str(),
-                    Self::Clp(value) => value.trade_no.as_str(),
-                    Self::Cop(value) => value.trade_no.as_str(),
-                    Self::Idr(value) => value.trade_no.as_str(),
-                    Self::Inr(value) => value.trade_no.as_str(),
-                    Self::Mxn(value) => value.trade_no.as_str(),
-                    Self::Pen(value) => value.trade_no.as_str(),
-                    Self::Php(value) => value.trade_no.as_str(),
-                    Self::Thb(value) => value.trade_no.as_str(),
-                    Self::Usdt(value) => value.trade_no.as_str(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_str())
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.merchant_id.as_str(),
-                    Self::Clp(value) => value.merchant_id.as_str(),
-                    Self::Cop(value) => value.merchant_id.as_str(),
-                    Self::Idr(value) => value.merchant_id.as_str(),
-                    Self::Inr(value) => value.merchant_id.as_str(),
-                    Self::Mxn(value) => value.merchant_id.as_str(),
-                    Self::Pen(value) => value.merchant_id.as_str(),
-                    Self::Php(value) => value.merchant_id.as_str(),
-                    Self::Thb(value) => value.merchant_id.as_str(),
-                    Self::Usdt(value) => value.merchant_id.as_str(),
-                }
+                each_region!(self, Self, value => value.merchant_id.as_str())
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.merchant_name.as_deref(),
-                    Self::Clp(value) => value.merchant_name.as_deref(),
-                    Self::Cop(value) => value.merchant_name.as_deref(),
-                    Self::Idr(value) => value.merchant_name.as_deref(),
-                    Self::Inr(value) => value.merchant_name.as_deref(),
-                    Self::Mxn(value) => value.merchant_name.as_deref(),
-                    Self::Pen(value) => value.merchant_name.as_deref(),
-                    Self::Php(value) => value.merchant_name.as_deref(),
-                    Self::Thb(value) => value.merchant_name.as_deref(),
-                    Self::Usdt(value) => value.merchant_name.as_deref(),
-                }
+                each_region!(self, Self, value => value.merchant_name.as_deref())
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.sub_merchant_id.as_deref(),
-                    Self::Clp(value) => value.sub_merchant_id.as_deref(),
-                    Self::Cop(value) => value.sub_merchant_id.as_deref(),
-                    Self::Idr(value) => value.sub_merchant_id.as_deref(),
-                    Self::Inr(value) => value.sub_merchant_id.as_deref(),
-                    Self::Mxn(value) => value.sub_merchant_id.as_deref(),
-                    Self::Pen(value) => value.sub_merchant_id.as_deref(),
-                    Self::Php(value) => value.sub_merchant_id.as_deref(),
-                    Self::Thb(value) => value.sub_merchant_id.as_deref(),
-                    Self::Usdt(value) => value.sub_merchant_id.as_deref(),
-                }
+                each_region!(self, Self, value => value.sub_merchant_id.as_deref())
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.sub_merchant_name.as_deref(),
-                    Self::Clp(value) => value.sub_merchant_name.as_deref(),
-                    Self::Cop(value) => value.sub_merchant_name.as_deref(),
-                    Self::Idr(value) => value.sub_merchant_name.as_deref(),
-                    Self::Inr(value) => value.sub_merchant_name.as_deref(),
-                    Self::Mxn(value) => value.sub_merchant_name.as_deref(),
-                    Self::Pen(value) => value.sub_merchant_name.as_deref(),
-                    Self::Php(value) => value.sub_merchant_name.as_deref(),
-                    Self::Thb(value) => value.sub_merchant_name.as_deref(),
-                    Self::Usdt(value) => value.sub_merchant_name.as_deref(),
-                }
+                each_region!(self, Self, value => value.sub_merchant_name.as_deref())
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                match self {
-                    Self::Brl(value) => value.payment_method.as_ref(),
-                    Self::Clp(value) => value.payment_method.as_ref(),
-                    Self::Cop(value) => value.payment_method.as_ref(),
-                    Self::Idr(value) => value.payment_method.as_ref(),
-                    Self::Inr(value) => value.payment_method.as_ref(),
-                    Self::Mxn(value) => value.payment_method.as_ref(),
-                    Self::Pen(value) => value.payment_method.as_ref(),
-                    Self::Php(value) => value.payment_method.as_ref(),
-                    Self::Thb(value) => value.payment_method.as_ref(),
-                    Self::Usdt(value) => value.payment_method.as_ref(),
-                }
+                each_region!(self, Self, value => value.payment_method.as_ref())
             }
             /// When the pay-in happened, in the region's local time (no offset) (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.transaction_time.as_deref(),
-                    Self::Clp(value) => value.transaction_time.as_deref(),
-                    Self::Cop(value) => value.transaction_time.as_deref(),
-                    Self::Idr(value) => value.transaction_time.as_deref(),
-                    Self::Inr(value) => value.transaction_time.as_deref(),
-                    Self::Mxn(value) => value.transaction_time.as_deref(),
-                    Self::Pen(value) => value.transaction_time.as_deref(),
-                    Self::Php(value) => value.transaction_time.as_deref(),
-                    Self::Thb(value) => value.transaction_time.as_deref(),
-                    Self::Usdt(value) => value.transaction_time.as_deref(),
-                }
+                each_region!(self, Self, value => value.transaction_time.as_deref())
             }
             /// The final status (`status`).
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
-                match self {
-                    Self::Brl(value) => &value.status,
-                    Self::Clp(value) => &value.status,
-                    Self::Cop(value) => &value.status,
-                    Self::Idr(value) => &value.status,
-                    Self::Inr(value) => &value.status,
-                    Self::Mxn(value) => &value.status,
-                    Self::Pen(value) => &value.status,
-                    Self::Php(value) => &value.status,
-                    Self::Thb(value) => &value.status,
-                    Self::Usdt(value) => &value.status,
-                }
+                each_region!(self, Self, value => & value.status)
             }
             /// The order's amount (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                match self {
-                    Self::Brl(value) => crate::AnyMoney::from(value.money),
-                    Self::Clp(value) => crate::AnyMoney::from(value.money),
-                    Self::Cop(value) => crate::AnyMoney::from(value.money),
-                    Self::Idr(value) => crate::AnyMoney::from(value.money),
-                    Self::Inr(value) => crate::AnyMoney::from(value.money),
-                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
-                    Self::Pen(value) => crate::AnyMoney::from(value.money),
-                    Self::Php(value) => crate::AnyMoney::from(value.money),
-                    Self::Thb(value) => crate::AnyMoney::from(value.money),
-                    Self::Usdt(value) => crate::AnyMoney::from(value.money),
-                }
+                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
-                match self {
-                    Self::Brl(value) => value.payer.as_ref(),
-                    Self::Clp(value) => value.payer.as_ref(),
-                    Self::Cop(value) => value.payer.as_ref(),
-                    Self::Idr(value) => value.payer.as_ref(),
-                    Self::Inr(value) => value.payer.as_ref(),
-                    Self::Mxn(value) => value.payer.as_ref(),
-                    Self::Pen(value) => value.payer.as_ref(),
-                    Self::Php(value) => value.payer.as_ref(),
-                    Self::Thb(value) => value.payer.as_ref(),
-                    Self::Usdt(value) => value.payer.as_ref(),
-                }
+                each_region!(self, Self, value => value.payer.as_ref())
             }
         }
         impl crate::FromRegionJson for AnyPayInNotification {
@@ -6677,86 +5105,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayInNotification<crate::regions::brl::Brl>>
-        for AnyPayInNotification {
-            /// The Brazil (BRL) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::clp::Clp>>
-        for AnyPayInNotification {
-            /// The Chile (CLP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::cop::Cop>>
-        for AnyPayInNotification {
-            /// The Colombia (COP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::idr::Idr>>
-        for AnyPayInNotification {
-            /// The Indonesia (IDR) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::inr::Inr>>
-        for AnyPayInNotification {
-            /// The India (INR) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::mxn::Mxn>>
-        for AnyPayInNotification {
-            /// The Mexico (MXN) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::pen::Pen>>
-        for AnyPayInNotification {
-            /// The Peru (PEN) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::php::Php>>
-        for AnyPayInNotification {
-            /// The Philippines (PHP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::thb::Thb>>
-        for AnyPayInNotification {
-            /// The Thailand (THB) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayInNotification<crate::regions::usdt::Usdt>>
-        for AnyPayInNotification {
-            /// The USDT (USDT) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayInNotification<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayInNotification => AnyPayInNotification);
         /// The extra request fields of one region, for [`AnyPayInRequestBuilder::extra`]: each region's own type converts into it.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
@@ -6805,42 +5154,10 @@ pub mod endpoints {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyPayInRequestBuilder {
-                #[allow(unreachable_patterns)]
-                let inner = match region {
-                    crate::Region::Brl => {
-                        Inner::Brl(PayInRequest::<crate::regions::brl::Brl>::builder())
-                    }
-                    crate::Region::Clp => {
-                        Inner::Clp(PayInRequest::<crate::regions::clp::Clp>::builder())
-                    }
-                    crate::Region::Cop => {
-                        Inner::Cop(PayInRequest::<crate::regions::cop::Cop>::builder())
-                    }
-                    crate::Region::Idr => {
-                        Inner::Idr(PayInRequest::<crate::regions::idr::Idr>::builder())
-                    }
-                    crate::Region::Inr => {
-                        Inner::Inr(PayInRequest::<crate::regions::inr::Inr>::builder())
-                    }
-                    crate::Region::Mxn => {
-                        Inner::Mxn(PayInRequest::<crate::regions::mxn::Mxn>::builder())
-                    }
-                    crate::Region::Pen => {
-                        Inner::Pen(PayInRequest::<crate::regions::pen::Pen>::builder())
-                    }
-                    crate::Region::Php => {
-                        Inner::Php(PayInRequest::<crate::regions::php::Php>::builder())
-                    }
-                    crate::Region::Thb => {
-                        Inner::Thb(PayInRequest::<crate::regions::thb::Thb>::builder())
-                    }
-                    crate::Region::Usdt => {
-                        Inner::Usdt(
-                            PayInRequest::<crate::regions::usdt::Usdt>::builder(),
-                        )
-                    }
-                    other => Inner::NotOffered(other),
-                };
+                let inner = each_region!(
+                    start region, Inner, R => PayInRequest:: < R > ::builder(), _ =>
+                    Inner::NotOffered(region)
+                );
                 AnyPayInRequestBuilder {
                     region,
                     inner,
@@ -6863,19 +5180,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
-                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.order_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -6887,19 +5195,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.purpose(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.purpose(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
-                    Inner::Php(b) => Inner::Php(b.purpose(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.purpose(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -6911,19 +5210,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.merchant(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.merchant(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
-                    Inner::Php(b) => Inner::Php(b.merchant(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.merchant(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `money` (mandatory).
@@ -6934,39 +5224,11 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => {
-                        Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Clp(b) => {
-                        Inner::Clp(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Cop(b) => {
-                        Inner::Cop(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Idr(b) => {
-                        Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Inr(b) => {
-                        Inner::Inr(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Mxn(b) => {
-                        Inner::Mxn(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Pen(b) => {
-                        Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Php(b) => {
-                        Inner::Php(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Thb(b) => {
-                        Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Usdt(b) => {
-                        Inner::Usdt(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.money(crate
+                    ::TransactionMoney::unchecked(value)), Inner::NotOffered(r) =>
+                    Inner::NotOffered(r),
+                );
                 self
             }
             /// Sets `paymentMethod` (optional).
@@ -6978,19 +5240,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.payment_method(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.payment_method(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
-                    Inner::Php(b) => Inner::Php(b.payment_method(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.payment_method(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `payer` (optional).
@@ -7005,89 +5258,11 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
             ) -> Self {
                 let value: crate::definitions::Payer = value.into();
-                self.inner = match self.inner {
-                    Inner::Brl(b) => {
-                        Inner::Brl(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Clp(b) => {
-                        Inner::Clp(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Cop(b) => {
-                        Inner::Cop(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Idr(b) => {
-                        Inner::Idr(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Inr(b) => {
-                        Inner::Inr(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Mxn(b) => {
-                        Inner::Mxn(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Pen(b) => {
-                        Inner::Pen(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Php(b) => {
-                        Inner::Php(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Thb(b) => {
-                        Inner::Thb(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Usdt(b) => {
-                        Inner::Usdt(
-                            b
-                                .payer(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.payer(value
+                    .with_extra(::core::default::Default::default())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `expiryPeriod` (optional).
@@ -7099,19 +5274,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<i64>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.expiry_period(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.expiry_period(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.expiry_period(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.expiry_period(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.expiry_period(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.expiry_period(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.expiry_period(value.into())),
-                    Inner::Php(b) => Inner::Php(b.expiry_period(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.expiry_period(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.expiry_period(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.expiry_period(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `redirectUrl` (optional).
@@ -7123,19 +5289,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.redirect_url(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.redirect_url(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.redirect_url(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.redirect_url(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.redirect_url(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.redirect_url(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.redirect_url(value.into())),
-                    Inner::Php(b) => Inner::Php(b.redirect_url(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.redirect_url(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.redirect_url(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.redirect_url(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -7147,19 +5304,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.callback_url(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.callback_url(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
-                    Inner::Php(b) => Inner::Php(b.callback_url(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.callback_url(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `productDetail` (optional).
@@ -7171,19 +5319,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.product_detail(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.product_detail(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
-                    Inner::Php(b) => Inner::Php(b.product_detail(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.product_detail(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `area` (optional).
@@ -7192,19 +5331,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.area(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.area(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.area(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.area(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.area(value.into())),
-                    Inner::Php(b) => Inner::Php(b.area(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.area(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.area(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
@@ -7245,31 +5375,15 @@ pub mod endpoints {
                         ),
                     );
                 }
-                match self.inner {
-                    Inner::Brl(b) => b.build().map(AnyPayInRequest::Brl),
-                    Inner::Clp(b) => b.build().map(AnyPayInRequest::Clp),
-                    Inner::Cop(b) => b.build().map(AnyPayInRequest::Cop),
-                    Inner::Idr(b) => b.build().map(AnyPayInRequest::Idr),
-                    Inner::Inr(b) => b.build().map(AnyPayInRequest::Inr),
-                    Inner::Mxn(b) => b.build().map(AnyPayInRequest::Mxn),
-                    Inner::Pen(b) => b.build().map(AnyPayInRequest::Pen),
-                    Inner::Php(b) => b.build().map(AnyPayInRequest::Php),
-                    Inner::Thb(b) => b.build().map(AnyPayInRequest::Thb),
-                    Inner::Usdt(b) => b.build().map(AnyPayInRequest::Usdt),
-                    Inner::NotOffered(_) => {
-                        ::core::result::Result::Err(
-                            crate::ValidationError::new(
-                                ::std::vec![
-                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
-                                    message : ::std::format!("{} is not offered in {}; {}",
-                                    "pay-in", region,
-                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                                    }
-                                ],
-                            ),
-                        )
-                    }
-                }
+                each_region!(
+                    self.inner, Inner, b => b.build().map(AnyPayInRequest::from),
+                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
+                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
+                    "(endpoint)".to_owned(), message :
+                    ::std::format!("{} is not offered in {}; {}", "pay-in", region,
+                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                    }])),
+                )
             }
         }
         #[cfg(feature = "client")]
@@ -7287,38 +5401,10 @@ pub mod endpoints {
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
                 async move {
-                    match self {
-                        AnyPayInRequest::Brl(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Brl)
-                        }
-                        AnyPayInRequest::Clp(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Clp)
-                        }
-                        AnyPayInRequest::Cop(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Cop)
-                        }
-                        AnyPayInRequest::Idr(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Idr)
-                        }
-                        AnyPayInRequest::Inr(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Inr)
-                        }
-                        AnyPayInRequest::Mxn(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Mxn)
-                        }
-                        AnyPayInRequest::Pen(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Pen)
-                        }
-                        AnyPayInRequest::Php(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Php)
-                        }
-                        AnyPayInRequest::Thb(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Thb)
-                        }
-                        AnyPayInRequest::Usdt(request) => {
-                            client.send(request).await.map(AnyPayInResponse::Usdt)
-                        }
-                    }
+                    each_region!(
+                        self, AnyPayInRequest, request => client.send(request). await
+                        .map(AnyPayInResponse::from)
+                    )
                 }
             }
         }
@@ -7354,9 +5440,467 @@ pub mod endpoints {
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
+            ///
+            /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
+            #[inline]
             fn check_request(
                 request: &PayOutRequest<Self>,
-            ) -> ::std::vec::Vec<crate::FieldProblem>;
+            ) -> ::std::vec::Vec<crate::FieldProblem> {
+                let region = &<Self as crate::RegionSpec>::INFO;
+                let out = &mut ::std::vec::Vec::new();
+                if const { Self::REQUEST_RULES.fields[6].required }
+                    && request.callback_url.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "callbackUrl",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[7].required }
+                    && request.product_detail.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "productDetail",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[8].required }
+                    && request.receiver.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "receiver",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if const { Self::REQUEST_RULES.fields[9].required }
+                    && request.area.is_none()
+                {
+                    crate::rules::push_problem(
+                        out,
+                        "area",
+                        ::std::format!("required in {}", region.code),
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.area {
+                    crate::rules::check_integer(
+                        const { &Self::REQUEST_RULES.fields[9].kind },
+                        *value,
+                        region,
+                        "area",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.callback_url {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[6].kind },
+                        value,
+                        region,
+                        "callbackUrl",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.cash_account;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[5].kind },
+                        value,
+                        region,
+                        "cashAccount",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.merchant;
+                    {
+                        let object = value;
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[1]
+                                .required
+                        } && object.merchant_name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.merchantName",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[2]
+                                .required
+                        } && object.sub_merchant_id.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.subMerchantId",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[3]
+                                .required
+                        } && object.sub_merchant_name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.subMerchantName",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[2]
+                                .kind
+                                .object_fields()[4]
+                                .required
+                        } && object.account_no.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "merchant.accountNo",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.account_no {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[4].kind
+                                },
+                                value,
+                                region,
+                                "merchant.accountNo",
+                                out,
+                            );
+                        }
+                        {
+                            let value = &object.merchant_id;
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[0].kind
+                                },
+                                value,
+                                region,
+                                "merchant.merchantId",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .merchant_name
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[1].kind
+                                },
+                                value,
+                                region,
+                                "merchant.merchantName",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .sub_merchant_id
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[2].kind
+                                },
+                                value,
+                                region,
+                                "merchant.subMerchantId",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object
+                            .sub_merchant_name
+                        {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[2].kind.object_fields()[3].kind
+                                },
+                                value,
+                                region,
+                                "merchant.subMerchantName",
+                                out,
+                            );
+                        }
+                    }
+                }
+                {
+                    let value = &request.money;
+                    crate::rules::check_typed_money(
+                        const { &Self::REQUEST_RULES.fields[3].kind },
+                        value,
+                        region,
+                        "money",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.order_no;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[0].kind },
+                        value,
+                        region,
+                        "orderNo",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.payment_method;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[4].kind },
+                        value.as_str(),
+                        region,
+                        "paymentMethod",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.product_detail {
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[7].kind },
+                        value,
+                        region,
+                        "productDetail",
+                        out,
+                    );
+                }
+                {
+                    let value = &request.purpose;
+                    crate::rules::check_str(
+                        const { &Self::REQUEST_RULES.fields[1].kind },
+                        value,
+                        region,
+                        "purpose",
+                        out,
+                    );
+                }
+                if let ::core::option::Option::Some(value) = &request.receiver {
+                    {
+                        let object = value;
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[0]
+                                .required
+                        } && object.name.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.name",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[1]
+                                .required
+                        } && object.email.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.email",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[2]
+                                .required
+                        } && object.phone.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.phone",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[3]
+                                .required
+                        } && object.address.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.address",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[4]
+                                .required
+                        } && object.id_type.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.idType",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[5]
+                                .required
+                        } && object.id_number.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.idNumber",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[6]
+                                .required
+                        } && object.identity.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.identity",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if const {
+                            Self::REQUEST_RULES
+                                .fields[8]
+                                .kind
+                                .object_fields()[7]
+                                .required
+                        } && object.tax_number.is_none()
+                        {
+                            crate::rules::push_problem(
+                                out,
+                                "receiver.taxNumber",
+                                ::std::format!("required in {}", region.code),
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.address {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[3].kind
+                                },
+                                value,
+                                region,
+                                "receiver.address",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.email {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[1].kind
+                                },
+                                value,
+                                region,
+                                "receiver.email",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.id_number {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[5].kind
+                                },
+                                value,
+                                region,
+                                "receiver.idNumber",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.id_type {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[4].kind
+                                },
+                                value.as_str(),
+                                region,
+                                "receiver.idType",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.identity {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[6].kind
+                                },
+                                value,
+                                region,
+                                "receiver.identity",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.name {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[0].kind
+                                },
+                                value,
+                                region,
+                                "receiver.name",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.phone {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[2].kind
+                                },
+                                value,
+                                region,
+                                "receiver.phone",
+                                out,
+                            );
+                        }
+                        if let ::core::option::Option::Some(value) = &object.tax_number {
+                            crate::rules::check_str(
+                                const {
+                                    &Self::REQUEST_RULES.fields[8].kind.object_fields()[7].kind
+                                },
+                                value,
+                                region,
+                                "receiver.taxNumber",
+                                out,
+                            );
+                        }
+                    }
+                }
+                Self::check_own(request, out);
+                ::core::mem::take(out)
+            }
+            /// The problems of what only the region has, added to `out`: its extra fields, the fields it adds inside shared objects and its conditions. Nothing in most regions.
+            #[inline]
+            fn check_own(
+                request: &PayOutRequest<Self>,
+                out: &mut ::std::vec::Vec<crate::FieldProblem>,
+            ) {
+                let _ = (request, out);
+            }
         }
         /// The request body of API pay-out (POST /v2.0/disbursement/pay-out).
         #[derive(
@@ -8012,6 +6556,13 @@ pub mod endpoints {
                 &self.message
             }
         }
+        /// The regions that offer API pay-out: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        macro_rules! each_region {
+            ($($args:tt)*) => {
+                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
+                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+            };
+        }
         /// A request of API pay-out for a region chosen at run time: one variant per region that offers the endpoint.
         ///
         /// Build one with [`AnyPayOutRequest::builder`], read one with [`AnyPayOutRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayOutResponse`]. It serializes exactly as the typed request it holds.
@@ -8049,18 +6600,9 @@ pub mod endpoints {
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -8079,344 +6621,74 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "request",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayOutRequest < R >>
+                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
+                    .id, region, "request", e)), _ => ::core::result::Result::Err(crate
+                    ::ReadError::not_offered(ENDPOINT.id, region))
+                )
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.order_no.as_str(),
-                    Self::Clp(value) => value.order_no.as_str(),
-                    Self::Cop(value) => value.order_no.as_str(),
-                    Self::Idr(value) => value.order_no.as_str(),
-                    Self::Inr(value) => value.order_no.as_str(),
-                    Self::Mxn(value) => value.order_no.as_str(),
-                    Self::Pen(value) => value.order_no.as_str(),
-                    Self::Php(value) => value.order_no.as_str(),
-                    Self::Thb(value) => value.order_no.as_str(),
-                    Self::Usdt(value) => value.order_no.as_str(),
-                }
+                each_region!(self, Self, value => value.order_no.as_str())
             }
             /// What the pay-out is for (1 to 64 characters) (`purpose`).
             #[inline]
             pub fn purpose(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.purpose.as_str(),
-                    Self::Clp(value) => value.purpose.as_str(),
-                    Self::Cop(value) => value.purpose.as_str(),
-                    Self::Idr(value) => value.purpose.as_str(),
-                    Self::Inr(value) => value.purpose.as_str(),
-                    Self::Mxn(value) => value.purpose.as_str(),
-                    Self::Pen(value) => value.purpose.as_str(),
-                    Self::Php(value) => value.purpose.as_str(),
-                    Self::Thb(value) => value.purpose.as_str(),
-                    Self::Usdt(value) => value.purpose.as_str(),
-                }
+                each_region!(self, Self, value => value.purpose.as_str())
             }
             /// The merchant sending the money; `merchantId` is enough (`merchant`).
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
-                match self {
-                    Self::Brl(value) => &value.merchant,
-                    Self::Clp(value) => &value.merchant,
-                    Self::Cop(value) => &value.merchant,
-                    Self::Idr(value) => &value.merchant,
-                    Self::Inr(value) => &value.merchant,
-                    Self::Mxn(value) => &value.merchant,
-                    Self::Pen(value) => &value.merchant,
-                    Self::Php(value) => &value.merchant,
-                    Self::Thb(value) => &value.merchant,
-                    Self::Usdt(value) => &value.merchant,
-                }
+                each_region!(self, Self, value => & value.merchant)
             }
             /// The amount to send, in the region's currency (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                match self {
-                    Self::Brl(value) => crate::AnyMoney::from(value.money),
-                    Self::Clp(value) => crate::AnyMoney::from(value.money),
-                    Self::Cop(value) => crate::AnyMoney::from(value.money),
-                    Self::Idr(value) => crate::AnyMoney::from(value.money),
-                    Self::Inr(value) => crate::AnyMoney::from(value.money),
-                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
-                    Self::Pen(value) => crate::AnyMoney::from(value.money),
-                    Self::Php(value) => crate::AnyMoney::from(value.money),
-                    Self::Thb(value) => crate::AnyMoney::from(value.money),
-                    Self::Usdt(value) => crate::AnyMoney::from(value.money),
-                }
+                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
             }
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru) (`paymentMethod`).
             #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
-                match self {
-                    Self::Brl(value) => &value.payment_method,
-                    Self::Clp(value) => &value.payment_method,
-                    Self::Cop(value) => &value.payment_method,
-                    Self::Idr(value) => &value.payment_method,
-                    Self::Inr(value) => &value.payment_method,
-                    Self::Mxn(value) => &value.payment_method,
-                    Self::Pen(value) => &value.payment_method,
-                    Self::Php(value) => &value.payment_method,
-                    Self::Thb(value) => &value.payment_method,
-                    Self::Usdt(value) => &value.payment_method,
-                }
+                each_region!(self, Self, value => & value.payment_method)
             }
             /// The account the money goes to (a bank account number, or a wallet address for USDT) (`cashAccount`).
             #[inline]
             pub fn cash_account(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.cash_account.as_str(),
-                    Self::Clp(value) => value.cash_account.as_str(),
-                    Self::Cop(value) => value.cash_account.as_str(),
-                    Self::Idr(value) => value.cash_account.as_str(),
-                    Self::Inr(value) => value.cash_account.as_str(),
-                    Self::Mxn(value) => value.cash_account.as_str(),
-                    Self::Pen(value) => value.cash_account.as_str(),
-                    Self::Php(value) => value.cash_account.as_str(),
-                    Self::Thb(value) => value.cash_account.as_str(),
-                    Self::Usdt(value) => value.cash_account.as_str(),
-                }
+                each_region!(self, Self, value => value.cash_account.as_str())
             }
             /// Where the gateway posts this pay-out's notification (`callbackUrl`; `None` when not sent).
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.callback_url.as_deref(),
-                    Self::Clp(value) => value.callback_url.as_deref(),
-                    Self::Cop(value) => value.callback_url.as_deref(),
-                    Self::Idr(value) => value.callback_url.as_deref(),
-                    Self::Inr(value) => value.callback_url.as_deref(),
-                    Self::Mxn(value) => value.callback_url.as_deref(),
-                    Self::Pen(value) => value.callback_url.as_deref(),
-                    Self::Php(value) => value.callback_url.as_deref(),
-                    Self::Thb(value) => value.callback_url.as_deref(),
-                    Self::Usdt(value) => value.callback_url.as_deref(),
-                }
+                each_region!(self, Self, value => value.callback_url.as_deref())
             }
             /// A description of what the pay-out is for, beyond `purpose` (`productDetail`; `None` when not sent).
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.product_detail.as_deref(),
-                    Self::Clp(value) => value.product_detail.as_deref(),
-                    Self::Cop(value) => value.product_detail.as_deref(),
-                    Self::Idr(value) => value.product_detail.as_deref(),
-                    Self::Inr(value) => value.product_detail.as_deref(),
-                    Self::Mxn(value) => value.product_detail.as_deref(),
-                    Self::Pen(value) => value.product_detail.as_deref(),
-                    Self::Php(value) => value.product_detail.as_deref(),
-                    Self::Thb(value) => value.product_detail.as_deref(),
-                    Self::Usdt(value) => value.product_detail.as_deref(),
-                }
+                each_region!(self, Self, value => value.product_detail.as_deref())
             }
             /// Who receives the money (`receiver`; `None` when not sent).
             #[inline]
             pub fn receiver(
                 &self,
             ) -> ::core::option::Option<crate::definitions::Receiver> {
-                match self {
-                    Self::Brl(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Clp(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Cop(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Idr(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Inr(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Mxn(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Pen(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Php(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Thb(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                    Self::Usdt(value) => {
-                        value
-                            .receiver
-                            .as_ref()
-                            .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.receiver.as_ref().map(| v | v.clone()
+                    .with_extra(crate ::NoExtraFields {}))
+                )
             }
             /// The region's area code (`area`; `None` when not sent).
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
-                match self {
-                    Self::Brl(value) => value.area,
-                    Self::Clp(value) => value.area,
-                    Self::Cop(value) => value.area,
-                    Self::Idr(value) => value.area,
-                    Self::Inr(value) => value.area,
-                    Self::Mxn(value) => value.area,
-                    Self::Pen(value) => value.area,
-                    Self::Php(value) => value.area,
-                    Self::Thb(value) => value.area,
-                    Self::Usdt(value) => value.area,
-                }
+                each_region!(self, Self, value => value.area)
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                match self {
-                    Self::Brl(request) => request.validate(),
-                    Self::Clp(request) => request.validate(),
-                    Self::Cop(request) => request.validate(),
-                    Self::Idr(request) => request.validate(),
-                    Self::Inr(request) => request.validate(),
-                    Self::Mxn(request) => request.validate(),
-                    Self::Pen(request) => request.validate(),
-                    Self::Php(request) => request.validate(),
-                    Self::Thb(request) => request.validate(),
-                    Self::Usdt(request) => request.validate(),
-                }
+                each_region!(self, Self, request => request.validate())
             }
         }
         impl crate::FromRegionJson for AnyPayOutRequest {
@@ -8428,86 +6700,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayOutRequest<crate::regions::brl::Brl>>
-        for AnyPayOutRequest {
-            /// The Brazil (BRL) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::clp::Clp>>
-        for AnyPayOutRequest {
-            /// The Chile (CLP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::cop::Cop>>
-        for AnyPayOutRequest {
-            /// The Colombia (COP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::idr::Idr>>
-        for AnyPayOutRequest {
-            /// The Indonesia (IDR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::inr::Inr>>
-        for AnyPayOutRequest {
-            /// The India (INR) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::mxn::Mxn>>
-        for AnyPayOutRequest {
-            /// The Mexico (MXN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::pen::Pen>>
-        for AnyPayOutRequest {
-            /// The Peru (PEN) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::php::Php>>
-        for AnyPayOutRequest {
-            /// The Philippines (PHP) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::thb::Thb>>
-        for AnyPayOutRequest {
-            /// The Thailand (THB) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayOutRequest<crate::regions::usdt::Usdt>>
-        for AnyPayOutRequest {
-            /// The USDT (USDT) request, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutRequest<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayOutRequest => AnyPayOutRequest);
         /// The response of API pay-out in a region chosen at run time, as `Client::send` returns it for an [`AnyPayOutRequest`].
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
@@ -8545,18 +6738,9 @@ pub mod endpoints {
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -8575,316 +6759,77 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "response",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayOutResponse < R
+                    >> (json).map(Self::from).map_err(| e | crate
+                    ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.code.as_str(),
-                    Self::Clp(value) => value.code.as_str(),
-                    Self::Cop(value) => value.code.as_str(),
-                    Self::Idr(value) => value.code.as_str(),
-                    Self::Inr(value) => value.code.as_str(),
-                    Self::Mxn(value) => value.code.as_str(),
-                    Self::Pen(value) => value.code.as_str(),
-                    Self::Php(value) => value.code.as_str(),
-                    Self::Thb(value) => value.code.as_str(),
-                    Self::Usdt(value) => value.code.as_str(),
-                }
+                each_region!(self, Self, value => value.code.as_str())
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.message.as_str(),
-                    Self::Clp(value) => value.message.as_str(),
-                    Self::Cop(value) => value.message.as_str(),
-                    Self::Idr(value) => value.message.as_str(),
-                    Self::Inr(value) => value.message.as_str(),
-                    Self::Mxn(value) => value.message.as_str(),
-                    Self::Pen(value) => value.message.as_str(),
-                    Self::Php(value) => value.message.as_str(),
-                    Self::Thb(value) => value.message.as_str(),
-                    Self::Usdt(value) => value.message.as_str(),
-                }
+                each_region!(self, Self, value => value.message.as_str())
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.order_no.as_deref(),
-                    Self::Clp(value) => value.order_no.as_deref(),
-                    Self::Cop(value) => value.order_no.as_deref(),
-                    Self::Idr(value) => value.order_no.as_deref(),
-                    Self::Inr(value) => value.order_no.as_deref(),
-                    Self::Mxn(value) => value.order_no.as_deref(),
-                    Self::Pen(value) => value.order_no.as_deref(),
-                    Self::Php(value) => value.order_no.as_deref(),
-                    Self::Thb(value) => value.order_no.as_deref(),
-                    Self::Usdt(value) => value.order_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.order_no.as_deref())
             }
             /// The gateway's trade number for the pay-out; keep it with the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_deref(),
-                    Self::Clp(value) => value.trade_no.as_deref(),
-                    Self::Cop(value) => value.trade_no.as_deref(),
-                    Self::Idr(value) => value.trade_no.as_deref(),
-                    Self::Inr(value) => value.trade_no.as_deref(),
-                    Self::Mxn(value) => value.trade_no.as_deref(),
-                    Self::Pen(value) => value.trade_no.as_deref(),
-                    Self::Php(value) => value.trade_no.as_deref(),
-                    Self::Thb(value) => value.trade_no.as_deref(),
-                    Self::Usdt(value) => value.trade_no.as_deref(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_deref())
             }
             /// The merchant, with the account the pay-out is booked on (`merchant`; `None` when not sent).
             #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
-                match self {
-                    Self::Brl(value) => value.merchant.as_ref(),
-                    Self::Clp(value) => value.merchant.as_ref(),
-                    Self::Cop(value) => value.merchant.as_ref(),
-                    Self::Idr(value) => value.merchant.as_ref(),
-                    Self::Inr(value) => value.merchant.as_ref(),
-                    Self::Mxn(value) => value.merchant.as_ref(),
-                    Self::Pen(value) => value.merchant.as_ref(),
-                    Self::Php(value) => value.merchant.as_ref(),
-                    Self::Thb(value) => value.merchant.as_ref(),
-                    Self::Usdt(value) => value.merchant.as_ref(),
-                }
+                each_region!(self, Self, value => value.merchant.as_ref())
             }
             /// When the gateway registered the pay-out, in the region's local time with its offset (`disbursementTime`; `None` when not sent).
             #[inline]
             pub fn disbursement_time(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.disbursement_time.as_deref(),
-                    Self::Clp(value) => value.disbursement_time.as_deref(),
-                    Self::Cop(value) => value.disbursement_time.as_deref(),
-                    Self::Idr(value) => value.disbursement_time.as_deref(),
-                    Self::Inr(value) => value.disbursement_time.as_deref(),
-                    Self::Mxn(value) => value.disbursement_time.as_deref(),
-                    Self::Pen(value) => value.disbursement_time.as_deref(),
-                    Self::Php(value) => value.disbursement_time.as_deref(),
-                    Self::Thb(value) => value.disbursement_time.as_deref(),
-                    Self::Usdt(value) => value.disbursement_time.as_deref(),
-                }
+                each_region!(self, Self, value => value.disbursement_time.as_deref())
             }
             /// The amount sent (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                match self {
-                    Self::Brl(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Clp(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Cop(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Idr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Inr(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Mxn(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Pen(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Php(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Thb(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                    Self::Usdt(value) => {
-                        value.money.as_ref().map(|v| crate::AnyMoney::from(*v))
-                    }
-                }
+                each_region!(
+                    self, Self, value => value.money.as_ref().map(| v | crate
+                    ::AnyMoney::from(* v))
+                )
             }
             /// Where the money goes, with the account holder's name (`channel`; `None` when not sent).
             #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::CashChannel> {
-                match self {
-                    Self::Brl(value) => value.channel.as_ref(),
-                    Self::Clp(value) => value.channel.as_ref(),
-                    Self::Cop(value) => value.channel.as_ref(),
-                    Self::Idr(value) => value.channel.as_ref(),
-                    Self::Inr(value) => value.channel.as_ref(),
-                    Self::Mxn(value) => value.channel.as_ref(),
-                    Self::Pen(value) => value.channel.as_ref(),
-                    Self::Php(value) => value.channel.as_ref(),
-                    Self::Thb(value) => value.channel.as_ref(),
-                    Self::Usdt(value) => value.channel.as_ref(),
-                }
+                each_region!(self, Self, value => value.channel.as_ref())
             }
             /// Where the pay-out stands, usually PROCESSING at this point (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                match self {
-                    Self::Brl(value) => value.status.as_ref(),
-                    Self::Clp(value) => value.status.as_ref(),
-                    Self::Cop(value) => value.status.as_ref(),
-                    Self::Idr(value) => value.status.as_ref(),
-                    Self::Inr(value) => value.status.as_ref(),
-                    Self::Mxn(value) => value.status.as_ref(),
-                    Self::Pen(value) => value.status.as_ref(),
-                    Self::Php(value) => value.status.as_ref(),
-                    Self::Thb(value) => value.status.as_ref(),
-                    Self::Usdt(value) => value.status.as_ref(),
-                }
+                each_region!(self, Self, value => value.status.as_ref())
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.response_code.as_deref(),
-                    Self::Clp(value) => value.response_code.as_deref(),
-                    Self::Cop(value) => value.response_code.as_deref(),
-                    Self::Idr(value) => value.response_code.as_deref(),
-                    Self::Inr(value) => value.response_code.as_deref(),
-                    Self::Mxn(value) => value.response_code.as_deref(),
-                    Self::Pen(value) => value.response_code.as_deref(),
-                    Self::Php(value) => value.response_code.as_deref(),
-                    Self::Thb(value) => value.response_code.as_deref(),
-                    Self::Usdt(value) => value.response_code.as_deref(),
-                }
+                each_region!(self, Self, value => value.response_code.as_deref())
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.response_message.as_deref(),
-                    Self::Clp(value) => value.response_message.as_deref(),
-                    Self::Cop(value) => value.response_message.as_deref(),
-                    Self::Idr(value) => value.response_message.as_deref(),
-                    Self::Inr(value) => value.response_message.as_deref(),
-                    Self::Mxn(value) => value.response_message.as_deref(),
-                    Self::Pen(value) => value.response_message.as_deref(),
-                    Self::Php(value) => value.response_message.as_deref(),
-                    Self::Thb(value) => value.response_message.as_deref(),
-                    Self::Usdt(value) => value.response_message.as_deref(),
-                }
+                each_region!(self, Self, value => value.response_message.as_deref())
             }
         }
         impl crate::FromRegionJson for AnyPayOutResponse {
@@ -8896,86 +6841,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayOutResponse<crate::regions::brl::Brl>>
-        for AnyPayOutResponse {
-            /// The Brazil (BRL) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::clp::Clp>>
-        for AnyPayOutResponse {
-            /// The Chile (CLP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::cop::Cop>>
-        for AnyPayOutResponse {
-            /// The Colombia (COP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::idr::Idr>>
-        for AnyPayOutResponse {
-            /// The Indonesia (IDR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::inr::Inr>>
-        for AnyPayOutResponse {
-            /// The India (INR) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::mxn::Mxn>>
-        for AnyPayOutResponse {
-            /// The Mexico (MXN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::pen::Pen>>
-        for AnyPayOutResponse {
-            /// The Peru (PEN) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::php::Php>>
-        for AnyPayOutResponse {
-            /// The Philippines (PHP) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::thb::Thb>>
-        for AnyPayOutResponse {
-            /// The Thailand (THB) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayOutResponse<crate::regions::usdt::Usdt>>
-        for AnyPayOutResponse {
-            /// The USDT (USDT) response, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutResponse<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayOutResponse => AnyPayOutResponse);
         /// A notification of API pay-out in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.
         ///
         /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`].
@@ -9013,18 +6879,9 @@ pub mod endpoints {
             /// The region the notification is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                match self {
-                    Self::Brl(_) => crate::Region::Brl,
-                    Self::Clp(_) => crate::Region::Clp,
-                    Self::Cop(_) => crate::Region::Cop,
-                    Self::Idr(_) => crate::Region::Idr,
-                    Self::Inr(_) => crate::Region::Inr,
-                    Self::Mxn(_) => crate::Region::Mxn,
-                    Self::Pen(_) => crate::Region::Pen,
-                    Self::Php(_) => crate::Region::Php,
-                    Self::Thb(_) => crate::Region::Thb,
-                    Self::Usdt(_) => crate::Region::Usdt,
-                }
+                each_region!(
+                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
+                )
             }
             /** Reads a notification body in `region`'s shape (its own fields and currency).
 
@@ -9043,292 +6900,70 @@ pub mod endpoints {
                 region: crate::Region,
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
-                #[allow(unreachable_patterns)]
-                match region {
-                    crate::Region::Brl => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Brl)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Clp => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Clp)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Cop => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Cop)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Idr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Idr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Inr => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Inr)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Mxn => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Mxn)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Pen => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Pen)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Php => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Php)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Thb => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Thb)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    crate::Region::Usdt => {
-                        ::serde_json::from_slice(json)
-                            .map(Self::Usdt)
-                            .map_err(|e| crate::ReadError::json(
-                                ENDPOINT.id,
-                                region,
-                                "notification",
-                                e,
-                            ))
-                    }
-                    _ => {
-                        ::core::result::Result::Err(
-                            crate::ReadError::not_offered(ENDPOINT.id, region),
-                        )
-                    }
-                }
+                each_region!(
+                    region region, R => ::serde_json::from_slice:: < PayOutNotification <
+                    R >> (json).map(Self::from).map_err(| e | crate
+                    ::ReadError::json(ENDPOINT.id, region, "notification", e)), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
+                )
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.order_no.as_str(),
-                    Self::Clp(value) => value.order_no.as_str(),
-                    Self::Cop(value) => value.order_no.as_str(),
-                    Self::Idr(value) => value.order_no.as_str(),
-                    Self::Inr(value) => value.order_no.as_str(),
-                    Self::Mxn(value) => value.order_no.as_str(),
-                    Self::Pen(value) => value.order_no.as_str(),
-                    Self::Php(value) => value.order_no.as_str(),
-                    Self::Thb(value) => value.order_no.as_str(),
-                    Self::Usdt(value) => value.order_no.as_str(),
-                }
+                each_region!(self, Self, value => value.order_no.as_str())
             }
             /// The gateway's trade number (`tradeNo`).
             #[inline]
             pub fn trade_no(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.trade_no.as_str(),
-                    Self::Clp(value) => value.trade_no.as_str(),
-                    Self::Cop(value) => value.trade_no.as_str(),
-                    Self::Idr(value) => value.trade_no.as_str(),
-                    Self::Inr(value) => value.trade_no.as_str(),
-                    Self::Mxn(value) => value.trade_no.as_str(),
-                    Self::Pen(value) => value.trade_no.as_str(),
-                    Self::Php(value) => value.trade_no.as_str(),
-                    Self::Thb(value) => value.trade_no.as_str(),
-                    Self::Usdt(value) => value.trade_no.as_str(),
-                }
+                each_region!(self, Self, value => value.trade_no.as_str())
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                match self {
-                    Self::Brl(value) => value.merchant_id.as_str(),
-                    Self::Clp(value) => value.merchant_id.as_str(),
-                    Self::Cop(value) => value.merchant_id.as_str(),
-                    Self::Idr(value) => value.merchant_id.as_str(),
-                    Self::Inr(value) => value.merchant_id.as_str(),
-                    Self::Mxn(value) => value.merchant_id.as_str(),
-                    Self::Pen(value) => value.merchant_id.as_str(),
-                    Self::Php(value) => value.merchant_id.as_str(),
-                    Self::Thb(value) => value.merchant_id.as_str(),
-                    Self::Usdt(value) => value.merchant_id.as_str(),
-                }
+                each_region!(self, Self, value => value.merchant_id.as_str())
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.merchant_name.as_deref(),
-                    Self::Clp(value) => value.merchant_name.as_deref(),
-                    Self::Cop(value) => value.merchant_name.as_deref(),
-                    Self::Idr(value) => value.merchant_name.as_deref(),
-                    Self::Inr(value) => value.merchant_name.as_deref(),
-                    Self::Mxn(value) => value.merchant_name.as_deref(),
-                    Self::Pen(value) => value.merchant_name.as_deref(),
-                    Self::Php(value) => value.merchant_name.as_deref(),
-                    Self::Thb(value) => value.merchant_name.as_deref(),
-                    Self::Usdt(value) => value.merchant_name.as_deref(),
-                }
+                each_region!(self, Self, value => value.merchant_name.as_deref())
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.sub_merchant_id.as_deref(),
-                    Self::Clp(value) => value.sub_merchant_id.as_deref(),
-                    Self::Cop(value) => value.sub_merchant_id.as_deref(),
-                    Self::Idr(value) => value.sub_merchant_id.as_deref(),
-                    Self::Inr(value) => value.sub_merchant_id.as_deref(),
-                    Self::Mxn(value) => value.sub_merchant_id.as_deref(),
-                    Self::Pen(value) => value.sub_merchant_id.as_deref(),
-                    Self::Php(value) => value.sub_merchant_id.as_deref(),
-                    Self::Thb(value) => value.sub_merchant_id.as_deref(),
-                    Self::Usdt(value) => value.sub_merchant_id.as_deref(),
-                }
+                each_region!(self, Self, value => value.sub_merchant_id.as_deref())
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.sub_merchant_name.as_deref(),
-                    Self::Clp(value) => value.sub_merchant_name.as_deref(),
-                    Self::Cop(value) => value.sub_merchant_name.as_deref(),
-                    Self::Idr(value) => value.sub_merchant_name.as_deref(),
-                    Self::Inr(value) => value.sub_merchant_name.as_deref(),
-                    Self::Mxn(value) => value.sub_merchant_name.as_deref(),
-                    Self::Pen(value) => value.sub_merchant_name.as_deref(),
-                    Self::Php(value) => value.sub_merchant_name.as_deref(),
-                    Self::Thb(value) => value.sub_merchant_name.as_deref(),
-                    Self::Usdt(value) => value.sub_merchant_name.as_deref(),
-                }
+                each_region!(self, Self, value => value.sub_merchant_name.as_deref())
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                match self {
-                    Self::Brl(value) => value.payment_method.as_ref(),
-                    Self::Clp(value) => value.payment_method.as_ref(),
-                    Self::Cop(value) => value.payment_method.as_ref(),
-                    Self::Idr(value) => value.payment_method.as_ref(),
-                    Self::Inr(value) => value.payment_method.as_ref(),
-                    Self::Mxn(value) => value.payment_method.as_ref(),
-                    Self::Pen(value) => value.payment_method.as_ref(),
-                    Self::Php(value) => value.payment_method.as_ref(),
-                    Self::Thb(value) => value.payment_method.as_ref(),
-                    Self::Usdt(value) => value.payment_method.as_ref(),
-                }
+                each_region!(self, Self, value => value.payment_method.as_ref())
             }
             /// When the pay-out happened, in the region's local time (no offset); the field's name for pay-outs is not documented (ENDPOINTS.md §8 q (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                match self {
-                    Self::Brl(value) => value.transaction_time.as_deref(),
-                    Self::Clp(value) => value.transaction_time.as_deref(),
-                    Self::Cop(value) => value.transaction_time.as_deref(),
-                    Self::Idr(value) => value.transaction_time.as_deref(),
-                    Self::Inr(value) => value.transaction_time.as_deref(),
-                    Self::Mxn(value) => value.transaction_time.as_deref(),
-                    Self::Pen(value) => value.transaction_time.as_deref(),
-                    Self::Php(value) => value.transaction_time.as_deref(),
-                    Self::Thb(value) => value.transaction_time.as_deref(),
-                    Self::Usdt(value) => value.transaction_time.as_deref(),
-                }
+                each_region!(self, Self, value => value.transaction_time.as_deref())
             }
             /// The final status (`status`).
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
-                match self {
-                    Self::Brl(value) => &value.status,
-                    Self::Clp(value) => &value.status,
-                    Self::Cop(value) => &value.status,
-                    Self::Idr(value) => &value.status,
-                    Self::Inr(value) => &value.status,
-                    Self::Mxn(value) => &value.status,
-                    Self::Pen(value) => &value.status,
-                    Self::Php(value) => &value.status,
-                    Self::Thb(value) => &value.status,
-                    Self::Usdt(value) => &value.status,
-                }
+                each_region!(self, Self, value => & value.status)
             }
             /// The order's amount (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                match self {
-                    Self::Brl(value) => crate::AnyMoney::from(value.money),
-                    Self::Clp(value) => crate::AnyMoney::from(value.money),
-                    Self::Cop(value) => crate::AnyMoney::from(value.money),
-                    Self::Idr(value) => crate::AnyMoney::from(value.money),
-                    Self::Inr(value) => crate::AnyMoney::from(value.money),
-                    Self::Mxn(value) => crate::AnyMoney::from(value.money),
-                    Self::Pen(value) => crate::AnyMoney::from(value.money),
-                    Self::Php(value) => crate::AnyMoney::from(value.money),
-                    Self::Thb(value) => crate::AnyMoney::from(value.money),
-                    Self::Usdt(value) => crate::AnyMoney::from(value.money),
-                }
+                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
-                match self {
-                    Self::Brl(value) => value.payer.as_ref(),
-                    Self::Clp(value) => value.payer.as_ref(),
-                    Self::Cop(value) => value.payer.as_ref(),
-                    Self::Idr(value) => value.payer.as_ref(),
-                    Self::Inr(value) => value.payer.as_ref(),
-                    Self::Mxn(value) => value.payer.as_ref(),
-                    Self::Pen(value) => value.payer.as_ref(),
-                    Self::Php(value) => value.payer.as_ref(),
-                    Self::Thb(value) => value.payer.as_ref(),
-                    Self::Usdt(value) => value.payer.as_ref(),
-                }
+                each_region!(self, Self, value => value.payer.as_ref())
             }
         }
         impl crate::FromRegionJson for AnyPayOutNotification {
@@ -9340,86 +6975,7 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        impl ::core::convert::From<PayOutNotification<crate::regions::brl::Brl>>
-        for AnyPayOutNotification {
-            /// The Brazil (BRL) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::brl::Brl>) -> Self {
-                Self::Brl(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::clp::Clp>>
-        for AnyPayOutNotification {
-            /// The Chile (CLP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::clp::Clp>) -> Self {
-                Self::Clp(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::cop::Cop>>
-        for AnyPayOutNotification {
-            /// The Colombia (COP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::cop::Cop>) -> Self {
-                Self::Cop(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::idr::Idr>>
-        for AnyPayOutNotification {
-            /// The Indonesia (IDR) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::idr::Idr>) -> Self {
-                Self::Idr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::inr::Inr>>
-        for AnyPayOutNotification {
-            /// The India (INR) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::inr::Inr>) -> Self {
-                Self::Inr(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::mxn::Mxn>>
-        for AnyPayOutNotification {
-            /// The Mexico (MXN) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::mxn::Mxn>) -> Self {
-                Self::Mxn(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::pen::Pen>>
-        for AnyPayOutNotification {
-            /// The Peru (PEN) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::pen::Pen>) -> Self {
-                Self::Pen(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::php::Php>>
-        for AnyPayOutNotification {
-            /// The Philippines (PHP) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::php::Php>) -> Self {
-                Self::Php(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::thb::Thb>>
-        for AnyPayOutNotification {
-            /// The Thailand (THB) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::thb::Thb>) -> Self {
-                Self::Thb(value)
-            }
-        }
-        impl ::core::convert::From<PayOutNotification<crate::regions::usdt::Usdt>>
-        for AnyPayOutNotification {
-            /// The USDT (USDT) notification, for code that picks its region at run time.
-            #[inline]
-            fn from(value: PayOutNotification<crate::regions::usdt::Usdt>) -> Self {
-                Self::Usdt(value)
-            }
-        }
+        each_region!(from PayOutNotification => AnyPayOutNotification);
         /// The extra request fields of one region, for [`AnyPayOutRequestBuilder::extra`]: each region's own type converts into it.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
@@ -9538,42 +7094,10 @@ pub mod endpoints {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyPayOutRequestBuilder {
-                #[allow(unreachable_patterns)]
-                let inner = match region {
-                    crate::Region::Brl => {
-                        Inner::Brl(PayOutRequest::<crate::regions::brl::Brl>::builder())
-                    }
-                    crate::Region::Clp => {
-                        Inner::Clp(PayOutRequest::<crate::regions::clp::Clp>::builder())
-                    }
-                    crate::Region::Cop => {
-                        Inner::Cop(PayOutRequest::<crate::regions::cop::Cop>::builder())
-                    }
-                    crate::Region::Idr => {
-                        Inner::Idr(PayOutRequest::<crate::regions::idr::Idr>::builder())
-                    }
-                    crate::Region::Inr => {
-                        Inner::Inr(PayOutRequest::<crate::regions::inr::Inr>::builder())
-                    }
-                    crate::Region::Mxn => {
-                        Inner::Mxn(PayOutRequest::<crate::regions::mxn::Mxn>::builder())
-                    }
-                    crate::Region::Pen => {
-                        Inner::Pen(PayOutRequest::<crate::regions::pen::Pen>::builder())
-                    }
-                    crate::Region::Php => {
-                        Inner::Php(PayOutRequest::<crate::regions::php::Php>::builder())
-                    }
-                    crate::Region::Thb => {
-                        Inner::Thb(PayOutRequest::<crate::regions::thb::Thb>::builder())
-                    }
-                    crate::Region::Usdt => {
-                        Inner::Usdt(
-                            PayOutRequest::<crate::regions::usdt::Usdt>::builder(),
-                        )
-                    }
-                    other => Inner::NotOffered(other),
-                };
+                let inner = each_region!(
+                    start region, Inner, R => PayOutRequest:: < R > ::builder(), _ =>
+                    Inner::NotOffered(region)
+                );
                 AnyPayOutRequestBuilder {
                     region,
                     inner,
@@ -9596,19 +7120,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.order_no(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.order_no(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.order_no(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.order_no(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.order_no(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.order_no(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.order_no(value.into())),
-                    Inner::Php(b) => Inner::Php(b.order_no(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.order_no(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.order_no(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.order_no(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -9620,19 +7135,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.purpose(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.purpose(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.purpose(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.purpose(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.purpose(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.purpose(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.purpose(value.into())),
-                    Inner::Php(b) => Inner::Php(b.purpose(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.purpose(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.purpose(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.purpose(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -9644,19 +7150,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.merchant(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.merchant(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.merchant(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.merchant(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.merchant(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.merchant(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.merchant(value.into())),
-                    Inner::Php(b) => Inner::Php(b.merchant(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.merchant(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.merchant(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.merchant(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `money` (mandatory).
@@ -9667,39 +7164,11 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => {
-                        Inner::Brl(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Clp(b) => {
-                        Inner::Clp(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Cop(b) => {
-                        Inner::Cop(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Idr(b) => {
-                        Inner::Idr(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Inr(b) => {
-                        Inner::Inr(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Mxn(b) => {
-                        Inner::Mxn(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Pen(b) => {
-                        Inner::Pen(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Php(b) => {
-                        Inner::Php(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Thb(b) => {
-                        Inner::Thb(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::Usdt(b) => {
-                        Inner::Usdt(b.money(crate::TransactionMoney::unchecked(value)))
-                    }
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.money(crate
+                    ::TransactionMoney::unchecked(value)), Inner::NotOffered(r) =>
+                    Inner::NotOffered(r),
+                );
                 self
             }
             /// Sets `paymentMethod` (mandatory).
@@ -9711,19 +7180,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.payment_method(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.payment_method(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.payment_method(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.payment_method(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.payment_method(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.payment_method(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.payment_method(value.into())),
-                    Inner::Php(b) => Inner::Php(b.payment_method(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.payment_method(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.payment_method(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.payment_method(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `cashAccount` (mandatory).
@@ -9735,19 +7195,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.cash_account(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.cash_account(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.cash_account(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.cash_account(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.cash_account(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.cash_account(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.cash_account(value.into())),
-                    Inner::Php(b) => Inner::Php(b.cash_account(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.cash_account(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.cash_account(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.cash_account(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -9759,19 +7210,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.callback_url(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.callback_url(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.callback_url(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.callback_url(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.callback_url(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.callback_url(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.callback_url(value.into())),
-                    Inner::Php(b) => Inner::Php(b.callback_url(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.callback_url(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.callback_url(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.callback_url(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `productDetail` (optional).
@@ -9783,19 +7225,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.product_detail(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.product_detail(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.product_detail(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.product_detail(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.product_detail(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.product_detail(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.product_detail(value.into())),
-                    Inner::Php(b) => Inner::Php(b.product_detail(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.product_detail(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.product_detail(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.product_detail(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `receiver` (optional).
@@ -9810,89 +7243,11 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
             ) -> Self {
                 let value: crate::definitions::Receiver = value.into();
-                self.inner = match self.inner {
-                    Inner::Brl(b) => {
-                        Inner::Brl(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Clp(b) => {
-                        Inner::Clp(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Cop(b) => {
-                        Inner::Cop(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Idr(b) => {
-                        Inner::Idr(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Inr(b) => {
-                        Inner::Inr(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Mxn(b) => {
-                        Inner::Mxn(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Pen(b) => {
-                        Inner::Pen(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Php(b) => {
-                        Inner::Php(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Thb(b) => {
-                        Inner::Thb(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
-                    Inner::Usdt(b) => {
-                        Inner::Usdt(
-                            b
-                                .receiver(
-                                    value.with_extra(::core::default::Default::default()),
-                                ),
-                        )
-                    }
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.receiver(value
+                    .with_extra(::core::default::Default::default())),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets `area` (optional).
@@ -9901,19 +7256,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = match self.inner {
-                    Inner::Brl(b) => Inner::Brl(b.area(value.into())),
-                    Inner::Clp(b) => Inner::Clp(b.area(value.into())),
-                    Inner::Cop(b) => Inner::Cop(b.area(value.into())),
-                    Inner::Idr(b) => Inner::Idr(b.area(value.into())),
-                    Inner::Inr(b) => Inner::Inr(b.area(value.into())),
-                    Inner::Mxn(b) => Inner::Mxn(b.area(value.into())),
-                    Inner::Pen(b) => Inner::Pen(b.area(value.into())),
-                    Inner::Php(b) => Inner::Php(b.area(value.into())),
-                    Inner::Thb(b) => Inner::Thb(b.area(value.into())),
-                    Inner::Usdt(b) => Inner::Usdt(b.area(value.into())),
+                self.inner = each_region!(
+                    map self.inner, Inner, b => b.area(value.into()),
                     Inner::NotOffered(r) => Inner::NotOffered(r),
-                };
+                );
                 self
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
@@ -9975,31 +7321,15 @@ pub mod endpoints {
                         ),
                     );
                 }
-                match self.inner {
-                    Inner::Brl(b) => b.build().map(AnyPayOutRequest::Brl),
-                    Inner::Clp(b) => b.build().map(AnyPayOutRequest::Clp),
-                    Inner::Cop(b) => b.build().map(AnyPayOutRequest::Cop),
-                    Inner::Idr(b) => b.build().map(AnyPayOutRequest::Idr),
-                    Inner::Inr(b) => b.build().map(AnyPayOutRequest::Inr),
-                    Inner::Mxn(b) => b.build().map(AnyPayOutRequest::Mxn),
-                    Inner::Pen(b) => b.build().map(AnyPayOutRequest::Pen),
-                    Inner::Php(b) => b.build().map(AnyPayOutRequest::Php),
-                    Inner::Thb(b) => b.build().map(AnyPayOutRequest::Thb),
-                    Inner::Usdt(b) => b.build().map(AnyPayOutRequest::Usdt),
-                    Inner::NotOffered(_) => {
-                        ::core::result::Result::Err(
-                            crate::ValidationError::new(
-                                ::std::vec![
-                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
-                                    message : ::std::format!("{} is not offered in {}; {}",
-                                    "pay-out", region,
-                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                                    }
-                                ],
-                            ),
-                        )
-                    }
-                }
+                each_region!(
+                    self.inner, Inner, b => b.build().map(AnyPayOutRequest::from),
+                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
+                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
+                    "(endpoint)".to_owned(), message :
+                    ::std::format!("{} is not offered in {}; {}", "pay-out", region,
+                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                    }])),
+                )
             }
         }
         #[cfg(feature = "client")]
@@ -10017,38 +7347,10 @@ pub mod endpoints {
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
                 async move {
-                    match self {
-                        AnyPayOutRequest::Brl(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Brl)
-                        }
-                        AnyPayOutRequest::Clp(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Clp)
-                        }
-                        AnyPayOutRequest::Cop(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Cop)
-                        }
-                        AnyPayOutRequest::Idr(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Idr)
-                        }
-                        AnyPayOutRequest::Inr(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Inr)
-                        }
-                        AnyPayOutRequest::Mxn(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Mxn)
-                        }
-                        AnyPayOutRequest::Pen(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Pen)
-                        }
-                        AnyPayOutRequest::Php(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Php)
-                        }
-                        AnyPayOutRequest::Thb(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Thb)
-                        }
-                        AnyPayOutRequest::Usdt(request) => {
-                            client.send(request).await.map(AnyPayOutResponse::Usdt)
-                        }
-                    }
+                    each_region!(
+                        self, AnyPayOutRequest, request => client.send(request). await
+                        .map(AnyPayOutResponse::from)
+                    )
                 }
             }
         }

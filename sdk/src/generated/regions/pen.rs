@@ -114,48 +114,6 @@ impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
     type ResponseExtra = inquiry_balance::InquiryBalanceResponseExtra;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
-    #[inline]
-    fn check_request(
-        request: &crate::endpoints::inquiry_balance::InquiryBalanceRequest<Self>,
-    ) -> ::std::vec::Vec<crate::FieldProblem> {
-        let region = &<Self as crate::RegionSpec>::INFO;
-        let mut path = ::std::string::String::new();
-        let out = &mut ::std::vec::Vec::new();
-        {
-            let value = &request.account_no;
-            crate::rules::check_str(
-                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[0].kind },
-                value,
-                region,
-                "accountNo",
-                out,
-            );
-        }
-        {
-            let value = &request.balance_types;
-            path.clear();
-            path.push_str("balanceTypes");
-            crate::rules::check_list_len(
-                const { &INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind },
-                value.len(),
-                &path,
-                out,
-            );
-            for (i, item) in value.iter().enumerate() {
-                path.clear();
-                path.push_str("balanceTypes");
-                crate::rules::push_index(&mut path, i);
-                crate::rules::check_str(
-                    const { INQUIRY_BALANCE_REQUEST_RULES.fields[1].kind.list_item() },
-                    item.as_str(),
-                    region,
-                    &path,
-                    out,
-                );
-            }
-        }
-        ::core::mem::take(out)
-    }
 }
 /// The API inquiry balance request in Peru (PEN).
 ///
@@ -268,53 +226,6 @@ impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
-    #[inline]
-    fn check_request(
-        request: &crate::endpoints::inquiry_status::InquiryStatusRequest<Self>,
-    ) -> ::std::vec::Vec<crate::FieldProblem> {
-        let region = &<Self as crate::RegionSpec>::INFO;
-        let out = &mut ::std::vec::Vec::new();
-        if !(request.order_no.as_ref().is_some_and(|v| !v.is_empty())
-            || request.trade_no.as_ref().is_some_and(|v| !v.is_empty()))
-        {
-            crate::rules::push_problem(
-                out,
-                "",
-                ::std::format!(
-                    "needs at least one of orderNo, tradeNo in {}", region.code
-                ),
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.order_no {
-            crate::rules::check_str(
-                const { &INQUIRY_STATUS_REQUEST_RULES.fields[1].kind },
-                value,
-                region,
-                "orderNo",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.trade_no {
-            crate::rules::check_str(
-                const { &INQUIRY_STATUS_REQUEST_RULES.fields[2].kind },
-                value,
-                region,
-                "tradeNo",
-                out,
-            );
-        }
-        {
-            let value = &request.trade_type;
-            crate::rules::check_integer_text(
-                const { &INQUIRY_STATUS_REQUEST_RULES.fields[0].kind },
-                value.as_str(),
-                region,
-                "tradeType",
-                out,
-            );
-        }
-        ::core::mem::take(out)
-    }
 }
 /// The API inquiry status request in Peru (PEN).
 ///
@@ -493,121 +404,6 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
     ];
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
-    #[inline]
-    fn check_request(
-        request: &crate::endpoints::pay_in::PayInRequest<Self>,
-    ) -> ::std::vec::Vec<crate::FieldProblem> {
-        let region = &<Self as crate::RegionSpec>::INFO;
-        let out = &mut ::std::vec::Vec::new();
-        if request.payment_method.is_none() {
-            crate::rules::push_problem(
-                out,
-                "paymentMethod",
-                ::std::format!("required in {}", region.code),
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.area {
-            crate::rules::check_integer(
-                const { &PAY_IN_REQUEST_RULES.fields[10].kind },
-                *value,
-                region,
-                "area",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.callback_url {
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[8].kind },
-                value,
-                region,
-                "callbackUrl",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.expiry_period {
-            crate::rules::check_integer(
-                const { &PAY_IN_REQUEST_RULES.fields[6].kind },
-                *value,
-                region,
-                "expiryPeriod",
-                out,
-            );
-        }
-        {
-            let value = &request.money;
-            crate::rules::check_typed_money(
-                const { &PAY_IN_REQUEST_RULES.fields[3].kind },
-                value,
-                region,
-                "money",
-                out,
-            );
-        }
-        {
-            let value = &request.order_no;
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[0].kind },
-                value,
-                region,
-                "orderNo",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.payer {
-            {
-                let object = value;
-                if let ::core::option::Option::Some(value) = &object.id_type {
-                    crate::rules::check_str(
-                        const {
-                            &PAY_IN_REQUEST_RULES.fields[5].kind.object_fields()[4].kind
-                        },
-                        value.as_str(),
-                        region,
-                        "payer.idType",
-                        out,
-                    );
-                }
-            }
-        }
-        if let ::core::option::Option::Some(value) = &request.payment_method {
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[4].kind },
-                value.as_str(),
-                region,
-                "paymentMethod",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.product_detail {
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[9].kind },
-                value,
-                region,
-                "productDetail",
-                out,
-            );
-        }
-        {
-            let value = &request.purpose;
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[1].kind },
-                value,
-                region,
-                "purpose",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.redirect_url {
-            crate::rules::check_str(
-                const { &PAY_IN_REQUEST_RULES.fields[7].kind },
-                value,
-                region,
-                "redirectUrl",
-                out,
-            );
-        }
-        ::core::mem::take(out)
-    }
 }
 /// The API pay-in request in Peru (PEN).
 ///
@@ -980,18 +776,11 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
     #[inline]
-    fn check_request(
+    fn check_own(
         request: &crate::endpoints::pay_out::PayOutRequest<Self>,
-    ) -> ::std::vec::Vec<crate::FieldProblem> {
+        out: &mut ::std::vec::Vec<crate::FieldProblem>,
+    ) {
         let region = &<Self as crate::RegionSpec>::INFO;
-        let out = &mut ::std::vec::Vec::new();
-        if request.receiver.is_none() {
-            crate::rules::push_problem(
-                out,
-                "receiver",
-                ::std::format!("required in {}", region.code),
-            );
-        }
         if request.extra.cash_account_type.is_none() {
             crate::rules::push_problem(
                 out,
@@ -1004,34 +793,6 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                 out,
                 "cci",
                 ::std::format!("required in {}", region.code),
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.area {
-            crate::rules::check_integer(
-                const { &PAY_OUT_REQUEST_RULES.fields[9].kind },
-                *value,
-                region,
-                "area",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.callback_url {
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[6].kind },
-                value,
-                region,
-                "callbackUrl",
-                out,
-            );
-        }
-        {
-            let value = &request.cash_account;
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[5].kind },
-                value,
-                region,
-                "cashAccount",
-                out,
             );
         }
         if let ::core::option::Option::Some(value) = &request.extra.cash_account_type {
@@ -1052,111 +813,20 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
                 out,
             );
         }
-        {
-            let value = &request.money;
-            crate::rules::check_typed_money(
-                const { &PAY_OUT_REQUEST_RULES.fields[3].kind },
-                value,
-                region,
-                "money",
-                out,
-            );
-        }
-        {
-            let value = &request.order_no;
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[0].kind },
-                value,
-                region,
-                "orderNo",
-                out,
-            );
-        }
-        {
-            let value = &request.payment_method;
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[4].kind },
-                value.as_str(),
-                region,
-                "paymentMethod",
-                out,
-            );
-        }
-        if let ::core::option::Option::Some(value) = &request.product_detail {
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[7].kind },
-                value,
-                region,
-                "productDetail",
-                out,
-            );
-        }
-        {
-            let value = &request.purpose;
-            crate::rules::check_str(
-                const { &PAY_OUT_REQUEST_RULES.fields[1].kind },
-                value,
-                region,
-                "purpose",
-                out,
-            );
-        }
         if let ::core::option::Option::Some(value) = &request.receiver {
+            let object = value;
+            if !(object.id_number.as_ref().is_some_and(|v| !v.is_empty())
+                || object.identity.as_ref().is_some_and(|v| !v.is_empty()))
             {
-                let object = value;
-                if object.name.is_none() {
-                    crate::rules::push_problem(
-                        out,
-                        "receiver.name",
-                        ::std::format!("required in {}", region.code),
-                    );
-                }
-                if object.email.is_none() {
-                    crate::rules::push_problem(
-                        out,
-                        "receiver.email",
-                        ::std::format!("required in {}", region.code),
-                    );
-                }
-                if object.phone.is_none() {
-                    crate::rules::push_problem(
-                        out,
-                        "receiver.phone",
-                        ::std::format!("required in {}", region.code),
-                    );
-                }
-                if object.id_type.is_none() {
-                    crate::rules::push_problem(
-                        out,
-                        "receiver.idType",
-                        ::std::format!("required in {}", region.code),
-                    );
-                }
-                if !(object.id_number.as_ref().is_some_and(|v| !v.is_empty())
-                    || object.identity.as_ref().is_some_and(|v| !v.is_empty()))
-                {
-                    crate::rules::push_problem(
-                        out,
-                        "receiver",
-                        ::std::format!(
-                            "needs at least one of idNumber, identity in {}", region.code
-                        ),
-                    );
-                }
-                if let ::core::option::Option::Some(value) = &object.id_type {
-                    crate::rules::check_str(
-                        const {
-                            &PAY_OUT_REQUEST_RULES.fields[8].kind.object_fields()[4].kind
-                        },
-                        value.as_str(),
-                        region,
-                        "receiver.idType",
-                        out,
-                    );
-                }
+                crate::rules::push_problem(
+                    out,
+                    "receiver",
+                    ::std::format!(
+                        "needs at least one of idNumber, identity in {}", region.code
+                    ),
+                );
             }
         }
-        ::core::mem::take(out)
     }
 }
 /// The API pay-out request in Peru (PEN).
