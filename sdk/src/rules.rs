@@ -308,6 +308,199 @@ impl Kind {
         }
     }
 
+    /// A whole number of any value; [`Kind::at_least`] and [`Kind::at_most`] bound it.
+    pub const INTEGER: Kind = Kind::Integer {
+        minimum: None,
+        maximum: None,
+    };
+
+    /// This whole-number rule with a least value (other kinds are unchanged).
+    #[must_use]
+    pub const fn at_least(self, n: i64) -> Kind {
+        match self {
+            Kind::Integer { maximum, .. } => Kind::Integer {
+                minimum: Some(n),
+                maximum,
+            },
+            other => other,
+        }
+    }
+
+    /// This whole-number rule with a greatest value (other kinds are unchanged).
+    #[must_use]
+    pub const fn at_most(self, n: i64) -> Kind {
+        match self {
+            Kind::Integer { minimum, .. } => Kind::Integer {
+                minimum,
+                maximum: Some(n),
+            },
+            other => other,
+        }
+    }
+
+    /// Text that must be one of `values`; [`Kind::whole_numbers`] makes them numbers and
+    /// [`Kind::or_any`] lets any other value through too.
+    #[must_use]
+    pub const fn one_of(values: &'static [&'static str]) -> Kind {
+        Kind::Enum {
+            values,
+            integer: false,
+            any: false,
+        }
+    }
+
+    /// This enum rule with its values whole numbers (other kinds are unchanged).
+    #[must_use]
+    pub const fn whole_numbers(self) -> Kind {
+        match self {
+            Kind::Enum { values, any, .. } => Kind::Enum {
+                values,
+                integer: true,
+                any,
+            },
+            other => other,
+        }
+    }
+
+    /// This enum rule open to any value of its type (other kinds are unchanged).
+    #[must_use]
+    pub const fn or_any(self) -> Kind {
+        match self {
+            Kind::Enum {
+                values, integer, ..
+            } => Kind::Enum {
+                values,
+                integer,
+                any: true,
+            },
+            other => other,
+        }
+    }
+
+    /// A list of any length whose items follow `item`; [`Kind::min_items`] and
+    /// [`Kind::max_items`] bound its length.
+    #[must_use]
+    pub const fn list(item: &'static Kind) -> Kind {
+        Kind::List {
+            item,
+            min_items: None,
+            max_items: None,
+        }
+    }
+
+    /// This list rule with a least number of items (other kinds are unchanged).
+    #[must_use]
+    pub const fn min_items(self, n: u32) -> Kind {
+        match self {
+            Kind::List {
+                item, max_items, ..
+            } => Kind::List {
+                item,
+                min_items: Some(n),
+                max_items,
+            },
+            other => other,
+        }
+    }
+
+    /// This list rule with a greatest number of items (other kinds are unchanged).
+    #[must_use]
+    pub const fn max_items(self, n: u32) -> Kind {
+        match self {
+            Kind::List {
+                item, min_items, ..
+            } => Kind::List {
+                item,
+                min_items,
+                max_items: Some(n),
+            },
+            other => other,
+        }
+    }
+
+    /// An object with these fields; [`Kind::at_least_one_of`] and [`Kind::one_or_many`]
+    /// add to it.
+    #[must_use]
+    pub const fn object(fields: &'static [Field]) -> Kind {
+        Kind::Object {
+            fields,
+            at_least_one_of: &[],
+            one_or_many: false,
+        }
+    }
+
+    /// This object rule with groups of fields of which at least one must be present (other
+    /// kinds are unchanged).
+    #[must_use]
+    pub const fn at_least_one_of(self, groups: &'static [&'static [&'static str]]) -> Kind {
+        match self {
+            Kind::Object {
+                fields,
+                one_or_many,
+                ..
+            } => Kind::Object {
+                fields,
+                at_least_one_of: groups,
+                one_or_many,
+            },
+            other => other,
+        }
+    }
+
+    /// This object rule accepting a list of such objects too (other kinds are unchanged).
+    #[must_use]
+    pub const fn one_or_many(self) -> Kind {
+        match self {
+            Kind::Object {
+                fields,
+                at_least_one_of,
+                ..
+            } => Kind::Object {
+                fields,
+                at_least_one_of,
+                one_or_many: true,
+            },
+            other => other,
+        }
+    }
+
+    /// Money of this shape with no bounds of the region's own; [`Kind::min_amount`] and
+    /// [`Kind::max_amount`] add them.
+    #[must_use]
+    pub const fn money(shape: MoneyShape) -> Kind {
+        Kind::Money {
+            shape,
+            minimum: None,
+            maximum: None,
+        }
+    }
+
+    /// This money rule with a least amount (other kinds are unchanged).
+    #[must_use]
+    pub const fn min_amount(self, amount: &'static str) -> Kind {
+        match self {
+            Kind::Money { shape, maximum, .. } => Kind::Money {
+                shape,
+                minimum: Some(amount),
+                maximum,
+            },
+            other => other,
+        }
+    }
+
+    /// This money rule with a greatest amount (other kinds are unchanged).
+    #[must_use]
+    pub const fn max_amount(self, amount: &'static str) -> Kind {
+        match self {
+            Kind::Money { shape, minimum, .. } => Kind::Money {
+                shape,
+                minimum,
+                maximum: Some(amount),
+            },
+            other => other,
+        }
+    }
+
     /// An object's field rules (none for any other kind). Generated request checks name a
     /// nested field's rules in the region's table with it, at compile time, instead of
     /// writing them out a second time.

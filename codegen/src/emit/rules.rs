@@ -66,8 +66,16 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             kind
         }
         Ty::Integer { minimum, maximum } => {
-            let (min, max) = (opt(*minimum), opt(*maximum));
-            quote! { Kind::Integer { minimum: #min, maximum: #max } }
+            let mut kind = quote! { Kind::INTEGER };
+            if let Some(n) = minimum {
+                let n = proc_macro2::Literal::i64_unsuffixed(*n);
+                kind = quote! { #kind.at_least(#n) };
+            }
+            if let Some(n) = maximum {
+                let n = proc_macro2::Literal::i64_unsuffixed(*n);
+                kind = quote! { #kind.at_most(#n) };
+            }
+            kind
         }
         Ty::Decimal { minimum, maximum } => {
             let (min, max) = (opt(minimum.as_deref()), opt(maximum.as_deref()));
@@ -81,8 +89,14 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
                 None => e.variants.iter().map(|v| v.wire.as_str()).collect(),
             };
             let any = e.allowed.is_none() && e.open;
-            let integer = e.integer;
-            quote! { Kind::Enum { values: &[#(#values),*], integer: #integer, any: #any } }
+            let mut kind = quote! { Kind::one_of(&[#(#values),*]) };
+            if e.integer {
+                kind = quote! { #kind.whole_numbers() };
+            }
+            if any {
+                kind = quote! { #kind.or_any() };
+            }
+            kind
         }
         Ty::List {
             item,
@@ -90,30 +104,45 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             max_items,
         } => {
             let item = rules_kind(item);
-            let (min, max) = (opt(*min_items), opt(*max_items));
-            quote! { Kind::List { item: &#item, min_items: #min, max_items: #max } }
+            let mut kind = quote! { Kind::list(&#item) };
+            if let Some(n) = min_items {
+                let n = proc_macro2::Literal::u32_unsuffixed(*n);
+                kind = quote! { #kind.min_items(#n) };
+            }
+            if let Some(n) = max_items {
+                let n = proc_macro2::Literal::u32_unsuffixed(*n);
+                kind = quote! { #kind.max_items(#n) };
+            }
+            kind
         }
         Ty::Object {
             object,
             one_or_many,
         } => {
             let fields = rules_fields(&object.fields);
-            let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
-            quote! {
-                Kind::Object {
-                    fields: #fields,
-                    at_least_one_of: &[#(#groups),*],
-                    one_or_many: #one_or_many,
-                }
+            let mut kind = quote! { Kind::object(#fields) };
+            if !object.at_least_one_of.is_empty() {
+                let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
+                kind = quote! { #kind.at_least_one_of(&[#(#groups),*]) };
             }
+            if *one_or_many {
+                kind = quote! { #kind.one_or_many() };
+            }
+            kind
         }
         Ty::Money(money) => {
             let shape = match money.shape {
                 MoneyShape::ValueString => quote! { MoneyShape::ValueString },
                 MoneyShape::AmountNumber => quote! { MoneyShape::AmountNumber },
             };
-            let (min, max) = (opt(money.minimum.as_deref()), opt(money.maximum.as_deref()));
-            quote! { Kind::Money { shape: #shape, minimum: #min, maximum: #max } }
+            let mut kind = quote! { Kind::money(#shape) };
+            if let Some(amount) = &money.minimum {
+                kind = quote! { #kind.min_amount(#amount) };
+            }
+            if let Some(amount) = &money.maximum {
+                kind = quote! { #kind.max_amount(#amount) };
+            }
+            kind
         }
         Ty::JsonObject => quote! { Kind::JsonObject },
         Ty::JsonString => quote! { Kind::JsonString },

@@ -66,15 +66,8 @@ pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
             Field::required("accountNo", Kind::TEXT.max_length(128)),
             Field::required(
                 "balanceTypes",
-                Kind::List {
-                    item: &Kind::Enum {
-                        values: &["BALANCE", "AVAILABLE"],
-                        integer: false,
-                        any: true,
-                    },
-                    min_items: ::core::option::Option::Some(1u32),
-                    max_items: ::core::option::Option::None,
-                },
+                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
+                    .min_items(1),
             ),
         ],
         at_least_one_of: &[],
@@ -206,14 +199,7 @@ pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::rules::{Chars, Field, Kind};
     crate::rules::Object {
         fields: &[
-            Field::required(
-                "tradeType",
-                Kind::Enum {
-                    values: &["1", "2"],
-                    integer: true,
-                    any: false,
-                },
-            ),
+            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
             Field::optional(
                 "orderNo",
                 Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
@@ -329,104 +315,79 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
             Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
             Field::required(
                 "merchant",
-                Kind::Object {
-                    fields: &[
+                Kind::object(
+                    &[
                         Field::required("merchantId", Kind::TEXT),
                         Field::optional("merchantName", Kind::TEXT),
                         Field::optional("subMerchantId", Kind::TEXT),
                         Field::optional("subMerchantName", Kind::TEXT),
                         Field::optional("accountNo", Kind::TEXT),
                     ],
-                    at_least_one_of: &[],
-                    one_or_many: false,
-                },
+                ),
             ),
-            Field::required(
-                "money",
-                Kind::Money {
-                    shape: MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
-            ),
+            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
             Field::required(
                 "paymentMethod",
-                Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                Kind::one_of(
+                        &[
+                            "QRPAY",
+                            "BANK",
+                            "KBANK",
+                            "BBL",
+                            "SCB",
+                            "CASHIER_PE",
+                            "BCP",
+                            "USDT",
+                            "QRIS",
+                            "CASHIER_IN",
+                            "PIX",
+                            "SPEI",
+                            "CASHIER_CO",
+                            "CASHIER_CL",
+                            "CASHIER_PH",
+                            "GCASH",
+                        ],
+                    )
+                    .or_any(),
             ),
             Field::optional(
                 "payer",
-                Kind::Object {
-                    fields: &[
+                Kind::object(
+                    &[
                         Field::optional("name", Kind::TEXT),
                         Field::optional("email", Kind::TEXT),
                         Field::optional("phone", Kind::TEXT),
                         Field::optional("address", Kind::TEXT),
                         Field::optional(
                             "idType",
-                            Kind::Enum {
-                                values: &[
-                                    "NID",
-                                    "FID",
-                                    "PP",
-                                    "TIN",
-                                    "DNI",
-                                    "CE",
-                                    "PAS",
-                                    "RUC",
-                                    "CC",
-                                    "RUT",
-                                ],
-                                integer: false,
-                                any: true,
-                            },
+                            Kind::one_of(
+                                    &[
+                                        "NID",
+                                        "FID",
+                                        "PP",
+                                        "TIN",
+                                        "DNI",
+                                        "CE",
+                                        "PAS",
+                                        "RUC",
+                                        "CC",
+                                        "RUT",
+                                    ],
+                                )
+                                .or_any(),
                         ),
                         Field::optional("idNumber", Kind::TEXT),
                         Field::optional("identity", Kind::TEXT),
                         Field::optional("accountNo", Kind::TEXT),
                         Field::optional("bankName", Kind::TEXT),
                     ],
-                    at_least_one_of: &[],
-                    one_or_many: false,
-                },
+                ),
             ),
-            Field::optional(
-                "expiryPeriod",
-                Kind::Integer {
-                    minimum: ::core::option::Option::Some(1i64),
-                    maximum: ::core::option::Option::Some(86400i64),
-                },
-            ),
+            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
             Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
             Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
             Field::optional("productDetail", Kind::TEXT.max_length(128)),
-            Field::optional(
-                "area",
-                Kind::Integer {
-                    minimum: ::core::option::Option::Some(14i64),
-                    maximum: ::core::option::Option::Some(14i64),
-                },
-            ),
+            Field::optional("area", Kind::INTEGER.at_least(14).at_most(14)),
         ],
         at_least_one_of: &[],
         required_when: &[],
@@ -573,96 +534,77 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
             Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
             Field::required(
                 "merchant",
-                Kind::Object {
-                    fields: &[
+                Kind::object(
+                    &[
                         Field::required("merchantId", Kind::TEXT),
                         Field::optional("merchantName", Kind::TEXT),
                         Field::optional("subMerchantId", Kind::TEXT),
                         Field::optional("subMerchantName", Kind::TEXT),
                         Field::optional("accountNo", Kind::TEXT),
                     ],
-                    at_least_one_of: &[],
-                    one_or_many: false,
-                },
+                ),
             ),
-            Field::required(
-                "money",
-                Kind::Money {
-                    shape: MoneyShape::AmountNumber,
-                    minimum: ::core::option::Option::None,
-                    maximum: ::core::option::Option::None,
-                },
-            ),
+            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
             Field::required(
                 "paymentMethod",
-                Kind::Enum {
-                    values: &[
-                        "QRPAY",
-                        "BANK",
-                        "KBANK",
-                        "BBL",
-                        "SCB",
-                        "CASHIER_PE",
-                        "BCP",
-                        "USDT",
-                        "QRIS",
-                        "CASHIER_IN",
-                        "PIX",
-                        "SPEI",
-                        "CASHIER_CO",
-                        "CASHIER_CL",
-                        "CASHIER_PH",
-                        "GCASH",
-                    ],
-                    integer: false,
-                    any: true,
-                },
+                Kind::one_of(
+                        &[
+                            "QRPAY",
+                            "BANK",
+                            "KBANK",
+                            "BBL",
+                            "SCB",
+                            "CASHIER_PE",
+                            "BCP",
+                            "USDT",
+                            "QRIS",
+                            "CASHIER_IN",
+                            "PIX",
+                            "SPEI",
+                            "CASHIER_CO",
+                            "CASHIER_CL",
+                            "CASHIER_PH",
+                            "GCASH",
+                        ],
+                    )
+                    .or_any(),
             ),
             Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
             Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
             Field::optional("productDetail", Kind::TEXT.max_length(128)),
             Field::optional(
                 "receiver",
-                Kind::Object {
-                    fields: &[
+                Kind::object(
+                    &[
                         Field::optional("name", Kind::TEXT),
                         Field::optional("email", Kind::TEXT),
                         Field::optional("phone", Kind::TEXT),
                         Field::optional("address", Kind::TEXT),
                         Field::optional(
                             "idType",
-                            Kind::Enum {
-                                values: &[
-                                    "NID",
-                                    "FID",
-                                    "PP",
-                                    "TIN",
-                                    "DNI",
-                                    "CE",
-                                    "PAS",
-                                    "RUC",
-                                    "CC",
-                                    "RUT",
-                                ],
-                                integer: false,
-                                any: true,
-                            },
+                            Kind::one_of(
+                                    &[
+                                        "NID",
+                                        "FID",
+                                        "PP",
+                                        "TIN",
+                                        "DNI",
+                                        "CE",
+                                        "PAS",
+                                        "RUC",
+                                        "CC",
+                                        "RUT",
+                                    ],
+                                )
+                                .or_any(),
                         ),
                         Field::optional("idNumber", Kind::TEXT),
                         Field::optional("identity", Kind::TEXT),
                         Field::optional("taxNumber", Kind::TEXT),
                     ],
-                    at_least_one_of: &[],
-                    one_or_many: false,
-                },
+                ),
             ),
-            Field::optional(
-                "area",
-                Kind::Integer {
-                    minimum: ::core::option::Option::Some(14i64),
-                    maximum: ::core::option::Option::Some(14i64),
-                },
-            ),
+            Field::optional("area", Kind::INTEGER.at_least(14).at_most(14)),
             Field::optional("additionalParam", Kind::JsonObject),
         ],
         at_least_one_of: &[],
