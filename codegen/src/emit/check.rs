@@ -268,7 +268,9 @@ fn same_shape(r: &Field, s: &Field, depth: usize) -> bool {
             Ty::Object { object: so, .. },
         ) => {
             let own = ro.region_fields.len();
-            (own == 0 || depth == 0)
+            // `own_check` writes what the region adds one level down (its fields and its
+            // groups there); deeper, the object must be the shared one but for its rules.
+            (depth == 0 || (own == 0 && ro.at_least_one_of == so.at_least_one_of))
                 && ro.fields.len() == so.fields.len() + own
                 && ro
                     .fields
