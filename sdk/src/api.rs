@@ -34,6 +34,10 @@ pub struct HeaderInfo {
 }
 
 /// A documented example exchange, as the region's spec file gives it.
+///
+/// The generated tables write one as `Example::exchange(name, source, request headers,
+/// request body, response headers, response body)`, `Example::request(…)` when the page
+/// shows only a request, or `Example::body(…)` when it shows only a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Example {
     /// A short name, e.g. `seed`.
@@ -46,13 +50,107 @@ pub struct Example {
     pub response: Option<ExampleMessage>,
 }
 
+impl Example {
+    /// An example from its name, its source and its two messages, each as its headers (one
+    /// `Name: value` per line) and its compact JSON body. A body left empty is one the page
+    /// does not show; a message with neither headers nor body is one it does not show.
+    pub const fn exchange(
+        name: &'static str,
+        source: &'static str,
+        request_headers: &'static str,
+        request_body: &'static str,
+        response_headers: &'static str,
+        response_body: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            source,
+            request: ExampleMessage::shown(request_headers, request_body),
+            response: ExampleMessage::shown(response_headers, response_body),
+        }
+    }
+
+    /// An example that shows only a request, written as for [`Example::exchange`].
+    pub const fn request(
+        name: &'static str,
+        source: &'static str,
+        headers: &'static str,
+        body: &'static str,
+    ) -> Self {
+        Self::exchange(name, source, headers, body, "", "")
+    }
+
+    /// An example that shows only a request body (a demo's, sent without headers of its own).
+    pub const fn body(name: &'static str, source: &'static str, body: &'static str) -> Self {
+        Self::exchange(name, source, "", body, "", "")
+    }
+}
+
 /// The headers and JSON body of an example message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExampleMessage {
-    /// Headers, by name.
-    pub headers: &'static [(&'static str, &'static str)],
+    /// The headers the page shows.
+    pub headers: ExampleHeaders,
     /// The JSON body, compact.
     pub body: Option<&'static str>,
+}
+
+impl ExampleMessage {
+    /// A message from its headers (one `Name: value` per line) and its body (empty for none).
+    pub const fn new(headers: &'static str, body: &'static str) -> Self {
+        Self {
+            headers: ExampleHeaders(headers),
+            body: if body.is_empty() { None } else { Some(body) },
+        }
+    }
+
+    /// The message, or `None` when it has neither headers nor body.
+    const fn shown(headers: &'static str, body: &'static str) -> Option<Self> {
+        if headers.is_empty() && body.is_empty() {
+            None
+        } else {
+            Some(Self::new(headers, body))
+        }
+    }
+}
+
+/// The headers of an example message, kept as the page's lines (`Name: value`, one per line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ExampleHeaders(&'static str);
+
+impl ExampleHeaders {
+    /// The headers in the order the page gives them, as `(name, value)`.
+    ///
+    /// ```
+    /// let message = smilepayz::ExampleMessage::new("Content-Type: application/json\nX-PARTNER-ID: 20001", "");
+    /// let headers: Vec<_> = message.headers.iter().collect();
+    /// assert_eq!(headers, [("Content-Type", "application/json"), ("X-PARTNER-ID", "20001")]);
+    /// assert_eq!(message.headers.get("x-partner-id"), Some("20001"));
+    /// assert_eq!(message.body, None);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + use<> {
+        self.0.lines().filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            Some((name.trim(), value.trim()))
+        })
+    }
+
+    /// The value of the header `name` (any case), if the example has it.
+    pub fn get(&self, name: &str) -> Option<&'static str> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether the example shows no headers.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// The headers as written, one `Name: value` per line.
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
 }
 
 /// A request body of some endpoint in some region, e.g.

@@ -4,10 +4,13 @@
 //! one variant per region, and each of their accessors, setters and conversions does the same
 //! thing in every region. Instead of an arm per region in each of them, every endpoint's
 //! generated module defines a local `each_region!` that hands its list of regions
-//! (`[Brl brl, Clp clp, …]`: the variant and the region's module) to this macro, which
-//! writes the arms. Adding a region adds one pair to that list, not an arm to every accessor.
+//! (`[Brl brl " Brazil (BRL).", …]`: the variant, the region's module and the variant's
+//! documentation) to this macro, which writes the enums' variants and the arms. Adding a region
+//! adds one entry to that list, not a variant to every enum and an arm to every accessor.
 //!
 //! The forms (after the list):
+//! - `enum #[attributes] pub enum Any(Typed) { more variants }`: the enum with a variant
+//!   `Brl(Typed<Brl>)` per region, documented, then `more variants`;
 //! - `from Typed => Any`: `impl From<Typed<Marker>> for Any`, one per region;
 //! - `region r, R => body, _ => none`: `body` with `R` the marker type of the region `r`, or
 //!   `none` when the endpoint is not offered there;
@@ -19,7 +22,14 @@
 //! - `value, Enum, v => body, more arms…`: `body` with `v` bound, whatever the region.
 
 macro_rules! dispatch {
-    ([$($variant:ident $module:ident),* $(,)?] from $typed:ident => $any:ident) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] enum $(#[$attr:meta])* $vis:vis enum $any:ident($typed:ident) { $($more:tt)* }) => {
+        $(#[$attr])*
+        $vis enum $any {
+            $(#[doc = $doc] $variant($typed<$crate::regions::$module::$variant>),)*
+            $($more)*
+        }
+    };
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] from $typed:ident => $any:ident) => {
         $(
             impl ::core::convert::From<$typed<$crate::regions::$module::$variant>> for $any {
                 #[inline]
@@ -29,7 +39,7 @@ macro_rules! dispatch {
             }
         )*
     };
-    ([$($variant:ident $module:ident),* $(,)?] region $region:expr, $r:ident => $body:expr, _ => $none:expr) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] region $region:expr, $r:ident => $body:expr, _ => $none:expr) => {
         match $region {
             $($crate::Region::$variant => {
                 type $r = $crate::regions::$module::$variant;
@@ -39,7 +49,7 @@ macro_rules! dispatch {
             _ => $none,
         }
     };
-    ([$($variant:ident $module:ident),* $(,)?] start $region:expr, $any:ident, $r:ident => $body:expr, _ => $none:expr) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] start $region:expr, $any:ident, $r:ident => $body:expr, _ => $none:expr) => {
         match $region {
             $($crate::Region::$variant => {
                 type $r = $crate::regions::$module::$variant;
@@ -49,13 +59,13 @@ macro_rules! dispatch {
             _ => $none,
         }
     };
-    ([$($variant:ident $module:ident),* $(,)?] map $value:expr, $any:ident, $v:pat => $body:expr $(, $pat:pat => $other:expr)* $(,)?) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] map $value:expr, $any:ident, $v:pat => $body:expr $(, $pat:pat => $other:expr)* $(,)?) => {
         match $value {
             $($any::$variant($v) => $any::$variant($body),)*
             $($pat => $other,)*
         }
     };
-    ([$($variant:ident $module:ident),* $(,)?] typed $value:expr, $any:ident, $v:pat, $r:ident => $body:expr) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] typed $value:expr, $any:ident, $v:pat, $r:ident => $body:expr) => {
         match $value {
             $($any::$variant($v) => {
                 type $r = $crate::regions::$module::$variant;
@@ -63,7 +73,7 @@ macro_rules! dispatch {
             })*
         }
     };
-    ([$($variant:ident $module:ident),* $(,)?] $value:expr, $any:ident, $v:pat => $body:expr $(, $pat:pat => $other:expr)* $(,)?) => {
+    ([$($variant:ident $module:ident $doc:literal),* $(,)?] $value:expr, $any:ident, $v:pat => $body:expr $(, $pat:pat => $other:expr)* $(,)?) => {
         match $value {
             $($any::$variant($v) => $body,)*
             $($pat => $other,)*

@@ -21,7 +21,8 @@ pub mod timestamp;
 mod wire;
 
 pub use api::{
-    ApiRequest, EndpointInfo, Example, ExampleMessage, GatewayResponse, HeaderInfo, SignPart,
+    ApiRequest, EndpointInfo, Example, ExampleHeaders, ExampleMessage, GatewayResponse, HeaderInfo,
+    SignPart,
 };
 #[cfg(feature = "client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]

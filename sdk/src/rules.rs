@@ -42,6 +42,33 @@ pub struct Object {
     pub required_when: &'static [RequiredWhen],
 }
 
+impl Object {
+    /// A body's or an object's rules from its fields, with no groups and no conditions: the
+    /// generated tables are written with it, `Object::new(&[ORDER_NO, …])`.
+    #[must_use]
+    pub const fn new(fields: &'static [Field]) -> Object {
+        Object {
+            fields,
+            at_least_one_of: &[],
+            required_when: &[],
+        }
+    }
+
+    /// These rules with groups of fields of which at least one must be present.
+    #[must_use]
+    pub const fn at_least_one_of(mut self, groups: &'static [&'static [&'static str]]) -> Object {
+        self.at_least_one_of = groups;
+        self
+    }
+
+    /// These rules with fields that are mandatory when a top-level field has some values.
+    #[must_use]
+    pub const fn required_when(mut self, conditions: &'static [RequiredWhen]) -> Object {
+        self.required_when = conditions;
+        self
+    }
+}
+
 /// A field that is mandatory when a top-level field of the body has one of some values
 /// (Indonesia's `payer.phone` when `paymentMethod` is `W_OVO`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -23,8 +23,6 @@ use crate::spec::MoneyShape;
 struct Offering {
     /// `Thb`: the enum variant and the region's marker type.
     variant: Ident,
-    /// `crate::regions::thb::Thb`.
-    marker: TokenStream,
     /// ` Thailand (THB).`, for documentation.
     doc: String,
     /// `THB`, for messages.
@@ -68,7 +66,6 @@ pub(super) fn endpoint_items(
             Some(quote! { crate::regions::#region_module::#module::#extra })
         };
         offering.push(Offering {
-            marker: quote! { crate::regions::#region_module::#variant },
             variant,
             module: region_module.clone(),
             doc: super::doc_safe(&format!(" {} ({}).", region.spec.name, region.spec.code)),
@@ -129,9 +126,7 @@ pub(super) fn endpoint_items(
         ));
     }
     for (name, any, fields, what, about) in &messages {
-        items.push(message_enum(
-            name, any, fields, what, about, &offering, &place,
-        )?);
+        items.push(message_enum(name, any, fields, what, about, &place)?);
     }
     items.push(request_extras(prefix, &offering)?);
     items.push(any_builder(
@@ -167,8 +162,8 @@ pub(super) fn endpoint_items(
 /// every accessor, setter and conversion below is written once instead of once per region.
 fn dispatch_macro(title: &str, offering: &[Offering]) -> TokenStream {
     let regions = offering.iter().map(|o| {
-        let (v, m) = (&o.variant, &o.module);
-        quote! { #v #m }
+        let (v, m, doc) = (&o.variant, &o.module, &o.doc);
+        quote! { #v #m #doc }
     });
     let about = format!(
         " The regions that offer {title}: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region."
@@ -190,21 +185,19 @@ fn message_enum(
     fields: &[Field],
     what: &str,
     about: &str,
-    offering: &[Offering],
     place: &Place,
 ) -> Result<TokenStream> {
     let about: Vec<&str> = about.lines().map(str::trim_start).collect();
-    let docs = super::doc_raw(&about.join("\n"));
-    let mut variants = Vec::new();
-    for o in offering {
-        let Offering {
-            variant,
-            marker,
-            doc: text,
-            ..
-        } = o;
-        variants.push(quote! { #[doc = #text] #variant(#typed<#marker>), });
-    }
+    // One attribute: the enum is written by `each_region!`, whose arguments are printed as
+    // tokens, so each `#[doc]` would be a line of its own there.
+    let docs = super::doc_safe(
+        &about
+            .iter()
+            .map(|line| format!(" {line}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let docs = quote! { #[doc = #docs] };
     let mut accessors = Vec::new();
     for field in fields {
         if OWN_METHODS.contains(&field.rust.as_str()) {
@@ -263,11 +256,13 @@ fn message_enum(
         " Reads a {what} body in `region`'s shape (its own fields and currency).\n\n # Errors\n A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its {what}."
     );
     Ok(quote! {
-        #docs
-        #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum #any { #(#variants)* }
+        each_region!(enum
+            #docs
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq, ::serde::Serialize)]
+            #[serde(untagged)]
+            #[non_exhaustive]
+            pub enum #any(#typed) {}
+        );
 
         impl #any {
             #[doc = #region_doc]
@@ -574,11 +569,6 @@ fn any_builder(
     let name = checked_ident(&format!("Any{prefix}RequestBuilder"))?;
     let builder = typed.builder;
     let request = typed.request;
-    let mut inner_variants = Vec::new();
-    for o in offering {
-        let (v, marker) = (&o.variant, &o.marker);
-        inner_variants.push(quote! { #v(#builder<#marker>), });
-    }
     let mut setters = Vec::new();
     let mut skipped = Vec::new();
     for field in &endpoint.request {
@@ -741,11 +731,13 @@ fn any_builder(
             #wrong_extra_member
         }
 
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            #(#inner_variants)*
-            NotOffered(crate::Region),
-        }
+        each_region!(enum
+            #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+            enum Inner(#builder) {
+                #[doc = " The region does not offer the endpoint."]
+                NotOffered(crate::Region),
+            }
+        );
 
         impl #request_any {
             #[doc = " A builder for `region`, with every field unset."]

@@ -55,6 +55,42 @@ pub(crate) fn endpoints_module(spec: &Spec) -> Result<TokenStream> {
     })
 }
 
+/// The endpoint module's doc-test: the first region's first example with a request body, read,
+/// checked and written back unchanged, and its response read the same way when it has one.
+/// Written once per endpoint: every region's examples are tested by `tests/tests/examples.rs`.
+fn endpoint_example_doc(spec: &Spec, endpoint: &Endpoint) -> TokenStream {
+    let prefix = &endpoint.spec.type_prefix;
+    let found = spec.regions.iter().find_map(|region| {
+        let own = region.endpoint(&endpoint.id)?;
+        own.own.examples.iter().find_map(|x| {
+            let request = x.request.as_ref()?.body.as_ref()?;
+            let response = x.response.as_ref().and_then(|m| m.body.as_ref());
+            Some((region, x, request, response))
+        })
+    });
+    let Some((region, example, request, response)) = found else {
+        return quote! {};
+    };
+    let module = &region.module;
+    let constant = naming::constant_name(prefix);
+    let mut test = format!(
+        "use smilepayz::regions::{module};\n\nlet body = {};\nlet request: {module}::{prefix}Request = serde_json::from_str(body)?;\nrequest.validate()?;\nassert_eq!(\n    serde_json::to_value(&request)?,\n    serde_json::from_str::<serde_json::Value>(body)?\n);\n",
+        raw_string(&request.to_string()),
+    );
+    if let Some(response) = response {
+        test.push_str(&format!(
+            "\nlet body = {};\nlet response: {module}::{prefix}Response = serde_json::from_str(body)?;\nassert_eq!(\n    serde_json::to_value(&response)?,\n    serde_json::from_str::<serde_json::Value>(body)?\n);\n",
+            raw_string(&response.to_string()),
+        ));
+    }
+    doc_raw(&format!(
+        "\n# Example\n\nThe {} example {} of {} read, checked and written back unchanged (every region's documented examples are in its `{constant}_EXAMPLES`, e.g. [`crate::regions::{module}::{constant}_EXAMPLES`]):\n\n```\n{test}# Ok::<(), Box<dyn std::error::Error>>(())\n```",
+        escape_markdown(&region.spec.name),
+        code(&example.name),
+        escape_markdown(&endpoint.spec.title),
+    ))
+}
+
 pub(crate) fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenStream> {
     let id = &endpoint.id;
     let e = &endpoint.spec;
@@ -409,10 +445,31 @@ pub(crate) fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenS
             notification: notification.as_ref(),
         },
     )?;
+    let example_doc = endpoint_example_doc(spec, endpoint);
+    // The shared rules the regions' tables name, written once here.
+    let mut shared = super::rules::Shared::of(&endpoint.request);
+    for region in &spec.regions {
+        if let Some(own) = region.endpoint(id) {
+            super::rules::rules_fields_over(&own.request, &mut shared, "");
+        }
+    }
+    let shared_items = shared.items();
+    let shared_rules = (!shared_items.is_empty()).then(|| {
+        let names = super::rules::rules_imports(&quote! { #(#shared_items)* });
+        quote! {
+            #[doc = " The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged."]
+            pub mod shared_rules {
+                #names
+                #(#shared_items)*
+            }
+        }
+    });
     Ok(quote! {
         #docs
         #notes
+        #example_doc
         pub mod #module {
+            #shared_rules
             #[doc = " Where the endpoint is and what it is."]
             pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
                 id: #id,
@@ -429,6 +486,12 @@ pub(crate) fn endpoint_module(spec: &Spec, endpoint: &Endpoint) -> Result<TokenS
                 const EXAMPLES: &'static [crate::Example];
                 #[doc = " The rules a request body must follow in the region."]
                 const REQUEST_RULES: crate::rules::Object;
+                #[doc = " The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`]."]
+                const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                    endpoint: ENDPOINT,
+                    request_rules: &Self::REQUEST_RULES,
+                    examples: Self::EXAMPLES,
+                };
                 #[doc = " Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are."]
                 #[doc = ""]
                 #[doc = " Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`]."]

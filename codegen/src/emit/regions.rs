@@ -88,8 +88,22 @@ pub(crate) fn region_parts(
         .map(|f| format!("spec/regions/{f}"))
         .unwrap_or_default();
     let offered: Vec<String> = region.endpoints.iter().map(|e| code(&e.id)).collect();
+    let own_words = if region
+        .endpoints
+        .iter()
+        .any(|e| !e.own.field_notes.is_empty())
+    {
+        format!(
+            " What the {} pages say of their fields in their own words is in the reference page \
+             (`docs/regions.md` in the repository, \"How the regions differ\").",
+            escape_markdown(name)
+        )
+    } else {
+        String::new()
+    };
     let module_doc = doc_raw(&format!(
-        "{} ({code_}): {}\n\n| | |\n|---|---|\n| currency | {currency} |\n| area code | {area} |\n| X-TIMESTAMP offset | {offset} |\n| money format | {} |\n| endpoints | {} |\n\nFrom {}.",
+        "{} ({code_}): {}\n\nMoney in {currency} (format {}), area code {area}, `X-TIMESTAMP` at {offset}; \
+         offers {}. From {}.{own_words}",
         escape_markdown(name),
         escape_markdown(summary),
         code(money_format),
@@ -296,7 +310,7 @@ pub(crate) fn region_parts(
                 ));
                 sub_items.push(quote! {
                     #docs
-                    pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker_path>;
+                    pub type #alias = crate::endpoints::#endpoint_module::#alias<super::#marker>;
                 });
             } else {
                 sub_items.push(quote! {
@@ -316,7 +330,8 @@ pub(crate) fn region_parts(
             });
         }
 
-        let rules = rules_fields(&own.request);
+        let mut shared = super::rules::Shared::of(&endpoint.request);
+        let rules = super::rules::rules_fields_over(&own.request, &mut shared, "");
         let groups = e.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
         let mut found = Vec::new();
         crate::model::conditions("", &own.request, &mut found);
@@ -328,29 +343,27 @@ pub(crate) fn region_parts(
             })
             .collect();
         let rules_doc = doc_safe(&format!(" The rules of a {name} {} request body.", e.title));
-        // The table is written with the short names of `crate::rules`, imported inside the
-        // constant (so they cannot clash with a name of the region's module): a field is one
-        // line, `Field::required("orderNo", Kind::TEXT.min_length(6).max_length(32))`.
-        let written = rules.to_string();
-        let names: Vec<Ident> = super::rules::RULES_NAMES
-            .iter()
-            // As a path (`Kind :: TEXT`) or a struct literal (`Atom { … }`), not inside a
-            // string literal such as a field's name.
-            .filter(|name| {
-                written.contains(&format!("{name} ::")) || written.contains(&format!("{name} {{"))
-            })
-            .map(|name| format_ident!("{}", name))
-            .collect();
-        let names = (!names.is_empty()).then(|| quote! { use crate::rules::{#(#names),*}; });
+        // The table is written with the short names of `crate::rules` and the endpoint's
+        // shared rules, imported inside the constant (so they cannot clash with a name of the
+        // region's module): a field is one line, `ORDER_NO` where the region keeps the shared
+        // rule, `Field::required("orderNo", Kind::TEXT.min_length(6))` where it has its own.
+        let names = super::rules::rules_imports(&rules);
+        let shared_names = (!shared.used.is_empty()).then(|| {
+            quote! { use crate::endpoints::#endpoint_module::shared_rules::*; }
+        });
+        let mut object = quote! { crate::rules::Object::new(#rules) };
+        if !e.at_least_one_of.is_empty() {
+            object = quote! { #object.at_least_one_of(&[#(#groups),*]) };
+        }
+        if !conditions.is_empty() {
+            object = quote! { #object.required_when(&[#(#conditions),*]) };
+        }
         items.push(quote! {
             #[doc = #rules_doc]
             pub const #rules_name: crate::rules::Object = {
+                #shared_names
                 #names
-                crate::rules::Object {
-                    fields: #rules,
-                    at_least_one_of: &[#(#groups),*],
-                    required_when: &[#(#conditions),*],
-                }
+                #object
             };
         });
         let request_type = checked_ident(&format!("{prefix}Request"))?;
@@ -416,7 +429,7 @@ pub(crate) fn region_parts(
             });
         }
         items.push(quote! {
-            impl crate::endpoints::#endpoint_module::#variant for #marker {
+            impl endpoints::#endpoint_module::#variant for #marker {
                 #(#assoc)*
                 const EXAMPLES: &'static [crate::Example] = #examples_name;
                 const REQUEST_RULES: crate::rules::Object = #rules_name;
@@ -424,22 +437,8 @@ pub(crate) fn region_parts(
             }
         });
 
-        let notes: Vec<(&String, &String)> = own.own.field_notes.iter().collect();
-        let request_notes: Vec<_> = notes
-            .iter()
-            .filter(|(p, _)| p.starts_with("request.") || p.starts_with("header."))
-            .copied()
-            .collect();
-        let response_notes: Vec<_> = notes
-            .iter()
-            .filter(|(p, _)| p.starts_with("response.") || p.starts_with("response-header."))
-            .copied()
-            .collect();
         let overrides = region_rules_table(&own.request, &endpoint.request);
-        for (suffix, side_notes, request_side) in [
-            ("Request", &request_notes, true),
-            ("Response", &response_notes, false),
-        ] {
+        for (suffix, request_side) in [("Request", true), ("Response", false)] {
             let alias = checked_ident(&format!("{prefix}{suffix}"))?;
             let mut text = format!(
                 "The {} {} in {} ({currency}).",
@@ -447,69 +446,18 @@ pub(crate) fn region_parts(
                 suffix.to_lowercase(),
                 escape_markdown(name),
             );
+            if request_side && !own.own.examples.is_empty() {
+                text.push_str(&format!(" Its documented examples: [`{examples_name}`]."));
+            }
             if request_side && !overrides.is_empty() {
                 text.push_str(&format!(
                     "\n\nIn {name} these fields have rules of their own:\n\n{overrides}"
                 ));
             }
-            if !side_notes.is_empty() {
-                text.push_str(&format!(
-                    "\n\nWhat the {} pages say of these fields in their own words is in the \
-                     reference page (`docs/regions.md` in the repository, \"How the regions differ\").",
-                    escape_markdown(name)
-                ));
-            }
-            let examples: Vec<(&str, &str)> = own
-                .own
-                .examples
-                .iter()
-                .filter_map(|x| {
-                    let message = if request_side {
-                        &x.request
-                    } else {
-                        &x.response
-                    };
-                    message
-                        .as_ref()
-                        .and_then(|m| m.body.as_ref())
-                        .map(|_| x.name.as_str())
-                })
-                .map(|n| (n, n))
-                .collect();
-            let mut doctests = String::new();
-            for (example_name, _) in examples.iter().take(1) {
-                let Some(example) = own.own.examples.iter().find(|x| x.name == *example_name)
-                else {
-                    continue;
-                };
-                let message = if request_side {
-                    &example.request
-                } else {
-                    &example.response
-                };
-                let Some(body) = message.as_ref().and_then(|m| m.body.as_ref()) else {
-                    continue;
-                };
-                let body = body.to_string();
-                let check = if request_side {
-                    "\nvalue.validate()?;"
-                } else {
-                    ""
-                };
-                doctests.push_str(&format!(
-                    "\n\n# Example\n\nThe documented example {} read, checked and written back unchanged:\n\n```\nuse smilepayz::regions::{};\n\nlet body = {};\nlet value: {}::{} = serde_json::from_str(body)?;{check}\nassert_eq!(\n    serde_json::to_value(&value)?,\n    serde_json::from_str::<serde_json::Value>(body)?\n);\n# Ok::<(), Box<dyn std::error::Error>>(())\n```",
-                    code(example_name),
-                    region.module,
-                    raw_string(&body),
-                    region.module,
-                    alias
-                ));
-            }
-            text.push_str(&doctests);
             let docs = doc_raw(&text);
             items.push(quote! {
                 #docs
-                pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
+                pub type #alias = endpoints::#endpoint_module::#alias<#marker>;
             });
         }
         if let Some(callback) = &e.callback {
@@ -520,34 +468,33 @@ pub(crate) fn region_parts(
             ));
             items.push(quote! {
                 #[doc = #text]
-                pub type #alias = crate::endpoints::#endpoint_module::#alias<#marker>;
+                pub type #alias = endpoints::#endpoint_module::#alias<#marker>;
             });
         }
         let builder_alias = checked_ident(&format!("{prefix}RequestBuilder"))?;
         let builder_doc = doc_safe(&format!(" Builds a {name} {} request.", e.title));
         items.push(quote! {
             #[doc = #builder_doc]
-            pub type #builder_alias = crate::endpoints::#endpoint_module::#builder_alias<#marker>;
+            pub type #builder_alias = endpoints::#endpoint_module::#builder_alias<#marker>;
         });
-        let examples = examples_tokens(&own.own.examples);
+        let examples = examples_tokens(&own.own.examples)?;
         let text = doc_safe(&format!(" The {name} page's examples of {}.", e.title));
         items.push(quote! {
             #[doc = #text]
             pub const #examples_name: &[crate::Example] = #examples;
         });
-        registry.push(quote! {
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::#endpoint_module::ENDPOINT,
-                request_rules: &#rules_name,
-                examples: #examples_name,
-            }
-        });
+        registry
+            .push(quote! { <#marker as endpoints::#endpoint_module::#variant>::REGION_ENDPOINT });
     }
 
     let area_lit = Literal::u16_unsuffixed(area);
     let body = quote! {
+            use crate::endpoints;
+
             #[doc = #marker_doc]
-            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::marker::Copy, ::core::cmp::PartialEq, ::core::cmp::Eq, ::core::hash::Hash, ::core::default::Default)]
+            // The prelude's derives: a derive is looked up among macros, which a region's
+            // types (named from the spec) cannot shadow.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct #marker;
 
             impl crate::RegionSpec for #marker {

@@ -14,6 +14,25 @@ pub(crate) fn opt<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
     }
 }
 
+/// `use crate::rules::{Field, Kind};` with the names of [`RULES_NAMES`] that `written` uses
+/// as a path (`Kind :: TEXT`) or a struct literal (`Atom { … }`), not inside a string literal
+/// such as a field's name; nothing when it uses none.
+pub(crate) fn rules_imports(written: &TokenStream) -> TokenStream {
+    let written = written.to_string();
+    let names: Vec<Ident> = RULES_NAMES
+        .iter()
+        .filter(|name| {
+            written.contains(&format!("{name} ::")) || written.contains(&format!("{name} {{"))
+        })
+        .map(|name| format_ident!("{}", name))
+        .collect();
+    if names.is_empty() {
+        quote! {}
+    } else {
+        quote! { use crate::rules::{#(#names),*}; }
+    }
+}
+
 /// A pattern as the SDK's static table: `&Pattern { … }`.
 ///
 /// The tables are written with the short names of `crate::rules` in [`RULES_NAMES`]; the
@@ -34,6 +53,94 @@ pub(crate) fn pattern_tokens(pattern: &crate::pattern::Pattern) -> TokenStream {
 }
 
 pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
+    rules_kind_over(ty, &mut Shared::none(), "")
+}
+
+/// The endpoint's shared request rules a region's table can name instead of writing them out:
+/// `ORDER_NO` for `orderNo`, `PAYER_ID_TYPE` for `payer.idType`, each the rule the shared spec
+/// gives. A region whose rule for a field is the same, word for word, names the constant.
+pub(crate) struct Shared<'a> {
+    /// The shared fields, by JSON path, with their constant's name.
+    fields: std::collections::BTreeMap<String, (Ident, &'a Field)>,
+    /// The paths a table named.
+    pub(crate) used: std::collections::BTreeSet<String>,
+}
+
+impl<'a> Shared<'a> {
+    /// Nothing shared: every rule written out.
+    pub(crate) fn none() -> Self {
+        Shared {
+            fields: Default::default(),
+            used: Default::default(),
+        }
+    }
+
+    /// The shared rules of `fields` (an endpoint's shared request fields), objects' fields
+    /// included. Two paths that would get the same constant name both stay unshared.
+    pub(crate) fn of(fields: &'a [Field]) -> Self {
+        fn walk<'a>(prefix: &str, fields: &'a [Field], out: &mut Vec<(String, String, &'a Field)>) {
+            for field in fields {
+                let path = join_path(prefix, &field.name);
+                let name = path
+                    .split('.')
+                    .map(crate::naming::constant_name)
+                    .collect::<Vec<_>>()
+                    .join("_");
+                out.push((path.clone(), name, field));
+                if let Some(object) = field.ty.object() {
+                    walk(&path, &object.fields, out);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        walk("", fields, &mut all);
+        let mut count = std::collections::BTreeMap::new();
+        for (_, name, _) in &all {
+            *count.entry(name.clone()).or_insert(0) += 1;
+        }
+        let fields = all
+            .into_iter()
+            .filter(|(_, name, _)| count[name] == 1)
+            .filter_map(|(path, name, field)| {
+                let ident = syn::parse_str::<Ident>(&name).ok()?;
+                Some((path, (ident, field)))
+            })
+            .collect();
+        Shared {
+            fields,
+            used: Default::default(),
+        }
+    }
+
+    /// The shared field at `path`, when it has a constant.
+    fn get(&self, path: &str) -> Option<&(Ident, &'a Field)> {
+        self.fields.get(path)
+    }
+
+    /// The constants the tables named, as `pub const ORDER_NO: Field = …;` items.
+    pub(crate) fn items(&self) -> Vec<TokenStream> {
+        self.used
+            .iter()
+            .filter_map(|path| self.fields.get(path).map(|f| (path, f)))
+            .map(|(path, (ident, field))| {
+                let rule = field_rule(field, &mut Shared::none(), "");
+                let text = format!(" `{path}` as the shared spec gives it.");
+                quote! { #[doc = #text] pub const #ident: Field = #rule; }
+            })
+            .collect()
+    }
+}
+
+fn join_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// A rule kind, with what is shared under `path` named from `shared`.
+fn rules_kind_over(ty: &Ty, shared: &mut Shared<'_>, path: &str) -> TokenStream {
     match ty {
         Ty::String {
             min_length,
@@ -119,7 +226,7 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
             object,
             one_or_many,
         } => {
-            let fields = rules_fields(&object.fields);
+            let fields = rules_fields_over(&object.fields, shared, path);
             let mut kind = quote! { Kind::object(#fields) };
             if !object.at_least_one_of.is_empty() {
                 let groups = object.at_least_one_of.iter().map(|g| quote! { &[#(#g),*] });
@@ -149,16 +256,39 @@ pub(crate) fn rules_kind(ty: &Ty) -> TokenStream {
     }
 }
 
-pub(crate) fn rules_fields(fields: &[Field]) -> TokenStream {
-    let items = fields.iter().map(|f| {
-        let name = &f.name;
-        let kind = rules_kind(&f.ty);
-        if f.required {
-            quote! { Field::required(#name, #kind) }
-        } else {
-            quote! { Field::optional(#name, #kind) }
-        }
-    });
+/// A field's rule as a table writes it: `Field::required("orderNo", Kind::TEXT…)`.
+fn field_rule(f: &Field, shared: &mut Shared<'_>, path: &str) -> TokenStream {
+    let name = &f.name;
+    let kind = rules_kind_over(&f.ty, shared, path);
+    if f.required {
+        quote! { Field::required(#name, #kind) }
+    } else {
+        quote! { Field::optional(#name, #kind) }
+    }
+}
+
+/// The fields of a table under `prefix`: a field whose rule is the shared one, word for word,
+/// is its constant's name (`ORDER_NO`); another is written out, an object's fields again
+/// named from `shared` where they are the same.
+pub(crate) fn rules_fields_over(
+    fields: &[Field],
+    shared: &mut Shared<'_>,
+    prefix: &str,
+) -> TokenStream {
+    let items: Vec<TokenStream> = fields
+        .iter()
+        .map(|f| {
+            let path = join_path(prefix, &f.name);
+            if let Some((ident, base)) = shared.get(&path).cloned() {
+                let plain = |f: &Field| field_rule(f, &mut Shared::none(), "").to_string();
+                if plain(f) == plain(base) {
+                    shared.used.insert(path);
+                    return quote! { #ident };
+                }
+            }
+            field_rule(f, shared, &path)
+        })
+        .collect();
     quote! { &[#(#items),*] }
 }
 
@@ -263,31 +393,57 @@ pub(crate) fn region_rules_table(regional: &[Field], shared: &[Field]) -> String
     out
 }
 
-pub(crate) fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> TokenStream {
-    let message = |m: &Option<ExampleMessage>| match m {
-        None => quote! { ::core::option::Option::None },
-        Some(m) => {
-            let headers = m.headers.iter().map(|(k, v)| quote! { (#k, #v) });
-            let body = match &m.body {
-                Some(b) => {
-                    let json = b.to_string();
-                    quote! { ::core::option::Option::Some(#json) }
-                }
-                None => quote! { ::core::option::Option::None },
-            };
-            quote! {
-                ::core::option::Option::Some(crate::ExampleMessage { headers: &[#(#headers),*], body: #body })
+/// The examples as `Example::exchange(name, source, request headers, request body, response
+/// headers, response body)`, or `Example::request(name, source, headers, body)` when there is
+/// no response (`Example::body(name, source, body)` when it is a body alone): the headers one
+/// `Name: value` per line, an empty string for what the page does not show. Six strings a line each, the shortest form prettyplease keeps readable.
+pub(crate) fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> Result<TokenStream> {
+    let message = |m: &Option<ExampleMessage>| -> Result<(String, String)> {
+        let Some(m) = m else {
+            return Ok(Default::default());
+        };
+        let mut headers = Vec::new();
+        for (name, value) in &m.headers {
+            if name.is_empty() || name.contains([':', '\n', '\r']) || value.contains(['\n', '\r']) {
+                return Err(EmitError(format!(
+                    "example header {name:?}: {value:?} cannot be written as one `Name: value` line"
+                )));
             }
+            headers.push(format!("{name}: {value}"));
         }
+        let body = m.body.as_ref().map(|b| b.to_string()).unwrap_or_default();
+        Ok((headers.join("\n"), body))
     };
-    let items = examples.iter().map(|e| {
+    let mut items = Vec::new();
+    for e in examples {
         let name = &e.name;
         let source = e.source.as_deref().unwrap_or("");
-        let request = message(&e.request);
-        let response = message(&e.response);
-        quote! {
-            crate::Example { name: #name, source: #source, request: #request, response: #response }
+        let (request_headers, request_body) = message(&e.request)?;
+        if e.request
+            .as_ref()
+            .is_some_and(|m| m.headers.is_empty() && m.body.is_none())
+            || e.response
+                .as_ref()
+                .is_some_and(|m| m.headers.is_empty() && m.body.is_none())
+        {
+            return Err(EmitError(format!(
+                "example {name}: a message with neither headers nor body; leave it out"
+            )));
         }
-    });
-    quote! { &[#(#items),*] }
+        items.push(match &e.response {
+            None if request_headers.is_empty() && !request_body.is_empty() => quote! {
+                crate::Example::body(#name, #source, #request_body)
+            },
+            None => quote! {
+                crate::Example::request(#name, #source, #request_headers, #request_body)
+            },
+            Some(_) => {
+                let (response_headers, response_body) = message(&e.response)?;
+                quote! {
+                    crate::Example::exchange(#name, #source, #request_headers, #request_body, #response_headers, #response_body)
+                }
+            }
+        });
+    }
+    Ok(quote! { &[#(#items),*] })
 }

@@ -1223,7 +1223,67 @@ pub mod endpoints {
     ///
     /// - The G3 pages list sandbox and production URLs; an older page lists production only.
     /// - merchantId is sent at the top level of the body, not inside a merchant object.
+    ///
+    /// # Example
+    ///
+    /// The Indonesia example `bca` of API inquiry account read, checked and written back unchanged (every region's documented examples are in its `INQUIRY_ACCOUNT_EXAMPLES`, e.g. [`crate::regions::idr::INQUIRY_ACCOUNT_EXAMPLES`]):
+    ///
+    /// ```
+    /// use smilepayz::regions::idr;
+    ///
+    /// let body = r#"{"area":10,"bankAccountNo":"40755555555","merchantId":"sandbox-20001","paymentMethod":"BCA"}"#;
+    /// let request: idr::InquiryAccountRequest = serde_json::from_str(body)?;
+    /// request.validate()?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    ///
+    /// let body = r#"{"bankAccountName":"the name","bankAccountNo":"40755555555","code":"00","message":"Successful","paymentMethod":"BCA"}"#;
+    /// let response: idr::InquiryAccountResponse = serde_json::from_str(body)?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&response)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub mod inquiry_account {
+        /// The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged.
+        pub mod shared_rules {
+            use crate::rules::{Field, Kind};
+            /// `bankAccountNo` as the shared spec gives it.
+            pub const BANK_ACCOUNT_NO: Field = Field::required(
+                "bankAccountNo",
+                Kind::TEXT.min_length(1),
+            );
+            /// `merchantId` as the shared spec gives it.
+            pub const MERCHANT_ID: Field = Field::required("merchantId", Kind::TEXT);
+            /// `paymentMethod` as the shared spec gives it.
+            pub const PAYMENT_METHOD: Field = Field::required(
+                "paymentMethod",
+                Kind::one_of(
+                        &[
+                            "QRPAY",
+                            "BANK",
+                            "KBANK",
+                            "BBL",
+                            "SCB",
+                            "CASHIER_PE",
+                            "BCP",
+                            "USDT",
+                            "QRIS",
+                            "CASHIER_IN",
+                            "PIX",
+                            "SPEI",
+                            "CASHIER_CO",
+                            "CASHIER_CL",
+                            "CASHIER_PH",
+                            "GCASH",
+                        ],
+                    )
+                    .or_any(),
+            );
+        }
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
             id: "inquiry-account",
@@ -1238,6 +1298,12 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`].
+            const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                endpoint: ENDPOINT,
+                request_rules: &Self::REQUEST_RULES,
+                examples: Self::EXAMPLES,
+            };
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             ///
             /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
@@ -1620,24 +1686,16 @@ pub mod endpoints {
         /// The regions that offer API inquiry account: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
         macro_rules! each_region {
             ($($args:tt)*) => {
-                crate ::dispatch::dispatch! { [Idr idr] $($args)* }
+                crate ::dispatch::dispatch! { [Idr idr " Indonesia (IDR)."] $($args)* }
             };
         }
-        /// A request of API inquiry account for a region chosen at run time: one variant per region that offers the endpoint.
-        ///
-        /// Build one with [`AnyInquiryAccountRequest::builder`], read one with [`AnyInquiryAccountRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryAccountResponse`]. It serializes exactly as the typed request it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryAccountRequest {
-            /// Indonesia (IDR).
-            Idr(InquiryAccountRequest<crate::regions::idr::Idr>),
-        }
+        each_region!(
+            enum #[doc =
+            " A request of API inquiry account for a region chosen at run time: one variant per region that offers the endpoint.\n \n Build one with [`AnyInquiryAccountRequest::builder`], read one with [`AnyInquiryAccountRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryAccountResponse`]. It serializes exactly as the typed request it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryAccountRequest(InquiryAccountRequest) {}
+        );
         impl AnyInquiryAccountRequest {
             /// The region the request is in.
             #[inline]
@@ -1709,21 +1767,13 @@ pub mod endpoints {
             }
         }
         each_region!(from InquiryAccountRequest => AnyInquiryAccountRequest);
-        /// The response of API inquiry account in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryAccountRequest`].
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryAccountResponse {
-            /// Indonesia (IDR).
-            Idr(InquiryAccountResponse<crate::regions::idr::Idr>),
-        }
+        each_region!(
+            enum #[doc =
+            " The response of API inquiry account in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryAccountRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryAccountResponse(InquiryAccountResponse) {}
+        );
         impl AnyInquiryAccountResponse {
             /// The region the response is in.
             #[inline]
@@ -1801,11 +1851,11 @@ pub mod endpoints {
             region: crate::Region,
             inner: Inner,
         }
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            Idr(InquiryAccountRequestBuilder<crate::regions::idr::Idr>),
-            NotOffered(crate::Region),
-        }
+        each_region!(
+            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
+            Inner(InquiryAccountRequestBuilder) { #[doc =
+            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
+        );
         impl AnyInquiryAccountRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
@@ -1941,7 +1991,46 @@ pub mod endpoints {
     /// - Pay-In Account: Used for collecting funds from all incoming payment transactions.
     /// - Pay-Out Account: Used for processing disbursement and withdrawal transactions.
     /// - Account Transfers: Balances can be transferred between different account types.
+    ///
+    /// # Example
+    ///
+    /// The Brazil example `sandbox-account` of API inquiry balance read, checked and written back unchanged (every region's documented examples are in its `INQUIRY_BALANCE_EXAMPLES`, e.g. [`crate::regions::brl::INQUIRY_BALANCE_EXAMPLES`]):
+    ///
+    /// ```
+    /// use smilepayz::regions::brl;
+    ///
+    /// let body = r#"{"accountNo":"21320030202406111010","balanceTypes":["BALANCE"]}"#;
+    /// let request: brl::InquiryBalanceRequest = serde_json::from_str(body)?;
+    /// request.validate()?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    ///
+    /// let body = r#"{"accountInfos":{"amount":{"currency":"BRL","value":"2500"},"availableBalance":{"currency":"BRL","value":"2500"},"balanceType":"BALANCE"},"accountNo":"21320030202406111010","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
+    /// let response: brl::InquiryBalanceResponse = serde_json::from_str(body)?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&response)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub mod inquiry_balance {
+        /// The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged.
+        pub mod shared_rules {
+            use crate::rules::{Field, Kind};
+            /// `accountNo` as the shared spec gives it.
+            pub const ACCOUNT_NO: Field = Field::required(
+                "accountNo",
+                Kind::TEXT.max_length(128),
+            );
+            /// `balanceTypes` as the shared spec gives it.
+            pub const BALANCE_TYPES: Field = Field::required(
+                "balanceTypes",
+                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
+                    .min_items(1),
+            );
+        }
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
             id: "inquiry-balance",
@@ -1958,6 +2047,12 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`].
+            const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                endpoint: ENDPOINT,
+                request_rules: &Self::REQUEST_RULES,
+                examples: Self::EXAMPLES,
+            };
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             ///
             /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
@@ -2332,8 +2427,11 @@ pub mod endpoints {
         /// The regions that offer API inquiry balance: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
         macro_rules! each_region {
             ($($args:tt)*) => {
-                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
-                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+                crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
+                " Chile (CLP).", Cop cop " Colombia (COP).", Idr idr " Indonesia (IDR).",
+                Inr inr " India (INR).", Mxn mxn " Mexico (MXN).", Pen pen
+                " Peru (PEN).", Php php " Philippines (PHP).", Thb thb
+                " Thailand (THB).", Usdt usdt " USDT (USDT)."] $($args)* }
             };
         }
         /// An `AccountInfo` with its money as [`crate::AnyMoney`], for code that picks its region at run time.
@@ -2358,39 +2456,13 @@ pub mod endpoints {
                 }
             }
         }
-        /// A request of API inquiry balance for a region chosen at run time: one variant per region that offers the endpoint.
-        ///
-        /// Build one with [`AnyInquiryBalanceRequest::builder`], read one with [`AnyInquiryBalanceRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryBalanceResponse`]. It serializes exactly as the typed request it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryBalanceRequest {
-            /// Brazil (BRL).
-            Brl(InquiryBalanceRequest<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(InquiryBalanceRequest<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(InquiryBalanceRequest<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(InquiryBalanceRequest<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(InquiryBalanceRequest<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(InquiryBalanceRequest<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(InquiryBalanceRequest<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(InquiryBalanceRequest<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(InquiryBalanceRequest<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(InquiryBalanceRequest<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A request of API inquiry balance for a region chosen at run time: one variant per region that offers the endpoint.\n \n Build one with [`AnyInquiryBalanceRequest::builder`], read one with [`AnyInquiryBalanceRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryBalanceResponse`]. It serializes exactly as the typed request it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryBalanceRequest(InquiryBalanceRequest) {}
+        );
         impl AnyInquiryBalanceRequest {
             /// The region the request is in.
             #[inline]
@@ -2452,39 +2524,13 @@ pub mod endpoints {
             }
         }
         each_region!(from InquiryBalanceRequest => AnyInquiryBalanceRequest);
-        /// The response of API inquiry balance in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryBalanceRequest`].
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryBalanceResponse {
-            /// Brazil (BRL).
-            Brl(InquiryBalanceResponse<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(InquiryBalanceResponse<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(InquiryBalanceResponse<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(InquiryBalanceResponse<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(InquiryBalanceResponse<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(InquiryBalanceResponse<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(InquiryBalanceResponse<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(InquiryBalanceResponse<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(InquiryBalanceResponse<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(InquiryBalanceResponse<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " The response of API inquiry balance in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryBalanceRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryBalanceResponse(InquiryBalanceResponse) {}
+        );
         impl AnyInquiryBalanceResponse {
             /// The region the response is in.
             #[inline]
@@ -2570,20 +2616,11 @@ pub mod endpoints {
             region: crate::Region,
             inner: Inner,
         }
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            Brl(InquiryBalanceRequestBuilder<crate::regions::brl::Brl>),
-            Clp(InquiryBalanceRequestBuilder<crate::regions::clp::Clp>),
-            Cop(InquiryBalanceRequestBuilder<crate::regions::cop::Cop>),
-            Idr(InquiryBalanceRequestBuilder<crate::regions::idr::Idr>),
-            Inr(InquiryBalanceRequestBuilder<crate::regions::inr::Inr>),
-            Mxn(InquiryBalanceRequestBuilder<crate::regions::mxn::Mxn>),
-            Pen(InquiryBalanceRequestBuilder<crate::regions::pen::Pen>),
-            Php(InquiryBalanceRequestBuilder<crate::regions::php::Php>),
-            Thb(InquiryBalanceRequestBuilder<crate::regions::thb::Thb>),
-            Usdt(InquiryBalanceRequestBuilder<crate::regions::usdt::Usdt>),
-            NotOffered(crate::Region),
-        }
+        each_region!(
+            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
+            Inner(InquiryBalanceRequestBuilder) { #[doc =
+            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
+        );
         impl AnyInquiryBalanceRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
@@ -2691,7 +2728,50 @@ pub mod endpoints {
     /// Read-only: the client retries it on connection failures and server errors.
     ///
     /// Offered in: BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT.
+    ///
+    /// # Example
+    ///
+    /// The Brazil example `pay-in-by-order-no` of API inquiry status read, checked and written back unchanged (every region's documented examples are in its `INQUIRY_STATUS_EXAMPLES`, e.g. [`crate::regions::brl::INQUIRY_STATUS_EXAMPLES`]):
+    ///
+    /// ```
+    /// use smilepayz::regions::brl;
+    ///
+    /// let body = r#"{"orderNo":"S20001db2773a6fb2542dfa5cb34c","tradeType":1}"#;
+    /// let request: brl::InquiryStatusRequest = serde_json::from_str(body)?;
+    /// request.validate()?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    ///
+    /// let body = r#"{"code":"00","message":"Successful","money":{"amount":5000,"currency":"BRL"},"paymentMethod":"PIX","status":"SUCCESS","tradeNo":"T131200012012171055015678","tradeType":1}"#;
+    /// let response: brl::InquiryStatusResponse = serde_json::from_str(body)?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&response)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub mod inquiry_status {
+        /// The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged.
+        pub mod shared_rules {
+            use crate::rules::{Chars, Field, Kind};
+            /// `orderNo` as the shared spec gives it.
+            pub const ORDER_NO: Field = Field::optional(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            );
+            /// `tradeNo` as the shared spec gives it.
+            pub const TRADE_NO: Field = Field::optional(
+                "tradeNo",
+                Kind::TEXT.max_length(32),
+            );
+            /// `tradeType` as the shared spec gives it.
+            pub const TRADE_TYPE: Field = Field::required(
+                "tradeType",
+                Kind::one_of(&["1", "2"]).whole_numbers(),
+            );
+        }
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
             id: "inquiry-status",
@@ -2708,6 +2788,12 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`].
+            const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                endpoint: ENDPOINT,
+                request_rules: &Self::REQUEST_RULES,
+                examples: Self::EXAMPLES,
+            };
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             ///
             /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
@@ -3081,43 +3167,20 @@ pub mod endpoints {
         /// The regions that offer API inquiry status: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
         macro_rules! each_region {
             ($($args:tt)*) => {
-                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
-                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+                crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
+                " Chile (CLP).", Cop cop " Colombia (COP).", Idr idr " Indonesia (IDR).",
+                Inr inr " India (INR).", Mxn mxn " Mexico (MXN).", Pen pen
+                " Peru (PEN).", Php php " Philippines (PHP).", Thb thb
+                " Thailand (THB).", Usdt usdt " USDT (USDT)."] $($args)* }
             };
         }
-        /// A request of API inquiry status for a region chosen at run time: one variant per region that offers the endpoint.
-        ///
-        /// Build one with [`AnyInquiryStatusRequest::builder`], read one with [`AnyInquiryStatusRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryStatusResponse`]. It serializes exactly as the typed request it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryStatusRequest {
-            /// Brazil (BRL).
-            Brl(InquiryStatusRequest<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(InquiryStatusRequest<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(InquiryStatusRequest<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(InquiryStatusRequest<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(InquiryStatusRequest<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(InquiryStatusRequest<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(InquiryStatusRequest<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(InquiryStatusRequest<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(InquiryStatusRequest<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(InquiryStatusRequest<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A request of API inquiry status for a region chosen at run time: one variant per region that offers the endpoint.\n \n Build one with [`AnyInquiryStatusRequest::builder`], read one with [`AnyInquiryStatusRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyInquiryStatusResponse`]. It serializes exactly as the typed request it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryStatusRequest(InquiryStatusRequest) {}
+        );
         impl AnyInquiryStatusRequest {
             /// The region the request is in.
             #[inline]
@@ -3184,39 +3247,13 @@ pub mod endpoints {
             }
         }
         each_region!(from InquiryStatusRequest => AnyInquiryStatusRequest);
-        /// The response of API inquiry status in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryStatusRequest`].
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyInquiryStatusResponse {
-            /// Brazil (BRL).
-            Brl(InquiryStatusResponse<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(InquiryStatusResponse<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(InquiryStatusResponse<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(InquiryStatusResponse<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(InquiryStatusResponse<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(InquiryStatusResponse<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(InquiryStatusResponse<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(InquiryStatusResponse<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(InquiryStatusResponse<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(InquiryStatusResponse<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " The response of API inquiry status in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryStatusRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyInquiryStatusResponse(InquiryStatusResponse) {}
+        );
         impl AnyInquiryStatusResponse {
             /// The region the response is in.
             #[inline]
@@ -3321,20 +3358,11 @@ pub mod endpoints {
             region: crate::Region,
             inner: Inner,
         }
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            Brl(InquiryStatusRequestBuilder<crate::regions::brl::Brl>),
-            Clp(InquiryStatusRequestBuilder<crate::regions::clp::Clp>),
-            Cop(InquiryStatusRequestBuilder<crate::regions::cop::Cop>),
-            Idr(InquiryStatusRequestBuilder<crate::regions::idr::Idr>),
-            Inr(InquiryStatusRequestBuilder<crate::regions::inr::Inr>),
-            Mxn(InquiryStatusRequestBuilder<crate::regions::mxn::Mxn>),
-            Pen(InquiryStatusRequestBuilder<crate::regions::pen::Pen>),
-            Php(InquiryStatusRequestBuilder<crate::regions::php::Php>),
-            Thb(InquiryStatusRequestBuilder<crate::regions::thb::Thb>),
-            Usdt(InquiryStatusRequestBuilder<crate::regions::usdt::Usdt>),
-            NotOffered(crate::Region),
-        }
+        each_region!(
+            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
+            Inner(InquiryStatusRequestBuilder) { #[doc =
+            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
+        );
         impl AnyInquiryStatusRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
@@ -3456,7 +3484,177 @@ pub mod endpoints {
     ///
     /// - If paymentMethod not pass. smilepayz will return a checkout page
     /// - orderNo: 6–32 characters, letters and digits only, unique per merchant.
+    ///
+    /// # Example
+    ///
+    /// The Brazil example `pix` of API pay-in read, checked and written back unchanged (every region's documented examples are in its `PAY_IN_EXAMPLES`, e.g. [`crate::regions::brl::PAY_IN_EXAMPLES`]):
+    ///
+    /// ```
+    /// use smilepayz::regions::brl;
+    ///
+    /// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":5000,"currency":"BRL"},"orderNo":"S20001db2773a6fb2542dfa5cb34c","payer":{"pixAccount":"12345678901","pixType":"CPF"},"paymentMethod":"PIX","purpose":"Online order — São Paulo","redirectUrl":"https://shop.example.com/orders/4001"}"#;
+    /// let request: brl::PayInRequest = serde_json::from_str(body)?;
+    /// request.validate()?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    ///
+    /// let body = r#"{"channel":{"paymentMethod":"PIX","qrString":"00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000052040000530398654075000.005802BR5910DEMO STORE6009SAO PAULO62070503***6304ABCD"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":5000,"currency":"BRL"},"orderNo":"S20001db2773a6fb2542dfa5cb34c","status":"PROCESSING","tradeNo":"T131200012012171055015678","transactionTime":"2020-12-17T10:55:01-03:00"}"#;
+    /// let response: brl::PayInResponse = serde_json::from_str(body)?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&response)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub mod pay_in {
+        /// The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged.
+        pub mod shared_rules {
+            use crate::rules::{Chars, Field, Kind, MoneyShape};
+            /// `callbackUrl` as the shared spec gives it.
+            pub const CALLBACK_URL: Field = Field::optional(
+                "callbackUrl",
+                Kind::TEXT.max_length(256),
+            );
+            /// `expiryPeriod` as the shared spec gives it.
+            pub const EXPIRY_PERIOD: Field = Field::optional(
+                "expiryPeriod",
+                Kind::INTEGER.at_least(1).at_most(86400),
+            );
+            /// `merchant` as the shared spec gives it.
+            pub const MERCHANT: Field = Field::required(
+                "merchant",
+                Kind::object(
+                    &[
+                        Field::required("merchantId", Kind::TEXT),
+                        Field::optional("merchantName", Kind::TEXT),
+                        Field::optional("subMerchantId", Kind::TEXT),
+                        Field::optional("subMerchantName", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                    ],
+                ),
+            );
+            /// `money` as the shared spec gives it.
+            pub const MONEY: Field = Field::required(
+                "money",
+                Kind::money(MoneyShape::AmountNumber),
+            );
+            /// `orderNo` as the shared spec gives it.
+            pub const ORDER_NO: Field = Field::required(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            );
+            /// `payer` as the shared spec gives it.
+            pub const PAYER: Field = Field::optional(
+                "payer",
+                Kind::object(
+                    &[
+                        Field::optional("name", Kind::TEXT),
+                        Field::optional("email", Kind::TEXT),
+                        Field::optional("phone", Kind::TEXT),
+                        Field::optional("address", Kind::TEXT),
+                        Field::optional(
+                            "idType",
+                            Kind::one_of(
+                                    &[
+                                        "NID",
+                                        "FID",
+                                        "PP",
+                                        "TIN",
+                                        "DNI",
+                                        "CE",
+                                        "PAS",
+                                        "RUC",
+                                        "CC",
+                                        "RUT",
+                                    ],
+                                )
+                                .or_any(),
+                        ),
+                        Field::optional("idNumber", Kind::TEXT),
+                        Field::optional("identity", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                        Field::optional("bankName", Kind::TEXT),
+                    ],
+                ),
+            );
+            /// `payer.accountNo` as the shared spec gives it.
+            pub const PAYER_ACCOUNT_NO: Field = Field::optional("accountNo", Kind::TEXT);
+            /// `payer.address` as the shared spec gives it.
+            pub const PAYER_ADDRESS: Field = Field::optional("address", Kind::TEXT);
+            /// `payer.bankName` as the shared spec gives it.
+            pub const PAYER_BANK_NAME: Field = Field::optional("bankName", Kind::TEXT);
+            /// `payer.email` as the shared spec gives it.
+            pub const PAYER_EMAIL: Field = Field::optional("email", Kind::TEXT);
+            /// `payer.idNumber` as the shared spec gives it.
+            pub const PAYER_ID_NUMBER: Field = Field::optional("idNumber", Kind::TEXT);
+            /// `payer.idType` as the shared spec gives it.
+            pub const PAYER_ID_TYPE: Field = Field::optional(
+                "idType",
+                Kind::one_of(
+                        &[
+                            "NID",
+                            "FID",
+                            "PP",
+                            "TIN",
+                            "DNI",
+                            "CE",
+                            "PAS",
+                            "RUC",
+                            "CC",
+                            "RUT",
+                        ],
+                    )
+                    .or_any(),
+            );
+            /// `payer.identity` as the shared spec gives it.
+            pub const PAYER_IDENTITY: Field = Field::optional("identity", Kind::TEXT);
+            /// `payer.name` as the shared spec gives it.
+            pub const PAYER_NAME: Field = Field::optional("name", Kind::TEXT);
+            /// `payer.phone` as the shared spec gives it.
+            pub const PAYER_PHONE: Field = Field::optional("phone", Kind::TEXT);
+            /// `paymentMethod` as the shared spec gives it.
+            pub const PAYMENT_METHOD: Field = Field::optional(
+                "paymentMethod",
+                Kind::one_of(
+                        &[
+                            "QRPAY",
+                            "BANK",
+                            "KBANK",
+                            "BBL",
+                            "SCB",
+                            "CASHIER_PE",
+                            "BCP",
+                            "USDT",
+                            "QRIS",
+                            "CASHIER_IN",
+                            "PIX",
+                            "SPEI",
+                            "CASHIER_CO",
+                            "CASHIER_CL",
+                            "CASHIER_PH",
+                            "GCASH",
+                        ],
+                    )
+                    .or_any(),
+            );
+            /// `productDetail` as the shared spec gives it.
+            pub const PRODUCT_DETAIL: Field = Field::optional(
+                "productDetail",
+                Kind::TEXT.max_length(128),
+            );
+            /// `purpose` as the shared spec gives it.
+            pub const PURPOSE: Field = Field::required(
+                "purpose",
+                Kind::TEXT.min_length(1).max_length(64),
+            );
+            /// `redirectUrl` as the shared spec gives it.
+            pub const REDIRECT_URL: Field = Field::optional(
+                "redirectUrl",
+                Kind::TEXT.max_length(256),
+            );
+        }
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
             id: "pay-in",
@@ -3477,6 +3675,12 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`].
+            const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                endpoint: ENDPOINT,
+                request_rules: &Self::REQUEST_RULES,
+                examples: Self::EXAMPLES,
+            };
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             ///
             /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
@@ -4685,43 +4889,20 @@ pub mod endpoints {
         /// The regions that offer API pay-in: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
         macro_rules! each_region {
             ($($args:tt)*) => {
-                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
-                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+                crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
+                " Chile (CLP).", Cop cop " Colombia (COP).", Idr idr " Indonesia (IDR).",
+                Inr inr " India (INR).", Mxn mxn " Mexico (MXN).", Pen pen
+                " Peru (PEN).", Php php " Philippines (PHP).", Thb thb
+                " Thailand (THB).", Usdt usdt " USDT (USDT)."] $($args)* }
             };
         }
-        /// A request of API pay-in for a region chosen at run time: one variant per region that offers the endpoint.
-        ///
-        /// Build one with [`AnyPayInRequest::builder`], read one with [`AnyPayInRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayInResponse`]. It serializes exactly as the typed request it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayInRequest {
-            /// Brazil (BRL).
-            Brl(PayInRequest<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayInRequest<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayInRequest<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayInRequest<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayInRequest<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayInRequest<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayInRequest<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayInRequest<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayInRequest<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayInRequest<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A request of API pay-in for a region chosen at run time: one variant per region that offers the endpoint.\n \n Build one with [`AnyPayInRequest::builder`], read one with [`AnyPayInRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayInResponse`]. It serializes exactly as the typed request it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayInRequest(PayInRequest) {}
+        );
         impl AnyPayInRequest {
             /// The region the request is in.
             #[inline]
@@ -4832,39 +5013,13 @@ pub mod endpoints {
             }
         }
         each_region!(from PayInRequest => AnyPayInRequest);
-        /// The response of API pay-in in a region chosen at run time, as `Client::send` returns it for an [`AnyPayInRequest`].
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayInResponse {
-            /// Brazil (BRL).
-            Brl(PayInResponse<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayInResponse<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayInResponse<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayInResponse<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayInResponse<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayInResponse<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayInResponse<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayInResponse<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayInResponse<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayInResponse<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " The response of API pay-in in a region chosen at run time, as `Client::send` returns it for an [`AnyPayInRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayInResponse(PayInResponse) {}
+        );
         impl AnyPayInResponse {
             /// The region the response is in.
             #[inline]
@@ -4972,39 +5127,13 @@ pub mod endpoints {
             }
         }
         each_region!(from PayInResponse => AnyPayInResponse);
-        /// A notification of API pay-in in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`].
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayInNotification {
-            /// Brazil (BRL).
-            Brl(PayInNotification<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayInNotification<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayInNotification<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayInNotification<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayInNotification<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayInNotification<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayInNotification<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayInNotification<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayInNotification<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayInNotification<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A notification of API pay-in in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayInNotification(PayInNotification) {}
+        );
         impl AnyPayInNotification {
             /// The region the notification is in.
             #[inline]
@@ -5136,20 +5265,11 @@ pub mod endpoints {
             inner: Inner,
             wrong_extra: ::core::option::Option<crate::Region>,
         }
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            Brl(PayInRequestBuilder<crate::regions::brl::Brl>),
-            Clp(PayInRequestBuilder<crate::regions::clp::Clp>),
-            Cop(PayInRequestBuilder<crate::regions::cop::Cop>),
-            Idr(PayInRequestBuilder<crate::regions::idr::Idr>),
-            Inr(PayInRequestBuilder<crate::regions::inr::Inr>),
-            Mxn(PayInRequestBuilder<crate::regions::mxn::Mxn>),
-            Pen(PayInRequestBuilder<crate::regions::pen::Pen>),
-            Php(PayInRequestBuilder<crate::regions::php::Php>),
-            Thb(PayInRequestBuilder<crate::regions::thb::Thb>),
-            Usdt(PayInRequestBuilder<crate::regions::usdt::Usdt>),
-            NotOffered(crate::Region),
-        }
+        each_region!(
+            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
+            Inner(PayInRequestBuilder) { #[doc =
+            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
+        );
         impl AnyPayInRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
@@ -5420,7 +5540,175 @@ pub mod endpoints {
     /// Notes from the documentation:
     ///
     /// - orderNo: 6–32 characters, letters and digits only, unique per merchant.
+    ///
+    /// # Example
+    ///
+    /// The Brazil example `cpf` of API pay-out read, checked and written back unchanged (every region's documented examples are in its `PAY_OUT_EXAMPLES`, e.g. [`crate::regions::brl::PAY_OUT_EXAMPLES`]):
+    ///
+    /// ```
+    /// use smilepayz::regions::brl;
+    ///
+    /// let body = r#"{"additionalParam":{},"cashAccount":"12345678909","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":10000,"currency":"BRL"},"orderNo":"S20001C5D6E7F8","paymentMethod":"CPF","purpose":"Freelancer payout — Rio","receiver":{"name":"Joao Silva","pixAccount":"12345678909","pixType":"CPF","taxNumber":"12345678909"}}"#;
+    /// let request: brl::PayOutRequest = serde_json::from_str(body)?;
+    /// request.validate()?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    ///
+    /// let body = r#"{"channel":{"accountName":"Joao Silva","cashAccount":"12345678909","paymentMethod":"CPF"},"code":"00","disbursementTime":"2024-06-11T13:25:01-03:00","merchant":{"accountNo":"21320030202406111010","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":10000,"currency":"BRL"},"orderNo":"S20001C5D6E7F8","status":"PROCESSING","tradeNo":"T132200012406111325019876"}"#;
+    /// let response: brl::PayOutResponse = serde_json::from_str(body)?;
+    /// assert_eq!(
+    ///     serde_json::to_value(&response)?,
+    ///     serde_json::from_str::<serde_json::Value>(body)?
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub mod pay_out {
+        /// The rules of the request fields as the shared spec gives them, named by the regions' rules tables (`REQUEST_RULES`) where a region keeps them unchanged.
+        pub mod shared_rules {
+            use crate::rules::{Chars, Field, Kind, MoneyShape};
+            /// `callbackUrl` as the shared spec gives it.
+            pub const CALLBACK_URL: Field = Field::optional(
+                "callbackUrl",
+                Kind::TEXT.max_length(256),
+            );
+            /// `cashAccount` as the shared spec gives it.
+            pub const CASH_ACCOUNT: Field = Field::required(
+                "cashAccount",
+                Kind::TEXT.min_length(1).max_length(32),
+            );
+            /// `merchant` as the shared spec gives it.
+            pub const MERCHANT: Field = Field::required(
+                "merchant",
+                Kind::object(
+                    &[
+                        Field::required("merchantId", Kind::TEXT),
+                        Field::optional("merchantName", Kind::TEXT),
+                        Field::optional("subMerchantId", Kind::TEXT),
+                        Field::optional("subMerchantName", Kind::TEXT),
+                        Field::optional("accountNo", Kind::TEXT),
+                    ],
+                ),
+            );
+            /// `money` as the shared spec gives it.
+            pub const MONEY: Field = Field::required(
+                "money",
+                Kind::money(MoneyShape::AmountNumber),
+            );
+            /// `orderNo` as the shared spec gives it.
+            pub const ORDER_NO: Field = Field::required(
+                "orderNo",
+                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
+            );
+            /// `paymentMethod` as the shared spec gives it.
+            pub const PAYMENT_METHOD: Field = Field::required(
+                "paymentMethod",
+                Kind::one_of(
+                        &[
+                            "QRPAY",
+                            "BANK",
+                            "KBANK",
+                            "BBL",
+                            "SCB",
+                            "CASHIER_PE",
+                            "BCP",
+                            "USDT",
+                            "QRIS",
+                            "CASHIER_IN",
+                            "PIX",
+                            "SPEI",
+                            "CASHIER_CO",
+                            "CASHIER_CL",
+                            "CASHIER_PH",
+                            "GCASH",
+                        ],
+                    )
+                    .or_any(),
+            );
+            /// `productDetail` as the shared spec gives it.
+            pub const PRODUCT_DETAIL: Field = Field::optional(
+                "productDetail",
+                Kind::TEXT.max_length(128),
+            );
+            /// `purpose` as the shared spec gives it.
+            pub const PURPOSE: Field = Field::required(
+                "purpose",
+                Kind::TEXT.min_length(1).max_length(64),
+            );
+            /// `receiver` as the shared spec gives it.
+            pub const RECEIVER: Field = Field::optional(
+                "receiver",
+                Kind::object(
+                    &[
+                        Field::optional("name", Kind::TEXT),
+                        Field::optional("email", Kind::TEXT),
+                        Field::optional("phone", Kind::TEXT),
+                        Field::optional("address", Kind::TEXT),
+                        Field::optional(
+                            "idType",
+                            Kind::one_of(
+                                    &[
+                                        "NID",
+                                        "FID",
+                                        "PP",
+                                        "TIN",
+                                        "DNI",
+                                        "CE",
+                                        "PAS",
+                                        "RUC",
+                                        "CC",
+                                        "RUT",
+                                    ],
+                                )
+                                .or_any(),
+                        ),
+                        Field::optional("idNumber", Kind::TEXT),
+                        Field::optional("identity", Kind::TEXT),
+                        Field::optional("taxNumber", Kind::TEXT),
+                    ],
+                ),
+            );
+            /// `receiver.address` as the shared spec gives it.
+            pub const RECEIVER_ADDRESS: Field = Field::optional("address", Kind::TEXT);
+            /// `receiver.email` as the shared spec gives it.
+            pub const RECEIVER_EMAIL: Field = Field::optional("email", Kind::TEXT);
+            /// `receiver.idNumber` as the shared spec gives it.
+            pub const RECEIVER_ID_NUMBER: Field = Field::optional(
+                "idNumber",
+                Kind::TEXT,
+            );
+            /// `receiver.idType` as the shared spec gives it.
+            pub const RECEIVER_ID_TYPE: Field = Field::optional(
+                "idType",
+                Kind::one_of(
+                        &[
+                            "NID",
+                            "FID",
+                            "PP",
+                            "TIN",
+                            "DNI",
+                            "CE",
+                            "PAS",
+                            "RUC",
+                            "CC",
+                            "RUT",
+                        ],
+                    )
+                    .or_any(),
+            );
+            /// `receiver.identity` as the shared spec gives it.
+            pub const RECEIVER_IDENTITY: Field = Field::optional("identity", Kind::TEXT);
+            /// `receiver.name` as the shared spec gives it.
+            pub const RECEIVER_NAME: Field = Field::optional("name", Kind::TEXT);
+            /// `receiver.phone` as the shared spec gives it.
+            pub const RECEIVER_PHONE: Field = Field::optional("phone", Kind::TEXT);
+            /// `receiver.taxNumber` as the shared spec gives it.
+            pub const RECEIVER_TAX_NUMBER: Field = Field::optional(
+                "taxNumber",
+                Kind::TEXT,
+            );
+        }
         /// Where the endpoint is and what it is.
         pub const ENDPOINT: crate::EndpointInfo = crate::EndpointInfo {
             id: "pay-out",
@@ -5439,6 +5727,12 @@ pub mod endpoints {
             const EXAMPLES: &'static [crate::Example];
             /// The rules a request body must follow in the region.
             const REQUEST_RULES: crate::rules::Object;
+            /// The endpoint as the region offers it, for the region's [`crate::RegionInfo::endpoints`]: the endpoint, [`Self::REQUEST_RULES`] and [`Self::EXAMPLES`].
+            const REGION_ENDPOINT: crate::RegionEndpoint = crate::RegionEndpoint {
+                endpoint: ENDPOINT,
+                request_rules: &Self::REQUEST_RULES,
+                examples: Self::EXAMPLES,
+            };
             /// Every problem of `request` by [`Self::REQUEST_RULES`], as [`crate::rules::check`] finds them in its JSON (money excepted: amounts are judged by their own digits, not their float): generated code that reads the fields where they are.
             ///
             /// Written once for every region: each rule, and whether a field is mandatory, is read from the region's table at compile time; the region's own fields are checked by [`Self::check_own`].
@@ -6559,43 +6853,20 @@ pub mod endpoints {
         /// The regions that offer API pay-out: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
         macro_rules! each_region {
             ($($args:tt)*) => {
-                crate ::dispatch::dispatch! { [Brl brl, Clp clp, Cop cop, Idr idr, Inr
-                inr, Mxn mxn, Pen pen, Php php, Thb thb, Usdt usdt] $($args)* }
+                crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
+                " Chile (CLP).", Cop cop " Colombia (COP).", Idr idr " Indonesia (IDR).",
+                Inr inr " India (INR).", Mxn mxn " Mexico (MXN).", Pen pen
+                " Peru (PEN).", Php php " Philippines (PHP).", Thb thb
+                " Thailand (THB).", Usdt usdt " USDT (USDT)."] $($args)* }
             };
         }
-        /// A request of API pay-out for a region chosen at run time: one variant per region that offers the endpoint.
-        ///
-        /// Build one with [`AnyPayOutRequest::builder`], read one with [`AnyPayOutRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayOutResponse`]. It serializes exactly as the typed request it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayOutRequest {
-            /// Brazil (BRL).
-            Brl(PayOutRequest<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayOutRequest<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayOutRequest<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayOutRequest<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayOutRequest<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayOutRequest<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayOutRequest<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayOutRequest<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayOutRequest<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayOutRequest<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A request of API pay-out for a region chosen at run time: one variant per region that offers the endpoint.\n \n Build one with [`AnyPayOutRequest::builder`], read one with [`AnyPayOutRequest::from_json`], or convert a typed request with `From`; send it with `Client::send`, which answers with a [`AnyPayOutResponse`]. It serializes exactly as the typed request it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayOutRequest(PayOutRequest) {}
+        );
         impl AnyPayOutRequest {
             /// The region the request is in.
             #[inline]
@@ -6701,39 +6972,13 @@ pub mod endpoints {
             }
         }
         each_region!(from PayOutRequest => AnyPayOutRequest);
-        /// The response of API pay-out in a region chosen at run time, as `Client::send` returns it for an [`AnyPayOutRequest`].
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds.
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayOutResponse {
-            /// Brazil (BRL).
-            Brl(PayOutResponse<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayOutResponse<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayOutResponse<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayOutResponse<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayOutResponse<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayOutResponse<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayOutResponse<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayOutResponse<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayOutResponse<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayOutResponse<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " The response of API pay-out in a region chosen at run time, as `Client::send` returns it for an [`AnyPayOutRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayOutResponse(PayOutResponse) {}
+        );
         impl AnyPayOutResponse {
             /// The region the response is in.
             #[inline]
@@ -6842,39 +7087,13 @@ pub mod endpoints {
             }
         }
         each_region!(from PayOutResponse => AnyPayOutResponse);
-        /// A notification of API pay-out in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.
-        ///
-        /// Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`].
-        #[derive(
-            ::core::fmt::Debug,
-            ::core::clone::Clone,
-            ::core::cmp::PartialEq,
-            ::serde::Serialize
-        )]
-        #[serde(untagged)]
-        #[non_exhaustive]
-        pub enum AnyPayOutNotification {
-            /// Brazil (BRL).
-            Brl(PayOutNotification<crate::regions::brl::Brl>),
-            /// Chile (CLP).
-            Clp(PayOutNotification<crate::regions::clp::Clp>),
-            /// Colombia (COP).
-            Cop(PayOutNotification<crate::regions::cop::Cop>),
-            /// Indonesia (IDR).
-            Idr(PayOutNotification<crate::regions::idr::Idr>),
-            /// India (INR).
-            Inr(PayOutNotification<crate::regions::inr::Inr>),
-            /// Mexico (MXN).
-            Mxn(PayOutNotification<crate::regions::mxn::Mxn>),
-            /// Peru (PEN).
-            Pen(PayOutNotification<crate::regions::pen::Pen>),
-            /// Philippines (PHP).
-            Php(PayOutNotification<crate::regions::php::Php>),
-            /// Thailand (THB).
-            Thb(PayOutNotification<crate::regions::thb::Thb>),
-            /// USDT (USDT).
-            Usdt(PayOutNotification<crate::regions::usdt::Usdt>),
-        }
+        each_region!(
+            enum #[doc =
+            " A notification of API pay-out in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]."]
+            #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq,
+            ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
+            AnyPayOutNotification(PayOutNotification) {}
+        );
         impl AnyPayOutNotification {
             /// The region the notification is in.
             #[inline]
@@ -7076,20 +7295,11 @@ pub mod endpoints {
             inner: Inner,
             wrong_extra: ::core::option::Option<crate::Region>,
         }
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        enum Inner {
-            Brl(PayOutRequestBuilder<crate::regions::brl::Brl>),
-            Clp(PayOutRequestBuilder<crate::regions::clp::Clp>),
-            Cop(PayOutRequestBuilder<crate::regions::cop::Cop>),
-            Idr(PayOutRequestBuilder<crate::regions::idr::Idr>),
-            Inr(PayOutRequestBuilder<crate::regions::inr::Inr>),
-            Mxn(PayOutRequestBuilder<crate::regions::mxn::Mxn>),
-            Pen(PayOutRequestBuilder<crate::regions::pen::Pen>),
-            Php(PayOutRequestBuilder<crate::regions::php::Php>),
-            Thb(PayOutRequestBuilder<crate::regions::thb::Thb>),
-            Usdt(PayOutRequestBuilder<crate::regions::usdt::Usdt>),
-            NotOffered(crate::Region),
-        }
+        each_region!(
+            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
+            Inner(PayOutRequestBuilder) { #[doc =
+            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
+        );
         impl AnyPayOutRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
@@ -7426,132 +7636,52 @@ pub mod regions {
     }
     /// Brazil (BRL): Brazil region API (BRL): balance, order status, PIX pay-in and pay-out to a PIX key.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | BRL |
-    /// | area code | 13 |
-    /// | X-TIMESTAMP offset | -03:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/brl.yaml`.
+    /// Money in BRL (format `#.##`), area code 13, `X-TIMESTAMP` at -03:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/brl.yaml`. What the Brazil pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod brl;
     /// Chile (CLP): Chile region (CLP) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | CLP |
-    /// | area code | 17 |
-    /// | X-TIMESTAMP offset | -03:00 |
-    /// | money format | `integer` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/clp.yaml`.
+    /// Money in CLP (format `integer`), area code 17, `X-TIMESTAMP` at -03:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/clp.yaml`. What the Chile pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod clp;
     /// Colombia (COP): Colombia region (COP) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | COP |
-    /// | area code | 16 |
-    /// | X-TIMESTAMP offset | -05:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/cop.yaml`.
+    /// Money in COP (format `#.##`), area code 16, `X-TIMESTAMP` at -05:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/cop.yaml`. What the Colombia pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod cop;
     /// Indonesia (IDR): Indonesia region API (IDR): balance, order status, pay-in, pay-out and account verification.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | IDR |
-    /// | area code | 10 |
-    /// | X-TIMESTAMP offset | +07:00 |
-    /// | money format | `integer` |
-    /// | endpoints | `inquiry-account`, `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/idr.yaml`.
+    /// Money in IDR (format `integer`), area code 10, `X-TIMESTAMP` at +07:00; offers `inquiry-account`, `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/idr.yaml`. What the Indonesia pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod idr;
     /// India (INR): India region API (INR): balance, order status, pay-in (UPI cashier) and pay-out to bank accounts by IFSC.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | INR |
-    /// | area code | 12 |
-    /// | X-TIMESTAMP offset | +05:30 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/inr.yaml`.
+    /// Money in INR (format `#.##`), area code 12, `X-TIMESTAMP` at +05:30; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/inr.yaml`. What the India pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod inr;
     /// Mexico (MXN): Mexico region API (MXN): balance, order status, SPEI pay-in and pay-out to a CLABE.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | MXN |
-    /// | area code | 14 |
-    /// | X-TIMESTAMP offset | -06:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/mxn.yaml`.
+    /// Money in MXN (format `#.##`), area code 14, `X-TIMESTAMP` at -06:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/mxn.yaml`. What the Mexico pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod mxn;
     /// Peru (PEN): Peru region (PEN) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | PEN |
-    /// | area code | 15 |
-    /// | X-TIMESTAMP offset | -05:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/pen.yaml`.
+    /// Money in PEN (format `#.##`), area code 15, `X-TIMESTAMP` at -05:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/pen.yaml`. What the Peru pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod pen;
     /// Philippines (PHP): Philippines region (PHP) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | PHP |
-    /// | area code | 18 |
-    /// | X-TIMESTAMP offset | +08:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/php.yaml`.
+    /// Money in PHP (format `#.##`), area code 18, `X-TIMESTAMP` at +08:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/php.yaml`. What the Philippines pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod php;
     /// Thailand (THB): Thailand region (THB) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | THB |
-    /// | area code | 11 |
-    /// | X-TIMESTAMP offset | +07:00 |
-    /// | money format | `#.##` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/thb.yaml`.
+    /// Money in THB (format `#.##`), area code 11, `X-TIMESTAMP` at +07:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/thb.yaml`. What the Thailand pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod thb;
     /// USDT (USDT): USDT region (the crypto stablecoin) pay-in, pay-out, status and balance inquiry API.
     ///
-    /// | | |
-    /// |---|---|
-    /// | currency | USDT |
-    /// | area code | 30 |
-    /// | X-TIMESTAMP offset | +07:00 |
-    /// | money format | `#.####` |
-    /// | endpoints | `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out` |
-    ///
-    /// From `spec/regions/usdt.yaml`.
+    /// Money in USDT (format `#.####`), area code 30, `X-TIMESTAMP` at +07:00; offers `inquiry-balance`, `inquiry-status`, `pay-in`, `pay-out`. From `spec/regions/usdt.yaml`. What the USDT pages say of their fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
     #[rustfmt::skip]
     pub mod usdt;
 }

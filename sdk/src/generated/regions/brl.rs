@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Brazil region as a type: fixes the shared request and response types to BRL.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Brl;
 impl crate::RegionSpec for Brl {
     const REGION: crate::Region = crate::Region::Brl;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Brl {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Brl as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Brl as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Brl as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Brl as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,199 +31,68 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Brazil (BRL).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::brl::Brl,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Brl>;
 }
 /// The rules of a Brazil API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Brl {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Brazil (BRL).
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"accountNo":"21320030202406111010","balanceTypes":["BALANCE"]}"#;
-/// let value: brl::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Brl,
->;
+/// The API inquiry balance request in Brazil (BRL). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Brl>;
 /// The API inquiry balance response in Brazil (BRL).
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"BRL","value":"2500"},"availableBalance":{"currency":"BRL","value":"2500"},"balanceType":"BALANCE"},"accountNo":"21320030202406111010","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: brl::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Brl,
 >;
 /// Builds a Brazil API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Brl,
 >;
 /// The Brazil page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request shape (every Brazil demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in BRL, with BR-IB-G3's \"2500\"",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21320030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"availableBalance\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request shape (every Brazil demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in BRL, with BR-IB-G3's \"2500\"",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00-03:00",
+        "{\"accountNo\":\"21320030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01-03:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"availableBalance\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Brazil API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Brl {
+impl endpoints::inquiry_status::InquiryStatusVariant for Brl {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Brazil (BRL).
-///
-/// # Example
-///
-/// The documented example `pay-in-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"orderNo":"S20001db2773a6fb2542dfa5cb34c","tradeType":1}"#;
-/// let value: brl::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Brl,
->;
+/// The API inquiry status request in Brazil (BRL). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Brl>;
 /// The API inquiry status response in Brazil (BRL).
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `pay-in-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":5000,"currency":"BRL"},"paymentMethod":"PIX","status":"SUCCESS","tradeNo":"T131200012012171055015678","tradeType":1}"#;
-/// let value: brl::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Brl,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Brl>;
 /// Builds a Brazil API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Brl,
 >;
 /// The Brazil page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "pay-in-by-order-no",
-        source: "constructed: the V2-IS-REQ request shape and the V2-IS-RESP response shape (ENDPOINTS.md §2), asking about this region's `pix` pay-in example",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T11:10:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T11:10:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"paymentMethod\":\"PIX\",\"status\":\"SUCCESS\",\"tradeNo\":\"T131200012012171055015678\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "pay-in-by-order-no",
+        "constructed: the V2-IS-REQ request shape and the V2-IS-RESP response shape (ENDPOINTS.md §2), asking about this region's `pix` pay-in example",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T11:10:00-03:00",
+        "{\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T11:10:01-03:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"paymentMethod\":\"PIX\",\"status\":\"SUCCESS\",\"tradeNo\":\"T131200012012171055015678\",\"tradeType\":1}",
+    ),
 ];
 /// The nested types of API pay-in in Brazil, and the fields only Brazil has.
 pub mod pay_in {
@@ -370,27 +216,14 @@ pub mod pay_in {
 }
 /// The rules of a Brazil API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Atom, Chars, Field, Kind, MoneyShape, Pattern};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Atom, Field, Kind, Pattern};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required(
                 "paymentMethod",
                 Kind::one_of(
@@ -419,32 +252,15 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
                 "payer",
                 Kind::object(
                     &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
+                        PAYER_NAME,
+                        PAYER_EMAIL,
+                        PAYER_PHONE,
+                        PAYER_ADDRESS,
+                        PAYER_ID_TYPE,
+                        PAYER_ID_NUMBER,
+                        PAYER_IDENTITY,
+                        PAYER_ACCOUNT_NO,
+                        PAYER_BANK_NAME,
                         Field::optional("pixType", Kind::one_of(&["CPF", "CNPJ"])),
                         Field::optional(
                             "pixAccount",
@@ -474,17 +290,15 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
                     ],
                 ),
             ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(13).at_most(13)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Brl {
+impl endpoints::pay_in::PayInVariant for Brl {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = pay_in::PayInPayerExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
@@ -522,7 +336,7 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
         }
     }
 }
-/// The API pay-in request in Brazil (BRL).
+/// The API pay-in request in Brazil (BRL). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Brazil these fields have rules of their own:
 ///
@@ -530,121 +344,41 @@ impl crate::endpoints::pay_in::PayInVariant for Brl {
 /// - `payer.pixType`: optional; one of CPF, CNPJ; this region's own field.
 /// - `payer.pixAccount`: optional; text, matching the pattern \[0-9\]{11}|\[0-9\]{14}; this region's own field.
 /// - `area`: optional; a whole number from 13 to 13. 13 when it is sent.
-///
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `pix` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":5000,"currency":"BRL"},"orderNo":"S20001db2773a6fb2542dfa5cb34c","payer":{"pixAccount":"12345678901","pixType":"CPF"},"paymentMethod":"PIX","purpose":"Online order — São Paulo","redirectUrl":"https://shop.example.com/orders/4001"}"#;
-/// let value: brl::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Brl>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Brl>;
 /// The API pay-in response in Brazil (BRL).
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `pix` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"channel":{"paymentMethod":"PIX","qrString":"00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000052040000530398654075000.005802BR5910DEMO STORE6009SAO PAULO62070503***6304ABCD"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":5000,"currency":"BRL"},"orderNo":"S20001db2773a6fb2542dfa5cb34c","status":"PROCESSING","tradeNo":"T131200012012171055015678","transactionTime":"2020-12-17T10:55:01-03:00"}"#;
-/// let value: brl::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Brl>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Brl>;
 /// The Pay-in notification Brazil sends (money in BRL). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Brl>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Brl>;
 /// Builds a Brazil API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Brl>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Brl>;
 /// The Brazil page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "pix",
-        source: "constructed from REGIONS.md §3.3.3 (the BR-PI-G3 request example, with a sandbox orderNo, merchantId and redirect URL) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"payer\":{\"pixAccount\":\"12345678901\",\"pixType\":\"CPF\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Online order — São Paulo\",\"redirectUrl\":\"https://shop.example.com/orders/4001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"PIX\",\"qrString\":\"00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000052040000530398654075000.005802BR5910DEMO STORE6009SAO PAULO62070503***6304ABCD\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"status\":\"PROCESSING\",\"tradeNo\":\"T131200012012171055015678\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body and call (smilepayz-demo-node.js 45ecd00, v2/brazil/ pay_in_request_demo.js: payInRequest(\"\",\"\",\"\",\"\",\"PIX\",\"12345678909\",100); REGIONS.md §3.3.3), keys in its order, with a sandbox orderNo and merchantId",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:21:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":13,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001Q1R2S3T4\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"demo for node.js\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/brazil/ PayInRequestDemo.java; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its empty pixAccount filled (the node demo's value), its placeholder callback URL replaced",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:22:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001U5V6W7X8\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayInRequestDemo.php; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its parameters (\"\" in the demo's call) filled with PIX, a CPF and 100 BRL; its empty merchantName kept",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:23:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001Y9Z8A7B6\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "pix",
+        "constructed from REGIONS.md §3.3.3 (the BR-PI-G3 request example, with a sandbox orderNo, merchantId and redirect URL) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00-03:00",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"payer\":{\"pixAccount\":\"12345678901\",\"pixType\":\"CPF\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Online order — São Paulo\",\"redirectUrl\":\"https://shop.example.com/orders/4001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-03:00",
+        "{\"channel\":{\"paymentMethod\":\"PIX\",\"qrString\":\"00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000052040000530398654075000.005802BR5910DEMO STORE6009SAO PAULO62070503***6304ABCD\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"status\":\"PROCESSING\",\"tradeNo\":\"T131200012012171055015678\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body and call (smilepayz-demo-node.js 45ecd00, v2/brazil/ pay_in_request_demo.js: payInRequest(\"\",\"\",\"\",\"\",\"PIX\",\"12345678909\",100); REGIONS.md §3.3.3), keys in its order, with a sandbox orderNo and merchantId",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00-03:00",
+        "{\"area\":13,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001Q1R2S3T4\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"demo for node.js\"}",
+    ),
+    crate::Example::request(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/brazil/ PayInRequestDemo.java; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its empty pixAccount filled (the node demo's value), its placeholder callback URL replaced",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00-03:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001U5V6W7X8\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
+    ),
+    crate::Example::request(
+        "demo-php",
+        "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayInRequestDemo.php; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its parameters (\"\" in the demo's call) filled with PIX, a CPF and 100 BRL; its empty merchantName kept",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:23:00-03:00",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001Y9Z8A7B6\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
+    ),
 ];
 /// The nested types of API pay-out in Brazil, and the fields only Brazil has.
 pub mod pay_out {
@@ -833,62 +567,32 @@ pub mod pay_out {
 }
 /// The rules of a Brazil API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Atom, Chars, Field, Kind, MoneyShape, Pattern};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Atom, Field, Kind, Pattern};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required(
                 "paymentMethod",
                 Kind::one_of(&["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"]),
             ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
                     &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
+                        RECEIVER_NAME,
+                        RECEIVER_EMAIL,
+                        RECEIVER_PHONE,
+                        RECEIVER_ADDRESS,
+                        RECEIVER_ID_TYPE,
+                        RECEIVER_ID_NUMBER,
+                        RECEIVER_IDENTITY,
                         Field::required(
                             "taxNumber",
                             Kind::TEXT
@@ -925,11 +629,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
             Field::optional("area", Kind::INTEGER.at_least(13).at_most(13)),
             Field::optional("additionalParam", Kind::JsonObject),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Brl {
+impl endpoints::pay_out::PayOutVariant for Brl {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = pay_out::PayOutReceiverExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -968,7 +670,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
         }
     }
 }
-/// The API pay-out request in Brazil (BRL).
+/// The API pay-out request in Brazil (BRL). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Brazil these fields have rules of their own:
 ///
@@ -976,87 +678,27 @@ impl crate::endpoints::pay_out::PayOutVariant for Brl {
 /// - `receiver`: mandatory; a Receiver. Required in Brazil, with the receiver's tax number.
 /// - `area`: optional; a whole number from 13 to 13. 13 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
-///
-///
-/// What the Brazil pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `cpf` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"additionalParam":{},"cashAccount":"12345678909","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":10000,"currency":"BRL"},"orderNo":"S20001C5D6E7F8","paymentMethod":"CPF","purpose":"Freelancer payout — Rio","receiver":{"name":"Joao Silva","pixAccount":"12345678909","pixType":"CPF","taxNumber":"12345678909"}}"#;
-/// let value: brl::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Brl>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Brl>;
 /// The API pay-out response in Brazil (BRL).
-///
-/// # Example
-///
-/// The documented example `cpf` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::brl;
-///
-/// let body = r#"{"channel":{"accountName":"Joao Silva","cashAccount":"12345678909","paymentMethod":"CPF"},"code":"00","disbursementTime":"2024-06-11T13:25:01-03:00","merchant":{"accountNo":"21320030202406111010","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":10000,"currency":"BRL"},"orderNo":"S20001C5D6E7F8","status":"PROCESSING","tradeNo":"T132200012406111325019876"}"#;
-/// let value: brl::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Brl>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Brl>;
 /// The Pay-out notification Brazil sends (money in BRL). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Brl>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Brl>;
 /// Builds a Brazil API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Brl>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Brl>;
 /// The Brazil page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "cpf",
-        source: "constructed from REGIONS.md §3.3.3 (the BR-PO-M \"CPF Body\" example, with a sandbox orderNo and merchantId, the G3 example's purpose, and the key and tax number made the same CPF as G3 advises; the G3 receiver pixType and pixAccount added) and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in BRL",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"additionalParam\":{},\"cashAccount\":\"12345678909\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"BRL\"},\"orderNo\":\"S20001C5D6E7F8\",\"paymentMethod\":\"CPF\",\"purpose\":\"Freelancer payout — Rio\",\"receiver\":{\"name\":\"Joao Silva\",\"pixAccount\":\"12345678909\",\"pixType\":\"CPF\",\"taxNumber\":\"12345678909\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Joao Silva\",\"cashAccount\":\"12345678909\",\"paymentMethod\":\"CPF\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-03:00\",\"merchant\":{\"accountNo\":\"21320030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"BRL\"},\"orderNo\":\"S20001C5D6E7F8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T132200012406111325019876\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayoutRequestDemo.php; REGIONS.md §3.3.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with a CPF key, the same CPF as tax number, and 100 BRL",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:26:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"12345678909\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001G9H8J7K6\",\"paymentMethod\":\"CPF\",\"purpose\":\"Purpose For Disbursement from PHP SDK\",\"receiver\":{\"taxNumber\":\"12345678909\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "cpf",
+        "constructed from REGIONS.md §3.3.3 (the BR-PO-M \"CPF Body\" example, with a sandbox orderNo and merchantId, the G3 example's purpose, and the key and tax number made the same CPF as G3 advises; the G3 receiver pixType and pixAccount added) and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in BRL",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:25:00-03:00",
+        "{\"additionalParam\":{},\"cashAccount\":\"12345678909\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"BRL\"},\"orderNo\":\"S20001C5D6E7F8\",\"paymentMethod\":\"CPF\",\"purpose\":\"Freelancer payout — Rio\",\"receiver\":{\"name\":\"Joao Silva\",\"pixAccount\":\"12345678909\",\"pixType\":\"CPF\",\"taxNumber\":\"12345678909\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01-03:00",
+        "{\"channel\":{\"accountName\":\"Joao Silva\",\"cashAccount\":\"12345678909\",\"paymentMethod\":\"CPF\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-03:00\",\"merchant\":{\"accountNo\":\"21320030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"BRL\"},\"orderNo\":\"S20001C5D6E7F8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T132200012406111325019876\"}",
+    ),
+    crate::Example::request(
+        "demo-php",
+        "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayoutRequestDemo.php; REGIONS.md §3.3.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with a CPF key, the same CPF as tax number, and 100 BRL",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00-03:00",
+        "{\"cashAccount\":\"12345678909\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001G9H8J7K6\",\"paymentMethod\":\"CPF\",\"purpose\":\"Purpose For Disbursement from PHP SDK\",\"receiver\":{\"taxNumber\":\"12345678909\"}}",
+    ),
 ];

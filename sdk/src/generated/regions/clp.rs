@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Chile region as a type: fixes the shared request and response types to CLP.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Clp;
 impl crate::RegionSpec for Clp {
     const REGION: crate::Region = crate::Region::Clp;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Clp {
         money_format: "integer",
         money_scale: 0,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Clp as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Clp as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Clp as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Clp as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,270 +31,105 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Chile (CLP).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::clp::Clp,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Clp>;
 }
 /// The rules of a Chile API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Clp {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Clp {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Chile (CLP).
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"accountNo":"21320030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: clp::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Clp,
->;
+/// The API inquiry balance request in Chile (CLP). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Clp>;
 /// The API inquiry balance response in Chile (CLP).
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"CLP","value":"250000"},"availableBalance":{"currency":"CLP","value":"250000"},"balanceType":"BALANCE"},"accountNo":"21320030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: clp::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Clp,
 >;
 /// Builds a Chile API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Clp,
 >;
 /// The Chile page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "mirror",
-        source: "REGIONS.md §3.6.3 (CL-IB-M request example and header); the response is constructed from the shared response shape with the mirror's \"250000\" (the page shows no body)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21320030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "mirror",
+        "REGIONS.md §3.6.3 (CL-IB-M request example and header); the response is constructed from the shared response shape with the mirror's \"250000\" (the page shows no body)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2020-12-17T10:55:00-03:00",
+        "{\"accountNo\":\"21320030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-03:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Chile API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Clp {
+impl endpoints::inquiry_status::InquiryStatusVariant for Clp {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Chile (CLP).
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"orderNo":"S20001K1L2M3N4P5","tradeType":1}"#;
-/// let value: clp::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Clp,
->;
+/// The API inquiry status request in Chile (CLP). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Clp>;
 /// The API inquiry status response in Chile (CLP).
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":20000,"currency":"CLP"},"paymentMethod":"CASHIER_CL","status":"SUCCESS","tradeNo":"T171200012406111312013333","tradeType":1}"#;
-/// let value: clp::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Clp,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Clp>;
 /// Builds a Chile API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Clp,
 >;
 /// The Chile page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in CLP (CL-IS shows the same fields) with Chile's pay-in method",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"S20001K1L2M3N4P5\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"paymentMethod\":\"CASHIER_CL\",\"status\":\"SUCCESS\",\"tradeNo\":\"T171200012406111312013333\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in CLP (CL-IS shows the same fields) with Chile's pay-in method",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00-03:00",
+        "{\"orderNo\":\"S20001K1L2M3N4P5\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01-03:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"paymentMethod\":\"CASHIER_CL\",\"status\":\"SUCCESS\",\"tradeNo\":\"T171200012406111312013333\",\"tradeType\":1}",
+    ),
 ];
 /// The rules of a Chile API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required("paymentMethod", Kind::one_of(&["CASHIER_CL"])),
             Field::required(
                 "payer",
                 Kind::object(
                     &[
                         Field::required("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
+                        PAYER_EMAIL,
+                        PAYER_PHONE,
+                        PAYER_ADDRESS,
+                        PAYER_ID_TYPE,
+                        PAYER_ID_NUMBER,
+                        PAYER_IDENTITY,
+                        PAYER_ACCOUNT_NO,
+                        PAYER_BANK_NAME,
                     ],
                 ),
             ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(17).at_most(17)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Clp {
+impl endpoints::pay_in::PayInVariant for Clp {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const DEFAULTS: &'static [(&'static str, &'static str)] = &[
@@ -326,98 +138,36 @@ impl crate::endpoints::pay_in::PayInVariant for Clp {
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Chile (CLP).
+/// The API pay-in request in Chile (CLP). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Chile these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of CASHIER_CL; filled in with `"CASHIER_CL"` when not set. Required in Chile; CASHIER_CL, the hosted checkout.
 /// - `payer`: mandatory; a Payer. Required in Chile, with the payer's full name.
 /// - `area`: optional; a whole number from 17 to 17. 17 when it is sent.
-///
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"merchant":{"merchantId":"20011"},"money":{"amount":20000,"currency":"CLP"},"orderNo":"200110edbb466abb04682968b40","payer":{"name":"Carlos Rodriguez Silva"},"paymentMethod":"CASHIER_CL","purpose":"Payment for online purchase","redirectUrl":"https://www.example.com/success"}"#;
-/// let value: clp::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Clp>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Clp>;
 /// The API pay-in response in Chile (CLP).
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"channel":{"paymentMethod":"CASHIER_CL","paymentUrl":"https://checkout.example.com/cl/T171200012012171055012222"},"code":"00","merchant":{"merchantId":"20011","merchantName":"Demo Store"},"message":"Successful","money":{"amount":20000,"currency":"CLP"},"orderNo":"200110edbb466abb04682968b40","status":"PROCESSING","tradeNo":"T171200012012171055012222","transactionTime":"2020-12-17T10:55:01-03:00"}"#;
-/// let value: clp::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Clp>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Clp>;
 /// The Pay-in notification Chile sends (money in CLP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Clp>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Clp>;
 /// Builds a Chile API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Clp>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Clp>;
 /// The Chile page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "mirror",
-        source: "REGIONS.md §3.6.3 (CL-PI-M request example and header); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20011"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"name\":\"Carlos Rodriguez Silva\"},\"paymentMethod\":\"CASHIER_CL\",\"purpose\":\"Payment for online purchase\",\"redirectUrl\":\"https://www.example.com/success\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"CASHIER_CL\",\"paymentUrl\":\"https://checkout.example.com/cl/T171200012012171055012222\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T171200012012171055012222\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "docs-g1",
-        source: "REGIONS.md §3.6.3 (CL-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20011"),
-                ("X-TIMESTAMP", "2024-06-11T13:20:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":17,\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":200,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"email\":\"payer@example.com\",\"idType\":\"DNI\",\"identity\":\"48982488880\",\"name\":\"name\",\"phone\":\"12323232\"},\"paymentMethod\":\"CASHIER_CL\",\"purpose\":\"Purpose For Transaction from Java SDK\",\"redirectUrl\":\"https://www.google.com/webhp\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "mirror",
+        "REGIONS.md §3.6.3 (CL-PI-M request example and header); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2020-12-17T10:55:00-03:00",
+        "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"name\":\"Carlos Rodriguez Silva\"},\"paymentMethod\":\"CASHIER_CL\",\"purpose\":\"Payment for online purchase\",\"redirectUrl\":\"https://www.example.com/success\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-03:00",
+        "{\"channel\":{\"paymentMethod\":\"CASHIER_CL\",\"paymentUrl\":\"https://checkout.example.com/cl/T171200012012171055012222\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T171200012012171055012222\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
+    ),
+    crate::Example::request(
+        "docs-g1",
+        "REGIONS.md §3.6.3 (CL-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
+        "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2024-06-11T13:20:00-03:00",
+        "{\"area\":17,\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":200,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"email\":\"payer@example.com\",\"idType\":\"DNI\",\"identity\":\"48982488880\",\"name\":\"name\",\"phone\":\"12323232\"},\"paymentMethod\":\"CASHIER_CL\",\"purpose\":\"Purpose For Transaction from Java SDK\",\"redirectUrl\":\"https://www.google.com/webhp\"}",
+    ),
 ];
 /// The nested types of API pay-out in Chile, and the fields only Chile has.
 pub mod pay_out {
@@ -555,54 +305,18 @@ pub mod pay_out {
 }
 /// The rules of a Chile API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
@@ -610,16 +324,16 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                             Field::required("name", Kind::TEXT),
                             Field::required("email", Kind::TEXT),
                             Field::required("phone", Kind::TEXT),
-                            Field::optional("address", Kind::TEXT),
+                            RECEIVER_ADDRESS,
                             Field::required(
                                 "idType",
                                 Kind::one_of(
                                     &["NID", "FID", "PP", "TIN", "DNI", "CE", "PAS", "RUT"],
                                 ),
                             ),
-                            Field::optional("idNumber", Kind::TEXT),
-                            Field::optional("identity", Kind::TEXT),
-                            Field::optional("taxNumber", Kind::TEXT),
+                            RECEIVER_ID_NUMBER,
+                            RECEIVER_IDENTITY,
+                            RECEIVER_TAX_NUMBER,
                         ],
                     )
                     .at_least_one_of(&[&["idNumber", "identity"]]),
@@ -630,11 +344,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                 Kind::one_of(&["CHECKING", "SAVINGS", "CORRIENTE", "AHORROS"]),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Clp {
+impl endpoints::pay_out::PayOutVariant for Clp {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -677,94 +389,34 @@ impl crate::endpoints::pay_out::PayOutVariant for Clp {
         }
     }
 }
-/// The API pay-out request in Chile (CLP).
+/// The API pay-out request in Chile (CLP). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Chile these fields have rules of their own:
 ///
 /// - `receiver`: mandatory; a Receiver; needs at least one of idNumber, identity. Required in Chile: name, email, phone, idType and the document number (send idNumber; identity, the mirror's name, is also read).
 /// - `area`: optional; a whole number from 17 to 17. 17 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
-///
-///
-/// What the Chile pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `banco-estado-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"cashAccount":"12532481501","cashAccountType":"SAVINGS","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":150000,"currency":"CLP"},"orderNo":"S20001CLP0UT0001","paymentMethod":"BANCO_ESTADO","purpose":"Refund of order 4001","receiver":{"email":"carlos.rodriguez@example.com","idNumber":"12345678-9","idType":"NID","name":"Carlos Rodriguez Silva","phone":"+56912345678"}}"#;
-/// let value: clp::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Clp>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Clp>;
 /// The API pay-out response in Chile (CLP).
-///
-/// # Example
-///
-/// The documented example `banco-estado-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::clp;
-///
-/// let body = r#"{"channel":{"accountName":"Carlos Rodriguez Silva","cashAccount":"12532481501","paymentMethod":"BANCO_ESTADO"},"code":"00","disbursementTime":"2024-06-11T13:14:01-03:00","merchant":{"accountNo":"21720030202403071031","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150000,"currency":"CLP"},"orderNo":"S20001CLP0UT0001","status":"PROCESSING","tradeNo":"T172200012406111314018888"}"#;
-/// let value: clp::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Clp>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Clp>;
 /// The Pay-out notification Chile sends (money in CLP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Clp>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Clp>;
 /// Builds a Chile API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Clp>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Clp>;
 /// The Chile page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "banco-estado-savings",
-        source: "constructed from REGIONS.md §3.6.2 (CL-PO-G3 fields and wording, the mirror's bank code and phone format) and ENDPOINTS.md §4.2 (the V2-PO-RESP response example), in CLP",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"12532481501\",\"cashAccountType\":\"SAVINGS\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0001\",\"paymentMethod\":\"BANCO_ESTADO\",\"purpose\":\"Refund of order 4001\",\"receiver\":{\"email\":\"carlos.rodriguez@example.com\",\"idNumber\":\"12345678-9\",\"idType\":\"NID\",\"name\":\"Carlos Rodriguez Silva\",\"phone\":\"+56912345678\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:01-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Carlos Rodriguez Silva\",\"cashAccount\":\"12532481501\",\"paymentMethod\":\"BANCO_ESTADO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-03:00\",\"merchant\":{\"accountNo\":\"21720030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T172200012406111314018888\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "mirror-spelling",
-        source: "constructed from REGIONS.md §3.6.2 (CL-PO-M: CORRIENTE, idType RUT, identity with a RUT), in CLP",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:16:00-03:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"12532000777\",\"cashAccountType\":\"CORRIENTE\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":45000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0002\",\"paymentMethod\":\"BANCO_ESTADO\",\"purpose\":\"Refund of order 4002\",\"receiver\":{\"email\":\"valentina.soto@example.com\",\"idType\":\"RUT\",\"identity\":\"15432876-K\",\"name\":\"Valentina Soto\",\"phone\":\"+56987654321\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "banco-estado-savings",
+        "constructed from REGIONS.md §3.6.2 (CL-PO-G3 fields and wording, the mirror's bank code and phone format) and ENDPOINTS.md §4.2 (the V2-PO-RESP response example), in CLP",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:14:00-03:00",
+        "{\"cashAccount\":\"12532481501\",\"cashAccountType\":\"SAVINGS\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0001\",\"paymentMethod\":\"BANCO_ESTADO\",\"purpose\":\"Refund of order 4001\",\"receiver\":{\"email\":\"carlos.rodriguez@example.com\",\"idNumber\":\"12345678-9\",\"idType\":\"NID\",\"name\":\"Carlos Rodriguez Silva\",\"phone\":\"+56912345678\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-03:00",
+        "{\"channel\":{\"accountName\":\"Carlos Rodriguez Silva\",\"cashAccount\":\"12532481501\",\"paymentMethod\":\"BANCO_ESTADO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-03:00\",\"merchant\":{\"accountNo\":\"21720030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T172200012406111314018888\"}",
+    ),
+    crate::Example::request(
+        "mirror-spelling",
+        "constructed from REGIONS.md §3.6.2 (CL-PO-M: CORRIENTE, idType RUT, identity with a RUT), in CLP",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-03:00",
+        "{\"cashAccount\":\"12532000777\",\"cashAccountType\":\"CORRIENTE\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":45000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0002\",\"paymentMethod\":\"BANCO_ESTADO\",\"purpose\":\"Refund of order 4002\",\"receiver\":{\"email\":\"valentina.soto@example.com\",\"idType\":\"RUT\",\"identity\":\"15432876-K\",\"name\":\"Valentina Soto\",\"phone\":\"+56987654321\"}}",
+    ),
 ];

@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Colombia region as a type: fixes the shared request and response types to COP.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Cop;
 impl crate::RegionSpec for Cop {
     const REGION: crate::Region = crate::Region::Cop;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Cop {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Cop as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Cop as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Cop as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Cop as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,266 +31,90 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Colombia (COP).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::cop::Cop,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Cop>;
 }
 /// The rules of a Colombia API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Cop {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Cop {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Colombia (COP).
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"accountNo":"21620030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: cop::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Cop,
->;
+/// The API inquiry balance request in Colombia (COP). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Cop>;
 /// The API inquiry balance response in Colombia (COP).
-///
-/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"COP","value":"2500000"},"availableBalance":{"currency":"COP","value":"2500000"},"balanceType":"BALANCE"},"accountNo":"21620030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: cop::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Cop,
 >;
 /// Builds a Colombia API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Cop,
 >;
 /// The Colombia page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request and response shapes (GATEWAY.md) in COP; no Colombia page shows a body. The account number is made up in the shape of the THB and PEN sandbox numbers.",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21620030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21620030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request and response shapes (GATEWAY.md) in COP; no Colombia page shows a body. The account number is made up in the shape of the THB and PEN sandbox numbers.",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00-05:00",
+        "{\"accountNo\":\"21620030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01-05:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21620030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Colombia API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Cop {
+impl endpoints::inquiry_status::InquiryStatusVariant for Cop {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Colombia (COP).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"orderNo":"S20001C1D2E3F4G5","tradeType":1}"#;
-/// let value: cop::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Cop,
->;
+/// The API inquiry status request in Colombia (COP). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Cop>;
 /// The API inquiry status response in Colombia (COP).
-///
-/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":20000,"currency":"COP"},"paymentMethod":"CASHIER_CO","status":"SUCCESS","tradeNo":"T161200012406111312015555","tradeType":1}"#;
-/// let value: cop::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Cop,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Cop>;
 /// Builds a Colombia API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Cop,
 >;
 /// The Colombia page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in COP with Colombia's pay-in method",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"S20001C1D2E3F4G5\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"paymentMethod\":\"CASHIER_CO\",\"status\":\"SUCCESS\",\"tradeNo\":\"T161200012406111312015555\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in COP with Colombia's pay-in method",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00-05:00",
+        "{\"orderNo\":\"S20001C1D2E3F4G5\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01-05:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"paymentMethod\":\"CASHIER_CO\",\"status\":\"SUCCESS\",\"tradeNo\":\"T161200012406111312015555\",\"tradeType\":1}",
+    ),
 ];
 /// The rules of a Colombia API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required("paymentMethod", Kind::one_of(&["CASHIER_CO"])),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            PAYER,
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(16).at_most(16)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Cop {
+impl endpoints::pay_in::PayInVariant for Cop {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const DEFAULTS: &'static [(&'static str, &'static str)] = &[
@@ -322,97 +123,35 @@ impl crate::endpoints::pay_in::PayInVariant for Cop {
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Colombia (COP).
+/// The API pay-in request in Colombia (COP). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Colombia these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of CASHIER_CO; filled in with `"CASHIER_CO"` when not set. Required in Colombia; CASHIER_CO, the hosted checkout.
 /// - `area`: optional; a whole number from 16 to 16. 16 when it is sent.
-///
-///
-/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"merchant":{"merchantId":"20011"},"money":{"amount":20000,"currency":"COP"},"orderNo":"200110edbb466abb04682968b40","payer":{"name":"Juan Carlos Rodriguez"},"paymentMethod":"CASHIER_CO","purpose":"Payment for online purchase"}"#;
-/// let value: cop::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Cop>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Cop>;
 /// The API pay-in response in Colombia (COP).
-///
-/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"channel":{"paymentMethod":"CASHIER_CO","paymentUrl":"https://checkout.example.com/co/T161200012012171055011234"},"code":"00","merchant":{"merchantId":"20011","merchantName":"Demo Store"},"message":"Successful","money":{"amount":20000,"currency":"COP"},"orderNo":"200110edbb466abb04682968b40","status":"PROCESSING","tradeNo":"T161200012012171055011234","transactionTime":"2020-12-17T10:55:01-05:00"}"#;
-/// let value: cop::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Cop>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Cop>;
 /// The Pay-in notification Colombia sends (money in COP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Cop>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Cop>;
 /// Builds a Colombia API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Cop>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Cop>;
 /// The Colombia page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "mirror",
-        source: "REGIONS.md §3.5.3 (CO-PI-M request example; its purpose is cut after \"Payment for online p\" and is completed as on the Chile and Philippines mirror pages); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20011"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"name\":\"Juan Carlos Rodriguez\"},\"paymentMethod\":\"CASHIER_CO\",\"purpose\":\"Payment for online purchase\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"CASHIER_CO\",\"paymentUrl\":\"https://checkout.example.com/co/T161200012012171055011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T161200012012171055011234\",\"transactionTime\":\"2020-12-17T10:55:01-05:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "smilepayz-demo-node.js v2/colombia/pay_in_request_demo.js (@4c09d27; REGIONS.md §3.5, §3.5.1), with a sandbox orderNo and merchantId, CASHIER_CO and a payer name",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:20:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":16,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"COP\"},\"orderNo\":\"S20001N0D3C0P1A2\",\"payer\":{\"name\":\"Juan Carlos Rodriguez\"},\"paymentMethod\":\"CASHIER_CO\",\"purpose\":\"demo for node.js\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "mirror",
+        "REGIONS.md §3.5.3 (CO-PI-M request example; its purpose is cut after \"Payment for online p\" and is completed as on the Chile and Philippines mirror pages); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2020-12-17T10:55:00-05:00",
+        "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"name\":\"Juan Carlos Rodriguez\"},\"paymentMethod\":\"CASHIER_CO\",\"purpose\":\"Payment for online purchase\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-05:00",
+        "{\"channel\":{\"paymentMethod\":\"CASHIER_CO\",\"paymentUrl\":\"https://checkout.example.com/co/T161200012012171055011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T161200012012171055011234\",\"transactionTime\":\"2020-12-17T10:55:01-05:00\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "smilepayz-demo-node.js v2/colombia/pay_in_request_demo.js (@4c09d27; REGIONS.md §3.5, §3.5.1), with a sandbox orderNo and merchantId, CASHIER_CO and a payer name",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:20:00-05:00",
+        "{\"area\":16,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"COP\"},\"orderNo\":\"S20001N0D3C0P1A2\",\"payer\":{\"name\":\"Juan Carlos Rodriguez\"},\"paymentMethod\":\"CASHIER_CO\",\"purpose\":\"demo for node.js\"}",
+    ),
 ];
 /// The nested types of API pay-out in Colombia, and the fields only Colombia has.
 pub mod pay_out {
@@ -550,54 +289,18 @@ pub mod pay_out {
 }
 /// The rules of a Colombia API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
@@ -605,14 +308,14 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                             Field::required("name", Kind::TEXT),
                             Field::required("email", Kind::TEXT),
                             Field::required("phone", Kind::TEXT),
-                            Field::optional("address", Kind::TEXT),
+                            RECEIVER_ADDRESS,
                             Field::required(
                                 "idType",
                                 Kind::one_of(&["NID", "FID", "PP", "TIN", "CC", "CE"]),
                             ),
-                            Field::optional("idNumber", Kind::TEXT),
-                            Field::optional("identity", Kind::TEXT),
-                            Field::optional("taxNumber", Kind::TEXT),
+                            RECEIVER_ID_NUMBER,
+                            RECEIVER_IDENTITY,
+                            RECEIVER_TAX_NUMBER,
                         ],
                     )
                     .at_least_one_of(&[&["idNumber", "identity"]]),
@@ -623,11 +326,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                 Kind::one_of(&["CHECKING", "SAVINGS", "CORRIENTE", "AHORROS"]),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Cop {
+impl endpoints::pay_out::PayOutVariant for Cop {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -670,94 +371,34 @@ impl crate::endpoints::pay_out::PayOutVariant for Cop {
         }
     }
 }
-/// The API pay-out request in Colombia (COP).
+/// The API pay-out request in Colombia (COP). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Colombia these fields have rules of their own:
 ///
 /// - `receiver`: mandatory; a Receiver; needs at least one of idNumber, identity. Required in Colombia: name, email, phone, idType and the document number (send idNumber; identity, the demos' name, is also read).
 /// - `area`: optional; a whole number from 16 to 16. 16 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
-///
-///
-/// What the Colombia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bancolombia-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"cashAccount":"03012345678","cashAccountType":"SAVINGS","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":150000,"currency":"COP"},"orderNo":"S20001C0P0UT0001","paymentMethod":"BANCOLOMBIA","purpose":"Refund of order 3001","receiver":{"email":"juan.rodriguez@example.com","idNumber":"1020304050","idType":"NID","name":"Juan Carlos Rodriguez","phone":"3001234567"}}"#;
-/// let value: cop::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Cop>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Cop>;
 /// The API pay-out response in Colombia (COP).
-///
-/// # Example
-///
-/// The documented example `bancolombia-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::cop;
-///
-/// let body = r#"{"channel":{"accountName":"Juan Carlos Rodriguez","cashAccount":"03012345678","paymentMethod":"BANCOLOMBIA"},"code":"00","disbursementTime":"2024-06-11T13:14:01-05:00","merchant":{"accountNo":"21620030202403071031","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150000,"currency":"COP"},"orderNo":"S20001C0P0UT0001","status":"PROCESSING","tradeNo":"T162200012406111314017777"}"#;
-/// let value: cop::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Cop>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Cop>;
 /// The Pay-out notification Colombia sends (money in COP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Cop>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Cop>;
 /// Builds a Colombia API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Cop>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Cop>;
 /// The Colombia page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "bancolombia-savings",
-        source: "constructed from REGIONS.md §3.5.2 (CO-PO-G3 fields and wording, the mirror's bank code and phone example) and ENDPOINTS.md §4.2 (the V2-PO-RESP response example), in COP",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"03012345678\",\"cashAccountType\":\"SAVINGS\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0001\",\"paymentMethod\":\"BANCOLOMBIA\",\"purpose\":\"Refund of order 3001\",\"receiver\":{\"email\":\"juan.rodriguez@example.com\",\"idNumber\":\"1020304050\",\"idType\":\"NID\",\"name\":\"Juan Carlos Rodriguez\",\"phone\":\"3001234567\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Juan Carlos Rodriguez\",\"cashAccount\":\"03012345678\",\"paymentMethod\":\"BANCOLOMBIA\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21620030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T162200012406111314017777\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "mirror-spelling",
-        source: "constructed from REGIONS.md §3.5.2 (CO-PO-M: CORRIENTE, idType CC, identity), in COP",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:16:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"03087654321\",\"cashAccountType\":\"CORRIENTE\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":80000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0002\",\"paymentMethod\":\"BANCOLOMBIA\",\"purpose\":\"Refund of order 3002\",\"receiver\":{\"email\":\"maria.gomez@example.com\",\"idType\":\"CC\",\"identity\":\"52123456\",\"name\":\"Maria Gomez\",\"phone\":\"3109876543\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "bancolombia-savings",
+        "constructed from REGIONS.md §3.5.2 (CO-PO-G3 fields and wording, the mirror's bank code and phone example) and ENDPOINTS.md §4.2 (the V2-PO-RESP response example), in COP",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:14:00-05:00",
+        "{\"cashAccount\":\"03012345678\",\"cashAccountType\":\"SAVINGS\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0001\",\"paymentMethod\":\"BANCOLOMBIA\",\"purpose\":\"Refund of order 3001\",\"receiver\":{\"email\":\"juan.rodriguez@example.com\",\"idNumber\":\"1020304050\",\"idType\":\"NID\",\"name\":\"Juan Carlos Rodriguez\",\"phone\":\"3001234567\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-05:00",
+        "{\"channel\":{\"accountName\":\"Juan Carlos Rodriguez\",\"cashAccount\":\"03012345678\",\"paymentMethod\":\"BANCOLOMBIA\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21620030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T162200012406111314017777\"}",
+    ),
+    crate::Example::request(
+        "mirror-spelling",
+        "constructed from REGIONS.md §3.5.2 (CO-PO-M: CORRIENTE, idType CC, identity), in COP",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-05:00",
+        "{\"cashAccount\":\"03087654321\",\"cashAccountType\":\"CORRIENTE\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":80000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0002\",\"paymentMethod\":\"BANCOLOMBIA\",\"purpose\":\"Refund of order 3002\",\"receiver\":{\"email\":\"maria.gomez@example.com\",\"idType\":\"CC\",\"identity\":\"52123456\",\"name\":\"Maria Gomez\",\"phone\":\"3109876543\"}}",
+    ),
 ];

@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Indonesia region as a type: fixes the shared request and response types to IDR.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Idr;
 impl crate::RegionSpec for Idr {
     const REGION: crate::Region = crate::Region::Idr;
@@ -26,450 +19,155 @@ impl crate::RegionSpec for Idr {
         money_format: "integer",
         money_scale: 0,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_account::ENDPOINT,
-                request_rules: &INQUIRY_ACCOUNT_REQUEST_RULES,
-                examples: INQUIRY_ACCOUNT_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Idr as endpoints::inquiry_account::InquiryAccountVariant>::REGION_ENDPOINT,
+            <Idr as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Idr as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Idr as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Idr as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
 /// The rules of a Indonesia API inquiry account request body.
 pub const INQUIRY_ACCOUNT_REQUEST_RULES: crate::rules::Object = {
+    use crate::endpoints::inquiry_account::shared_rules::*;
     use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
+    crate::rules::Object::new(
+        &[
             Field::required("area", Kind::INTEGER.at_least(10).at_most(10)),
-            Field::required("merchantId", Kind::TEXT),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("bankAccountNo", Kind::TEXT.min_length(1)),
+            MERCHANT_ID,
+            PAYMENT_METHOD,
+            BANK_ACCOUNT_NO,
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::inquiry_account::InquiryAccountVariant for Idr {
+impl endpoints::inquiry_account::InquiryAccountVariant for Idr {
     const EXAMPLES: &'static [crate::Example] = INQUIRY_ACCOUNT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_ACCOUNT_REQUEST_RULES;
 }
-/// The API inquiry account request in Indonesia (IDR).
+/// The API inquiry account request in Indonesia (IDR). Its documented examples: [`INQUIRY_ACCOUNT_EXAMPLES`].
 ///
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `area`: mandatory; a whole number from 10 to 10. Always 10 (Indonesia).
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The bank or e-wallet's code, e.g. BCA (no official list is public).
-///
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bca` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"area":10,"bankAccountNo":"40755555555","merchantId":"sandbox-20001","paymentMethod":"BCA"}"#;
-/// let value: idr::InquiryAccountRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryAccountRequest = crate::endpoints::inquiry_account::InquiryAccountRequest<
-    Idr,
->;
+pub type InquiryAccountRequest = endpoints::inquiry_account::InquiryAccountRequest<Idr>;
 /// The API inquiry account response in Indonesia (IDR).
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bca` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"bankAccountName":"the name","bankAccountNo":"40755555555","code":"00","message":"Successful","paymentMethod":"BCA"}"#;
-/// let value: idr::InquiryAccountResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryAccountResponse = crate::endpoints::inquiry_account::InquiryAccountResponse<
+pub type InquiryAccountResponse = endpoints::inquiry_account::InquiryAccountResponse<
     Idr,
 >;
 /// Builds a Indonesia API inquiry account request.
-pub type InquiryAccountRequestBuilder = crate::endpoints::inquiry_account::InquiryAccountRequestBuilder<
+pub type InquiryAccountRequestBuilder = endpoints::inquiry_account::InquiryAccountRequestBuilder<
     Idr,
 >;
 /// The Indonesia page's examples of API inquiry account.
 pub const INQUIRY_ACCOUNT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "bca",
-        source: "constructed from REGIONS.md §3.1.5: the ID-IA G3 (th, zh) request example with the sandbox merchantId, and the ID-IA zh response example, whose \"message\": null (the table says M String) is given the success text and whose bankAccountNo (40755456555, not the one asked) is the one asked",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-18T15:06:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":10,\"bankAccountNo\":\"40755555555\",\"merchantId\":\"sandbox-20001\",\"paymentMethod\":\"BCA\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-18T15:06:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"bankAccountName\":\"the name\",\"bankAccountNo\":\"40755555555\",\"code\":\"00\",\"message\":\"Successful\",\"paymentMethod\":\"BCA\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "bca",
+        "constructed from REGIONS.md §3.1.5: the ID-IA G3 (th, zh) request example with the sandbox merchantId, and the ID-IA zh response example, whose \"message\": null (the table says M String) is given the success text and whose bankAccountNo (40755456555, not the one asked) is the one asked",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
+        "{\"area\":10,\"bankAccountNo\":\"40755555555\",\"merchantId\":\"sandbox-20001\",\"paymentMethod\":\"BCA\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-18T15:06:01+07:00",
+        "{\"bankAccountName\":\"the name\",\"bankAccountNo\":\"40755555555\",\"code\":\"00\",\"message\":\"Successful\",\"paymentMethod\":\"BCA\"}",
+    ),
 ];
 /// The nested types of API inquiry balance in Indonesia, and the fields only Indonesia has.
 pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Indonesia (IDR).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::idr::Idr,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Idr>;
 }
 /// The rules of a Indonesia API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Idr {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Indonesia (IDR).
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"accountNo":"21020030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: idr::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Idr,
->;
+/// The API inquiry balance request in Indonesia (IDR). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Idr>;
 /// The API inquiry balance response in Indonesia (IDR).
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"IDR","value":"2500000"},"availableBalance":{"currency":"IDR","value":"2500000"},"balanceType":"BALANCE"},"accountNo":"21020030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: idr::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Idr,
 >;
 /// Builds a Indonesia API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Idr,
 >;
 /// The Indonesia page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request shape (every Indonesia demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in IDR (REGIONS.md §3.1)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21020030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21020030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request shape (every Indonesia demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in IDR (REGIONS.md §3.1)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00+07:00",
+        "{\"accountNo\":\"21020030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01+07:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21020030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Indonesia API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Idr {
+impl endpoints::inquiry_status::InquiryStatusVariant for Idr {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Indonesia (IDR).
-///
-/// # Example
-///
-/// The documented example `pay-out-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"orderNo":"S20001F1G2H3J4","tradeType":2}"#;
-/// let value: idr::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Idr,
->;
+/// The API inquiry status request in Indonesia (IDR). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Idr>;
 /// The API inquiry status response in Indonesia (IDR).
-///
-/// # Example
-///
-/// The documented example `pay-out-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":150000,"currency":"IDR"},"paymentMethod":"BRI","status":"SUCCESS","tradeNo":"T102200012406111325014321","tradeType":2}"#;
-/// let value: idr::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Idr,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Idr>;
 /// Builds a Indonesia API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Idr,
 >;
 /// The Indonesia page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "pay-out-by-order-no",
-        source: "constructed: the V2-IS-REQ request shape and the V2-IS-RESP response shape (ENDPOINTS.md §2), asking about the pay-out of this region's `bri` pay-out example",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:40:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"S20001F1G2H3J4\",\"tradeType\":2}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:40:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"paymentMethod\":\"BRI\",\"status\":\"SUCCESS\",\"tradeNo\":\"T102200012406111325014321\",\"tradeType\":2}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "pay-out-by-order-no",
+        "constructed: the V2-IS-REQ request shape and the V2-IS-RESP response shape (ENDPOINTS.md §2), asking about the pay-out of this region's `bri` pay-out example",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:40:00+07:00",
+        "{\"orderNo\":\"S20001F1G2H3J4\",\"tradeType\":2}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:40:01+07:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"paymentMethod\":\"BRI\",\"status\":\"SUCCESS\",\"tradeNo\":\"T102200012406111325014321\",\"tradeType\":2}",
+    ),
 ];
 /// The rules of a Indonesia API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::optional(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
-            Field::optional("area", Kind::INTEGER.at_least(10).at_most(10)),
-        ],
-        at_least_one_of: &[],
-        required_when: &[
-            crate::rules::RequiredWhen {
-                path: "payer.phone",
-                field: "paymentMethod",
-                values: &["W_OVO"],
-            },
-        ],
-    }
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+            &[
+                ORDER_NO,
+                PURPOSE,
+                MERCHANT,
+                MONEY,
+                PAYMENT_METHOD,
+                PAYER,
+                EXPIRY_PERIOD,
+                REDIRECT_URL,
+                CALLBACK_URL,
+                PRODUCT_DETAIL,
+                Field::optional("area", Kind::INTEGER.at_least(10).at_most(10)),
+            ],
+        )
+        .required_when(
+            &[
+                crate::rules::RequiredWhen {
+                    path: "payer.phone",
+                    field: "paymentMethod",
+                    values: &["W_OVO"],
+                },
+            ],
+        )
 };
-impl crate::endpoints::pay_in::PayInVariant for Idr {
+impl endpoints::pay_in::PayInVariant for Idr {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
@@ -490,128 +188,48 @@ impl crate::endpoints::pay_in::PayInVariant for Idr {
         }
     }
 }
-/// The API pay-in request in Indonesia (IDR).
+/// The API pay-in request in Indonesia (IDR). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Indonesia these fields have rules of their own:
 ///
 /// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in Indonesia: left out, the gateway answers with a checkout page. Codes seen: QRIS, BCA, BRI, W_OVO, W_DANA (no official list is public).
 /// - `payer.phone`: optional; text. Required when paymentMethod is W_OVO (the OVO account's phone number).
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
-///
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `qris` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":150000,"currency":"IDR"},"orderNo":"S20001K1L2M3N4","paymentMethod":"QRIS","purpose":"E-commerce checkout — Jakarta"}"#;
-/// let value: idr::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Idr>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Idr>;
 /// The API pay-in response in Indonesia (IDR).
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `qris` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"channel":{"paymentMethod":"QRIS","qrString":"00020101021226610016ID.CO.SMILEPAYZ.WWW011893600000000000000102150000000000000000303UMI5204599953033605406150000.005802ID5910DEMO STORE6007JAKARTA6304A1B2"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150000,"currency":"IDR"},"orderNo":"S20001K1L2M3N4","status":"PROCESSING","tradeNo":"T101200012406111320015432","transactionTime":"2024-06-11T13:20:01+07:00"}"#;
-/// let value: idr::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Idr>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Idr>;
 /// The Pay-in notification Indonesia sends (money in IDR). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Idr>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Idr>;
 /// Builds a Indonesia API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Idr>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Idr>;
 /// The Indonesia page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "qris",
-        source: "constructed from REGIONS.md §3.1.3 (the ID-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:20:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001K1L2M3N4\",\"paymentMethod\":\"QRIS\",\"purpose\":\"E-commerce checkout — Jakarta\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:20:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"QRIS\",\"qrString\":\"00020101021226610016ID.CO.SMILEPAYZ.WWW011893600000000000000102150000000000000000303UMI5204599953033605406150000.005802ID5910DEMO STORE6007JAKARTA6304A1B2\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001K1L2M3N4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T101200012406111320015432\",\"transactionTime\":\"2024-06-11T13:20:01+07:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayInRequestDemo.java; REGIONS.md §3.1.1): sandbox orderNo and merchantId, the demo's empty paymentMethod set to W_OVO (its phone comment's case) and its \"your.notify.url\" callback replaced",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:21:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":50000,\"currency\":\"IDR\"},\"orderNo\":\"S20001P5Q6R7S8\",\"payer\":{\"phone\":\"0823239232823\"},\"paymentMethod\":\"W_OVO\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "the php demo's body (smilepayz-sdk-php 7554834, v2/indonesia/PayInRequestDemo.php; REGIONS.md §3.1.1): sandbox orderNo and merchantId (the demo's is sandbox-20011), its docs.smilepayz.com redirect and callback URLs replaced by the shop's. The demo's empty merchantName and payer.phone are kept as it sends them. (The demo's own call passes too few arguments; the body is what its function builds.)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:22:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001T9U8V7W6\",\"payer\":{\"phone\":\"\"},\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_in_request_demo.js; REGIONS.md §3.1.3), keys in its order: sandbox orderNo and merchantId; its parameters (all \"\" in the demo's call) filled with W_OVO, 10000 IDR and an OVO phone",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:23:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":10,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001X5Y4Z3A2\",\"payer\":{\"phone\":\"0823239232823\"},\"paymentMethod\":\"W_OVO\",\"purpose\":\"demo for node.js\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "qris",
+        "constructed from REGIONS.md §3.1.3 (the ID-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:20:00+07:00",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001K1L2M3N4\",\"paymentMethod\":\"QRIS\",\"purpose\":\"E-commerce checkout — Jakarta\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:20:01+07:00",
+        "{\"channel\":{\"paymentMethod\":\"QRIS\",\"qrString\":\"00020101021226610016ID.CO.SMILEPAYZ.WWW011893600000000000000102150000000000000000303UMI5204599953033605406150000.005802ID5910DEMO STORE6007JAKARTA6304A1B2\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001K1L2M3N4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T101200012406111320015432\",\"transactionTime\":\"2024-06-11T13:20:01+07:00\"}",
+    ),
+    crate::Example::request(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayInRequestDemo.java; REGIONS.md §3.1.1): sandbox orderNo and merchantId, the demo's empty paymentMethod set to W_OVO (its phone comment's case) and its \"your.notify.url\" callback replaced",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00+07:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":50000,\"currency\":\"IDR\"},\"orderNo\":\"S20001P5Q6R7S8\",\"payer\":{\"phone\":\"0823239232823\"},\"paymentMethod\":\"W_OVO\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
+    ),
+    crate::Example::request(
+        "demo-php",
+        "the php demo's body (smilepayz-sdk-php 7554834, v2/indonesia/PayInRequestDemo.php; REGIONS.md §3.1.1): sandbox orderNo and merchantId (the demo's is sandbox-20011), its docs.smilepayz.com redirect and callback URLs replaced by the shop's. The demo's empty merchantName and payer.phone are kept as it sends them. (The demo's own call passes too few arguments; the body is what its function builds.)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+07:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001T9U8V7W6\",\"payer\":{\"phone\":\"\"},\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_in_request_demo.js; REGIONS.md §3.1.3), keys in its order: sandbox orderNo and merchantId; its parameters (all \"\" in the demo's call) filled with W_OVO, 10000 IDR and an OVO phone",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:23:00+07:00",
+        "{\"area\":10,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001X5Y4Z3A2\",\"payer\":{\"phone\":\"0823239232823\"},\"paymentMethod\":\"W_OVO\",\"purpose\":\"demo for node.js\"}",
+    ),
 ];
 /// The nested types of API pay-out in Indonesia, and the fields only Indonesia has.
 pub mod pay_out {
@@ -692,88 +310,35 @@ pub mod pay_out {
 }
 /// The rules of a Indonesia API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind, MoneyShape};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
             Field::required(
                 "money",
                 Kind::money(MoneyShape::AmountNumber)
                     .min_amount("10000")
                     .max_amount("999999999"),
             ),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional(
                 "receiver",
                 Kind::object(
                     &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
+                        RECEIVER_NAME,
+                        RECEIVER_EMAIL,
+                        RECEIVER_PHONE,
+                        RECEIVER_ADDRESS,
+                        RECEIVER_ID_TYPE,
+                        RECEIVER_ID_NUMBER,
+                        RECEIVER_IDENTITY,
+                        RECEIVER_TAX_NUMBER,
                         Field::optional("accountNo", Kind::TEXT),
                     ],
                 ),
@@ -781,11 +346,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
             Field::optional("area", Kind::INTEGER.at_least(10).at_most(10)),
             Field::optional("additionalParam", Kind::JsonObject),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Idr {
+impl endpoints::pay_out::PayOutVariant for Idr {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = pay_out::PayOutReceiverExtra;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -810,7 +373,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
         }
     }
 }
-/// The API pay-out request in Indonesia (IDR).
+/// The API pay-out request in Indonesia (IDR). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Indonesia these fields have rules of their own:
 ///
@@ -819,104 +382,33 @@ impl crate::endpoints::pay_out::PayOutVariant for Idr {
 /// - `receiver.accountNo`: optional; text; this region's own field.
 /// - `area`: optional; a whole number from 10 to 10. 10 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
-///
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bri` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"additionalParam":{},"cashAccount":"78120011629261665","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":150000,"currency":"IDR"},"orderNo":"S20001F1G2H3J4","paymentMethod":"BRI","purpose":"Payroll — Jakarta distribution partner","receiver":{"name":"Betty"}}"#;
-/// let value: idr::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Idr>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Idr>;
 /// The API pay-out response in Indonesia (IDR).
-///
-/// What the Indonesia pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bri` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::idr;
-///
-/// let body = r#"{"channel":{"accountName":"Betty","cashAccount":"78120011629261665","paymentMethod":"BRI"},"code":"00","disbursementTime":"2024-06-11T13:25:01+07:00","merchant":{"accountNo":"2033924234782342","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150000,"currency":"IDR"},"orderNo":"S20001F1G2H3J4","status":"PROCESSING","tradeNo":"T102200012406111325014321"}"#;
-/// let value: idr::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Idr>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Idr>;
 /// The Pay-out notification Indonesia sends (money in IDR). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Idr>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Idr>;
 /// Builds a Indonesia API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Idr>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Idr>;
 /// The Indonesia page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "bri",
-        source: "constructed from REGIONS.md §3.1.3 (the ID-PO-G3 request example; its cut receiver carries the name) and ENDPOINTS.md §4.2 (the V2-PO-RESP example, which is an IDR BRI pay-out), with a sandbox orderNo and merchantId",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"additionalParam\":{},\"cashAccount\":\"78120011629261665\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001F1G2H3J4\",\"paymentMethod\":\"BRI\",\"purpose\":\"Payroll — Jakarta distribution partner\",\"receiver\":{\"name\":\"Betty\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Betty\",\"cashAccount\":\"78120011629261665\",\"paymentMethod\":\"BRI\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+07:00\",\"merchant\":{\"accountNo\":\"2033924234782342\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001F1G2H3J4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T102200012406111325014321\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayoutRequestDemo.java; REGIONS.md §3.1.2): sandbox orderNo and merchantId, the demo's empty cashAccount filled and its \"your.notify.url\" callback replaced",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:26:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"1234567890\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001B3C4D5E6\",\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_out_request_deom.js; REGIONS.md §3.1.2), keys in its order: sandbox orderNo and merchantId; its cashAccount and paymentMethod parameters (\"\" in the demo's call) filled with a BCA account",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:27:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":10,\"cashAccount\":\"1234567890\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200000,\"currency\":\"IDR\"},\"orderNo\":\"S20001G7H8J9K0\",\"paymentMethod\":\"BCA\",\"purpose\":\"test\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "bri",
+        "constructed from REGIONS.md §3.1.3 (the ID-PO-G3 request example; its cut receiver carries the name) and ENDPOINTS.md §4.2 (the V2-PO-RESP example, which is an IDR BRI pay-out), with a sandbox orderNo and merchantId",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:25:00+07:00",
+        "{\"additionalParam\":{},\"cashAccount\":\"78120011629261665\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001F1G2H3J4\",\"paymentMethod\":\"BRI\",\"purpose\":\"Payroll — Jakarta distribution partner\",\"receiver\":{\"name\":\"Betty\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01+07:00",
+        "{\"channel\":{\"accountName\":\"Betty\",\"cashAccount\":\"78120011629261665\",\"paymentMethod\":\"BRI\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+07:00\",\"merchant\":{\"accountNo\":\"2033924234782342\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001F1G2H3J4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T102200012406111325014321\"}",
+    ),
+    crate::Example::request(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayoutRequestDemo.java; REGIONS.md §3.1.2): sandbox orderNo and merchantId, the demo's empty cashAccount filled and its \"your.notify.url\" callback replaced",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+07:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"1234567890\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001B3C4D5E6\",\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_out_request_deom.js; REGIONS.md §3.1.2), keys in its order: sandbox orderNo and merchantId; its cashAccount and paymentMethod parameters (\"\" in the demo's call) filled with a BCA account",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:27:00+07:00",
+        "{\"area\":10,\"cashAccount\":\"1234567890\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200000,\"currency\":\"IDR\"},\"orderNo\":\"S20001G7H8J9K0\",\"paymentMethod\":\"BCA\",\"purpose\":\"test\"}",
+    ),
 ];

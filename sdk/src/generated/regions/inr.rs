@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The India region as a type: fixes the shared request and response types to INR.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Inr;
 impl crate::RegionSpec for Inr {
     const REGION: crate::Region = crate::Region::Inr;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Inr {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Inr as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Inr as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Inr as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Inr as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,401 +31,131 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to India (INR).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::inr::Inr,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Inr>;
 }
 /// The rules of a India API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Inr {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Inr {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in India (INR).
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"accountNo":"21220030202406111010","balanceTypes":["BALANCE"]}"#;
-/// let value: inr::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Inr,
->;
+/// The API inquiry balance request in India (INR). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Inr>;
 /// The API inquiry balance response in India (INR).
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"INR","value":"250000.00"},"availableBalance":{"currency":"INR","value":"250000.00"},"balanceType":"BALANCE"},"accountNo":"21220030202406111010","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: inr::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Inr,
 >;
 /// Builds a India API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Inr,
 >;
 /// The India page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request shape (every India demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in INR (REGIONS.md §3.2)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21220030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"availableBalance\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request shape (every India demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in INR (REGIONS.md §3.2)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00+05:30",
+        "{\"accountNo\":\"21220030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01+05:30",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"availableBalance\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a India API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Inr {
+impl endpoints::inquiry_status::InquiryStatusVariant for Inr {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in India (INR).
-///
-/// # Example
-///
-/// The documented example `pay-out-by-trade-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"tradeNo":"122200312406111311517153","tradeType":2}"#;
-/// let value: inr::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Inr,
->;
+/// The API inquiry status request in India (INR). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Inr>;
 /// The API inquiry status response in India (INR).
-///
-/// # Example
-///
-/// The documented example `pay-out-by-trade-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":800,"currency":"INR"},"paymentMethod":"YES","status":"SUCCESS","tradeNo":"122200312406111311517153","tradeType":2}"#;
-/// let value: inr::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Inr,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Inr>;
 /// Builds a India API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Inr,
 >;
 /// The India page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "pay-out-by-trade-no",
-        source: "the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), which is an INR pay-out (paymentMethod YES)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"INR\"},\"paymentMethod\":\"YES\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "pay-out-by-trade-no",
+        "the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), which is an INR pay-out (paymentMethod YES)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00+05:30",
+        "{\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01+05:30",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"INR\"},\"paymentMethod\":\"YES\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
+    ),
 ];
 /// The rules of a India API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::optional(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            PAYER,
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(12).at_most(12)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Inr {
+impl endpoints::pay_in::PayInVariant for Inr {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in India (INR).
+/// The API pay-in request in India (INR). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In India these fields have rules of their own:
 ///
 /// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in India; CASHIER_IN (the India cashier, UPI or bank) is the recommended code, and UPI is also documented.
 /// - `expiryPeriod`: optional; a whole number from 1 to 86400. Up to 86400 seconds; the gateway's default is 3600 (one page says 420 is fixed in India).
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
-///
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `cashier-in` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":50000,"currency":"INR"},"orderNo":"S20001inpay612283d48d0b807a5","paymentMethod":"CASHIER_IN","purpose":"UPI checkout — Mumbai"}"#;
-/// let value: inr::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Inr>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Inr>;
 /// The API pay-in response in India (INR).
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `cashier-in` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"channel":{"paymentMethod":"CASHIER_IN","paymentUrl":"https://checkout.example.com/in/T121200012012171055017311"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":50000,"currency":"INR"},"orderNo":"S20001inpay612283d48d0b807a5","status":"PROCESSING","tradeNo":"T121200012012171055017311","transactionTime":"2020-12-17T10:55:01+05:30"}"#;
-/// let value: inr::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Inr>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Inr>;
 /// The Pay-in notification India sends (money in INR). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Inr>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Inr>;
 /// Builds a India API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Inr>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Inr>;
 /// The India page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "cashier-in",
-        source: "constructed from REGIONS.md §3.2.3 (the IN-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":50000,\"currency\":\"INR\"},\"orderNo\":\"S20001inpay612283d48d0b807a5\",\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"UPI checkout — Mumbai\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"CASHIER_IN\",\"paymentUrl\":\"https://checkout.example.com/in/T121200012012171055017311\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":50000,\"currency\":\"INR\"},\"orderNo\":\"S20001inpay612283d48d0b807a5\",\"status\":\"PROCESSING\",\"tradeNo\":\"T121200012012171055017311\",\"transactionTime\":\"2020-12-17T10:55:01+05:30\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_in_request_demo.js; REGIONS.md §3.2.1), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with CASHIER_IN, 100 INR (the java demo's amount) and an email",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:21:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":12,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"INR\"},\"orderNo\":\"S20001C8D7E6F5\",\"payer\":{\"email\":\"payer@example.com\"},\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"demo for node.js\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/india/ PayInRequestDemo.java; REGIONS.md §3.2.1): sandbox orderNo and merchantId, its empty paymentMethod and email filled, its \"your.notify.url\" callback replaced",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:22:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"INR\"},\"orderNo\":\"S20001G4H3J2K1\",\"payer\":{\"email\":\"payer@example.com\"},\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "cashier-in",
+        "constructed from REGIONS.md §3.2.3 (the IN-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00+05:30",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":50000,\"currency\":\"INR\"},\"orderNo\":\"S20001inpay612283d48d0b807a5\",\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"UPI checkout — Mumbai\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+05:30",
+        "{\"channel\":{\"paymentMethod\":\"CASHIER_IN\",\"paymentUrl\":\"https://checkout.example.com/in/T121200012012171055017311\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":50000,\"currency\":\"INR\"},\"orderNo\":\"S20001inpay612283d48d0b807a5\",\"status\":\"PROCESSING\",\"tradeNo\":\"T121200012012171055017311\",\"transactionTime\":\"2020-12-17T10:55:01+05:30\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_in_request_demo.js; REGIONS.md §3.2.1), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with CASHIER_IN, 100 INR (the java demo's amount) and an email",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00+05:30",
+        "{\"area\":12,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"INR\"},\"orderNo\":\"S20001C8D7E6F5\",\"payer\":{\"email\":\"payer@example.com\"},\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"demo for node.js\"}",
+    ),
+    crate::Example::request(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/india/ PayInRequestDemo.java; REGIONS.md §3.2.1): sandbox orderNo and merchantId, its empty paymentMethod and email filled, its \"your.notify.url\" callback replaced",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+05:30",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"INR\"},\"orderNo\":\"S20001G4H3J2K1\",\"payer\":{\"email\":\"payer@example.com\"},\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
+    ),
 ];
 /// The nested types of API pay-out in India, and the fields only India has.
 pub mod pay_out {
@@ -498,83 +205,30 @@ pub mod pay_out {
 }
 /// The rules of a India API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Atom, Chars, Field, Kind, MoneyShape, Pattern};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Atom, Field, Kind, Pattern};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
                     &[
                         Field::required("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
+                        RECEIVER_EMAIL,
+                        RECEIVER_PHONE,
+                        RECEIVER_ADDRESS,
+                        RECEIVER_ID_TYPE,
+                        RECEIVER_ID_NUMBER,
+                        RECEIVER_IDENTITY,
+                        RECEIVER_TAX_NUMBER,
                     ],
                 ),
             ),
@@ -610,11 +264,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                     ),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Inr {
+impl endpoints::pay_out::PayOutVariant for Inr {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -643,7 +295,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
         }
     }
 }
-/// The API pay-out request in India (INR).
+/// The API pay-out request in India (INR). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In India these fields have rules of their own:
 ///
@@ -651,89 +303,27 @@ impl crate::endpoints::pay_out::PayOutVariant for Inr {
 /// - `receiver`: mandatory; a Receiver. Required in India, with the beneficiary's name.
 /// - `area`: optional; a whole number from 12 to 12. 12 when it is sent.
 /// - `ifscCode`: mandatory; text, exactly 11 characters, matching the pattern \[A-Z\]{4}0\[A-Z0-9\]{6}.
-///
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `yes-bank` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"cashAccount":"1234567890","ifscCode":"YESB0000097","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":10000,"currency":"INR"},"orderNo":"S20001a069b102455d41e89428dac","paymentMethod":"YES","purpose":"Purpose For Disbursement from Java SDK","receiver":{"name":"testName"}}"#;
-/// let value: inr::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Inr>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Inr>;
 /// The API pay-out response in India (INR).
-///
-/// What the India pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `yes-bank` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::inr;
-///
-/// let body = r#"{"channel":{"accountName":"testName","cashAccount":"1234567890","paymentMethod":"YES"},"code":"00","disbursementTime":"2024-06-11T13:25:01+05:30","merchant":{"accountNo":"21220030202406111010","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":10000,"currency":"INR"},"orderNo":"S20001a069b102455d41e89428dac","status":"PROCESSING","tradeNo":"T122200012406111325012468"}"#;
-/// let value: inr::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Inr>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Inr>;
 /// The Pay-out notification India sends (money in INR). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Inr>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Inr>;
 /// Builds a India API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Inr>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Inr>;
 /// The India page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "yes-bank",
-        source: "constructed from REGIONS.md §3.2.3 (the IN-PO-M request example, with a sandbox merchantId and an orderNo without the example's hyphens, and the G1 example's purpose) and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in INR",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"1234567890\",\"ifscCode\":\"YESB0000097\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001a069b102455d41e89428dac\",\"paymentMethod\":\"YES\",\"purpose\":\"Purpose For Disbursement from Java SDK\",\"receiver\":{\"name\":\"testName\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:01+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"testName\",\"cashAccount\":\"1234567890\",\"paymentMethod\":\"YES\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+05:30\",\"merchant\":{\"accountNo\":\"21220030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001a069b102455d41e89428dac\",\"status\":\"PROCESSING\",\"tradeNo\":\"T122200012406111325012468\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_out_request_deom.js; REGIONS.md §3.2.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with the IN-PO-M example's account, bank and IFSC; and the receiver the demo does not send, which G3 requires (added last)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:26:00+05:30"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":12,\"cashAccount\":\"1234567890\",\"ifscCode\":\"YESB0000097\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001L5M6N7P8\",\"paymentMethod\":\"YES\",\"purpose\":\"test\",\"receiver\":{\"name\":\"testName\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "yes-bank",
+        "constructed from REGIONS.md §3.2.3 (the IN-PO-M request example, with a sandbox merchantId and an orderNo without the example's hyphens, and the G1 example's purpose) and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in INR",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:25:00+05:30",
+        "{\"cashAccount\":\"1234567890\",\"ifscCode\":\"YESB0000097\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001a069b102455d41e89428dac\",\"paymentMethod\":\"YES\",\"purpose\":\"Purpose For Disbursement from Java SDK\",\"receiver\":{\"name\":\"testName\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01+05:30",
+        "{\"channel\":{\"accountName\":\"testName\",\"cashAccount\":\"1234567890\",\"paymentMethod\":\"YES\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+05:30\",\"merchant\":{\"accountNo\":\"21220030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001a069b102455d41e89428dac\",\"status\":\"PROCESSING\",\"tradeNo\":\"T122200012406111325012468\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_out_request_deom.js; REGIONS.md §3.2.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with the IN-PO-M example's account, bank and IFSC; and the receiver the demo does not send, which G3 requires (added last)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+05:30",
+        "{\"area\":12,\"cashAccount\":\"1234567890\",\"ifscCode\":\"YESB0000097\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001L5M6N7P8\",\"paymentMethod\":\"YES\",\"purpose\":\"test\",\"receiver\":{\"name\":\"testName\"}}",
+    ),
 ];

@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Mexico region as a type: fixes the shared request and response types to MXN.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Mxn;
 impl crate::RegionSpec for Mxn {
     const REGION: crate::Region = crate::Region::Mxn;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Mxn {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Mxn as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Mxn as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Mxn as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Mxn as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,105 +31,38 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Mexico (MXN).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::mxn::Mxn,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Mxn>;
 }
 /// The rules of a Mexico API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Mxn {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Mexico (MXN).
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"accountNo":"21420030202406111010","balanceTypes":["BALANCE"]}"#;
-/// let value: mxn::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Mxn,
->;
+/// The API inquiry balance request in Mexico (MXN). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Mxn>;
 /// The API inquiry balance response in Mexico (MXN).
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"MXN","value":"250000.00"},"availableBalance":{"currency":"MXN","value":"250000.00"},"balanceType":"BALANCE"},"accountNo":"21420030202406111010","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: mxn::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Mxn,
 >;
 /// Builds a Mexico API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Mxn,
 >;
 /// The Mexico page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request shape (every Mexico demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in MXN (REGIONS.md §3.4)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21420030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"MXN\",\"value\":\"250000.00\"},\"availableBalance\":{\"currency\":\"MXN\",\"value\":\"250000.00\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21420030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request shape (every Mexico demo sends balanceTypes [\"BALANCE\"]) and the shared response shape, in MXN (REGIONS.md §3.4)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00-06:00",
+        "{\"accountNo\":\"21420030202406111010\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01-06:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"MXN\",\"value\":\"250000.00\"},\"availableBalance\":{\"currency\":\"MXN\",\"value\":\"250000.00\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21420030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The nested types of API inquiry status in Mexico, and the fields only Mexico has.
 pub mod inquiry_status {
@@ -196,136 +106,50 @@ pub mod inquiry_status {
 }
 /// The rules of a Mexico API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Mxn {
+impl endpoints::inquiry_status::InquiryStatusVariant for Mxn {
     type ResponseExtra = inquiry_status::InquiryStatusResponseExtra;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Mexico (MXN).
-///
-/// # Example
-///
-/// The documented example `pay-in-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"orderNo":"2000112900000000000001","tradeType":1}"#;
-/// let value: mxn::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Mxn,
->;
+/// The API inquiry status request in Mexico (MXN). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Mxn>;
 /// The API inquiry status response in Mexico (MXN).
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `pay-in-by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":100.5,"currency":"MXN"},"paymentMethod":"SPEI","status":"SUCCESS","tradeNo":"141200012012171050017788","tradeType":1}"#;
-/// let value: mxn::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Mxn,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Mxn>;
 /// Builds a Mexico API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Mxn,
 >;
 /// The Mexico page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "pay-in-by-order-no",
-        source: "the MX-IS-M request example (REGIONS.md §3.4.3) and the V2-IS-RESP response shape (ENDPOINTS.md §2), in MXN (the MX-IS-M response example is cut)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"2000112900000000000001\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":100.5,\"currency\":\"MXN\"},\"paymentMethod\":\"SPEI\",\"status\":\"SUCCESS\",\"tradeNo\":\"141200012012171050017788\",\"tradeType\":1}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "pay-out-by-trade-no",
-        source: "the second MX-IS-M request example (REGIONS.md §3.4.3)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "pay-in-by-order-no",
+        "the MX-IS-M request example (REGIONS.md §3.4.3) and the V2-IS-RESP response shape (ENDPOINTS.md §2), in MXN (the MX-IS-M response example is cut)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00-06:00",
+        "{\"orderNo\":\"2000112900000000000001\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-06:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":100.5,\"currency\":\"MXN\"},\"paymentMethod\":\"SPEI\",\"status\":\"SUCCESS\",\"tradeNo\":\"141200012012171050017788\",\"tradeType\":1}",
+    ),
+    crate::Example::request(
+        "pay-out-by-trade-no",
+        "the second MX-IS-M request example (REGIONS.md §3.4.3)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00-06:00",
+        "{\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
+    ),
 ];
 /// The rules of a Mexico API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required(
                 "paymentMethod",
                 Kind::one_of(
@@ -350,131 +174,44 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
                     )
                     .or_any(),
             ),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            PAYER,
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(14).at_most(14)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Mxn {
+impl endpoints::pay_in::PayInVariant for Mxn {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Mexico (MXN).
+/// The API pay-in request in Mexico (MXN). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Mexico these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Required in Mexico; SPEI.
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
-///
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `spei` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":250000,"currency":"MXN"},"orderNo":"S20001mxspei394eeb7b44c2460","paymentMethod":"SPEI","purpose":"Electronics invoice — CDMX"}"#;
-/// let value: mxn::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Mxn>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Mxn>;
 /// The API pay-in response in Mexico (MXN).
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `spei` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"channel":{"paymentMethod":"SPEI","vaNumber":"646180157000000004"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":250000,"currency":"MXN"},"orderNo":"S20001mxspei394eeb7b44c2460","status":"PROCESSING","tradeNo":"T141200012012171055013579","transactionTime":"2020-12-17T10:55:01-06:00"}"#;
-/// let value: mxn::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Mxn>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Mxn>;
 /// The Pay-in notification Mexico sends (money in MXN). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Mxn>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Mxn>;
 /// Builds a Mexico API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Mxn>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Mxn>;
 /// The Mexico page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "spei",
-        source: "constructed from REGIONS.md §3.4.4 (the MX-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields; the SPEI account in channel.vaNumber, DM-payChannel; tradeNo shape)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":250000,\"currency\":\"MXN\"},\"orderNo\":\"S20001mxspei394eeb7b44c2460\",\"paymentMethod\":\"SPEI\",\"purpose\":\"Electronics invoice — CDMX\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"SPEI\",\"vaNumber\":\"646180157000000004\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":250000,\"currency\":\"MXN\"},\"orderNo\":\"S20001mxspei394eeb7b44c2460\",\"status\":\"PROCESSING\",\"tradeNo\":\"T141200012012171055013579\",\"transactionTime\":\"2020-12-17T10:55:01-06:00\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "spei",
+        "constructed from REGIONS.md §3.4.4 (the MX-PI-G3 request example, with a sandbox orderNo and merchantId) and ENDPOINTS.md §3.4, §1.5, §5.3 (response fields; the SPEI account in channel.vaNumber, DM-payChannel; tradeNo shape)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00-06:00",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":250000,\"currency\":\"MXN\"},\"orderNo\":\"S20001mxspei394eeb7b44c2460\",\"paymentMethod\":\"SPEI\",\"purpose\":\"Electronics invoice — CDMX\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-06:00",
+        "{\"channel\":{\"paymentMethod\":\"SPEI\",\"vaNumber\":\"646180157000000004\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":250000,\"currency\":\"MXN\"},\"orderNo\":\"S20001mxspei394eeb7b44c2460\",\"status\":\"PROCESSING\",\"tradeNo\":\"T141200012012171055013579\",\"transactionTime\":\"2020-12-17T10:55:01-06:00\"}",
+    ),
 ];
 /// The nested types of API pay-out in Mexico, and the fields only Mexico has.
 pub mod pay_out {
@@ -524,94 +261,25 @@ pub mod pay_out {
 }
 /// The rules of a Mexico API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
-            Field::optional(
-                "receiver",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
-                    ],
-                ),
-            ),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
+            RECEIVER,
             Field::optional("area", Kind::INTEGER.at_least(14).at_most(14)),
             Field::optional("additionalParam", Kind::JsonObject),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Mxn {
+impl endpoints::pay_out::PayOutVariant for Mxn {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -636,109 +304,40 @@ impl crate::endpoints::pay_out::PayOutVariant for Mxn {
         }
     }
 }
-/// The API pay-out request in Mexico (MXN).
+/// The API pay-out request in Mexico (MXN). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Mexico these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The pay-out bank or rail's code, e.g. BANXICO, BANAMEX or BBVAMX (no official list is public).
 /// - `area`: optional; a whole number from 14 to 14. 14 when it is sent.
 /// - `additionalParam`: optional; a JSON object (also read from a string holding one).
-///
-///
-/// What the Mexico pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `banxico` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"callbackUrl":"https://shop.example.com/smilepayz/callback","cashAccount":"012180015025000006","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":1500.5,"currency":"MXN"},"orderNo":"S20001M1N2P3Q4","paymentMethod":"BANXICO","purpose":"Supplier payment 5001"}"#;
-/// let value: mxn::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Mxn>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Mxn>;
 /// The API pay-out response in Mexico (MXN).
-///
-/// # Example
-///
-/// The documented example `banxico` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::mxn;
-///
-/// let body = r#"{"channel":{"accountName":"Maria Lopez","cashAccount":"012180015025000006","paymentMethod":"BANXICO"},"code":"00","disbursementTime":"2024-06-11T13:25:01-06:00","merchant":{"accountNo":"21420030202406111010","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":1500.5,"currency":"MXN"},"orderNo":"S20001M1N2P3Q4","status":"PROCESSING","tradeNo":"T142200012406111325012345"}"#;
-/// let value: mxn::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Mxn>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Mxn>;
 /// The Pay-out notification Mexico sends (money in MXN). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Mxn>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Mxn>;
 /// Builds a Mexico API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Mxn>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Mxn>;
 /// The Mexico page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "banxico",
-        source: "constructed: no Mexico pay-out example body is readable (REGIONS.md §3.4.4); the MX-PO-G3 fields with BANXICO (G1, java demo) and a CLABE, and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in MXN",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":1500.5,\"currency\":\"MXN\"},\"orderNo\":\"S20001M1N2P3Q4\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"Supplier payment 5001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:25:01-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Maria Lopez\",\"cashAccount\":\"012180015025000006\",\"paymentMethod\":\"BANXICO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-06:00\",\"merchant\":{\"accountNo\":\"21420030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":1500.5,\"currency\":\"MXN\"},\"orderNo\":\"S20001M1N2P3Q4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T142200012406111325012345\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/mexico/ PayoutRequestDemo.java; REGIONS.md §3.4.2): sandbox orderNo and merchantId, its empty cashAccount filled with a CLABE, its \"your.notify.url\" callback replaced",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:26:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"MXN\"},\"orderNo\":\"S20001R5S6T7U8\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/mexico/pay_out_request_deom.js; REGIONS.md §3.4.4), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with BANXICO, a CLABE and 10000 MXN (the java demo's amount)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:27:00-06:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":14,\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"MXN\"},\"orderNo\":\"S20001V9W8X7Y6\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"test\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "banxico",
+        "constructed: no Mexico pay-out example body is readable (REGIONS.md §3.4.4); the MX-PO-G3 fields with BANXICO (G1, java demo) and a CLABE, and ENDPOINTS.md §4.2 (the V2-PO-RESP response shape), in MXN",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:25:00-06:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":1500.5,\"currency\":\"MXN\"},\"orderNo\":\"S20001M1N2P3Q4\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"Supplier payment 5001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01-06:00",
+        "{\"channel\":{\"accountName\":\"Maria Lopez\",\"cashAccount\":\"012180015025000006\",\"paymentMethod\":\"BANXICO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-06:00\",\"merchant\":{\"accountNo\":\"21420030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":1500.5,\"currency\":\"MXN\"},\"orderNo\":\"S20001M1N2P3Q4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T142200012406111325012345\"}",
+    ),
+    crate::Example::request(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/mexico/ PayoutRequestDemo.java; REGIONS.md §3.4.2): sandbox orderNo and merchantId, its empty cashAccount filled with a CLABE, its \"your.notify.url\" callback replaced",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00-06:00",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"MXN\"},\"orderNo\":\"S20001R5S6T7U8\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/mexico/pay_out_request_deom.js; REGIONS.md §3.4.4), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with BANXICO, a CLABE and 10000 MXN (the java demo's amount)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:27:00-06:00",
+        "{\"area\":14,\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"MXN\"},\"orderNo\":\"S20001V9W8X7Y6\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"test\"}",
+    ),
 ];

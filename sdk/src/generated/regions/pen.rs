@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Peru region as a type: fixes the shared request and response types to PEN.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Pen;
 impl crate::RegionSpec for Pen {
     const REGION: crate::Region = crate::Region::Pen;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Pen {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Pen as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Pen as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Pen as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Pen as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -83,274 +60,103 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Peru (PEN).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::pen::Pen,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Pen>;
 }
 /// The rules of a Peru API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
+    use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
+    crate::rules::Object::new(
+        &[
+            ACCOUNT_NO,
             Field::required(
                 "balanceTypes",
                 Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"])).min_items(1),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Pen {
     type ResponseExtra = inquiry_balance::InquiryBalanceResponseExtra;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Peru (PEN).
+/// The API inquiry balance request in Peru (PEN). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
 ///
 /// In Peru these fields have rules of their own:
 ///
 /// - `balanceTypes`: mandatory; a list of one of BALANCE, AVAILABLE (at least 1 item).
-///
-///
-/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `seed` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"accountNo":"21220030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: pen::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Pen,
->;
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Pen>;
 /// The API inquiry balance response in Peru (PEN).
-///
-/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `seed` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"PEN","value":"250000"},"availableBalance":{"currency":"PEN","value":"250000"},"balanceType":"BALANCE"},"accountNo":"21220030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: pen::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Pen,
 >;
 /// Builds a Peru API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Pen,
 >;
 /// The Peru page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "seed",
-        source: "seeds/001_2e4b1b47bce13be9.txt",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                (
-                    "X-SIGNATURE",
-                    "85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5",
-                ),
-                ("X-TIMESTAMP", "2020-12-18T15:06:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21220030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "seed",
+        "seeds/001_2e4b1b47bce13be9.txt",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-SIGNATURE: 85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5\nX-TIMESTAMP: 2020-12-18T15:06:00-05:00",
+        "{\"accountNo\":\"21220030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:00-05:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Peru API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Pen {
+impl endpoints::inquiry_status::InquiryStatusVariant for Pen {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Peru (PEN).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"orderNo":"2000102900000000000001","tradeType":1}"#;
-/// let value: pen::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Pen,
->;
+/// The API inquiry status request in Peru (PEN). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Pen>;
 /// The API inquiry status response in Peru (PEN).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":800,"currency":"PEN"},"paymentMethod":"CASHIER_PE","status":"SUCCESS","tradeNo":"122200312406111311517153","tradeType":1}"#;
-/// let value: pen::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Pen,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Pen>;
 /// Builds a Peru API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Pen,
 >;
 /// The Peru page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in PEN (the region's page shows the same shapes)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"PEN\"},\"paymentMethod\":\"CASHIER_PE\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in PEN (the region's page shows the same shapes)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2024-06-11T13:12:00-05:00",
+        "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01-05:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"PEN\"},\"paymentMethod\":\"CASHIER_PE\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
+    ),
 ];
 /// The rules of a Peru API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required("paymentMethod", Kind::one_of(&["CASHIER_PE"])),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
+            PAYER,
             Field::optional("expiryPeriod", Kind::INTEGER.at_least(300).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(15).at_most(15)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Pen {
+impl endpoints::pay_in::PayInVariant for Pen {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const DEFAULTS: &'static [(&'static str, &'static str)] = &[
@@ -359,94 +165,35 @@ impl crate::endpoints::pay_in::PayInVariant for Pen {
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Peru (PEN).
+/// The API pay-in request in Peru (PEN). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Peru these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of CASHIER_PE; filled in with `"CASHIER_PE"` when not set. CASHIER_PE, the Peru cashier page where the payer chooses how to pay.
 /// - `expiryPeriod`: optional; a whole number from 300 to 86400. 300 to 86400 seconds in Peru.
 /// - `area`: optional; a whole number from 15 to 15. 15 when it is sent.
-///
-///
-/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `cashier` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"callbackUrl":"http://127.0.0.1:8080/smilepayz/callback","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":200.5,"currency":"PEN"},"orderNo":"S20001J9K8L7M6","payer":{"email":"juan.perez@example.com","idNumber":"12345678","idType":"NID","name":"Juan Perez","phone":"51987654321"},"paymentMethod":"CASHIER_PE","purpose":"Order 2001 at Demo Store","redirectUrl":"https://shop.example.com/orders/2001"}"#;
-/// let value: pen::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Pen>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Pen>;
 /// The API pay-in response in Peru (PEN).
-///
-/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `cashier` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"channel":{"paymentMethod":"CASHIER_PE","paymentUrl":"https://checkout.example.com/pe/T151200012406111312011234"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":200.5,"currency":"PEN"},"orderNo":"S20001J9K8L7M6","status":"PROCESSING","tradeNo":"T151200012406111312011234","transactionTime":"2024-06-11T13:12:01-05:00"}"#;
-/// let value: pen::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Pen>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Pen>;
 /// The Pay-in notification Peru sends (money in PEN). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Pen>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Pen>;
 /// Builds a Peru API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Pen>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Pen>;
 /// The Peru page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "cashier",
-        source: "constructed from ENDPOINTS.md §3.1, §3.2 (the php peru demo's request, with the G3 payer fields) and §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"http://127.0.0.1:8080/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200.5,\"currency\":\"PEN\"},\"orderNo\":\"S20001J9K8L7M6\",\"payer\":{\"email\":\"juan.perez@example.com\",\"idNumber\":\"12345678\",\"idType\":\"NID\",\"name\":\"Juan Perez\",\"phone\":\"51987654321\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Order 2001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"CASHIER_PE\",\"paymentUrl\":\"https://checkout.example.com/pe/T151200012406111312011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PEN\"},\"orderNo\":\"S20001J9K8L7M6\",\"status\":\"PROCESSING\",\"tradeNo\":\"T151200012406111312011234\",\"transactionTime\":\"2024-06-11T13:12:01-05:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "the php demo's body (smilepayz-sdk-php, v2/peru/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's URLs",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"PEN\"},\"orderNo\":\"S20001PHPPEN0001\",\"payer\":{\"email\":\"test@example.com\",\"idType\":\"DNI\",\"identity\":\"122323232\",\"name\":\"test\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "cashier",
+        "constructed from ENDPOINTS.md §3.1, §3.2 (the php peru demo's request, with the G3 payer fields) and §3.4, §1.5, §5.3 (response fields, channel, tradeNo shape)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00-05:00",
+        "{\"callbackUrl\":\"http://127.0.0.1:8080/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200.5,\"currency\":\"PEN\"},\"orderNo\":\"S20001J9K8L7M6\",\"payer\":{\"email\":\"juan.perez@example.com\",\"idNumber\":\"12345678\",\"idType\":\"NID\",\"name\":\"Juan Perez\",\"phone\":\"51987654321\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Order 2001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01-05:00",
+        "{\"channel\":{\"paymentMethod\":\"CASHIER_PE\",\"paymentUrl\":\"https://checkout.example.com/pe/T151200012406111312011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PEN\"},\"orderNo\":\"S20001J9K8L7M6\",\"status\":\"PROCESSING\",\"tradeNo\":\"T151200012406111312011234\",\"transactionTime\":\"2024-06-11T13:12:01-05:00\"}",
+    ),
+    crate::Example::body(
+        "demo-php",
+        "the php demo's body (smilepayz-sdk-php, v2/peru/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's URLs",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"PEN\"},\"orderNo\":\"S20001PHPPEN0001\",\"payer\":{\"email\":\"test@example.com\",\"idType\":\"DNI\",\"identity\":\"122323232\",\"name\":\"test\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
+    ),
 ];
 /// The nested types of API pay-out in Peru, and the fields only Peru has.
 pub mod pay_out {
@@ -607,54 +354,18 @@ pub mod pay_out {
 }
 /// The rules of a Peru API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Chars, Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
@@ -662,7 +373,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                             Field::required("name", Kind::TEXT),
                             Field::required("email", Kind::TEXT),
                             Field::required("phone", Kind::TEXT),
-                            Field::optional("address", Kind::TEXT),
+                            RECEIVER_ADDRESS,
                             Field::required(
                                 "idType",
                                 Kind::one_of(
@@ -681,9 +392,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                                     )
                                     .or_any(),
                             ),
-                            Field::optional("idNumber", Kind::TEXT),
-                            Field::optional("identity", Kind::TEXT),
-                            Field::optional("taxNumber", Kind::TEXT),
+                            RECEIVER_ID_NUMBER,
+                            RECEIVER_IDENTITY,
+                            RECEIVER_TAX_NUMBER,
                         ],
                     )
                     .at_least_one_of(&[&["idNumber", "identity"]]),
@@ -698,11 +409,9 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                 Kind::TEXT.min_length(20).max_length(20).chars(Chars::Digits),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Pen {
+impl endpoints::pay_out::PayOutVariant for Pen {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -761,7 +470,7 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
         }
     }
 }
-/// The API pay-out request in Peru (PEN).
+/// The API pay-out request in Peru (PEN). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Peru these fields have rules of their own:
 ///
@@ -769,87 +478,27 @@ impl crate::endpoints::pay_out::PayOutVariant for Pen {
 /// - `area`: optional; a whole number from 15 to 15. 15 when it is sent.
 /// - `cashAccountType`: mandatory; one of CHECKING, SAVINGS, CORRIENTE, AHORROS.
 /// - `cci`: mandatory; text, exactly 20 characters, digits only.
-///
-///
-/// What the Peru pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `bcp-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"cashAccount":"19112345678012","cashAccountType":"SAVINGS","cci":"00219100123456780123","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":150.75,"currency":"PEN"},"orderNo":"S20001N5P4Q3R2","paymentMethod":"BCP","purpose":"Refund of order 2001","receiver":{"email":"juan.perez@example.com","idNumber":"12345678","idType":"NID","name":"Juan Perez","phone":"51987654321"}}"#;
-/// let value: pen::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Pen>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Pen>;
 /// The API pay-out response in Peru (PEN).
-///
-/// # Example
-///
-/// The documented example `bcp-savings` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::pen;
-///
-/// let body = r#"{"channel":{"accountName":"Juan Perez","cashAccount":"19112345678012","paymentMethod":"BCP"},"code":"00","disbursementTime":"2024-06-11T13:14:01-05:00","merchant":{"accountNo":"21220030202403071031","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150.75,"currency":"PEN"},"orderNo":"S20001N5P4Q3R2","status":"PROCESSING","tradeNo":"T152200012406111314012468"}"#;
-/// let value: pen::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Pen>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Pen>;
 /// The Pay-out notification Peru sends (money in PEN). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Pen>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Pen>;
 /// Builds a Peru API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Pen>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Pen>;
 /// The Peru page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "bcp-savings",
-        source: "constructed from ENDPOINTS.md §4.1 (PE-PO G3 fields, the java peru demo's values) and §4.2 (the V2-PO-RESP response example), in PEN",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"19112345678012\",\"cashAccountType\":\"SAVINGS\",\"cci\":\"00219100123456780123\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150.75,\"currency\":\"PEN\"},\"orderNo\":\"S20001N5P4Q3R2\",\"paymentMethod\":\"BCP\",\"purpose\":\"Refund of order 2001\",\"receiver\":{\"email\":\"juan.perez@example.com\",\"idNumber\":\"12345678\",\"idType\":\"NID\",\"name\":\"Juan Perez\",\"phone\":\"51987654321\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:14:01-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Juan Perez\",\"cashAccount\":\"19112345678012\",\"paymentMethod\":\"BCP\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21220030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150.75,\"currency\":\"PEN\"},\"orderNo\":\"S20001N5P4Q3R2\",\"status\":\"PROCESSING\",\"tradeNo\":\"T152200012406111314012468\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-spelling",
-        source: "constructed from ENDPOINTS.md §4.1 (the java peru demo's body, with the G3 cci)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:16:00-05:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"19187654321098\",\"cashAccountType\":\"CORRIENTE\",\"cci\":\"00219100876543210987\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":80,\"currency\":\"PEN\"},\"orderNo\":\"S20001S1T2U3V4\",\"paymentMethod\":\"BCP\",\"purpose\":\"Refund of order 2002\",\"receiver\":{\"email\":\"maria.quispe@example.com\",\"idType\":\"DNI\",\"identity\":\"87654321\",\"name\":\"Maria Quispe\",\"phone\":\"51912345678\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "bcp-savings",
+        "constructed from ENDPOINTS.md §4.1 (PE-PO G3 fields, the java peru demo's values) and §4.2 (the V2-PO-RESP response example), in PEN",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:14:00-05:00",
+        "{\"cashAccount\":\"19112345678012\",\"cashAccountType\":\"SAVINGS\",\"cci\":\"00219100123456780123\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":150.75,\"currency\":\"PEN\"},\"orderNo\":\"S20001N5P4Q3R2\",\"paymentMethod\":\"BCP\",\"purpose\":\"Refund of order 2001\",\"receiver\":{\"email\":\"juan.perez@example.com\",\"idNumber\":\"12345678\",\"idType\":\"NID\",\"name\":\"Juan Perez\",\"phone\":\"51987654321\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-05:00",
+        "{\"channel\":{\"accountName\":\"Juan Perez\",\"cashAccount\":\"19112345678012\",\"paymentMethod\":\"BCP\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21220030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150.75,\"currency\":\"PEN\"},\"orderNo\":\"S20001N5P4Q3R2\",\"status\":\"PROCESSING\",\"tradeNo\":\"T152200012406111314012468\"}",
+    ),
+    crate::Example::request(
+        "demo-spelling",
+        "constructed from ENDPOINTS.md §4.1 (the java peru demo's body, with the G3 cci)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-05:00",
+        "{\"cashAccount\":\"19187654321098\",\"cashAccountType\":\"CORRIENTE\",\"cci\":\"00219100876543210987\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":80,\"currency\":\"PEN\"},\"orderNo\":\"S20001S1T2U3V4\",\"paymentMethod\":\"BCP\",\"purpose\":\"Refund of order 2002\",\"receiver\":{\"email\":\"maria.quispe@example.com\",\"idType\":\"DNI\",\"identity\":\"87654321\",\"name\":\"Maria Quispe\",\"phone\":\"51912345678\"}}",
+    ),
 ];

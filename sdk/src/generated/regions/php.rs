@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Philippines region as a type: fixes the shared request and response types to PHP.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Php;
 impl crate::RegionSpec for Php {
     const REGION: crate::Region = crate::Region::Php;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Php {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Php as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Php as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Php as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Php as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,595 +31,203 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Philippines (PHP).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::php::Php,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Php>;
 }
 /// The rules of a Philippines API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
-            Field::required(
-                "balanceTypes",
-                Kind::list(&Kind::one_of(&["BALANCE", "AVAILABLE"]).or_any())
-                    .min_items(1),
-            ),
-        ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_balance::shared_rules::*;
+    crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Php {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Php {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Philippines (PHP).
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"accountNo":"21820030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: php::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Php,
->;
+/// The API inquiry balance request in Philippines (PHP). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Php>;
 /// The API inquiry balance response in Philippines (PHP).
-///
-/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"PHP","value":"250000"},"availableBalance":{"currency":"PHP","value":"250000"},"balanceType":"BALANCE"},"accountNo":"21820030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: php::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Php,
 >;
 /// Builds a Philippines API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Php,
 >;
 /// The Philippines page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the shared request and response shapes (GATEWAY.md) in PHP; no Philippines page shows a body. The account number is made up in the shape of the THB and PEN sandbox numbers.",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21820030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:10:01+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21820030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the shared request and response shapes (GATEWAY.md) in PHP; no Philippines page shows a body. The account number is made up in the shape of the THB and PEN sandbox numbers.",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:10:00+08:00",
+        "{\"accountNo\":\"21820030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:10:01+08:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21820030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Philippines API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Php {
+impl endpoints::inquiry_status::InquiryStatusVariant for Php {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Philippines (PHP).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"orderNo":"S20001G1H2J3K4L5","tradeType":1}"#;
-/// let value: php::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Php,
->;
+/// The API inquiry status request in Philippines (PHP). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Php>;
 /// The API inquiry status response in Philippines (PHP).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":200.5,"currency":"PHP"},"paymentMethod":"GCASH","status":"SUCCESS","tradeNo":"T181200012406111312014444","tradeType":1}"#;
-/// let value: php::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Php,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Php>;
 /// Builds a Philippines API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Php,
 >;
 /// The Philippines page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in PHP with a Philippines pay-in method",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"S20001G1H2J3K4L5\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PHP\"},\"paymentMethod\":\"GCASH\",\"status\":\"SUCCESS\",\"tradeNo\":\"T181200012406111312014444\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in PHP with a Philippines pay-in method",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00+08:00",
+        "{\"orderNo\":\"S20001G1H2J3K4L5\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01+08:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PHP\"},\"paymentMethod\":\"GCASH\",\"status\":\"SUCCESS\",\"tradeNo\":\"T181200012406111312014444\",\"tradeType\":1}",
+    ),
 ];
 /// The rules of a Philippines API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::optional(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            PAYER,
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(18).at_most(18)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Php {
+impl endpoints::pay_in::PayInVariant for Php {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Philippines (PHP).
+/// The API pay-in request in Philippines (PHP). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Philippines these fields have rules of their own:
 ///
 /// - `paymentMethod`: optional; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). Optional in the Philippines: e.g. GCASH, MAYA, GCASH_WAP, MAYA_WAP, or CASHIER_PH (the hosted checkout); left out, the gateway answers with a checkout page.
 /// - `area`: optional; a whole number from 18 to 18. 18 when it is sent.
-///
-///
-/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"merchant":{"merchantId":"20011"},"money":{"amount":20000,"currency":"PHP"},"orderNo":"200110edbb466abb04682968b40","paymentMethod":"GCASH","purpose":"Payment for online purchase","redirectUrl":"https://www.example.com/success"}"#;
-/// let value: php::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Php>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Php>;
 /// The API pay-in response in Philippines (PHP).
-///
-/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `mirror` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"channel":{"paymentMethod":"GCASH","paymentUrl":"https://checkout.example.com/ph/T181200012012171055016666"},"code":"00","merchant":{"merchantId":"20011","merchantName":"Demo Store"},"message":"Successful","money":{"amount":20000,"currency":"PHP"},"orderNo":"200110edbb466abb04682968b40","status":"PROCESSING","tradeNo":"T181200012012171055016666","transactionTime":"2020-12-17T10:55:01+08:00"}"#;
-/// let value: php::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Php>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Php>;
 /// The Pay-in notification Philippines sends (money in PHP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Php>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Php>;
 /// Builds a Philippines API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Php>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Php>;
 /// The Philippines page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "mirror",
-        source: "REGIONS.md §3.7.3 (PH-PI-M request example and header); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20011"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Payment for online purchase\",\"redirectUrl\":\"https://www.example.com/success\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"GCASH\",\"paymentUrl\":\"https://checkout.example.com/ph/T181200012012171055016666\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T181200012012171055016666\",\"transactionTime\":\"2020-12-17T10:55:01+08:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "docs-g1",
-        source: "REGIONS.md §3.7.3 (PH-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20011"),
-                ("X-TIMESTAMP", "2024-06-11T13:20:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":18,\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":200,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"email\":\"payer@example.com\",\"name\":\"name\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PH\",\"purpose\":\"Purpose For Transaction from Java SDK\",\"redirectUrl\":\"https://www.google.com/webhp\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "smilepayz-sdk-php v2/philippines/PayInRequestDemo.php (REGIONS.md §3.7.1), with a sandbox orderNo and merchantId, GCASH, a payer and an amount",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:22:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":18,\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":1000,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y1NPHP01\",\"payer\":{\"email\":\"maria.santos@example.com\",\"name\":\"Maria Santos\",\"phone\":\"09171234567\"},\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "mirror",
+        "REGIONS.md §3.7.3 (PH-PI-M request example and header); the response is constructed from ENDPOINTS.md §3.4, §1.5 (response fields, channel)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2020-12-17T10:55:00+08:00",
+        "{\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":20000,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Payment for online purchase\",\"redirectUrl\":\"https://www.example.com/success\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+08:00",
+        "{\"channel\":{\"paymentMethod\":\"GCASH\",\"paymentUrl\":\"https://checkout.example.com/ph/T181200012012171055016666\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T181200012012171055016666\",\"transactionTime\":\"2020-12-17T10:55:01+08:00\"}",
+    ),
+    crate::Example::request(
+        "docs-g1",
+        "REGIONS.md §3.7.3 (PH-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
+        "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2024-06-11T13:20:00+08:00",
+        "{\"area\":18,\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":200,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"email\":\"payer@example.com\",\"name\":\"name\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PH\",\"purpose\":\"Purpose For Transaction from Java SDK\",\"redirectUrl\":\"https://www.google.com/webhp\"}",
+    ),
+    crate::Example::request(
+        "demo-php",
+        "smilepayz-sdk-php v2/philippines/PayInRequestDemo.php (REGIONS.md §3.7.1), with a sandbox orderNo and merchantId, GCASH, a payer and an amount",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+08:00",
+        "{\"area\":18,\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":1000,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y1NPHP01\",\"payer\":{\"email\":\"maria.santos@example.com\",\"name\":\"Maria Santos\",\"phone\":\"09171234567\"},\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
+    ),
 ];
 /// The rules of a Philippines API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::required(
                 "receiver",
                 Kind::object(
                     &[
                         Field::required("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
+                        RECEIVER_EMAIL,
+                        RECEIVER_PHONE,
+                        RECEIVER_ADDRESS,
+                        RECEIVER_ID_TYPE,
+                        RECEIVER_ID_NUMBER,
+                        RECEIVER_IDENTITY,
+                        RECEIVER_TAX_NUMBER,
                     ],
                 ),
             ),
             Field::optional("area", Kind::INTEGER.at_least(18).at_most(18)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Php {
+impl endpoints::pay_out::PayOutVariant for Php {
     type RequestExtra = crate::NoExtraFields;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
 }
-/// The API pay-out request in Philippines (PHP).
+/// The API pay-out request in Philippines (PHP). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Philippines these fields have rules of their own:
 ///
 /// - `receiver`: mandatory; a Receiver. Required in the Philippines, with the receiver's full name.
 /// - `area`: optional; a whole number from 18 to 18. 18 when it is sent.
-///
-///
-/// What the Philippines pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `docs-g3` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"cashAccount":"09171234567","merchant":{"merchantId":"20001"},"money":{"amount":150000,"currency":"PHP"},"orderNo":"2000102900000000000001","paymentMethod":"GCASH","purpose":"Payroll — Cebu hub","receiver":{"name":"Maria Santos"}}"#;
-/// let value: php::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Php>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Php>;
 /// The API pay-out response in Philippines (PHP).
-///
-/// # Example
-///
-/// The documented example `docs-g3` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::php;
-///
-/// let body = r#"{"channel":{"accountName":"Maria Santos","cashAccount":"09171234567","paymentMethod":"GCASH"},"code":"00","disbursementTime":"2020-12-17T10:55:01+08:00","merchant":{"accountNo":"21820030202403071031","merchantId":"20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":150000,"currency":"PHP"},"orderNo":"2000102900000000000001","status":"PROCESSING","tradeNo":"T182200012012171055019999"}"#;
-/// let value: php::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Php>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Php>;
 /// The Pay-out notification Philippines sends (money in PHP). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Php>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Php>;
 /// Builds a Philippines API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Php>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Php>;
 /// The Philippines page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "docs-g3",
-        source: "REGIONS.md §3.7.3 (PH-PO-G3 request example, cut after `money`) completed from §3.7.2; the response is constructed from ENDPOINTS.md §4.2 (V2-PO-RESP), in PHP",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"20001\"},\"money\":{\"amount\":150000,\"currency\":\"PHP\"},\"orderNo\":\"2000102900000000000001\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Payroll — Cebu hub\",\"receiver\":{\"name\":\"Maria Santos\"}}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:01+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Maria Santos\",\"cashAccount\":\"09171234567\",\"paymentMethod\":\"GCASH\"},\"code\":\"00\",\"disbursementTime\":\"2020-12-17T10:55:01+08:00\",\"merchant\":{\"accountNo\":\"21820030202403071031\",\"merchantId\":\"20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"PHP\"},\"orderNo\":\"2000102900000000000001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T182200012012171055019999\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "smilepayz-sdk-php v2/philippines/PayoutRequestDemo.php (REGIONS.md §3.7.3), with a sandbox orderNo and merchantId and the caller's values filled in",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:24:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":18,\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y0UTPHP1\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Disbursement from PHP SDK\",\"receiver\":{\"name\":\"Maria Santos\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "smilepayz-demo-node.js v2/philippines/pay_out_request_deom.js (REGIONS.md §3.7.2), with a sandbox orderNo and merchantId and the caller's values filled in",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:26:00+08:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"area\":18,\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y0UTPHP2\",\"paymentMethod\":\"GCASH\",\"purpose\":\"test\",\"receiver\":{\"name\":\"Maria Santos\"}}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "docs-g3",
+        "REGIONS.md §3.7.3 (PH-PO-G3 request example, cut after `money`) completed from §3.7.2; the response is constructed from ENDPOINTS.md §4.2 (V2-PO-RESP), in PHP",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2020-12-17T10:55:00+08:00",
+        "{\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"20001\"},\"money\":{\"amount\":150000,\"currency\":\"PHP\"},\"orderNo\":\"2000102900000000000001\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Payroll — Cebu hub\",\"receiver\":{\"name\":\"Maria Santos\"}}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+08:00",
+        "{\"channel\":{\"accountName\":\"Maria Santos\",\"cashAccount\":\"09171234567\",\"paymentMethod\":\"GCASH\"},\"code\":\"00\",\"disbursementTime\":\"2020-12-17T10:55:01+08:00\",\"merchant\":{\"accountNo\":\"21820030202403071031\",\"merchantId\":\"20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"PHP\"},\"orderNo\":\"2000102900000000000001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T182200012012171055019999\"}",
+    ),
+    crate::Example::request(
+        "demo-php",
+        "smilepayz-sdk-php v2/philippines/PayoutRequestDemo.php (REGIONS.md §3.7.3), with a sandbox orderNo and merchantId and the caller's values filled in",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:24:00+08:00",
+        "{\"area\":18,\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y0UTPHP1\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Disbursement from PHP SDK\",\"receiver\":{\"name\":\"Maria Santos\"}}",
+    ),
+    crate::Example::request(
+        "demo-node",
+        "smilepayz-demo-node.js v2/philippines/pay_out_request_deom.js (REGIONS.md §3.7.2), with a sandbox orderNo and merchantId and the caller's values filled in",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+08:00",
+        "{\"area\":18,\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y0UTPHP2\",\"paymentMethod\":\"GCASH\",\"purpose\":\"test\",\"receiver\":{\"name\":\"Maria Santos\"}}",
+    ),
 ];

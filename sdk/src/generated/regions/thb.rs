@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The Thailand region as a type: fixes the shared request and response types to THB.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Thb;
 impl crate::RegionSpec for Thb {
     const REGION: crate::Region = crate::Region::Thb;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Thb {
         money_format: "#.##",
         money_scale: 2,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Thb as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Thb as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Thb as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Thb as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,602 +31,230 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to Thailand (THB).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::thb::Thb,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Thb>;
 }
 /// The rules of a Thailand API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
+    use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
+    crate::rules::Object::new(
+        &[
+            ACCOUNT_NO,
             Field::required(
                 "balanceTypes",
                 Kind::list(&Kind::one_of(&["BALANCE"])).min_items(1),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Thb {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in Thailand (THB).
+/// The API inquiry balance request in Thailand (THB). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
 ///
 /// In Thailand these fields have rules of their own:
 ///
 /// - `balanceTypes`: mandatory; a list of one of BALANCE (at least 1 item).
-///
-///
-/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: thb::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Thb,
->;
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Thb>;
 /// The API inquiry balance response in Thailand (THB).
-///
-/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `sandbox-account` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"THB","value":"250000"},"availableBalance":{"currency":"THB","value":"250000"},"balanceType":"BALANCE"},"accountNo":"21120030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: thb::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Thb,
 >;
 /// Builds a Thailand API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Thb,
 >;
 /// The Thailand page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "seed",
-        source: "seeds/002_d877dec9aceef60e.txt (headers only; the page gives no bodies)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                (
-                    "X-SIGNATURE",
-                    "85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5",
-                ),
-                ("X-TIMESTAMP", "2020-12-18T15:06:00+07:00"),
-            ],
-            body: ::core::option::Option::None,
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "sandbox-account",
-        source: "constructed: the request body of the project's THB signature vector, and the shared response shape in THB (the page shows no response body)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2020-12-18T15:06:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-18T15:06:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"THB\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"THB\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::request(
+        "seed",
+        "seeds/002_d877dec9aceef60e.txt (headers only; the page gives no bodies)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-SIGNATURE: 85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
+        "",
+    ),
+    crate::Example::exchange(
+        "sandbox-account",
+        "constructed: the request body of the project's THB signature vector, and the shared response shape in THB (the page shows no response body)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
+        "{\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-18T15:06:01+07:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"THB\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"THB\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a Thailand API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Thb {
+impl endpoints::inquiry_status::InquiryStatusVariant for Thb {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in Thailand (THB).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"orderNo":"2000102900000000000001","tradeType":1}"#;
-/// let value: thb::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Thb,
->;
+/// The API inquiry status request in Thailand (THB). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Thb>;
 /// The API inquiry status response in Thailand (THB).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":800,"currency":"THB"},"paymentMethod":"QRPAY","status":"SUCCESS","tradeNo":"122200312406111311517153","tradeType":1}"#;
-/// let value: thb::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Thb,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Thb>;
 /// Builds a Thailand API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Thb,
 >;
 /// The Thailand page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in THB (the region's page shows the same shapes)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"THB\"},\"paymentMethod\":\"QRPAY\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in THB (the region's page shows the same shapes)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2024-06-11T13:12:00+07:00",
+        "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01+07:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"THB\"},\"paymentMethod\":\"QRPAY\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
+    ),
 ];
 /// The rules of a Thailand API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Chars, Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
             Field::required("paymentMethod", Kind::one_of(&["QRPAY", "BANK"])),
             Field::required(
                 "payer",
                 Kind::object(
                     &[
                         Field::required("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
+                        PAYER_EMAIL,
+                        PAYER_PHONE,
+                        PAYER_ADDRESS,
+                        PAYER_ID_TYPE,
+                        PAYER_ID_NUMBER,
+                        PAYER_IDENTITY,
                         Field::required("accountNo", Kind::TEXT.chars(Chars::Digits)),
                         Field::required("bankName", Kind::TEXT),
                     ],
                 ),
             ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(11).at_most(11)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Thb {
+impl endpoints::pay_in::PayInVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_IN_REQUEST_RULES;
 }
-/// The API pay-in request in Thailand (THB).
+/// The API pay-in request in Thailand (THB). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In Thailand these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK. Required in Thailand, QRPAY or BANK.
 /// - `payer`: mandatory; a Payer. Required in Thailand, with the payer's name, bank account and bank.
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
-///
-///
-/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `qrpay` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"expiryPeriod":600,"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":10000,"currency":"THB"},"orderNo":"S20001A1B2C3D4","payer":{"accountNo":"1234567890","bankName":"KBANK","name":"Somchai Jaidee"},"paymentMethod":"QRPAY","purpose":"Order 1001 at Demo Store","redirectUrl":"https://shop.example.com/orders/1001"}"#;
-/// let value: thb::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Thb>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Thb>;
 /// The API pay-in response in Thailand (THB).
-///
-/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `qrpay` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"channel":{"paymentMethod":"QRPAY","qrString":"00020101021230590016A00000067701011201150105560068127960216T1112002424041005303764540810000.005802TH63040FAF"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":10000,"currency":"THB"},"orderNo":"S20001A1B2C3D4","status":"PROCESSING","tradeNo":"T111200242404100829509916","transactionTime":"2024-04-10T08:29:50+07:00"}"#;
-/// let value: thb::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Thb>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Thb>;
 /// The Pay-in notification Thailand sends (money in THB). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Thb>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Thb>;
 /// Builds a Thailand API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Thb>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Thb>;
 /// The Thailand page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "qrpay",
-        source: "constructed from ENDPOINTS.md §3.1, §3.3 (TH-PI request example, G3 rules) and §3.4, §1.5, §5.3 (response fields, channel, the THB pay-in tradeNo of the callback vector)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-04-10T08:29:49+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"expiryPeriod\":600,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001A1B2C3D4\",\"payer\":{\"accountNo\":\"1234567890\",\"bankName\":\"KBANK\",\"name\":\"Somchai Jaidee\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Order 1001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-04-10T08:29:50+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"QRPAY\",\"qrString\":\"00020101021230590016A00000067701011201150105560068127960216T1112002424041005303764540810000.005802TH63040FAF\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001A1B2C3D4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T111200242404100829509916\",\"transactionTime\":\"2024-04-10T08:29:50+07:00\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java, thailand/PayInRequestDemo.java; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's callback URL",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-php",
-        source: "the php demo's body (smilepayz-sdk-php, v2/thailand/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId; the payer's values as the java demo's",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PHPTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_in_request_demo.js; ENDPOINTS.md §3.2), with its area 11: sandbox orderNo and merchantId",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"area\":11,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Node SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-python",
-        source: "the python demo's body (smilepayz-demo-python, v2/thailand/pay_in_request_demo.py; ENDPOINTS.md §3.2), its None fields left out: sandbox orderNo and merchantId, a shop's URLs",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"area\":11,\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PYTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Python SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "qrpay",
+        "constructed from ENDPOINTS.md §3.1, §3.3 (TH-PI request example, G3 rules) and §3.4, §1.5, §5.3 (response fields, channel, the THB pay-in tradeNo of the callback vector)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-04-10T08:29:49+07:00",
+        "{\"expiryPeriod\":600,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001A1B2C3D4\",\"payer\":{\"accountNo\":\"1234567890\",\"bankName\":\"KBANK\",\"name\":\"Somchai Jaidee\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Order 1001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-04-10T08:29:50+07:00",
+        "{\"channel\":{\"paymentMethod\":\"QRPAY\",\"qrString\":\"00020101021230590016A00000067701011201150105560068127960216T1112002424041005303764540810000.005802TH63040FAF\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001A1B2C3D4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T111200242404100829509916\",\"transactionTime\":\"2024-04-10T08:29:50+07:00\"}",
+    ),
+    crate::Example::body(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java, thailand/PayInRequestDemo.java; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's callback URL",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
+    ),
+    crate::Example::body(
+        "demo-php",
+        "the php demo's body (smilepayz-sdk-php, v2/thailand/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId; the payer's values as the java demo's",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PHPTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
+    ),
+    crate::Example::body(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_in_request_demo.js; ENDPOINTS.md §3.2), with its area 11: sandbox orderNo and merchantId",
+        "{\"area\":11,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Node SDK\"}",
+    ),
+    crate::Example::body(
+        "demo-python",
+        "the python demo's body (smilepayz-demo-python, v2/thailand/pay_in_request_demo.py; ENDPOINTS.md §3.2), its None fields left out: sandbox orderNo and merchantId, a shop's URLs",
+        "{\"area\":11,\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PYTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Python SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
+    ),
 ];
 /// The rules of a Thailand API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::required("cashAccount", Kind::TEXT.min_length(1).max_length(32)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
-            Field::optional(
-                "receiver",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
-                    ],
-                ),
-            ),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            CASH_ACCOUNT,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
+            RECEIVER,
             Field::optional("area", Kind::INTEGER.at_least(11).at_most(11)),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Thb {
+impl endpoints::pay_out::PayOutVariant for Thb {
     type RequestExtra = crate::NoExtraFields;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = PAY_OUT_REQUEST_RULES;
 }
-/// The API pay-out request in Thailand (THB).
+/// The API pay-out request in Thailand (THB). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In Thailand these fields have rules of their own:
 ///
 /// - `paymentMethod`: mandatory; one of QRPAY, BANK, KBANK, BBL, SCB, CASHIER_PE, BCP, USDT, QRIS, CASHIER_IN, PIX, SPEI, CASHIER_CO, CASHIER_CL, CASHIER_PH, GCASH (other values are kept). The receiving bank's code, e.g. KBANK, BBL or SCB (the full list is not public).
 /// - `area`: optional; a whole number from 11 to 11. 11 when it is sent.
-///
-///
-/// What the Thailand pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `kbank` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"cashAccount":"17385238451","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":200,"currency":"THB"},"orderNo":"S20001E5F6G7H8","paymentMethod":"KBANK","purpose":"Refund of order 1001"}"#;
-/// let value: thb::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Thb>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Thb>;
 /// The API pay-out response in Thailand (THB).
-///
-/// # Example
-///
-/// The documented example `kbank` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::thb;
-///
-/// let body = r#"{"channel":{"accountName":"Somchai Jaidee","cashAccount":"17385238451","paymentMethod":"KBANK"},"code":"00","disbursementTime":"2024-06-11T13:15:01+07:00","merchant":{"accountNo":"21120030202403071031","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":200,"currency":"THB"},"orderNo":"S20001E5F6G7H8","status":"PROCESSING","tradeNo":"T112200012406111315015678"}"#;
-/// let value: thb::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Thb>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Thb>;
 /// The Pay-out notification Thailand sends (money in THB). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Thb>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Thb>;
 /// Builds a Thailand API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Thb>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Thb>;
 /// The Thailand page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "kbank",
-        source: "constructed from ENDPOINTS.md §4.1 (the THB G3 request example) and §4.2 (the V2-PO-RESP response example), in THB",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:15:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Refund of order 1001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:15:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Somchai Jaidee\",\"cashAccount\":\"17385238451\",\"paymentMethod\":\"KBANK\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:15:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T112200012406111315015678\"}",
-            ),
-        }),
-    },
-    crate::Example {
-        name: "demo-java",
-        source: "the java demo's body (smilepayz-demo-java, thailand/PayoutRequestDemo.java; ENDPOINTS.md §4.1): a sandbox orderNo of letters and digits (the demo's keeps a UUID's hyphens, which the orderNo rule refuses), sandbox merchantId, a shop's callback URL",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
-    crate::Example {
-        name: "demo-node",
-        source: "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_out_request_deom.js; ENDPOINTS.md §4.1), with its area 11",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[],
-            body: ::core::option::Option::Some(
-                "{\"area\":11,\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Node SDK\"}",
-            ),
-        }),
-        response: ::core::option::Option::None,
-    },
+    crate::Example::exchange(
+        "kbank",
+        "constructed from ENDPOINTS.md §4.1 (the THB G3 request example) and §4.2 (the V2-PO-RESP response example), in THB",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:15:00+07:00",
+        "{\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Refund of order 1001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:15:01+07:00",
+        "{\"channel\":{\"accountName\":\"Somchai Jaidee\",\"cashAccount\":\"17385238451\",\"paymentMethod\":\"KBANK\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:15:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T112200012406111315015678\"}",
+    ),
+    crate::Example::body(
+        "demo-java",
+        "the java demo's body (smilepayz-demo-java, thailand/PayoutRequestDemo.java; ENDPOINTS.md §4.1): a sandbox orderNo of letters and digits (the demo's keeps a UUID's hyphens, which the orderNo rule refuses), sandbox merchantId, a shop's callback URL",
+        "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
+    ),
+    crate::Example::body(
+        "demo-node",
+        "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_out_request_deom.js; ENDPOINTS.md §4.1), with its area 11",
+        "{\"area\":11,\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Node SDK\"}",
+    ),
 ];

@@ -2,16 +2,9 @@
 // change the spec, then run `cargo regenerate` (a build of the SDK stops when this folder
 // is older than the spec).
 
+use crate::endpoints;
 /// The USDT region as a type: fixes the shared request and response types to USDT.
-#[derive(
-    ::core::fmt::Debug,
-    ::core::clone::Clone,
-    ::core::marker::Copy,
-    ::core::cmp::PartialEq,
-    ::core::cmp::Eq,
-    ::core::hash::Hash,
-    ::core::default::Default
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Usdt;
 impl crate::RegionSpec for Usdt {
     const REGION: crate::Region = crate::Region::Usdt;
@@ -26,26 +19,10 @@ impl crate::RegionSpec for Usdt {
         money_format: "#.####",
         money_scale: 4,
         endpoints: &[
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_balance::ENDPOINT,
-                request_rules: &INQUIRY_BALANCE_REQUEST_RULES,
-                examples: INQUIRY_BALANCE_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::inquiry_status::ENDPOINT,
-                request_rules: &INQUIRY_STATUS_REQUEST_RULES,
-                examples: INQUIRY_STATUS_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_in::ENDPOINT,
-                request_rules: &PAY_IN_REQUEST_RULES,
-                examples: PAY_IN_EXAMPLES,
-            },
-            crate::RegionEndpoint {
-                endpoint: crate::endpoints::pay_out::ENDPOINT,
-                request_rules: &PAY_OUT_REQUEST_RULES,
-                examples: PAY_OUT_EXAMPLES,
-            },
+            <Usdt as endpoints::inquiry_balance::InquiryBalanceVariant>::REGION_ENDPOINT,
+            <Usdt as endpoints::inquiry_status::InquiryStatusVariant>::REGION_ENDPOINT,
+            <Usdt as endpoints::pay_in::PayInVariant>::REGION_ENDPOINT,
+            <Usdt as endpoints::pay_out::PayOutVariant>::REGION_ENDPOINT,
         ],
     };
 }
@@ -54,203 +31,81 @@ pub mod inquiry_balance {
     /// The balances, one entry per balance type (sent as one object or a list of them).
     ///
     /// Fixed to USDT (USDT).
-    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<
-        crate::regions::usdt::Usdt,
-    >;
+    pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Usdt>;
 }
 /// The rules of a USDT API inquiry balance request body.
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
+    use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("accountNo", Kind::TEXT.max_length(128)),
+    crate::rules::Object::new(
+        &[
+            ACCOUNT_NO,
             Field::required(
                 "balanceTypes",
                 Kind::list(&Kind::one_of(&["BALANCE"])).min_items(1),
             ),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
+impl endpoints::inquiry_balance::InquiryBalanceVariant for Usdt {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_BALANCE_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_BALANCE_REQUEST_RULES;
 }
-/// The API inquiry balance request in USDT (USDT).
+/// The API inquiry balance request in USDT (USDT). Its documented examples: [`INQUIRY_BALANCE_EXAMPLES`].
 ///
 /// In USDT these fields have rules of their own:
 ///
 /// - `balanceTypes`: mandatory; a list of one of BALANCE (at least 1 item).
-///
-///
-/// # Example
-///
-/// The documented example `seed` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"accountNo":"21120030202403071031","balanceTypes":["BALANCE"]}"#;
-/// let value: usdt::InquiryBalanceRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceRequest = crate::endpoints::inquiry_balance::InquiryBalanceRequest<
-    Usdt,
->;
+pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceRequest<Usdt>;
 /// The API inquiry balance response in USDT (USDT).
-///
-/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `seed` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"accountInfos":{"amount":{"currency":"USDT","value":"250000"},"availableBalance":{"currency":"USDT","value":"250000"},"balanceType":"BALANCE"},"accountNo":"21120030202403071031","balanceTypes":["BALANCE"],"code":"00","message":"Successful","name":"Sandbox Test"}"#;
-/// let value: usdt::InquiryBalanceResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryBalanceResponse = crate::endpoints::inquiry_balance::InquiryBalanceResponse<
+pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Usdt,
 >;
 /// Builds a USDT API inquiry balance request.
-pub type InquiryBalanceRequestBuilder = crate::endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
+pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Usdt,
 >;
 /// The USDT page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "seed",
-        source: "seeds/000_2e57c04e1d256260.txt",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                (
-                    "X-SIGNATURE",
-                    "85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5",
-                ),
-                ("X-TIMESTAMP", "2020-12-18T15:06:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2020-12-17T10:55:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"accountInfos\":{\"amount\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "seed",
+        "seeds/000_2e57c04e1d256260.txt",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-SIGNATURE: 85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
+        "{\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"]}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:00+07:00",
+        "{\"accountInfos\":{\"amount\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
+    ),
 ];
 /// The rules of a USDT API inquiry status request body.
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind};
-    crate::rules::Object {
-        fields: &[
-            Field::required("tradeType", Kind::one_of(&["1", "2"]).whole_numbers()),
-            Field::optional(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::optional("tradeNo", Kind::TEXT.max_length(32)),
-        ],
-        at_least_one_of: &[&["orderNo", "tradeNo"]],
-        required_when: &[],
-    }
+    use crate::endpoints::inquiry_status::shared_rules::*;
+    crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
+        .at_least_one_of(&[&["orderNo", "tradeNo"]])
 };
-impl crate::endpoints::inquiry_status::InquiryStatusVariant for Usdt {
+impl endpoints::inquiry_status::InquiryStatusVariant for Usdt {
     type ResponseExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = INQUIRY_STATUS_EXAMPLES;
     const REQUEST_RULES: crate::rules::Object = INQUIRY_STATUS_REQUEST_RULES;
 }
-/// The API inquiry status request in USDT (USDT).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"orderNo":"2000102900000000000001","tradeType":1}"#;
-/// let value: usdt::InquiryStatusRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusRequest = crate::endpoints::inquiry_status::InquiryStatusRequest<
-    Usdt,
->;
+/// The API inquiry status request in USDT (USDT). Its documented examples: [`INQUIRY_STATUS_EXAMPLES`].
+pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Usdt>;
 /// The API inquiry status response in USDT (USDT).
-///
-/// # Example
-///
-/// The documented example `by-order-no` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"code":"00","message":"Successful","money":{"amount":800.5,"currency":"USDT"},"paymentMethod":"USDT","status":"SUCCESS","tradeNo":"122200312406111311517153","tradeType":1}"#;
-/// let value: usdt::InquiryStatusResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type InquiryStatusResponse = crate::endpoints::inquiry_status::InquiryStatusResponse<
-    Usdt,
->;
+pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Usdt>;
 /// Builds a USDT API inquiry status request.
-pub type InquiryStatusRequestBuilder = crate::endpoints::inquiry_status::InquiryStatusRequestBuilder<
+pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Usdt,
 >;
 /// The USDT page's examples of API inquiry status.
 pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "by-order-no",
-        source: "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in USDT (the region's page shows the same shapes)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800.5,\"currency\":\"USDT\"},\"paymentMethod\":\"USDT\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "by-order-no",
+        "constructed: the V2-IS-REQ request example and the V2-IS-RESP response example (ENDPOINTS.md §2), in USDT (the region's page shows the same shapes)",
+        "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2024-06-11T13:12:00+07:00",
+        "{\"orderNo\":\"2000102900000000000001\",\"tradeType\":1}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01+07:00",
+        "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800.5,\"currency\":\"USDT\"},\"paymentMethod\":\"USDT\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
+    ),
 ];
 /// The nested types of API pay-in in USDT, and the fields only USDT has.
 pub mod pay_in {
@@ -375,96 +230,26 @@ pub mod pay_in {
 }
 /// The rules of a USDT API pay-in request body.
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::optional(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
-            Field::optional(
-                "payer",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::optional("expiryPeriod", Kind::INTEGER.at_least(1).at_most(86400)),
-            Field::optional("redirectUrl", Kind::TEXT.max_length(256)),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
+    use crate::endpoints::pay_in::shared_rules::*;
+    use crate::rules::{Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
+            PAYER,
+            EXPIRY_PERIOD,
+            REDIRECT_URL,
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
             Field::optional("area", Kind::INTEGER.at_least(30).at_most(35)),
             Field::required("network", Kind::one_of(&["TRC20", "BEP20", "ERC20"])),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_in::PayInVariant for Usdt {
+impl endpoints::pay_in::PayInVariant for Usdt {
     type RequestExtra = pay_in::PayInRequestExtra;
     type PayerExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_IN_EXAMPLES;
@@ -493,82 +278,29 @@ impl crate::endpoints::pay_in::PayInVariant for Usdt {
         }
     }
 }
-/// The API pay-in request in USDT (USDT).
+/// The API pay-in request in USDT (USDT). Its documented examples: [`PAY_IN_EXAMPLES`].
 ///
 /// In USDT these fields have rules of their own:
 ///
 /// - `area`: optional; a whole number from 30 to 35. One of the crypto areas (30 to 35) when it is sent; G1 pages list 30 and 32 to 35.
 /// - `network`: mandatory; one of TRC20, BEP20, ERC20.
-///
-///
-/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `trc20` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"merchant":{"merchantId":"sandbox-20001"},"money":{"amount":100.5,"currency":"USDT"},"network":"TRC20","orderNo":"S20001W9X8Y7Z6","paymentMethod":"USDT","purpose":"Order 3001 at Demo Store","redirectUrl":"https://shop.example.com/orders/3001"}"#;
-/// let value: usdt::PayInRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInRequest = crate::endpoints::pay_in::PayInRequest<Usdt>;
+pub type PayInRequest = endpoints::pay_in::PayInRequest<Usdt>;
 /// The API pay-in response in USDT (USDT).
-///
-/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `trc20` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"channel":{"paymentMethod":"USDT","vaNumber":"TRc7pZ4yXwvKBs9mEHq3LfN2JdGa8uYoVh"},"code":"00","merchant":{"merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":100.5,"currency":"USDT"},"orderNo":"S20001W9X8Y7Z6","status":"PROCESSING","tradeNo":"T301200012406111312014321","transactionTime":"2024-06-11T13:12:01+07:00"}"#;
-/// let value: usdt::PayInResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayInResponse = crate::endpoints::pay_in::PayInResponse<Usdt>;
+pub type PayInResponse = endpoints::pay_in::PayInResponse<Usdt>;
 /// The Pay-in notification USDT sends (money in USDT). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayInNotification = crate::endpoints::pay_in::PayInNotification<Usdt>;
+pub type PayInNotification = endpoints::pay_in::PayInNotification<Usdt>;
 /// Builds a USDT API pay-in request.
-pub type PayInRequestBuilder = crate::endpoints::pay_in::PayInRequestBuilder<Usdt>;
+pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Usdt>;
 /// The USDT page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "trc20",
-        source: "constructed from ENDPOINTS.md §3.1, §3.3 (the US-PI G1 request example, without area and with a valid orderNo) and §3.4, §1.5, §5.3 (response fields; the wallet address in vaNumber is an assumption, §8 q. 1)",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100.5,\"currency\":\"USDT\"},\"network\":\"TRC20\",\"orderNo\":\"S20001W9X8Y7Z6\",\"paymentMethod\":\"USDT\",\"purpose\":\"Order 3001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/3001\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:12:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"paymentMethod\":\"USDT\",\"vaNumber\":\"TRc7pZ4yXwvKBs9mEHq3LfN2JdGa8uYoVh\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":100.5,\"currency\":\"USDT\"},\"orderNo\":\"S20001W9X8Y7Z6\",\"status\":\"PROCESSING\",\"tradeNo\":\"T301200012406111312014321\",\"transactionTime\":\"2024-06-11T13:12:01+07:00\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "trc20",
+        "constructed from ENDPOINTS.md §3.1, §3.3 (the US-PI G1 request example, without area and with a valid orderNo) and §3.4, §1.5, §5.3 (response fields; the wallet address in vaNumber is an assumption, §8 q. 1)",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:12:00+07:00",
+        "{\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100.5,\"currency\":\"USDT\"},\"network\":\"TRC20\",\"orderNo\":\"S20001W9X8Y7Z6\",\"paymentMethod\":\"USDT\",\"purpose\":\"Order 3001 at Demo Store\",\"redirectUrl\":\"https://shop.example.com/orders/3001\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01+07:00",
+        "{\"channel\":{\"paymentMethod\":\"USDT\",\"vaNumber\":\"TRc7pZ4yXwvKBs9mEHq3LfN2JdGa8uYoVh\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":100.5,\"currency\":\"USDT\"},\"orderNo\":\"S20001W9X8Y7Z6\",\"status\":\"PROCESSING\",\"tradeNo\":\"T301200012406111312014321\",\"transactionTime\":\"2024-06-11T13:12:01+07:00\"}",
+    ),
 ];
 /// The nested types of API pay-out in USDT, and the fields only USDT has.
 pub mod pay_out {
@@ -693,97 +425,28 @@ pub mod pay_out {
 }
 /// The rules of a USDT API pay-out request body.
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
-    use crate::rules::{Chars, Field, Kind, MoneyShape};
-    crate::rules::Object {
-        fields: &[
-            Field::required(
-                "orderNo",
-                Kind::TEXT.min_length(6).max_length(32).chars(Chars::Alphanumeric),
-            ),
-            Field::required("purpose", Kind::TEXT.min_length(1).max_length(64)),
-            Field::required(
-                "merchant",
-                Kind::object(
-                    &[
-                        Field::required("merchantId", Kind::TEXT),
-                        Field::optional("merchantName", Kind::TEXT),
-                        Field::optional("subMerchantId", Kind::TEXT),
-                        Field::optional("subMerchantName", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                    ],
-                ),
-            ),
-            Field::required("money", Kind::money(MoneyShape::AmountNumber)),
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
+    use crate::endpoints::pay_out::shared_rules::*;
+    use crate::rules::{Chars, Field, Kind};
+    crate::rules::Object::new(
+        &[
+            ORDER_NO,
+            PURPOSE,
+            MERCHANT,
+            MONEY,
+            PAYMENT_METHOD,
             Field::required(
                 "cashAccount",
                 Kind::TEXT.min_length(34).max_length(42).chars(Chars::Alphanumeric),
             ),
-            Field::optional("callbackUrl", Kind::TEXT.max_length(256)),
-            Field::optional("productDetail", Kind::TEXT.max_length(128)),
-            Field::optional(
-                "receiver",
-                Kind::object(
-                    &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
-                    ],
-                ),
-            ),
+            CALLBACK_URL,
+            PRODUCT_DETAIL,
+            RECEIVER,
             Field::optional("area", Kind::INTEGER.at_least(30).at_most(35)),
             Field::required("network", Kind::one_of(&["TRC20", "BEP20", "ERC20"])),
         ],
-        at_least_one_of: &[],
-        required_when: &[],
-    }
+    )
 };
-impl crate::endpoints::pay_out::PayOutVariant for Usdt {
+impl endpoints::pay_out::PayOutVariant for Usdt {
     type RequestExtra = pay_out::PayOutRequestExtra;
     type ReceiverExtra = crate::NoExtraFields;
     const EXAMPLES: &'static [crate::Example] = PAY_OUT_EXAMPLES;
@@ -812,79 +475,28 @@ impl crate::endpoints::pay_out::PayOutVariant for Usdt {
         }
     }
 }
-/// The API pay-out request in USDT (USDT).
+/// The API pay-out request in USDT (USDT). Its documented examples: [`PAY_OUT_EXAMPLES`].
 ///
 /// In USDT these fields have rules of their own:
 ///
 /// - `cashAccount`: mandatory; text, 34 to 42 characters, alphanumeric only. The receiving wallet address: 34 characters on TRC20, 42 (0x…) on BEP20 and ERC20.
 /// - `area`: optional; a whole number from 30 to 35. One of the crypto areas (30 to 35) when it is sent; G1 pages list 30 and 32 to 35.
 /// - `network`: mandatory; one of TRC20, BEP20, ERC20.
-///
-///
-/// What the USDT pages say of these fields in their own words is in the reference page (`docs/regions.md` in the repository, "How the regions differ").
-///
-/// # Example
-///
-/// The documented example `trc20` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"cashAccount":"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR","merchant":{"merchantId":"sandbox-20001"},"money":{"amount":120.1234,"currency":"USDT"},"network":"TRC20","orderNo":"S20001B4C5D6E7","paymentMethod":"USDT","purpose":"Withdrawal 3002"}"#;
-/// let value: usdt::PayOutRequest = serde_json::from_str(body)?;
-/// value.validate()?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutRequest = crate::endpoints::pay_out::PayOutRequest<Usdt>;
+pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Usdt>;
 /// The API pay-out response in USDT (USDT).
-///
-/// # Example
-///
-/// The documented example `trc20` read, checked and written back unchanged:
-///
-/// ```
-/// use smilepayz::regions::usdt;
-///
-/// let body = r#"{"channel":{"accountName":"Demo Wallet","cashAccount":"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR","paymentMethod":"USDT"},"code":"00","disbursementTime":"2024-06-11T13:16:01+07:00","merchant":{"accountNo":"21120030202403071031","merchantId":"sandbox-20001","merchantName":"Demo Store"},"message":"Successful","money":{"amount":120.1234,"currency":"USDT"},"orderNo":"S20001B4C5D6E7","status":"PROCESSING","tradeNo":"T302200012406111316018765"}"#;
-/// let value: usdt::PayOutResponse = serde_json::from_str(body)?;
-/// assert_eq!(
-///     serde_json::to_value(&value)?,
-///     serde_json::from_str::<serde_json::Value>(body)?
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub type PayOutResponse = crate::endpoints::pay_out::PayOutResponse<Usdt>;
+pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Usdt>;
 /// The Pay-out notification USDT sends (money in USDT). Read it with [`crate::callback::CallbackVerifier::verify`].
-pub type PayOutNotification = crate::endpoints::pay_out::PayOutNotification<Usdt>;
+pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Usdt>;
 /// Builds a USDT API pay-out request.
-pub type PayOutRequestBuilder = crate::endpoints::pay_out::PayOutRequestBuilder<Usdt>;
+pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Usdt>;
 /// The USDT page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
-    crate::Example {
-        name: "trc20",
-        source: "constructed from ENDPOINTS.md §4.1 (US-PO fields; paymentMethod USDT is an assumption, §8 q. 11) and §4.2 (the V2-PO-RESP response example), in USDT",
-        request: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-PARTNER-ID", "sandbox-20001"),
-                ("X-TIMESTAMP", "2024-06-11T13:16:00+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"cashAccount\":\"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":120.1234,\"currency\":\"USDT\"},\"network\":\"TRC20\",\"orderNo\":\"S20001B4C5D6E7\",\"paymentMethod\":\"USDT\",\"purpose\":\"Withdrawal 3002\"}",
-            ),
-        }),
-        response: ::core::option::Option::Some(crate::ExampleMessage {
-            headers: &[
-                ("Content-Type", "application/json"),
-                ("X-TIMESTAMP", "2024-06-11T13:16:01+07:00"),
-            ],
-            body: ::core::option::Option::Some(
-                "{\"channel\":{\"accountName\":\"Demo Wallet\",\"cashAccount\":\"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR\",\"paymentMethod\":\"USDT\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:16:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":120.1234,\"currency\":\"USDT\"},\"orderNo\":\"S20001B4C5D6E7\",\"status\":\"PROCESSING\",\"tradeNo\":\"T302200012406111316018765\"}",
-            ),
-        }),
-    },
+    crate::Example::exchange(
+        "trc20",
+        "constructed from ENDPOINTS.md §4.1 (US-PO fields; paymentMethod USDT is an assumption, §8 q. 11) and §4.2 (the V2-PO-RESP response example), in USDT",
+        "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00+07:00",
+        "{\"cashAccount\":\"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":120.1234,\"currency\":\"USDT\"},\"network\":\"TRC20\",\"orderNo\":\"S20001B4C5D6E7\",\"paymentMethod\":\"USDT\",\"purpose\":\"Withdrawal 3002\"}",
+        "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:16:01+07:00",
+        "{\"channel\":{\"accountName\":\"Demo Wallet\",\"cashAccount\":\"TJ8mWq2rXkD5nPvB7sYcH3gFa9LzE4tUuR\",\"paymentMethod\":\"USDT\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:16:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":120.1234,\"currency\":\"USDT\"},\"orderNo\":\"S20001B4C5D6E7\",\"status\":\"PROCESSING\",\"tradeNo\":\"T302200012406111316018765\"}",
+    ),
 ];
