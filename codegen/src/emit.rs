@@ -80,8 +80,8 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<(String, String)>> {
     let gateway = gateway_module(spec);
     let definitions = definitions_module(spec)?;
     let endpoints = endpoints_module(spec)?;
-    let mut regions = Some(Vec::new());
-    let regions_module = regions_module_with(spec, &mut regions)?;
+    let extras = regions::Extras::of(spec);
+    let regions_module = regions_module_with(spec, false)?;
     let mut files = vec![(
         "mod.rs".to_owned(),
         format_with(
@@ -89,11 +89,17 @@ pub fn generate_files(spec: &Spec) -> Result<Vec<(String, String)>> {
             quote! { #gateway #definitions #endpoints #regions_module },
         )?,
     )];
-    for (module, body) in regions.unwrap_or_default() {
-        files.push((
-            format!("regions/{module}.rs"),
+    // The region files are emitted and printed in parallel (tokens stay on the thread that
+    // made them: `proc_macro2`'s are not `Send`).
+    let region_files = crate::parallel::map(&spec.regions, |region| {
+        let body = regions::region_parts(spec, region, &extras)?;
+        Ok((
+            format!("regions/{}.rs", region.module),
             format_with(FILES_HEADER, body)?,
-        ));
+        ))
+    });
+    for file in region_files {
+        files.push(file?);
     }
     Ok(files)
 }

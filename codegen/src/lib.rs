@@ -11,6 +11,7 @@ mod emit;
 mod load;
 mod naming;
 mod page;
+mod parallel;
 mod problem;
 #[cfg(feature = "cli")]
 mod reference;

@@ -88,26 +88,32 @@ pub fn load(dir: &Path) -> Result<Spec, Problems> {
     }
 
     let region_schema = crate::region_schema_json();
-    let mut regions = Vec::new();
-    let mut parsed = Vec::new();
-    for file in files {
+    // Each file is read and checked on its own (in parallel); the problems and regions are
+    // gathered in the files' order.
+    let read = crate::parallel::map(&files, |file| {
+        let mut problems = Problems::default();
         if file.extension().is_some_and(|e| e == "yml") {
             problems.push(
-                Location::start_of(&file),
+                Location::start_of(file),
                 "region files must end in .yaml",
                 format!("rename it to {}", file.with_extension("yaml").display()),
             );
-            continue;
+            return (problems, None);
         }
-        if let Some((spec, tree)) = read_checked::<RegionSpec>(&file, &region_schema, &mut problems)
-        {
-            let src = Source {
-                tree: &tree,
-                file: &file,
-            };
-            if let Some(region) = check_region(spec.clone(), src, gateway.as_ref(), &mut problems) {
-                regions.push(region);
-            }
+        let read =
+            read_checked::<RegionSpec>(file, &region_schema, &mut problems).map(|(spec, tree)| {
+                let src = Source { tree: &tree, file };
+                let region = check_region(spec.clone(), src, gateway.as_ref(), &mut problems);
+                (region, spec, tree)
+            });
+        (problems, read)
+    });
+    let mut regions = Vec::new();
+    let mut parsed = Vec::new();
+    for (file, (found, read)) in files.iter().zip(read) {
+        problems.0.extend(found.0);
+        if let Some((region, spec, tree)) = read {
+            regions.extend(region);
             parsed.push((file.clone(), spec, tree));
         }
     }

@@ -4,15 +4,13 @@
 use super::*;
 
 pub(crate) fn regions_module(spec: &Spec) -> Result<TokenStream> {
-    regions_module_with(spec, &mut None)
+    regions_module_with(spec, true)
 }
 
-/// The `regions` module; with `files`, each region module is declared (`pub mod thb;`) and its
-/// items are added to `files` as `(module name, items)` instead of being written inline.
-pub(crate) fn regions_module_with(
-    spec: &Spec,
-    files: &mut Option<Vec<(String, TokenStream)>>,
-) -> Result<TokenStream> {
+/// The `regions` module: with `inline`, each region module written in it; without, each
+/// declared (`pub mod thb;`), its items written to a file of their own by [`region_parts`].
+pub(crate) fn regions_module_with(spec: &Spec, inline: bool) -> Result<TokenStream> {
+    let extras = Extras::of(spec);
     let mut variants = Vec::new();
     let mut all = Vec::new();
     let mut infos = Vec::new();
@@ -24,14 +22,12 @@ pub(crate) fn regions_module_with(
         variants.push(quote! { #[doc = #text] #variant, });
         all.push(quote! { Region::#variant });
         infos.push(quote! { Region::#variant => &<#module::#variant as crate::RegionSpec>::INFO, });
-        match files {
-            None => modules.push(region_module(spec, region)?),
-            Some(files) => {
-                let (module_doc, module, body) = region_parts(spec, region)?;
-                // Formatted by prettyplease: `cargo fmt` leaves the file as generated.
-                modules.push(quote! { #module_doc #[rustfmt::skip] pub mod #module; });
-                files.push((region.module.clone(), body));
-            }
+        if inline {
+            modules.push(region_module_with(spec, region, &extras)?);
+        } else {
+            let module_doc = region_doc(region);
+            // Formatted by prettyplease: `cargo fmt` leaves the file as generated.
+            modules.push(quote! { #module_doc #[rustfmt::skip] pub mod #module; });
         }
     }
     Ok(quote! {
@@ -60,27 +56,46 @@ pub(crate) fn regions_module_with(
 }
 
 pub(crate) fn region_module(spec: &Spec, region: &Region) -> Result<TokenStream> {
-    let (module_doc, module, body) = region_parts(spec, region)?;
+    region_module_with(spec, region, &Extras::of(spec))
+}
+
+/// The endpoints some region adds request or response fields to, as `(id, request side)`:
+/// whether a variant trait has `RequestExtra` and `ResponseExtra`, found once for all regions.
+pub(crate) struct Extras(std::collections::BTreeSet<(String, bool)>);
+
+impl Extras {
+    pub(crate) fn of(spec: &Spec) -> Self {
+        let mut found = std::collections::BTreeSet::new();
+        for endpoint in &spec.endpoints {
+            for side in [true, false] {
+                if has_extras(spec, &endpoint.id, side) {
+                    found.insert((endpoint.id.clone(), side));
+                }
+            }
+        }
+        Extras(found)
+    }
+
+    fn has(&self, id: &str, request: bool) -> bool {
+        self.0.contains(&(id.to_owned(), request))
+    }
+}
+
+fn region_module_with(spec: &Spec, region: &Region, extras: &Extras) -> Result<TokenStream> {
+    let module_doc = region_doc(region);
+    let module = checked_ident(&region.module)?;
+    let body = region_parts(spec, region, extras)?;
     Ok(quote! {
         #module_doc
         pub mod #module { #body }
     })
 }
 
-/// A region module's documentation, name and items.
-pub(crate) fn region_parts(
-    spec: &Spec,
-    region: &Region,
-) -> Result<(TokenStream, Ident, TokenStream)> {
+/// A region module's documentation: its summary and facts, and where its own words are.
+fn region_doc(region: &Region) -> TokenStream {
     let r = &region.spec;
-    let marker = checked_ident(&region.type_name)?;
-    let module = checked_ident(&region.module)?;
     let (code_, name, summary, currency) = (&r.code, &r.name, &r.summary, &r.currency);
-    let area = r.area_code;
-    let offset = &r.timestamp_offset;
-    let offset_seconds = Literal::i32_unsuffixed(region.utc_offset_seconds);
-    let money_format = &r.money_format;
-    let scale = Literal::u8_unsuffixed(region.money_scale);
+    let (area, offset, money_format) = (r.area_code, &r.timestamp_offset, &r.money_format);
     let file_name = region
         .file
         .file_name()
@@ -101,7 +116,7 @@ pub(crate) fn region_parts(
     } else {
         String::new()
     };
-    let module_doc = doc_raw(&format!(
+    doc_raw(&format!(
         "{} ({code_}): {}\n\nMoney in {currency} (format {}), area code {area}, `X-TIMESTAMP` at {offset}; \
          offers {}. From {}.{own_words}",
         escape_markdown(name),
@@ -109,7 +124,25 @@ pub(crate) fn region_parts(
         code(money_format),
         offered.join(", "),
         code(&file_name),
-    ));
+    ))
+}
+
+/// A region module's items: its marker type and facts, and per endpoint its own types, rules
+/// table, variant impl, aliases and examples.
+pub(crate) fn region_parts(
+    spec: &Spec,
+    region: &Region,
+    extras_of: &Extras,
+) -> Result<TokenStream> {
+    let r = &region.spec;
+    let marker = checked_ident(&region.type_name)?;
+    let module = checked_ident(&region.module)?;
+    let (code_, name, summary, currency) = (&r.code, &r.name, &r.summary, &r.currency);
+    let area = r.area_code;
+    let offset = &r.timestamp_offset;
+    let offset_seconds = Literal::i32_unsuffixed(region.utc_offset_seconds);
+    let money_format = &r.money_format;
+    let scale = Literal::u8_unsuffixed(region.money_scale);
     let marker_doc = doc_safe(&format!(
         " The {name} region as a type: fixes the shared request and response types to {currency}."
     ));
@@ -143,7 +176,7 @@ pub(crate) fn region_parts(
             (true, &own.request_extras, "RequestExtra"),
             (false, &own.response_extras, "ResponseExtra"),
         ] {
-            if !has_extras(spec, id, request_side) {
+            if !extras_of.has(id, request_side) {
                 continue;
             }
             let assoc_name = format_ident!("{}", suffix);
@@ -515,5 +548,5 @@ pub(crate) fn region_parts(
 
             #(#items)*
     };
-    Ok((module_doc, module, body))
+    Ok(body)
 }

@@ -256,6 +256,36 @@ fn rules_kind_over(ty: &Ty, shared: &mut Shared<'_>, path: &str) -> TokenStream 
     }
 }
 
+/// Whether two types write the same rule: the same type does; objects whose documentation or
+/// Rust names differ do when their groups and fields' rules are the same; other kinds are
+/// compared written (short, except a list of objects).
+fn same_rule(a: &Ty, b: &Ty) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a, b) {
+        (
+            Ty::Object {
+                object: x,
+                one_or_many: many_x,
+            },
+            Ty::Object {
+                object: y,
+                one_or_many: many_y,
+            },
+        ) => {
+            many_x == many_y
+                && x.at_least_one_of == y.at_least_one_of
+                && x.fields.len() == y.fields.len()
+                && x.fields.iter().zip(&y.fields).all(|(f, g)| {
+                    f.name == g.name && f.required == g.required && same_rule(&f.ty, &g.ty)
+                })
+        }
+        (Ty::Object { .. }, _) | (_, Ty::Object { .. }) => false,
+        _ => rules_kind(a).to_string() == rules_kind(b).to_string(),
+    }
+}
+
 /// A field's rule as a table writes it: `Field::required("orderNo", Kind::TEXT…)`.
 fn field_rule(f: &Field, shared: &mut Shared<'_>, path: &str) -> TokenStream {
     let name = &f.name;
@@ -279,12 +309,13 @@ pub(crate) fn rules_fields_over(
         .iter()
         .map(|f| {
             let path = join_path(prefix, &f.name);
-            if let Some((ident, base)) = shared.get(&path).cloned() {
-                let plain = |f: &Field| field_rule(f, &mut Shared::none(), "").to_string();
-                if plain(f) == plain(base) {
-                    shared.used.insert(path);
-                    return quote! { #ident };
-                }
+            if let Some((ident, base)) = shared.get(&path).cloned()
+                && f.name == base.name
+                && f.required == base.required
+                && same_rule(&f.ty, &base.ty)
+            {
+                shared.used.insert(path);
+                return quote! { #ident };
             }
             field_rule(f, shared, &path)
         })

@@ -3,7 +3,8 @@
 //! 1. Generated lines per region for the real spec: `smilepayz_codegen::region_source` of each
 //!    region, beside the shared code (`shared_source`) that every region reuses.
 //! 2. For each N, a synthetic spec of N regions (see `smilepayz_bench::synthetic`): the time of
-//!    `load` and of `generate` (median of 3 runs), and the output's size, each also per region,
+//!    `load` and of `generate_files` (what the SDK's build and `cargo regenerate` write: `mod.rs`
+//!    and a file per region; median of 3 runs), and the output's size, each also per region,
 //!    so linear growth shows as a flat per-region column. A spec the loader refuses (more than
 //!    9,999 regions: area codes run out) is reported with the loader's first problem.
 
@@ -93,7 +94,13 @@ fn measure(dir: &Path, n: usize) -> Result<String, String> {
         })?;
         loads.push(started.elapsed());
         let started = Instant::now();
-        output = smilepayz_codegen::generate(&spec).map_err(|e| e.to_string())?;
+        // The files the SDK's build and `cargo regenerate` write: `mod.rs` and one file per
+        // region (the region files emitted and printed in parallel).
+        output = smilepayz_codegen::generate_files(&spec)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
         generates.push(started.elapsed());
     }
     let (load, generate) = (median(loads), median(generates));
