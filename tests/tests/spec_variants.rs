@@ -297,6 +297,67 @@ fn the_new_endpoint_answers_its_example_with_00_in_every_region() {
 }
 
 #[test]
+fn a_group_two_objects_deep_gets_the_region_s_whole_check_written_out() {
+    let variant = variant();
+    let spec = smilepayz_codegen::load(&variant.spec_dir).expect("the variant loads");
+    let source = |code: &str| {
+        let region = spec
+            .regions
+            .iter()
+            .find(|r| r.spec.code == code)
+            .expect("the region is in the variant");
+        smilepayz_codegen::region_source(&spec, region).expect("emitted")
+    };
+    // USDT's group in `payer.address` is more than `check_own` writes: its check is whole.
+    assert!(
+        source("USDT").contains("fn check_request("),
+        "{}",
+        source("USDT")
+    );
+    // THB adds fields one level down only: the shared check and its own.
+    let thb = source("THB");
+    assert!(
+        thb.contains("fn check_own(") && !thb.contains("fn check_request("),
+        "{thb}"
+    );
+
+    let body = |address: &str| {
+        format!(
+            r#"{{"orderNo":"ORDER000009","count":1,"channel":"FAST","paymentMethod":"USDT","money":{{"currency":"USDT","amount":1}},"merchant":{{"merchantId":"20001"}},"payer":{{"name":"W","accountNo":"TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE","address":{address}}},"network":"TRC20"}}"#
+        )
+    };
+    let output = smilepayz(
+        &[
+            "call",
+            ENDPOINT,
+            "--region",
+            "USDT",
+            "--body",
+            &body(r#"{"city":"Lisbon"}"#),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("payer.address: needs at least one of street, postcode in USDT"),
+        "{}",
+        stderr(&output)
+    );
+    let output = smilepayz(
+        &[
+            "call",
+            ENDPOINT,
+            "--region",
+            "USDT",
+            "--body",
+            &body(r#"{"city":"Lisbon","postcode":"1100"}"#),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
 fn an_empty_body_is_refused_before_sending_naming_each_missing_field() {
     let cases: &[(&str, &[&str])] = &[
         (

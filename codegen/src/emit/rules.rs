@@ -286,6 +286,10 @@ fn same_rule(a: &Ty, b: &Ty) -> bool {
     }
 }
 
+/// The longest kind, as written tokens, that a table writes out rather than naming the shared
+/// rule's: a short kind such as `Kind::TEXT.max_length(64)` says more than `PAYER_NAME.kind`.
+const SHORT_KIND: usize = 48;
+
 /// A field's rule as a table writes it: `Field::required("orderNo", Kind::TEXT…)`.
 fn field_rule(f: &Field, shared: &mut Shared<'_>, path: &str) -> TokenStream {
     let name = &f.name;
@@ -298,8 +302,9 @@ fn field_rule(f: &Field, shared: &mut Shared<'_>, path: &str) -> TokenStream {
 }
 
 /// The fields of a table under `prefix`: a field whose rule is the shared one, word for word,
-/// is its constant's name (`ORDER_NO`); another is written out, an object's fields again
-/// named from `shared` where they are the same.
+/// is its constant's name (`ORDER_NO`), or `Field::required("x", X.kind)` where only whether
+/// it is mandatory changed; another is written out, an object's fields again named from
+/// `shared` where they are the same.
 pub(crate) fn rules_fields_over(
     fields: &[Field],
     shared: &mut Shared<'_>,
@@ -309,13 +314,25 @@ pub(crate) fn rules_fields_over(
         .iter()
         .map(|f| {
             let path = join_path(prefix, &f.name);
+            let name = &f.name;
             if let Some((ident, base)) = shared.get(&path).cloned()
                 && f.name == base.name
-                && f.required == base.required
                 && same_rule(&f.ty, &base.ty)
             {
-                shared.used.insert(path);
-                return quote! { #ident };
+                if f.required == base.required {
+                    shared.used.insert(path);
+                    return quote! { #ident };
+                }
+                // Only whether it is mandatory changed: a long kind (an enum's values, an
+                // object) is named from the shared rule, a short one written out.
+                if rules_kind(&f.ty).to_string().len() > SHORT_KIND {
+                    shared.used.insert(path);
+                    return if f.required {
+                        quote! { Field::required(#name, #ident.kind) }
+                    } else {
+                        quote! { Field::optional(#name, #ident.kind) }
+                    };
+                }
             }
             field_rule(f, shared, &path)
         })

@@ -224,30 +224,7 @@ pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
             PURPOSE,
             MERCHANT,
             MONEY,
-            Field::required(
-                "paymentMethod",
-                Kind::one_of(
-                        &[
-                            "QRPAY",
-                            "BANK",
-                            "KBANK",
-                            "BBL",
-                            "SCB",
-                            "CASHIER_PE",
-                            "BCP",
-                            "USDT",
-                            "QRIS",
-                            "CASHIER_IN",
-                            "PIX",
-                            "SPEI",
-                            "CASHIER_CO",
-                            "CASHIER_CL",
-                            "CASHIER_PH",
-                            "GCASH",
-                        ],
-                    )
-                    .or_any(),
-            ),
+            Field::required("paymentMethod", PAYMENT_METHOD.kind),
             Field::optional(
                 "payer",
                 Kind::object(

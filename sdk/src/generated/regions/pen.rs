@@ -374,24 +374,7 @@ pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
                             Field::required("email", Kind::TEXT),
                             Field::required("phone", Kind::TEXT),
                             RECEIVER_ADDRESS,
-                            Field::required(
-                                "idType",
-                                Kind::one_of(
-                                        &[
-                                            "NID",
-                                            "FID",
-                                            "PP",
-                                            "TIN",
-                                            "DNI",
-                                            "CE",
-                                            "PAS",
-                                            "RUC",
-                                            "CC",
-                                            "RUT",
-                                        ],
-                                    )
-                                    .or_any(),
-                            ),
+                            Field::required("idType", RECEIVER_ID_TYPE.kind),
                             RECEIVER_ID_NUMBER,
                             RECEIVER_IDENTITY,
                             RECEIVER_TAX_NUMBER,
