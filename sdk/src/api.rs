@@ -36,8 +36,8 @@ pub struct HeaderInfo {
 /// A documented example exchange, as the region's spec file gives it.
 ///
 /// The generated tables write one as `Example::exchange(name, source, request headers,
-/// request body, response headers, response body)`, `Example::request(…)` when the page
-/// shows only a request, or `Example::body(…)` when it shows only a request body.
+/// request body, response headers, response body)`, `Example::request_only(…)` when the page
+/// shows only a request, or `Example::body_only(…)` when it shows only a request body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Example {
     /// A short name, e.g. `seed`.
@@ -71,7 +71,7 @@ impl Example {
     }
 
     /// An example that shows only a request, written as for [`Example::exchange`].
-    pub const fn request(
+    pub const fn request_only(
         name: &'static str,
         source: &'static str,
         headers: &'static str,
@@ -81,7 +81,7 @@ impl Example {
     }
 
     /// An example that shows only a request body (a demo's, sent without headers of its own).
-    pub const fn body(name: &'static str, source: &'static str, body: &'static str) -> Self {
+    pub const fn body_only(name: &'static str, source: &'static str, body: &'static str) -> Self {
         Self::exchange(name, source, "", body, "", "")
     }
 }

@@ -442,8 +442,8 @@ pub(crate) fn region_rules_table(regional: &[Field], shared: &[Field]) -> String
 }
 
 /// The examples as `Example::exchange(name, source, request headers, request body, response
-/// headers, response body)`, or `Example::request(name, source, headers, body)` when there is
-/// no response (`Example::body(name, source, body)` when it is a body alone): the headers one
+/// headers, response body)`, or `Example::request_only(name, source, headers, body)` when
+/// there is no response (`Example::body_only(name, source, body)` when it is a body alone): the headers one
 /// `Name: value` per line, an empty string for what the page does not show. Six strings a line each, the shortest form prettyplease keeps readable.
 pub(crate) fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> Result<TokenStream> {
     let message = |m: &Option<ExampleMessage>| -> Result<(String, String)> {
@@ -480,10 +480,10 @@ pub(crate) fn examples_tokens(examples: &[crate::spec::ExampleSpec]) -> Result<T
         }
         items.push(match &e.response {
             None if request_headers.is_empty() && !request_body.is_empty() => quote! {
-                crate::Example::body(#name, #source, #request_body)
+                crate::Example::body_only(#name, #source, #request_body)
             },
             None => quote! {
-                crate::Example::request(#name, #source, #request_headers, #request_body)
+                crate::Example::request_only(#name, #source, #request_headers, #request_body)
             },
             Some(_) => {
                 let (response_headers, response_body) = message(&e.response)?;

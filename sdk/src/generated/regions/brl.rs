@@ -338,19 +338,19 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-03:00",
         "{\"channel\":{\"paymentMethod\":\"PIX\",\"qrString\":\"00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-42665544000052040000530398654075000.005802BR5910DEMO STORE6009SAO PAULO62070503***6304ABCD\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":5000,\"currency\":\"BRL\"},\"orderNo\":\"S20001db2773a6fb2542dfa5cb34c\",\"status\":\"PROCESSING\",\"tradeNo\":\"T131200012012171055015678\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body and call (smilepayz-demo-node.js 45ecd00, v2/brazil/ pay_in_request_demo.js: payInRequest(\"\",\"\",\"\",\"\",\"PIX\",\"12345678909\",100); REGIONS.md §3.3.3), keys in its order, with a sandbox orderNo and merchantId",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00-03:00",
         "{\"area\":13,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001Q1R2S3T4\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"demo for node.js\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/brazil/ PayInRequestDemo.java; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its empty pixAccount filled (the node demo's value), its placeholder callback URL replaced",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00-03:00",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"BRL\"},\"orderNo\":\"S20001U5V6W7X8\",\"payer\":{\"pixAccount\":\"12345678909\"},\"paymentMethod\":\"PIX\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-php",
         "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayInRequestDemo.php; REGIONS.md §3.3.1): sandbox orderNo and merchantId, its parameters (\"\" in the demo's call) filled with PIX, a CPF and 100 BRL; its empty merchantName kept",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:23:00-03:00",
@@ -672,7 +672,7 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01-03:00",
         "{\"channel\":{\"accountName\":\"Joao Silva\",\"cashAccount\":\"12345678909\",\"paymentMethod\":\"CPF\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-03:00\",\"merchant\":{\"accountNo\":\"21320030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"BRL\"},\"orderNo\":\"S20001C5D6E7F8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T132200012406111325019876\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-php",
         "the php demo's body (smilepayz-sdk-php 7554834, v2/brazil/PayoutRequestDemo.php; REGIONS.md §3.3.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with a CPF key, the same CPF as tax number, and 100 BRL",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00-03:00",

@@ -162,7 +162,7 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-03:00",
         "{\"channel\":{\"paymentMethod\":\"CASHIER_CL\",\"paymentUrl\":\"https://checkout.example.com/cl/T171200012012171055012222\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T171200012012171055012222\",\"transactionTime\":\"2020-12-17T10:55:01-03:00\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "docs-g1",
         "REGIONS.md §3.6.3 (CL-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
         "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2024-06-11T13:20:00-03:00",
@@ -413,7 +413,7 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-03:00",
         "{\"channel\":{\"accountName\":\"Carlos Rodriguez Silva\",\"cashAccount\":\"12532481501\",\"paymentMethod\":\"BANCO_ESTADO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-03:00\",\"merchant\":{\"accountNo\":\"21720030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"CLP\"},\"orderNo\":\"S20001CLP0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T172200012406111314018888\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "mirror-spelling",
         "constructed from REGIONS.md §3.6.2 (CL-PO-M: CORRIENTE, idType RUT, identity with a RUT), in CLP",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-03:00",

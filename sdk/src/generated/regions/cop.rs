@@ -146,7 +146,7 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-05:00",
         "{\"channel\":{\"paymentMethod\":\"CASHIER_CO\",\"paymentUrl\":\"https://checkout.example.com/co/T161200012012171055011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T161200012012171055011234\",\"transactionTime\":\"2020-12-17T10:55:01-05:00\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "smilepayz-demo-node.js v2/colombia/pay_in_request_demo.js (@4c09d27; REGIONS.md §3.5, §3.5.1), with a sandbox orderNo and merchantId, CASHIER_CO and a payer name",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:20:00-05:00",
@@ -395,7 +395,7 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-05:00",
         "{\"channel\":{\"accountName\":\"Juan Carlos Rodriguez\",\"cashAccount\":\"03012345678\",\"paymentMethod\":\"BANCOLOMBIA\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21620030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"COP\"},\"orderNo\":\"S20001C0P0UT0001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T162200012406111314017777\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "mirror-spelling",
         "constructed from REGIONS.md §3.5.2 (CO-PO-M: CORRIENTE, idType CC, identity), in COP",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-05:00",

@@ -212,19 +212,19 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:20:01+07:00",
         "{\"channel\":{\"paymentMethod\":\"QRIS\",\"qrString\":\"00020101021226610016ID.CO.SMILEPAYZ.WWW011893600000000000000102150000000000000000303UMI5204599953033605406150000.005802ID5910DEMO STORE6007JAKARTA6304A1B2\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001K1L2M3N4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T101200012406111320015432\",\"transactionTime\":\"2024-06-11T13:20:01+07:00\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayInRequestDemo.java; REGIONS.md §3.1.1): sandbox orderNo and merchantId, the demo's empty paymentMethod set to W_OVO (its phone comment's case) and its \"your.notify.url\" callback replaced",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00+07:00",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":50000,\"currency\":\"IDR\"},\"orderNo\":\"S20001P5Q6R7S8\",\"payer\":{\"phone\":\"0823239232823\"},\"paymentMethod\":\"W_OVO\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-php",
         "the php demo's body (smilepayz-sdk-php 7554834, v2/indonesia/PayInRequestDemo.php; REGIONS.md §3.1.1): sandbox orderNo and merchantId (the demo's is sandbox-20011), its docs.smilepayz.com redirect and callback URLs replaced by the shop's. The demo's empty merchantName and payer.phone are kept as it sends them. (The demo's own call passes too few arguments; the body is what its function builds.)",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+07:00",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001T9U8V7W6\",\"payer\":{\"phone\":\"\"},\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_in_request_demo.js; REGIONS.md §3.1.3), keys in its order: sandbox orderNo and merchantId; its parameters (all \"\" in the demo's call) filled with W_OVO, 10000 IDR and an OVO phone",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:23:00+07:00",
@@ -399,13 +399,13 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01+07:00",
         "{\"channel\":{\"accountName\":\"Betty\",\"cashAccount\":\"78120011629261665\",\"paymentMethod\":\"BRI\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+07:00\",\"merchant\":{\"accountNo\":\"2033924234782342\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"orderNo\":\"S20001F1G2H3J4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T102200012406111325014321\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/ indonesia/PayoutRequestDemo.java; REGIONS.md §3.1.2): sandbox orderNo and merchantId, the demo's empty cashAccount filled and its \"your.notify.url\" callback replaced",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+07:00",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"1234567890\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"IDR\"},\"orderNo\":\"S20001B3C4D5E6\",\"paymentMethod\":\"BCA\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/indonesia/ pay_out_request_deom.js; REGIONS.md §3.1.2), keys in its order: sandbox orderNo and merchantId; its cashAccount and paymentMethod parameters (\"\" in the demo's call) filled with a BCA account",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:27:00+07:00",

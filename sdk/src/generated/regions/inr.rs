@@ -144,13 +144,13 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+05:30",
         "{\"channel\":{\"paymentMethod\":\"CASHIER_IN\",\"paymentUrl\":\"https://checkout.example.com/in/T121200012012171055017311\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":50000,\"currency\":\"INR\"},\"orderNo\":\"S20001inpay612283d48d0b807a5\",\"status\":\"PROCESSING\",\"tradeNo\":\"T121200012012171055017311\",\"transactionTime\":\"2020-12-17T10:55:01+05:30\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_in_request_demo.js; REGIONS.md §3.2.1), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with CASHIER_IN, 100 INR (the java demo's amount) and an email",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:21:00+05:30",
         "{\"area\":12,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"INR\"},\"orderNo\":\"S20001C8D7E6F5\",\"payer\":{\"email\":\"payer@example.com\"},\"paymentMethod\":\"CASHIER_IN\",\"purpose\":\"demo for node.js\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/india/ PayInRequestDemo.java; REGIONS.md §3.2.1): sandbox orderNo and merchantId, its empty paymentMethod and email filled, its \"your.notify.url\" callback replaced",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+05:30",
@@ -320,7 +320,7 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01+05:30",
         "{\"channel\":{\"accountName\":\"testName\",\"cashAccount\":\"1234567890\",\"paymentMethod\":\"YES\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01+05:30\",\"merchant\":{\"accountNo\":\"21220030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"INR\"},\"orderNo\":\"S20001a069b102455d41e89428dac\",\"status\":\"PROCESSING\",\"tradeNo\":\"T122200012406111325012468\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/india/pay_out_request_deom.js; REGIONS.md §3.2.3), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with the IN-PO-M example's account, bank and IFSC; and the receiver the demo does not send, which G3 requires (added last)",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+05:30",

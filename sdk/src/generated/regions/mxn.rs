@@ -133,7 +133,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01-06:00",
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":100.5,\"currency\":\"MXN\"},\"paymentMethod\":\"SPEI\",\"status\":\"SUCCESS\",\"tradeNo\":\"141200012012171050017788\",\"tradeType\":1}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "pay-out-by-trade-no",
         "the second MX-IS-M request example (REGIONS.md §3.4.3)",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2020-12-17T10:55:00-06:00",
@@ -305,13 +305,13 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:25:01-06:00",
         "{\"channel\":{\"accountName\":\"Maria Lopez\",\"cashAccount\":\"012180015025000006\",\"paymentMethod\":\"BANXICO\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:25:01-06:00\",\"merchant\":{\"accountNo\":\"21420030202406111010\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":1500.5,\"currency\":\"MXN\"},\"orderNo\":\"S20001M1N2P3Q4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T142200012406111325012345\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java eef1cad, src/main/java/com/smilepayz/mexico/ PayoutRequestDemo.java; REGIONS.md §3.4.2): sandbox orderNo and merchantId, its empty cashAccount filled with a CLABE, its \"your.notify.url\" callback replaced",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00-06:00",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"012180015025000006\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"MXN\"},\"orderNo\":\"S20001R5S6T7U8\",\"paymentMethod\":\"BANXICO\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js 45ecd00, v2/mexico/pay_out_request_deom.js; REGIONS.md §3.4.4), keys in its order: sandbox orderNo and merchantId; its parameters (\"\" in the demo's call) filled with BANXICO, a CLABE and 10000 MXN (the java demo's amount)",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:27:00-06:00",

@@ -189,7 +189,7 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:12:01-05:00",
         "{\"channel\":{\"paymentMethod\":\"CASHIER_PE\",\"paymentUrl\":\"https://checkout.example.com/pe/T151200012406111312011234\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PEN\"},\"orderNo\":\"S20001J9K8L7M6\",\"status\":\"PROCESSING\",\"tradeNo\":\"T151200012406111312011234\",\"transactionTime\":\"2024-06-11T13:12:01-05:00\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-php",
         "the php demo's body (smilepayz-sdk-php, v2/peru/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's URLs",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"PEN\"},\"orderNo\":\"S20001PHPPEN0001\",\"payer\":{\"email\":\"test@example.com\",\"idType\":\"DNI\",\"identity\":\"122323232\",\"name\":\"test\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PE\",\"purpose\":\"Purpose For Transaction from PHP SDK\",\"redirectUrl\":\"https://shop.example.com/orders/2001\"}",
@@ -478,7 +478,7 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:14:01-05:00",
         "{\"channel\":{\"accountName\":\"Juan Perez\",\"cashAccount\":\"19112345678012\",\"paymentMethod\":\"BCP\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:14:01-05:00\",\"merchant\":{\"accountNo\":\"21220030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150.75,\"currency\":\"PEN\"},\"orderNo\":\"S20001N5P4Q3R2\",\"status\":\"PROCESSING\",\"tradeNo\":\"T152200012406111314012468\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-spelling",
         "constructed from ENDPOINTS.md §4.1 (the java peru demo's body, with the G3 cci)",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:16:00-05:00",

@@ -143,13 +143,13 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+08:00",
         "{\"channel\":{\"paymentMethod\":\"GCASH\",\"paymentUrl\":\"https://checkout.example.com/ph/T181200012012171055016666\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"20011\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"status\":\"PROCESSING\",\"tradeNo\":\"T181200012012171055016666\",\"transactionTime\":\"2020-12-17T10:55:01+08:00\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "docs-g1",
         "REGIONS.md §3.7.3 (PH-PI-G1 request example), with the region's offset and an e-mail address in place of the archive's \"[email protected]\"",
         "Content-Type: application/json\nX-PARTNER-ID: 20011\nX-TIMESTAMP: 2024-06-11T13:20:00+08:00",
         "{\"area\":18,\"merchant\":{\"merchantId\":\"20011\"},\"money\":{\"amount\":200,\"currency\":\"PHP\"},\"orderNo\":\"200110edbb466abb04682968b40\",\"payer\":{\"email\":\"payer@example.com\",\"name\":\"name\",\"phone\":\"123232\"},\"paymentMethod\":\"CASHIER_PH\",\"purpose\":\"Purpose For Transaction from Java SDK\",\"redirectUrl\":\"https://www.google.com/webhp\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-php",
         "smilepayz-sdk-php v2/philippines/PayInRequestDemo.php (REGIONS.md §3.7.1), with a sandbox orderNo and merchantId, GCASH, a payer and an amount",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:22:00+08:00",
@@ -218,13 +218,13 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2020-12-17T10:55:01+08:00",
         "{\"channel\":{\"accountName\":\"Maria Santos\",\"cashAccount\":\"09171234567\",\"paymentMethod\":\"GCASH\"},\"code\":\"00\",\"disbursementTime\":\"2020-12-17T10:55:01+08:00\",\"merchant\":{\"accountNo\":\"21820030202403071031\",\"merchantId\":\"20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"PHP\"},\"orderNo\":\"2000102900000000000001\",\"status\":\"PROCESSING\",\"tradeNo\":\"T182200012012171055019999\"}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-php",
         "smilepayz-sdk-php v2/philippines/PayoutRequestDemo.php (REGIONS.md §3.7.3), with a sandbox orderNo and merchantId and the caller's values filled in",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:24:00+08:00",
         "{\"area\":18,\"cashAccount\":\"09171234567\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y0UTPHP1\",\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Disbursement from PHP SDK\",\"receiver\":{\"name\":\"Maria Santos\"}}",
     ),
-    crate::Example::request(
+    crate::Example::request_only(
         "demo-node",
         "smilepayz-demo-node.js v2/philippines/pay_out_request_deom.js (REGIONS.md §3.7.2), with a sandbox orderNo and merchantId and the caller's values filled in",
         "Content-Type: application/json\nX-PARTNER-ID: sandbox-20001\nX-TIMESTAMP: 2024-06-11T13:26:00+08:00",

@@ -68,7 +68,7 @@ pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalan
 >;
 /// The Thailand page's examples of API inquiry balance.
 pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
-    crate::Example::request(
+    crate::Example::request_only(
         "seed",
         "seeds/002_d877dec9aceef60e.txt (headers only; the page gives no bodies)",
         "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-SIGNATURE: 85be817c55b2c135157c7e89f52499bf0c25ad6eeebe04a986e8c862561b19a5\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
@@ -178,22 +178,22 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-04-10T08:29:50+07:00",
         "{\"channel\":{\"paymentMethod\":\"QRPAY\",\"qrString\":\"00020101021230590016A00000067701011201150105560068127960216T1112002424041005303764540810000.005802TH63040FAF\"},\"code\":\"00\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001A1B2C3D4\",\"status\":\"PROCESSING\",\"tradeNo\":\"T111200242404100829509916\",\"transactionTime\":\"2024-04-10T08:29:50+07:00\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java, thailand/PayInRequestDemo.java; ENDPOINTS.md §3.2): sandbox orderNo and merchantId, a shop's callback URL",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Java SDK\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-php",
         "the php demo's body (smilepayz-sdk-php, v2/thailand/PayInRequestDemo.php; ENDPOINTS.md §3.2): sandbox orderNo and merchantId; the payer's values as the java demo's",
         "{\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PHPTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_in_request_demo.js; ENDPOINTS.md §3.2), with its area 11: sandbox orderNo and merchantId",
         "{\"area\":11,\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Node SDK\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-python",
         "the python demo's body (smilepayz-demo-python, v2/thailand/pay_in_request_demo.py; ENDPOINTS.md §3.2), its None fields left out: sandbox orderNo and merchantId, a shop's URLs",
         "{\"area\":11,\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PYTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Python SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
@@ -247,12 +247,12 @@ pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
         "Content-Type: application/json\nX-TIMESTAMP: 2024-06-11T13:15:01+07:00",
         "{\"channel\":{\"accountName\":\"Somchai Jaidee\",\"cashAccount\":\"17385238451\",\"paymentMethod\":\"KBANK\"},\"code\":\"00\",\"disbursementTime\":\"2024-06-11T13:15:01+07:00\",\"merchant\":{\"accountNo\":\"21120030202403071031\",\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"message\":\"Successful\",\"money\":{\"amount\":200,\"currency\":\"THB\"},\"orderNo\":\"S20001E5F6G7H8\",\"status\":\"PROCESSING\",\"tradeNo\":\"T112200012406111315015678\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-java",
         "the java demo's body (smilepayz-demo-java, thailand/PayoutRequestDemo.java; ENDPOINTS.md §4.1): a sandbox orderNo of letters and digits (the demo's keeps a UUID's hyphens, which the orderNo rule refuses), sandbox merchantId, a shop's callback URL",
         "{\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001JAVATHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Java SDK\"}",
     ),
-    crate::Example::body(
+    crate::Example::body_only(
         "demo-node",
         "the node demo's body (smilepayz-demo-node.js, v2/thailand/pay_out_request_deom.js; ENDPOINTS.md §4.1), with its area 11",
         "{\"area\":11,\"cashAccount\":\"17385238451\",\"merchant\":{\"merchantId\":\"sandbox-20001\"},\"money\":{\"amount\":10000,\"currency\":\"THB\"},\"orderNo\":\"S20001NODETHBOUT1\",\"paymentMethod\":\"KBANK\",\"purpose\":\"Purpose For Disbursement from Node SDK\"}",
