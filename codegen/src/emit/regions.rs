@@ -375,7 +375,9 @@ pub(crate) fn region_parts(
                 quote! { crate::rules::RequiredWhen { path: #path, field: #field, values: &[#(#values),*] } }
             })
             .collect();
-        let rules_doc = doc_safe(&format!(" The rules of a {name} {} request body.", e.title));
+        // "an India request", "a Thailand request".
+        let a_name = format!("{} {name}", crate::naming::article(name).to_lowercase());
+        let rules_doc = doc_safe(&format!(" The rules of {a_name} {} request body.", e.title));
         // The table is written with the short names of `crate::rules` and the endpoint's
         // shared rules, imported inside the constant (so they cannot clash with a name of the
         // region's module): a field is one line, `ORDER_NO` where the region keeps the shared
@@ -505,7 +507,7 @@ pub(crate) fn region_parts(
             });
         }
         let builder_alias = checked_ident(&format!("{prefix}RequestBuilder"))?;
-        let builder_doc = doc_safe(&format!(" Builds a {name} {} request.", e.title));
+        let builder_doc = doc_safe(&format!(" Builds {a_name} {} request.", e.title));
         items.push(quote! {
             #[doc = #builder_doc]
             pub type #builder_alias = endpoints::#endpoint_module::#builder_alias<#marker>;
