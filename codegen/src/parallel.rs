@@ -16,18 +16,36 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     std::thread::scope(|scope| {
         let workers: Vec<_> = items
             .chunks(share)
-            .map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>()))
+            .map(|chunk| {
+                // The main thread's stack size, not a spawned thread's 2 MiB: a deeply nested
+                // spec must not overflow here where it would not in one thread.
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(scope, move || chunk.iter().map(f).collect::<Vec<R>>())
+            })
             .collect();
+        // A thread that cannot be started: its share is done here instead.
         workers
             .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(results) => results,
-                // A panic in `f` is a bug in the generator: carry it to the caller.
-                Err(panic) => std::panic::resume_unwind(panic),
+            .zip(items.chunks(share))
+            .flat_map(|(worker, chunk)| match worker {
+                Ok(worker) => join(worker),
+                Err(_) => chunk.iter().map(f).collect(),
             })
             .collect()
     })
 }
+
+fn join<R>(worker: std::thread::ScopedJoinHandle<'_, Vec<R>>) -> Vec<R> {
+    match worker.join() {
+        Ok(results) => results,
+        // A panic in `f` is a bug in the generator: carry it to the caller.
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The stack of each worker: 8 MiB, the main thread's on Linux.
+const STACK: usize = 8 << 20;
 
 #[cfg(test)]
 mod tests {

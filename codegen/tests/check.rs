@@ -593,6 +593,24 @@ fn endpoint_and_region_rules_misused_get_located_errors() {
             "endpoint id `inquiry_status` is not kebab-case",
         ),
         (
+            vec![("gateway.yaml", "  inquiry-status:".into(), "  shared-rules:".into())],
+            "gateway.yaml",
+            "  shared-rules:",
+            "shared-rules",
+            "endpoint id `shared-rules` would be the module `shared_rules`, a name the generated code uses for its own modules",
+        ),
+        (
+            vec![(
+                "regions/thb.yaml",
+                "            X-PARTNER-ID: \"20001\"\n      - name: sandbox-account".into(),
+                "            X-PARTNER-ID: \"20001 \"\n      - name: sandbox-account".into(),
+            )],
+            "regions/thb.yaml",
+            "X-PARTNER-ID: \"20001 \"",
+            "X-PARTNER-ID",
+            "the example's header \"X-PARTNER-ID\": \"20001 \" is not one `Name: value` line",
+        ),
+        (
             vec![("gateway.yaml", "service_code: \"92\"".into(), "service_code: \"11\"".into())],
             "gateway.yaml",
             "service_code: \"11\"\n    read_only: true\n    # \"At",

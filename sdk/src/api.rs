@@ -114,24 +114,35 @@ impl ExampleMessage {
     }
 }
 
-/// The headers of an example message, kept as the page's lines (`Name: value`, one per line).
+/// The headers of an example message, `Name: value` one per line, sorted by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ExampleHeaders(&'static str);
 
 impl ExampleHeaders {
-    /// The headers in the order the page gives them, as `(name, value)`.
+    /// The headers, sorted by name, as `(name, value)`: the value is what follows the first
+    /// `: ` of its line.
     ///
     /// ```
-    /// let message = smilepayz::ExampleMessage::new("Content-Type: application/json\nX-PARTNER-ID: 20001", "");
+    /// let message = smilepayz::ExampleMessage::new(
+    ///     "Content-Type: application/json\nX-PARTNER-ID: 20001\nX-TIMESTAMP: 2020-12-18T15:06:00+07:00",
+    ///     "",
+    /// );
     /// let headers: Vec<_> = message.headers.iter().collect();
-    /// assert_eq!(headers, [("Content-Type", "application/json"), ("X-PARTNER-ID", "20001")]);
+    /// assert_eq!(
+    ///     headers,
+    ///     [
+    ///         ("Content-Type", "application/json"),
+    ///         ("X-PARTNER-ID", "20001"),
+    ///         ("X-TIMESTAMP", "2020-12-18T15:06:00+07:00"),
+    ///     ]
+    /// );
     /// assert_eq!(message.headers.get("x-partner-id"), Some("20001"));
     /// assert_eq!(message.body, None);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &'static str)> + use<> {
         self.0.lines().filter_map(|line| {
             let (name, value) = line.split_once(':')?;
-            Some((name.trim(), value.trim()))
+            Some((name, value.strip_prefix(' ').unwrap_or(value)))
         })
     }
 

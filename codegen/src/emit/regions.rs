@@ -375,9 +375,18 @@ pub(crate) fn region_parts(
                 quote! { crate::rules::RequiredWhen { path: #path, field: #field, values: &[#(#values),*] } }
             })
             .collect();
-        // "an India request", "a Thailand request".
-        let a_name = format!("{} {name}", crate::naming::article(name).to_lowercase());
-        let rules_doc = doc_safe(&format!(" The rules of {a_name} {} request body.", e.title));
+        let mut rules_doc = format!(
+            "The rules of the {} request body in {}.",
+            escape_markdown(&e.title),
+            escape_markdown(name)
+        );
+        if !shared.used.is_empty() {
+            rules_doc.push_str(&format!(
+                " The rules it keeps as the shared spec gives them are named from \
+                 [`crate::endpoints::{endpoint_module}::shared_rules`]."
+            ));
+        }
+        let rules_doc = doc_raw(&rules_doc);
         // The table is written with the short names of `crate::rules` and the endpoint's
         // shared rules, imported inside the constant (so they cannot clash with a name of the
         // region's module): a field is one line, `ORDER_NO` where the region keeps the shared
@@ -394,7 +403,7 @@ pub(crate) fn region_parts(
             object = quote! { #object.required_when(&[#(#conditions),*]) };
         }
         items.push(quote! {
-            #[doc = #rules_doc]
+            #rules_doc
             pub const #rules_name: crate::rules::Object = {
                 #shared_names
                 #names
@@ -507,7 +516,7 @@ pub(crate) fn region_parts(
             });
         }
         let builder_alias = checked_ident(&format!("{prefix}RequestBuilder"))?;
-        let builder_doc = doc_safe(&format!(" Builds {a_name} {} request.", e.title));
+        let builder_doc = doc_safe(&format!(" Builds the {} request in {name}.", e.title));
         items.push(quote! {
             #[doc = #builder_doc]
             pub type #builder_alias = endpoints::#endpoint_module::#builder_alias<#marker>;

@@ -2,6 +2,16 @@
 
 use super::*;
 
+/// Module names the generated code gives its own modules, or imports by name in a region's
+/// module (`use crate::endpoints;`): an endpoint cannot be one of them.
+const RESERVED_MODULES: &[&str] = &[
+    "endpoints",
+    "regions",
+    "definitions",
+    "gateway",
+    "shared_rules",
+];
+
 pub(crate) fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut Problems) -> Shared {
     for (key, url) in [
         ("sandbox", &spec.environments.sandbox),
@@ -51,6 +61,14 @@ pub(crate) fn check_gateway(spec: GatewaySpec, src: Source<'_>, problems: &mut P
                 src.at_key(&keys(&["endpoints"]), id),
                 format!("endpoint id `{id}` is not kebab-case"),
                 "use lower-case words joined by -, e.g. inquiry-balance",
+            );
+        } else if RESERVED_MODULES.contains(&module.as_str()) {
+            problems.push(
+                src.at_key(&keys(&["endpoints"]), id),
+                format!(
+                    "endpoint id `{id}` would be the module `{module}`, a name the generated code uses for its own modules"
+                ),
+                "choose another id, e.g. one that names what the endpoint does",
             );
         }
         if let Err(why) = naming::check_identifier(&endpoint.type_prefix)

@@ -334,6 +334,33 @@ pub(crate) fn region_endpoint(
                 &[][..],
             ),
         ] {
+            // What the generated constants can hold: each header one `Name: value` line, and
+            // a message with something in it (`Example::exchange` writes an empty one as absent).
+            if let Some(m) = message {
+                let at = [base.clone(), keys(&[side_name])].concat();
+                if m.headers.is_empty() && m.body.is_none() {
+                    problems.push(
+                        src.at(&at),
+                        format!("the example's {side_name} has neither headers nor a body"),
+                        format!("give it headers or a body, or leave `{side_name}` out"),
+                    );
+                }
+                for (name, value) in &m.headers {
+                    let padded = |t: &str| t.trim() != t;
+                    if name.is_empty()
+                        || name.contains([':', '\n', '\r'])
+                        || value.contains(['\n', '\r'])
+                        || padded(name)
+                        || padded(value)
+                    {
+                        problems.push(
+                            src.at_key(&[at.clone(), keys(&["headers"])].concat(), name),
+                            format!("the example's header {name:?}: {value:?} is not one `Name: value` line"),
+                            "write the header's name without `:` and spaces around it, and its value on one line without spaces around it",
+                        );
+                    }
+                }
+            }
             let Some(body) = message.as_ref().and_then(|m| m.body.as_ref()) else {
                 continue;
             };

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Brazil (BRL).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Brl>;
 }
-/// The rules of a Brazil API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Brazil. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Brl,
 >;
-/// Builds a Brazil API inquiry balance request.
+/// Builds the API inquiry balance request in Brazil.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Brl,
 >;
@@ -64,7 +64,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"availableBalance\":{\"currency\":\"BRL\",\"value\":\"2500\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Brazil API inquiry status request body.
+/// The rules of the API inquiry status request body in Brazil. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -79,7 +79,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Brl {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Brl>;
 /// The API inquiry status response in Brazil (BRL).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Brl>;
-/// Builds a Brazil API inquiry status request.
+/// Builds the API inquiry status request in Brazil.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Brl,
 >;
@@ -214,7 +214,7 @@ pub mod pay_in {
     /// A `Payer` as Brazil sends it in API pay-in: the shared fields, and Brazil's own in `extra` ([`PayInPayerExtra`]).
     pub type Payer = crate::definitions::Payer<PayInPayerExtra>;
 }
-/// The rules of a Brazil API pay-in request body.
+/// The rules of the API pay-in request body in Brazil. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Atom, Field, Kind, Pattern};
@@ -326,7 +326,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Brl>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Brl>;
 /// The Pay-in notification Brazil sends (money in BRL). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Brl>;
-/// Builds a Brazil API pay-in request.
+/// Builds the API pay-in request in Brazil.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Brl>;
 /// The Brazil page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -542,7 +542,7 @@ pub mod pay_out {
     /// A `Receiver` as Brazil sends it in API pay-out: the shared fields, and Brazil's own in `extra` ([`PayOutReceiverExtra`]).
     pub type Receiver = crate::definitions::Receiver<PayOutReceiverExtra>;
 }
-/// The rules of a Brazil API pay-out request body.
+/// The rules of the API pay-out request body in Brazil. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Atom, Field, Kind, Pattern};
@@ -660,7 +660,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Brl>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Brl>;
 /// The Pay-out notification Brazil sends (money in BRL). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Brl>;
-/// Builds a Brazil API pay-out request.
+/// Builds the API pay-out request in Brazil.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Brl>;
 /// The Brazil page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Chile (CLP).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Clp>;
 }
-/// The rules of a Chile API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Chile. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Clp,
 >;
-/// Builds a Chile API inquiry balance request.
+/// Builds the API inquiry balance request in Chile.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Clp,
 >;
@@ -64,7 +64,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"CLP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21320030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Chile API inquiry status request body.
+/// The rules of the API inquiry status request body in Chile. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -79,7 +79,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Clp {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Clp>;
 /// The API inquiry status response in Chile (CLP).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Clp>;
-/// Builds a Chile API inquiry status request.
+/// Builds the API inquiry status request in Chile.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Clp,
 >;
@@ -94,7 +94,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"CLP\"},\"paymentMethod\":\"CASHIER_CL\",\"status\":\"SUCCESS\",\"tradeNo\":\"T171200012406111312013333\",\"tradeType\":1}",
     ),
 ];
-/// The rules of a Chile API pay-in request body.
+/// The rules of the API pay-in request body in Chile. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -150,7 +150,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Clp>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Clp>;
 /// The Pay-in notification Chile sends (money in CLP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Clp>;
-/// Builds a Chile API pay-in request.
+/// Builds the API pay-in request in Chile.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Clp>;
 /// The Chile page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -303,7 +303,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of a Chile API pay-out request body.
+/// The rules of the API pay-out request body in Chile. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -401,7 +401,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Clp>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Clp>;
 /// The Pay-out notification Chile sends (money in CLP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Clp>;
-/// Builds a Chile API pay-out request.
+/// Builds the API pay-out request in Chile.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Clp>;
 /// The Chile page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Colombia (COP).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Cop>;
 }
-/// The rules of a Colombia API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Colombia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Cop,
 >;
-/// Builds a Colombia API inquiry balance request.
+/// Builds the API inquiry balance request in Colombia.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Cop,
 >;
@@ -64,7 +64,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"COP\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21620030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Colombia API inquiry status request body.
+/// The rules of the API inquiry status request body in Colombia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -79,7 +79,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Cop {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Cop>;
 /// The API inquiry status response in Colombia (COP).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Cop>;
-/// Builds a Colombia API inquiry status request.
+/// Builds the API inquiry status request in Colombia.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Cop,
 >;
@@ -94,7 +94,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":20000,\"currency\":\"COP\"},\"paymentMethod\":\"CASHIER_CO\",\"status\":\"SUCCESS\",\"tradeNo\":\"T161200012406111312015555\",\"tradeType\":1}",
     ),
 ];
-/// The rules of a Colombia API pay-in request body.
+/// The rules of the API pay-in request body in Colombia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -134,7 +134,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Cop>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Cop>;
 /// The Pay-in notification Colombia sends (money in COP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Cop>;
-/// Builds a Colombia API pay-in request.
+/// Builds the API pay-in request in Colombia.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Cop>;
 /// The Colombia page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -287,7 +287,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of a Colombia API pay-out request body.
+/// The rules of the API pay-out request body in Colombia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -383,7 +383,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Cop>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Cop>;
 /// The Pay-out notification Colombia sends (money in COP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Cop>;
-/// Builds a Colombia API pay-out request.
+/// Builds the API pay-out request in Colombia.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Cop>;
 /// The Colombia page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -27,7 +27,7 @@ impl crate::RegionSpec for Idr {
         ],
     };
 }
-/// The rules of an Indonesia API inquiry account request body.
+/// The rules of the API inquiry account request body in Indonesia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_account::shared_rules`].
 pub const INQUIRY_ACCOUNT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_account::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -55,7 +55,7 @@ pub type InquiryAccountRequest = endpoints::inquiry_account::InquiryAccountReque
 pub type InquiryAccountResponse = endpoints::inquiry_account::InquiryAccountResponse<
     Idr,
 >;
-/// Builds an Indonesia API inquiry account request.
+/// Builds the API inquiry account request in Indonesia.
 pub type InquiryAccountRequestBuilder = endpoints::inquiry_account::InquiryAccountRequestBuilder<
     Idr,
 >;
@@ -77,7 +77,7 @@ pub mod inquiry_balance {
     /// Fixed to Indonesia (IDR).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Idr>;
 }
-/// The rules of an Indonesia API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Indonesia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -93,7 +93,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Idr,
 >;
-/// Builds an Indonesia API inquiry balance request.
+/// Builds the API inquiry balance request in Indonesia.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Idr,
 >;
@@ -108,7 +108,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"availableBalance\":{\"currency\":\"IDR\",\"value\":\"2500000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21020030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of an Indonesia API inquiry status request body.
+/// The rules of the API inquiry status request body in Indonesia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -123,7 +123,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Idr {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Idr>;
 /// The API inquiry status response in Indonesia (IDR).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Idr>;
-/// Builds an Indonesia API inquiry status request.
+/// Builds the API inquiry status request in Indonesia.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Idr,
 >;
@@ -138,7 +138,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":150000,\"currency\":\"IDR\"},\"paymentMethod\":\"BRI\",\"status\":\"SUCCESS\",\"tradeNo\":\"T102200012406111325014321\",\"tradeType\":2}",
     ),
 ];
-/// The rules of an Indonesia API pay-in request body.
+/// The rules of the API pay-in request body in Indonesia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -200,7 +200,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Idr>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Idr>;
 /// The Pay-in notification Indonesia sends (money in IDR). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Idr>;
-/// Builds an Indonesia API pay-in request.
+/// Builds the API pay-in request in Indonesia.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Idr>;
 /// The Indonesia page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -308,7 +308,7 @@ pub mod pay_out {
     /// A `Receiver` as Indonesia sends it in API pay-out: the shared fields, and Indonesia's own in `extra` ([`PayOutReceiverExtra`]).
     pub type Receiver = crate::definitions::Receiver<PayOutReceiverExtra>;
 }
-/// The rules of an Indonesia API pay-out request body.
+/// The rules of the API pay-out request body in Indonesia. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind, MoneyShape};
@@ -387,7 +387,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Idr>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Idr>;
 /// The Pay-out notification Indonesia sends (money in IDR). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Idr>;
-/// Builds an Indonesia API pay-out request.
+/// Builds the API pay-out request in Indonesia.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Idr>;
 /// The Indonesia page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

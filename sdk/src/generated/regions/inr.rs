@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to India (INR).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Inr>;
 }
-/// The rules of an India API inquiry balance request body.
+/// The rules of the API inquiry balance request body in India. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Inr,
 >;
-/// Builds an India API inquiry balance request.
+/// Builds the API inquiry balance request in India.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Inr,
 >;
@@ -64,7 +64,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"availableBalance\":{\"currency\":\"INR\",\"value\":\"250000.00\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202406111010\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of an India API inquiry status request body.
+/// The rules of the API inquiry status request body in India. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -79,7 +79,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Inr {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Inr>;
 /// The API inquiry status response in India (INR).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Inr>;
-/// Builds an India API inquiry status request.
+/// Builds the API inquiry status request in India.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Inr,
 >;
@@ -94,7 +94,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"INR\"},\"paymentMethod\":\"YES\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
     ),
 ];
-/// The rules of an India API pay-in request body.
+/// The rules of the API pay-in request body in India. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -132,7 +132,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Inr>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Inr>;
 /// The Pay-in notification India sends (money in INR). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Inr>;
-/// Builds an India API pay-in request.
+/// Builds the API pay-in request in India.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Inr>;
 /// The India page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -203,7 +203,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of an India API pay-out request body.
+/// The rules of the API pay-out request body in India. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Atom, Field, Kind, Pattern};
@@ -308,7 +308,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Inr>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Inr>;
 /// The Pay-out notification India sends (money in INR). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Inr>;
-/// Builds an India API pay-out request.
+/// Builds the API pay-out request in India.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Inr>;
 /// The India page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Mexico (MXN).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Mxn>;
 }
-/// The rules of a Mexico API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Mexico. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Mxn,
 >;
-/// Builds a Mexico API inquiry balance request.
+/// Builds the API inquiry balance request in Mexico.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Mxn,
 >;
@@ -104,7 +104,7 @@ pub mod inquiry_status {
         }
     }
 }
-/// The rules of a Mexico API inquiry status request body.
+/// The rules of the API inquiry status request body in Mexico. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -119,7 +119,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Mxn {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Mxn>;
 /// The API inquiry status response in Mexico (MXN).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Mxn>;
-/// Builds a Mexico API inquiry status request.
+/// Builds the API inquiry status request in Mexico.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Mxn,
 >;
@@ -140,7 +140,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"tradeNo\":\"122200312406111311517153\",\"tradeType\":2}",
     ),
 ];
-/// The rules of a Mexico API pay-in request body.
+/// The rules of the API pay-in request body in Mexico. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -177,7 +177,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Mxn>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Mxn>;
 /// The Pay-in notification Mexico sends (money in MXN). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Mxn>;
-/// Builds a Mexico API pay-in request.
+/// Builds the API pay-in request in Mexico.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Mxn>;
 /// The Mexico page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -236,7 +236,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of a Mexico API pay-out request body.
+/// The rules of the API pay-out request body in Mexico. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -293,7 +293,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Mxn>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Mxn>;
 /// The Pay-out notification Mexico sends (money in MXN). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Mxn>;
-/// Builds a Mexico API pay-out request.
+/// Builds the API pay-out request in Mexico.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Mxn>;
 /// The Mexico page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -62,7 +62,7 @@ pub mod inquiry_balance {
     /// Fixed to Peru (PEN).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Pen>;
 }
-/// The rules of a Peru API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Peru. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -91,7 +91,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Pen,
 >;
-/// Builds a Peru API inquiry balance request.
+/// Builds the API inquiry balance request in Peru.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Pen,
 >;
@@ -106,7 +106,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PEN\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21220030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Peru API inquiry status request body.
+/// The rules of the API inquiry status request body in Peru. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -121,7 +121,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Pen {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Pen>;
 /// The API inquiry status response in Peru (PEN).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Pen>;
-/// Builds a Peru API inquiry status request.
+/// Builds the API inquiry status request in Peru.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Pen,
 >;
@@ -136,7 +136,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"PEN\"},\"paymentMethod\":\"CASHIER_PE\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
     ),
 ];
-/// The rules of a Peru API pay-in request body.
+/// The rules of the API pay-in request body in Peru. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -177,7 +177,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Pen>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Pen>;
 /// The Pay-in notification Peru sends (money in PEN). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Pen>;
-/// Builds a Peru API pay-in request.
+/// Builds the API pay-in request in Peru.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Pen>;
 /// The Peru page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -352,7 +352,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of a Peru API pay-out request body.
+/// The rules of the API pay-out request body in Peru. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Chars, Field, Kind};
@@ -466,7 +466,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Pen>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Pen>;
 /// The Pay-out notification Peru sends (money in PEN). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Pen>;
-/// Builds a Peru API pay-out request.
+/// Builds the API pay-out request in Peru.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Pen>;
 /// The Peru page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Philippines (PHP).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Php>;
 }
-/// The rules of a Philippines API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Philippines. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     crate::rules::Object::new(&[ACCOUNT_NO, BALANCE_TYPES])
@@ -49,7 +49,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Php,
 >;
-/// Builds a Philippines API inquiry balance request.
+/// Builds the API inquiry balance request in Philippines.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Php,
 >;
@@ -64,7 +64,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"PHP\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21820030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Philippines API inquiry status request body.
+/// The rules of the API inquiry status request body in Philippines. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -79,7 +79,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Php {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Php>;
 /// The API inquiry status response in Philippines (PHP).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Php>;
-/// Builds a Philippines API inquiry status request.
+/// Builds the API inquiry status request in Philippines.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Php,
 >;
@@ -94,7 +94,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":200.5,\"currency\":\"PHP\"},\"paymentMethod\":\"GCASH\",\"status\":\"SUCCESS\",\"tradeNo\":\"T181200012406111312014444\",\"tradeType\":1}",
     ),
 ];
-/// The rules of a Philippines API pay-in request body.
+/// The rules of the API pay-in request body in Philippines. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -131,7 +131,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Php>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Php>;
 /// The Pay-in notification Philippines sends (money in PHP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Php>;
-/// Builds a Philippines API pay-in request.
+/// Builds the API pay-in request in Philippines.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Php>;
 /// The Philippines page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -156,7 +156,7 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "{\"area\":18,\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"\"},\"money\":{\"amount\":1000,\"currency\":\"PHP\"},\"orderNo\":\"S20001P4Y1NPHP01\",\"payer\":{\"email\":\"maria.santos@example.com\",\"name\":\"Maria Santos\",\"phone\":\"09171234567\"},\"paymentMethod\":\"GCASH\",\"purpose\":\"Purpose For Transaction from PHP SDK\"}",
     ),
 ];
-/// The rules of a Philippines API pay-out request body.
+/// The rules of the API pay-out request body in Philippines. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -206,7 +206,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Php>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Php>;
 /// The Pay-out notification Philippines sends (money in PHP). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Php>;
-/// Builds a Philippines API pay-out request.
+/// Builds the API pay-out request in Philippines.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Php>;
 /// The Philippines page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

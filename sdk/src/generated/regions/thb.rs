@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to Thailand (THB).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Thb>;
 }
-/// The rules of a Thailand API inquiry balance request body.
+/// The rules of the API inquiry balance request body in Thailand. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -62,7 +62,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Thb,
 >;
-/// Builds a Thailand API inquiry balance request.
+/// Builds the API inquiry balance request in Thailand.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Thb,
 >;
@@ -83,7 +83,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"THB\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"THB\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of a Thailand API inquiry status request body.
+/// The rules of the API inquiry status request body in Thailand. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -98,7 +98,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Thb {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Thb>;
 /// The API inquiry status response in Thailand (THB).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Thb>;
-/// Builds a Thailand API inquiry status request.
+/// Builds the API inquiry status request in Thailand.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Thb,
 >;
@@ -113,7 +113,7 @@ pub const INQUIRY_STATUS_EXAMPLES: &[crate::Example] = &[
         "{\"code\":\"00\",\"message\":\"Successful\",\"money\":{\"amount\":800,\"currency\":\"THB\"},\"paymentMethod\":\"QRPAY\",\"status\":\"SUCCESS\",\"tradeNo\":\"122200312406111311517153\",\"tradeType\":1}",
     ),
 ];
-/// The rules of a Thailand API pay-in request body.
+/// The rules of the API pay-in request body in Thailand. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Chars, Field, Kind};
@@ -166,7 +166,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Thb>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Thb>;
 /// The Pay-in notification Thailand sends (money in THB). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Thb>;
-/// Builds a Thailand API pay-in request.
+/// Builds the API pay-in request in Thailand.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Thb>;
 /// The Thailand page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -199,7 +199,7 @@ pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
         "{\"area\":11,\"callbackUrl\":\"https://shop.example.com/smilepayz/callback\",\"merchant\":{\"merchantId\":\"sandbox-20001\",\"merchantName\":\"Demo Store\"},\"money\":{\"amount\":100,\"currency\":\"THB\"},\"orderNo\":\"S20001PYTHB0001\",\"payer\":{\"accountNo\":\"0232323212232\",\"bankName\":\"KBANK\",\"name\":\"test\"},\"paymentMethod\":\"QRPAY\",\"purpose\":\"Purpose For Transaction from Python SDK\",\"redirectUrl\":\"https://shop.example.com/orders/1001\"}",
     ),
 ];
-/// The rules of a Thailand API pay-out request body.
+/// The rules of the API pay-out request body in Thailand. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -235,7 +235,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Thb>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Thb>;
 /// The Pay-out notification Thailand sends (money in THB). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Thb>;
-/// Builds a Thailand API pay-out request.
+/// Builds the API pay-out request in Thailand.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Thb>;
 /// The Thailand page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[

@@ -33,7 +33,7 @@ pub mod inquiry_balance {
     /// Fixed to USDT (USDT).
     pub type AccountInfo = crate::endpoints::inquiry_balance::AccountInfo<super::Usdt>;
 }
-/// The rules of an USDT API inquiry balance request body.
+/// The rules of the API inquiry balance request body in USDT. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_balance::shared_rules`].
 pub const INQUIRY_BALANCE_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_balance::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -62,7 +62,7 @@ pub type InquiryBalanceRequest = endpoints::inquiry_balance::InquiryBalanceReque
 pub type InquiryBalanceResponse = endpoints::inquiry_balance::InquiryBalanceResponse<
     Usdt,
 >;
-/// Builds an USDT API inquiry balance request.
+/// Builds the API inquiry balance request in USDT.
 pub type InquiryBalanceRequestBuilder = endpoints::inquiry_balance::InquiryBalanceRequestBuilder<
     Usdt,
 >;
@@ -77,7 +77,7 @@ pub const INQUIRY_BALANCE_EXAMPLES: &[crate::Example] = &[
         "{\"accountInfos\":{\"amount\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"availableBalance\":{\"currency\":\"USDT\",\"value\":\"250000\"},\"balanceType\":\"BALANCE\"},\"accountNo\":\"21120030202403071031\",\"balanceTypes\":[\"BALANCE\"],\"code\":\"00\",\"message\":\"Successful\",\"name\":\"Sandbox Test\"}",
     ),
 ];
-/// The rules of an USDT API inquiry status request body.
+/// The rules of the API inquiry status request body in USDT. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::inquiry_status::shared_rules`].
 pub const INQUIRY_STATUS_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::inquiry_status::shared_rules::*;
     crate::rules::Object::new(&[TRADE_TYPE, ORDER_NO, TRADE_NO])
@@ -92,7 +92,7 @@ impl endpoints::inquiry_status::InquiryStatusVariant for Usdt {
 pub type InquiryStatusRequest = endpoints::inquiry_status::InquiryStatusRequest<Usdt>;
 /// The API inquiry status response in USDT (USDT).
 pub type InquiryStatusResponse = endpoints::inquiry_status::InquiryStatusResponse<Usdt>;
-/// Builds an USDT API inquiry status request.
+/// Builds the API inquiry status request in USDT.
 pub type InquiryStatusRequestBuilder = endpoints::inquiry_status::InquiryStatusRequestBuilder<
     Usdt,
 >;
@@ -228,7 +228,7 @@ pub mod pay_in {
         }
     }
 }
-/// The rules of an USDT API pay-in request body.
+/// The rules of the API pay-in request body in USDT. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_in::shared_rules`].
 pub const PAY_IN_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_in::shared_rules::*;
     use crate::rules::{Field, Kind};
@@ -289,7 +289,7 @@ pub type PayInRequest = endpoints::pay_in::PayInRequest<Usdt>;
 pub type PayInResponse = endpoints::pay_in::PayInResponse<Usdt>;
 /// The Pay-in notification USDT sends (money in USDT). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayInNotification = endpoints::pay_in::PayInNotification<Usdt>;
-/// Builds an USDT API pay-in request.
+/// Builds the API pay-in request in USDT.
 pub type PayInRequestBuilder = endpoints::pay_in::PayInRequestBuilder<Usdt>;
 /// The USDT page's examples of API pay-in.
 pub const PAY_IN_EXAMPLES: &[crate::Example] = &[
@@ -423,7 +423,7 @@ pub mod pay_out {
         }
     }
 }
-/// The rules of an USDT API pay-out request body.
+/// The rules of the API pay-out request body in USDT. The rules it keeps as the shared spec gives them are named from [`crate::endpoints::pay_out::shared_rules`].
 pub const PAY_OUT_REQUEST_RULES: crate::rules::Object = {
     use crate::endpoints::pay_out::shared_rules::*;
     use crate::rules::{Chars, Field, Kind};
@@ -487,7 +487,7 @@ pub type PayOutRequest = endpoints::pay_out::PayOutRequest<Usdt>;
 pub type PayOutResponse = endpoints::pay_out::PayOutResponse<Usdt>;
 /// The Pay-out notification USDT sends (money in USDT). Read it with [`crate::callback::CallbackVerifier::verify`].
 pub type PayOutNotification = endpoints::pay_out::PayOutNotification<Usdt>;
-/// Builds an USDT API pay-out request.
+/// Builds the API pay-out request in USDT.
 pub type PayOutRequestBuilder = endpoints::pay_out::PayOutRequestBuilder<Usdt>;
 /// The USDT page's examples of API pay-out.
 pub const PAY_OUT_EXAMPLES: &[crate::Example] = &[
