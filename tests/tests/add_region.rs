@@ -92,3 +92,36 @@ fn a_new_region_file_gets_a_module_with_no_code_change() {
         "{whole}"
     );
 }
+
+/// Issue 19's measure, as `tests/bench/scripts/region-cost.sh` takes it: a copy of Thailand's
+/// file as one more region adds at most 300 generated lines (273 when this test was written),
+/// so a change to the generator that makes every region heavier fails here.
+#[test]
+fn a_thailand_shaped_region_adds_at_most_300_generated_lines() {
+    let repository_spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let lines = |spec_dir: &Path| -> usize {
+        let spec = smilepayz_codegen::load(spec_dir)
+            .unwrap_or_else(|problems| panic!("the spec was refused:\n{problems}"));
+        smilepayz_codegen::generate_files(&spec)
+            .expect("generates")
+            .iter()
+            .map(|(_, text)| text.lines().count())
+            .sum()
+    };
+    let temp = tempfile::tempdir().expect("temp folder");
+    let spec_dir = temp.path().join("spec");
+    copy_dir(&repository_spec, &spec_dir);
+    let before = lines(&spec_dir);
+    let thb = std::fs::read_to_string(repository_spec.join("regions/thb.yaml")).expect("thb.yaml");
+    // Its own code, currency, name and area code (each must be unique); the rest as Thailand's.
+    let copy = thb
+        .replace("THB", "XTS")
+        .replace("\nname: Thailand\n", "\nname: Testland\n")
+        .replace("\narea_code: 11\n", "\narea_code: 99\n");
+    std::fs::write(spec_dir.join("regions/xts.yaml"), copy).expect("write xts.yaml");
+    let added = lines(&spec_dir) - before;
+    assert!(
+        added <= 300,
+        "a Thailand-shaped region adds {added} generated lines; issue 19's goal is at most 300"
+    );
+}

@@ -10,7 +10,12 @@ pub(crate) fn regions_module(spec: &Spec) -> Result<TokenStream> {
 /// The `regions` module: with `inline`, each region module written in it; without, each
 /// declared (`pub mod thb;`), its items written to a file of their own by [`region_parts`].
 pub(crate) fn regions_module_with(spec: &Spec, inline: bool) -> Result<TokenStream> {
-    let extras = Extras::of(spec);
+    // Only the inline modules need it (the files are written by `generate_files`).
+    let extras = if inline {
+        Extras::of(spec)
+    } else {
+        Extras(Default::default())
+    };
     let mut variants = Vec::new();
     let mut all = Vec::new();
     let mut infos = Vec::new();
