@@ -9,31 +9,7 @@ pub struct ValidationError {
     problems: Vec<FieldProblem>,
 }
 
-/// One field that breaks a rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldProblem {
-    /// The field's JSON path, e.g. `payer.accountNo` or `balanceTypes[0]`; `(body)` for the
-    /// body as a whole.
-    pub path: String,
-    /// What is wrong, e.g. `required in THB`.
-    pub message: String,
-}
-
-impl FieldProblem {
-    /// A mandatory field that is missing.
-    pub fn required(path: &str, region: &str) -> Self {
-        FieldProblem {
-            path: path.to_owned(),
-            message: format!("required in {region}"),
-        }
-    }
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
+pub use smilepayz_rules::FieldProblem;
 
 impl ValidationError {
     /// An error holding these problems, in the order of their paths (problems of one field

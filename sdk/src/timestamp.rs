@@ -71,52 +71,12 @@ impl Timestamp {
             given: text.chars().take(64).collect(),
             why,
         };
-        let b = text.as_bytes();
-        if b.len() != 25 {
-            return Err(fail("it must be exactly 25 characters"));
-        }
-        let shape_ok = b[4] == b'-'
-            && b[7] == b'-'
-            && b[10] == b'T'
-            && b[13] == b':'
-            && b[16] == b':'
-            && (b[19] == b'+' || b[19] == b'-')
-            && b[22] == b':';
-        if !shape_ok {
-            return Err(fail("the separators are not where the format puts them"));
-        }
-        let number = |range: std::ops::Range<usize>| -> Result<i64, TimestampError> {
-            let digits = &b[range];
-            if !digits.iter().all(u8::is_ascii_digit) {
-                return Err(fail("a date or time part is not digits"));
-            }
-            Ok(digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')))
-        };
-        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-        let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-        let (off_h, off_m) = (number(20..22)?, number(23..25)?);
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-            return Err(fail("no such date"));
-        }
-        if hour > 23 || minute > 59 || second > 59 {
-            return Err(fail("no such time of day"));
-        }
-        if off_h > 14 || off_m > 59 {
-            return Err(fail("the offset is out of range"));
-        }
-        if b[19] == b'-' && off_h == 0 && off_m == 0 {
-            // RFC 3339's "offset unknown"; a region's own offset is never that.
-            return Err(fail("-00:00 means an unknown offset; write UTC as +00:00"));
-        }
-        let sign = if b[19] == b'+' { 1 } else { -1 };
-        let offset_seconds = (sign * (off_h * 3600 + off_m * 60)) as i32;
-        let local = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+        let (unix_seconds, offset_seconds) = smilepayz_rules::read_timestamp(text).map_err(fail)?;
         Ok(Timestamp {
-            unix_seconds: local - i64::from(offset_seconds),
+            unix_seconds,
             offset_seconds,
         })
     }
-
     /// Reads an X-TIMESTAMP as a gateway accepts it (the local emulator does): [`parse`](Self::parse)'s format, or
     /// the same ending in `Z` for UTC (`2020-12-18T08:06:00Z`), which the official Java demo
     /// sends in every region. Only the instant is judged, not whether the offset is the
@@ -180,31 +140,7 @@ impl fmt::Display for Timestamp {
     }
 }
 
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day count since 1970-01-01 (the inverse of `days_from_civil`).
+/// The date of a day count since 1970-01-01 (the inverse of `smilepayz_rules::days_from_civil`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -348,7 +284,7 @@ mod tests {
     fn every_day_of_four_centuries_round_trips() {
         for days in (-146_097..146_097).step_by(7) {
             let (y, m, d) = civil_from_days(days);
-            assert_eq!(days_from_civil(y, m, d), days);
+            assert_eq!(smilepayz_rules::days_from_civil(y, m, d), days);
         }
     }
 }

@@ -131,8 +131,8 @@ pub(crate) fn check_region(
         let facts = RegionFacts {
             code: &spec.code,
             currency: &spec.currency,
-            scale: scale.unwrap_or(8),
-            format: &spec.money_format,
+            money_scale: scale.unwrap_or(8),
+            money_format: &spec.money_format,
         };
         for (id, own) in &spec.endpoints {
             let here = keys(&["endpoints", id]);

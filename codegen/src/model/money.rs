@@ -1,40 +1,13 @@
-//! Amounts: the bounds every request amount is held to, and exact decimal text.
+//! Amounts: the bounds a spec may give money, and exact decimal text.
 
 use super::*;
 
-/// The largest amount any request may carry: 15 digits before the decimal point. No region's
-/// gateway takes more, and up to it a JSON number keeps its whole part exactly. The SDK's
-/// `rules::MAX_REQUEST_AMOUNT` is the same value (a test holds them together).
-pub const MAX_REQUEST_AMOUNT: &str = "999999999999999";
+/// The largest amount any request may carry (15 digits before the decimal point): the
+/// SDK's own constant.
+pub use smilepayz_rules::MAX_REQUEST_AMOUNT;
 
-/// The most digits an amount may be written with (the SDK's `money::MAX_DIGITS`).
-pub const MAX_AMOUNT_DIGITS: usize = 38;
-
-/// What is wrong with a request's amount `text` (a plain decimal) under `money`'s bounds, in
-/// `region` (its code, for the message), if anything: the words every checker uses.
-pub fn amount_problem(text: &str, money: &MoneyTy, region: Option<&str>) -> Option<String> {
-    use std::cmp::Ordering::{Greater, Less};
-    let within = region.map(|r| format!(" in {r}")).unwrap_or_default();
-    if compare_decimal(text, "0") != Some(Greater) {
-        return Some("must be more than 0".to_owned());
-    }
-    if compare_decimal(text, MAX_REQUEST_AMOUNT) == Some(Greater) {
-        return Some(format!(
-            "is {text}; the largest amount a request may carry is {MAX_REQUEST_AMOUNT}"
-        ));
-    }
-    if let Some(min) = &money.minimum
-        && compare_decimal(text, min) == Some(Less)
-    {
-        return Some(format!("is {text}; the least allowed{within} is {min}"));
-    }
-    if let Some(max) = &money.maximum
-        && compare_decimal(text, max) == Some(Greater)
-    {
-        return Some(format!("is {text}; the greatest allowed{within} is {max}"));
-    }
-    None
-}
+/// The most digits an amount may be written with (what `Amount` keeps).
+pub const MAX_AMOUNT_DIGITS: usize = smilepayz_rules::MAX_DIGITS;
 
 /// A money field's own bounds in words ("from 10000 to 999999999"), if it has any.
 pub fn money_range(money: &MoneyTy) -> Option<String> {

@@ -6,31 +6,31 @@
 //! `+`); no groups, so nothing to backtrack into. The matcher keeps the set of places the
 //! pattern can be at, looking at and marking each at most once per character, so its work is
 //! at most a few steps per state (a few dozen states for the patterns the regions use) per
-//! character, whatever the text. The generator's
-//! `smilepayz_codegen::pattern` parses the same language and matches the same way, for the
-//! examples check; a test holds the two together.
+//! character, whatever the text. The generator's `smilepayz_codegen::pattern` parses the
+//! language into these same atoms, so the examples check and the SDK match with this one
+//! matcher.
 
 /// A string's required shape: the whole value matches one of the alternatives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Pattern {
+pub struct Pattern<'a> {
     /// The pattern as the spec writes it, for messages.
-    pub text: &'static str,
+    pub text: &'a str,
     /// The alternatives, each a sequence of atoms.
-    pub alternatives: &'static [&'static [Atom]],
+    pub alternatives: &'a [&'a [Atom<'a>]],
 }
 
 /// A set of characters with how many times it occurs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Atom {
+pub struct Atom<'a> {
     /// The characters it takes, as inclusive ranges.
-    pub ranges: &'static [(char, char)],
+    pub ranges: &'a [(char, char)],
     /// The least number of times.
     pub min: u16,
     /// The most, or `None` for no limit.
     pub max: Option<u16>,
 }
 
-impl Atom {
+impl Atom<'_> {
     fn accepts(&self, c: char) -> bool {
         self.ranges.iter().any(|&(a, b)| a <= c && c <= b)
     }
@@ -44,8 +44,9 @@ impl Atom {
 /// The most states an alternative keeps on the stack; larger ones use the heap.
 const INLINE_STATES: usize = 64;
 
-impl Pattern {
+impl Pattern<'_> {
     /// Whether the whole of `text` matches one alternative.
+    #[must_use]
     pub fn matches(&self, text: &str) -> bool {
         self.alternatives.iter().any(|atoms| matches(atoms, text))
     }
@@ -53,7 +54,7 @@ impl Pattern {
 
 /// Whether `text` matches `atoms`. The states are (atom, count so far), numbered from 0 in
 /// order; the last one means "matched".
-fn matches(atoms: &[Atom], text: &str) -> bool {
+fn matches(atoms: &[Atom<'_>], text: &str) -> bool {
     let total: usize = atoms.iter().map(|a| a.cap() + 1).sum();
     let mut inline = [false; 2 * (INLINE_STATES + 1)];
     let mut heap = Vec::new();
@@ -97,7 +98,7 @@ fn matches(atoms: &[Atom], text: &str) -> bool {
 
 /// Marks state (`i`, `k`), where atom `i`'s states start at `offset`, and every state
 /// reachable from it without reading a character.
-fn enter(atoms: &[Atom], mut i: usize, mut offset: usize, mut k: usize, states: &mut [bool]) {
+fn enter(atoms: &[Atom<'_>], mut i: usize, mut offset: usize, mut k: usize, states: &mut [bool]) {
     loop {
         let Some(atom) = atoms.get(i) else {
             states[offset] = true;
@@ -121,7 +122,7 @@ fn enter(atoms: &[Atom], mut i: usize, mut offset: usize, mut k: usize, states: 
 mod tests {
     use super::*;
 
-    const IFSC: Pattern = Pattern {
+    const IFSC: Pattern<'static> = Pattern {
         text: "[A-Z]{4}0[A-Z0-9]{6}",
         alternatives: &[&[
             Atom {
@@ -160,7 +161,7 @@ mod tests {
     #[test]
     fn unbounded_and_optional_counts() {
         // x+y?, then x{2,}
-        const P: Pattern = Pattern {
+        const P: Pattern<'static> = Pattern {
             text: "x+y?|z{2,}",
             alternatives: &[
                 &[
