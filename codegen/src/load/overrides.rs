@@ -402,7 +402,7 @@ pub(crate) fn apply_override(
                 (&change.maximum, maximum, "maximum"),
             ] {
                 if let Some(v) = value {
-                    match v.as_str().filter(|t| model::parse_decimal(t).is_some()) {
+                    match v.as_str().filter(|t| model::is_plain_decimal(t)) {
                         Some(t) => *slot = Some(t.to_owned()),
                         None => problems.push(
                             at.clone(),
@@ -419,8 +419,7 @@ pub(crate) fn apply_override(
                 (&change.maximum, &mut money.maximum, "maximum"),
             ] {
                 if let Some(v) = value {
-                    let Some(text) = v.as_str().filter(|t| model::parse_decimal(t).is_some())
-                    else {
+                    let Some(text) = v.as_str().filter(|t| model::is_plain_decimal(t)) else {
                         problems.push(
                             at.clone(),
                             format!("override `{path}`: {what} {v} is not a decimal in a string"),

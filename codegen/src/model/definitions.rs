@@ -103,7 +103,7 @@ pub(crate) fn decimal_limit(
     problems: &mut Problems,
 ) -> Option<String> {
     let value = value?;
-    match value.as_str().filter(|t| parse_decimal(t).is_some()) {
+    match value.as_str().filter(|t| is_plain_decimal(t)) {
         Some(text) => Some(text.to_owned()),
         None => {
             problems.push(

@@ -1,5 +1,7 @@
 //! Amounts: the bounds a spec may give money, and exact decimal text.
 
+use smilepayz_rules::{Amount, AmountError};
+
 use super::*;
 
 /// The largest amount any request may carry (15 digits before the decimal point): the
@@ -22,7 +24,7 @@ pub fn money_range(money: &MoneyTy) -> Option<String> {
 /// Why `text` cannot be a money bound (`minimum`, `maximum`), if it cannot.
 pub fn money_bound_problem(text: &str) -> Option<String> {
     use std::cmp::Ordering::Greater;
-    if parse_decimal(text).is_some_and(|(_, w, f)| w.len() + f.len() > MAX_AMOUNT_DIGITS) {
+    if let Err(AmountError::TooLong(_)) = text.parse::<Amount>() {
         return Some(format!(
             "{text} has more than {MAX_AMOUNT_DIGITS} digits, more than an amount keeps"
         ));
@@ -48,49 +50,15 @@ pub fn shape_name(shape: MoneyShape) -> &'static str {
     }
 }
 
-/// Digits and scale of a plain decimal (`-12.50` is `(-1250, 2)`), without exponent.
-pub fn parse_decimal(text: &str) -> Option<(bool, String, String)> {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let (whole, fraction) = match rest.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (rest, ""),
-    };
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty()
-        || !digits(whole)
-        || !digits(fraction)
-        || (rest.contains('.') && fraction.is_empty())
-    {
-        return None;
-    }
-    Some((negative, whole.to_owned(), fraction.to_owned()))
+/// Whether `text` is a plain decimal (digits, an optional leading `-`, at most one `.` with
+/// digits on both sides, no exponent), however many digits it has: what `Amount` reads, its
+/// 38-digit limit aside (a bound beyond it gets its own message).
+pub fn is_plain_decimal(text: &str) -> bool {
+    matches!(text.parse::<Amount>(), Ok(_) | Err(AmountError::TooLong(_)))
 }
 
-/// Compares two plain decimals by value.
+/// Compares two decimals by value, exactly, as the SDK's `Amount` does; `None` unless both
+/// are amounts it reads.
 pub fn compare_decimal(a: &str, b: &str) -> Option<std::cmp::Ordering> {
-    let (an, aw, af) = parse_decimal(a)?;
-    let (bn, bw, bf) = parse_decimal(b)?;
-    let norm = |w: &str, f: &str, width: usize| {
-        let w = w.trim_start_matches('0');
-        let mut f = f.to_owned();
-        while f.len() < width {
-            f.push('0');
-        }
-        (w.len(), format!("{w}{f}"))
-    };
-    let width = af.len().max(bf.len());
-    let (al, ad) = norm(&aw, &af, width);
-    let (bl, bd) = norm(&bw, &bf, width);
-    let zero = |d: &str| d.bytes().all(|b| b == b'0');
-    let magnitude = al.cmp(&bl).then_with(|| ad.cmp(&bd));
-    let (an, bn) = (an && !zero(&ad), bn && !zero(&bd));
-    Some(match (an, bn) {
-        (false, false) => magnitude,
-        (true, true) => magnitude.reverse(),
-        (true, false) => std::cmp::Ordering::Less,
-        (false, true) => std::cmp::Ordering::Greater,
-    })
+    Some(a.parse::<Amount>().ok()?.cmp(&b.parse::<Amount>().ok()?))
 }
