@@ -117,13 +117,26 @@ impl<'a> Shared<'a> {
         self.fields.get(path)
     }
 
-    /// The constants the tables named, as `pub const ORDER_NO: Field = …;` items.
+    /// The constants the tables named, as `pub const ORDER_NO: Field = …;` items, in path
+    /// order. An object's constant names those of its fields that are constants too (`PAYER`
+    /// lists `PAYER_NAME`, `PAYER_ID_TYPE`, … where the regions' tables name them): each
+    /// rule is written once.
     pub(crate) fn items(&self) -> Vec<TokenStream> {
+        // Only constants already written are named: naming one would not write another.
+        let mut written = Shared {
+            fields: self
+                .fields
+                .iter()
+                .filter(|(path, _)| self.used.contains(*path))
+                .map(|(path, field)| (path.clone(), field.clone()))
+                .collect(),
+            used: Default::default(),
+        };
         self.used
             .iter()
             .filter_map(|path| self.fields.get(path).map(|f| (path, f)))
             .map(|(path, (ident, field))| {
-                let rule = field_rule(field, &mut Shared::none(), "");
+                let rule = field_rule(field, &mut written, path);
                 let text = format!(" `{path}` as the shared spec gives it.");
                 quote! { #[doc = #text] pub const #ident: Field = #rule; }
             })

@@ -3550,32 +3550,15 @@ pub mod endpoints {
                 "payer",
                 Kind::object(
                     &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("accountNo", Kind::TEXT),
-                        Field::optional("bankName", Kind::TEXT),
+                        PAYER_NAME,
+                        PAYER_EMAIL,
+                        PAYER_PHONE,
+                        PAYER_ADDRESS,
+                        PAYER_ID_TYPE,
+                        PAYER_ID_NUMBER,
+                        PAYER_IDENTITY,
+                        PAYER_ACCOUNT_NO,
+                        PAYER_BANK_NAME,
                     ],
                 ),
             );
@@ -5641,31 +5624,14 @@ pub mod endpoints {
                 "receiver",
                 Kind::object(
                     &[
-                        Field::optional("name", Kind::TEXT),
-                        Field::optional("email", Kind::TEXT),
-                        Field::optional("phone", Kind::TEXT),
-                        Field::optional("address", Kind::TEXT),
-                        Field::optional(
-                            "idType",
-                            Kind::one_of(
-                                    &[
-                                        "NID",
-                                        "FID",
-                                        "PP",
-                                        "TIN",
-                                        "DNI",
-                                        "CE",
-                                        "PAS",
-                                        "RUC",
-                                        "CC",
-                                        "RUT",
-                                    ],
-                                )
-                                .or_any(),
-                        ),
-                        Field::optional("idNumber", Kind::TEXT),
-                        Field::optional("identity", Kind::TEXT),
-                        Field::optional("taxNumber", Kind::TEXT),
+                        RECEIVER_NAME,
+                        RECEIVER_EMAIL,
+                        RECEIVER_PHONE,
+                        RECEIVER_ADDRESS,
+                        RECEIVER_ID_TYPE,
+                        RECEIVER_ID_NUMBER,
+                        RECEIVER_IDENTITY,
+                        RECEIVER_TAX_NUMBER,
                     ],
                 ),
             );
