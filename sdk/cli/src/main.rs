@@ -61,7 +61,8 @@ enum Command {
         /// The region's code, e.g. THB.
         #[arg(long)]
         region: Region,
-        /// The JSON body, or @FILE to read it from a file. Sent byte for byte.
+        /// The JSON body, @FILE to read it from a file, or - to read it from standard input.
+        /// Sent byte for byte.
         #[arg(long, conflicts_with = "example", required_unless_present = "example")]
         body: Option<String>,
         /// Send the region's documented example request (the first one, or the one named).
@@ -102,7 +103,8 @@ enum Command {
         /// The X-TIMESTAMP the request will carry, e.g. 2020-12-18T15:06:00+07:00.
         #[arg(long)]
         timestamp: String,
-        /// The request body, byte for byte as it will be sent.
+        /// The request body, byte for byte as it will be sent; @FILE reads it from a file
+        /// and - from standard input (their bytes, a final newline included).
         #[arg(long)]
         body: String,
         /// The signature scheme.
@@ -177,7 +179,8 @@ enum Command {
         /// Whose notification it is.
         #[arg(long, value_enum, default_value = "pay-in")]
         endpoint: CallbackEndpoint,
-        /// The notification body (JSON, or @FILE), sent byte for byte. By default, a SUCCESS
+        /// The notification body (JSON, @FILE or - for standard input), sent byte for byte. By
+        /// default, a SUCCESS
         /// notification of 100 in the region's currency with a fresh orderNo and tradeNo.
         #[arg(long)]
         body: Option<String>,
@@ -335,7 +338,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             timestamp,
             body,
             scheme,
-        } => sign(&timestamp, &body, scheme.into()),
+        } => sign(&timestamp, &body_bytes(body)?, scheme.into()),
         Command::Listen {
             addr,
             platform_public_key,
@@ -534,7 +537,7 @@ fn private_key() -> Result<Option<MerchantPrivateKey>, Failure> {
     Ok(Some(MerchantPrivateKey::parse(&text)?))
 }
 
-fn sign(timestamp: &str, body: &str, scheme: SignatureScheme) -> Result<(), Failure> {
+fn sign(timestamp: &str, body: &[u8], scheme: SignatureScheme) -> Result<(), Failure> {
     let secret = merchant_secret()?;
     let key = private_key()?;
     if scheme == SignatureScheme::Sha256WithRsa && key.is_none() {
@@ -544,7 +547,7 @@ fn sign(timestamp: &str, body: &str, scheme: SignatureScheme) -> Result<(), Fail
         ));
     }
     let signer = Signer::new(scheme, secret, key)?;
-    println!("{}", signer.sign(timestamp, body.as_bytes())?);
+    println!("{}", signer.sign(timestamp, body)?);
     Ok(())
 }
 
@@ -769,11 +772,23 @@ fn call_body(
             }
         };
     }
-    let body = body.unwrap_or_default();
-    match body.strip_prefix('@') {
+    body_bytes(body.unwrap_or_default())
+}
+
+/// A `--body` argument's bytes: the text itself; with `@FILE`, the file's; with `-` (or
+/// `@-`), standard input's. A JSON body never starts with `@` or is `-`, so neither form
+/// can be mistaken for a body given in the argument.
+fn body_bytes(arg: String) -> Result<Vec<u8>, Failure> {
+    if arg == "-" || arg == "@-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Failure(format!("cannot read the body from standard input: {e}"), 2))?;
+        return Ok(bytes);
+    }
+    match arg.strip_prefix('@') {
         Some(path) => std::fs::read(path)
             .map_err(|e| Failure(format!("cannot read the body file {path}: {e}"), 2)),
-        None => Ok(body.into_bytes()),
+        None => Ok(arg.into_bytes()),
     }
 }
 
@@ -1260,11 +1275,7 @@ async fn send_callback(
         )
     })?;
     let body = match body {
-        Some(text) => match text.strip_prefix('@') {
-            Some(path) => std::fs::read(path)
-                .map_err(|e| Failure(format!("cannot read the body file {path}: {e}"), 2))?,
-            None => text.into_bytes(),
-        },
+        Some(text) => body_bytes(text)?,
         None => default_notification(region, endpoint).into_bytes(),
     };
     // A body the SDK would not read as this region's notification is refused before sending.

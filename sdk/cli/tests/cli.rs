@@ -4,6 +4,28 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn smilepayz(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args, env).output().expect("runs")
+}
+
+/// The command with `input` on its standard input.
+fn smilepayz_fed(args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = command(args, env)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("writes");
+    child.wait_with_output().expect("runs")
+}
+
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_smilepayz"));
     command.args(args);
     for name in [
@@ -20,7 +42,7 @@ fn smilepayz(args: &[&str], env: &[(&str, &str)]) -> Output {
     for (name, value) in env {
         command.env(name, value);
     }
-    command.output().expect("runs")
+    command
 }
 
 fn stdout(output: &Output) -> String {
@@ -157,6 +179,58 @@ fn sign_reproduces_every_vector() {
             text(request, "name")
         );
     }
+}
+
+#[test]
+fn a_body_comes_from_standard_input_with_dash_and_from_a_file_with_at() {
+    let v = vectors();
+    let env = [
+        ("SMILEPAYZ_MERCHANT_SECRET", text(&v, "merchantSecret")),
+        (
+            "SMILEPAYZ_PRIVATE_KEY",
+            text(&v, "merchantPrivateKeyPkcs8B64"),
+        ),
+    ];
+    let request = &v["requests"][0];
+    let (timestamp, body) = (text(request, "xTimestamp"), text(request, "body"));
+    let expected = text(request, "xSignature");
+    for dash in ["-", "@-"] {
+        let signed = smilepayz_fed(
+            &["sign", "--timestamp", timestamp, "--body", dash],
+            &env,
+            body.as_bytes(),
+        );
+        assert!(signed.status.success(), "{}", stderr(&signed));
+        assert_eq!(stdout(&signed).trim_end(), expected, "--body {dash}");
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("body.json");
+    std::fs::write(&file, body).expect("writes");
+    let at_file = format!("@{}", file.display());
+    let signed = smilepayz(
+        &["sign", "--timestamp", timestamp, "--body", &at_file],
+        &env,
+    );
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert_eq!(stdout(&signed).trim_end(), expected);
+    // The bytes are signed as they are: a final newline is part of the body.
+    let with_newline = smilepayz_fed(
+        &["sign", "--timestamp", timestamp, "--body", "-"],
+        &env,
+        format!("{body}\n").as_bytes(),
+    );
+    assert!(with_newline.status.success(), "{}", stderr(&with_newline));
+    assert_ne!(stdout(&with_newline).trim_end(), expected);
+    // `call` reads the body from standard input too, and checks it before sending.
+    let refused = smilepayz_fed(
+        &["call", "inquiry-status", "--region", "THB", "--body", "-"],
+        &[],
+        b"{}",
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let why = stderr(&refused);
+    assert!(why.contains("tradeType: required in THB"), "{why}");
+    assert!(!why.contains("is not JSON"), "{why}");
 }
 
 #[test]
