@@ -103,7 +103,7 @@ impl RetryPolicy {
 #[non_exhaustive]
 pub enum ConfigError {
     /// A required setting was not given.
-    #[error("the client needs {0}; set it on the builder")]
+    #[error("the client needs {0}")]
     Missing(&'static str),
     /// The merchant secret or a key is unusable.
     #[error(transparent)]
@@ -410,7 +410,7 @@ impl ClientBuilder {
     /// request.
     pub fn build(self) -> Result<Client, ConfigError> {
         let environment = self.environment.ok_or(ConfigError::Missing(
-            "an environment (sandbox, production or a base URL; SMILEPAYZ_ENVIRONMENT or SMILEPAYZ_BASE_URL with from_env)",
+            "an environment: sandbox, production or a base URL (set SMILEPAYZ_ENVIRONMENT or SMILEPAYZ_BASE_URL, or call ClientBuilder::environment)",
         ))?;
         let base_url = environment.base_url().trim_end_matches('/').to_owned();
         // Checked now, so a bad URL is a configuration error here, never a retryable
@@ -431,7 +431,7 @@ impl ClientBuilder {
         }
         let partner_id = self.partner_id.filter(|p| !p.trim().is_empty()).ok_or(
             ConfigError::Missing(
-                "a partner id (X-PARTNER-ID, your merchant id; SMILEPAYZ_PARTNER_ID with from_env)",
+                "a partner id, your merchant id as sent in X-PARTNER-ID (set SMILEPAYZ_PARTNER_ID, or call ClientBuilder::partner_id)",
             ),
         )?;
         // Made once here, as the X-PARTNER-ID value of every request.
@@ -445,8 +445,14 @@ impl ClientBuilder {
             }
         };
         let secret = self.secret.ok_or(ConfigError::Missing(
-            "the merchant secret (SMILEPAYZ_MERCHANT_SECRET with from_env)",
+            "the merchant secret (set SMILEPAYZ_MERCHANT_SECRET, or call ClientBuilder::merchant_secret)",
         ))?;
+        // Named here with where it comes from; `Signer::new` would only say it is missing.
+        if self.scheme == SignatureScheme::Sha256WithRsa && self.private_key.is_none() {
+            return Err(ConfigError::Missing(
+                "the merchant private key to sign with sha256-with-rsa, the gateway's scheme (set SMILEPAYZ_PRIVATE_KEY to it as Base64 PKCS#8 or PEM, or SMILEPAYZ_PRIVATE_KEY_FILE to its file; or call ClientBuilder::private_key)",
+            ));
+        }
         let signer = Signer::new(self.scheme, secret, self.private_key)?;
         let http = match (self.http_client, self.proxy) {
             (Some(_), Some(_)) => {

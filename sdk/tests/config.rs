@@ -41,6 +41,48 @@ fn a_partner_id_a_header_cannot_carry_is_a_configuration_error() {
 }
 
 #[test]
+fn each_missing_setting_is_named_with_the_variable_and_the_builder_call_that_give_it() {
+    let secret = || MerchantSecret::new("0123456789abcdef".repeat(4)).expect("secret");
+    let cases = [
+        (
+            Client::builder().partner_id("sandbox-20001"),
+            ["SMILEPAYZ_ENVIRONMENT", "ClientBuilder::environment"],
+        ),
+        (
+            Client::builder().base_url("http://127.0.0.1:9"),
+            ["SMILEPAYZ_PARTNER_ID", "ClientBuilder::partner_id"],
+        ),
+        (
+            Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .partner_id("sandbox-20001"),
+            [
+                "SMILEPAYZ_MERCHANT_SECRET",
+                "ClientBuilder::merchant_secret",
+            ],
+        ),
+        (
+            Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .partner_id("sandbox-20001")
+                .merchant_secret(secret()),
+            ["SMILEPAYZ_PRIVATE_KEY_FILE", "ClientBuilder::private_key"],
+        ),
+    ];
+    for (builder, names) in cases {
+        match builder.build() {
+            Err(error @ ConfigError::Missing(_)) => {
+                let text = error.to_string();
+                for name in names {
+                    assert!(text.contains(name), "{name} not in {text:?}");
+                }
+            }
+            other => panic!("{names:?}: {other:?}"),
+        }
+    }
+}
+
+#[test]
 fn a_base_url_that_is_not_an_http_origin_is_a_configuration_error() {
     for bad in [
         "ftp://gateway.smilepayz.com",

@@ -820,6 +820,13 @@ fn credentials_come_from_the_same_variables_as_the_library_and_errors_name_them(
             vec![
                 ("SMILEPAYZ_PARTNER_ID", "sandbox-20001"),
                 ("SMILEPAYZ_MERCHANT_SECRET", secret.as_str()),
+            ],
+            "set SMILEPAYZ_PRIVATE_KEY to it as Base64 PKCS#8 or PEM, or SMILEPAYZ_PRIVATE_KEY_FILE",
+        ),
+        (
+            vec![
+                ("SMILEPAYZ_PARTNER_ID", "sandbox-20001"),
+                ("SMILEPAYZ_MERCHANT_SECRET", secret.as_str()),
                 ("SMILEPAYZ_PRIVATE_KEY_FILE", "/nonexistent/key.pem"),
             ],
             "SMILEPAYZ_PRIVATE_KEY_FILE: cannot read /nonexistent/key.pem",
