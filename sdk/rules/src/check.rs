@@ -16,8 +16,10 @@ pub enum Side {
     /// A request: every rule applies (allowed values, amounts more than 0 and within their
     /// bounds and decimal places, conditional fields).
     Request,
-    /// A response: types, shapes and mandatory fields only; an open enum takes any value and
-    /// an amount any size (a balance may be 0).
+    /// A response: the same checks of types, shapes, mandatory fields, lengths, characters,
+    /// patterns, numeric bounds, list sizes, closed enums and currency, but an open enum
+    /// takes any value, an amount any size and any number of decimal places (a balance may
+    /// be 0), and conditional fields are not required.
     Response,
 }
 
@@ -56,7 +58,8 @@ impl<'r> Checker<'r> {
     }
 
     /// A checker of `side` in `region`, or of no region in particular (messages then name
-    /// none, and money's currency and decimal places are not checked).
+    /// none; money must still carry a currency, but which one and its decimal places are
+    /// not checked).
     #[must_use]
     pub const fn new(region: Option<RegionFacts<'r>>, side: Side) -> Self {
         Checker { region, side }
@@ -491,13 +494,23 @@ impl<'r> Checker<'r> {
             MoneyShape::ValueString => "must be a decimal in a string, e.g. \"250000.00\"",
             MoneyShape::AmountNumber => "must be a decimal number, e.g. 10000 or 100.50",
         };
-        let text = match (shape, object.get(key)) {
+        let value = object.get(key);
+        let text = match (shape, value) {
             (MoneyShape::ValueString, Some(Value::String(text))) => Some(text.clone()),
             (MoneyShape::AmountNumber, Some(number @ Value::Number(_))) => number_text(number),
             _ => None,
         };
-        match text.map(|t| (t.parse::<Amount>(), t)) {
-            Some((Ok(amount), text)) => {
+        // A request's amount as a JSON number that `text` could not give as a plain decimal.
+        let unwritten = match value {
+            Some(Value::Number(n))
+                if self.side == Side::Request && shape == MoneyShape::AmountNumber =>
+            {
+                Some(n)
+            }
+            _ => None,
+        };
+        match (text.map(|t| (t.parse::<Amount>(), t)), unwritten) {
+            (Some((Ok(amount), text)), _) => {
                 if self.side == Side::Request {
                     self.amount_problems(amount, &text, bounds, &at, out);
                 }
@@ -505,10 +518,7 @@ impl<'r> Checker<'r> {
             // Too large or too small for a plain decimal, serde_json holds a number as a float
             // written with an exponent (1e+25, 1e-7): say what is wrong with it, rather than
             // that it is not a number.
-            None if self.side == Side::Request
-                && shape == MoneyShape::AmountNumber
-                && let Some(Value::Number(n)) = object.get(key) =>
-            {
+            (None, Some(n)) => {
                 let float = n.as_f64().unwrap_or_default();
                 let message = if float <= 0.0 {
                     "must be more than 0".to_owned()
@@ -527,7 +537,7 @@ impl<'r> Checker<'r> {
                 };
                 problem(out, &at, message);
             }
-            Some((Err(_), _)) | None => problem(out, &at, not_decimal().to_owned()),
+            (Some((Err(_), _)), _) | (None, None) => problem(out, &at, not_decimal().to_owned()),
         }
         for k in object.keys() {
             if k != "currency" && k != key {
