@@ -218,6 +218,11 @@ impl Ord for Amount {
     /// first, then the fractions at a common scale (each fraction is below `10^38`).
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         let (a, b) = (self.normalized(), other.normalized());
+        // 10^38 is the largest power of ten an i128 holds: past that scale (only
+        // `Amount::new` makes one), compare the digits instead.
+        if a.1 > 38 || b.1 > 38 {
+            return compare_digits(a, b);
+        }
         let pow = |scale: u8| 10i128.pow(u32::from(scale));
         let (whole_a, frac_a) = (a.0 / pow(a.1), a.0 % pow(a.1));
         let (whole_b, frac_b) = (b.0 / pow(b.1), b.0 % pow(b.1));
@@ -225,6 +230,28 @@ impl Ord for Amount {
         whole_a
             .cmp(&whole_b)
             .then_with(|| (frac_a * pow(scale - a.1)).cmp(&(frac_b * pow(scale - b.1))))
+    }
+}
+
+/// Two normalized amounts compared by their decimal digits: by sign, then by where the
+/// leading digit sits, then digit by digit. Exact at any scale; slower than arithmetic.
+fn compare_digits((a, scale_a): (i128, u8), (b, scale_b): (i128, u8)) -> std::cmp::Ordering {
+    let by_sign = a.signum().cmp(&b.signum());
+    if by_sign.is_ne() || a == 0 {
+        return by_sign;
+    }
+    let (digits_a, digits_b) = (a.unsigned_abs().to_string(), b.unsigned_abs().to_string());
+    // The leading digit's place: digits before the point, zero or less below 1.
+    let place = |digits: &str, scale: u8| digits.len() as i64 - i64::from(scale);
+    let magnitude = place(&digits_a, scale_a)
+        .cmp(&place(&digits_b, scale_b))
+        // Same place: the digits in order; with no trailing zeros past the point, the
+        // longer of two where one begins the other is the larger.
+        .then_with(|| digits_a.as_bytes().cmp(digits_b.as_bytes()));
+    if a < 0 {
+        magnitude.reverse()
+    } else {
+        magnitude
     }
 }
 
@@ -344,6 +371,54 @@ mod tests {
         // Equal by value, different in text.
         assert_eq!(a, "12.5".parse().unwrap());
         assert_ne!(a.to_string(), "12.5");
+    }
+
+    #[test]
+    fn amounts_past_scale_38_compare_by_value_without_overflow() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let tiny = Amount::new(1, 39);
+        assert_eq!(tiny.cmp(&Amount::new(1, 38)), Less);
+        assert_eq!(tiny.cmp(&Amount::new(0, 0)), Greater);
+        assert_eq!(tiny.cmp(&Amount::new(10, 40)), Equal);
+        assert_eq!(Amount::new(-1, 40).cmp(&Amount::new(-1, 39)), Greater);
+        assert_eq!(Amount::new(i128::MAX, 255).cmp(&Amount::new(1, 0)), Less);
+        assert_eq!(
+            Amount::new(i128::MIN, 200).cmp(&Amount::new(i128::MAX, 200)),
+            Less
+        );
+        assert_eq!(Amount::new(5, 200).cmp(&Amount::new(-5, 0)), Greater);
+        // The digit comparison agrees with the arithmetic one wherever both apply.
+        let values = [
+            0,
+            1,
+            -1,
+            5,
+            9,
+            10,
+            11,
+            99,
+            100,
+            101,
+            1_234_567,
+            -1_234_567,
+            10_000_000_000_000,
+            i128::MAX / 10,
+            -(i128::MAX / 10),
+        ];
+        for &u in &values {
+            for &v in &values {
+                for su in [0u8, 1, 2, 7, 20, 37, 38] {
+                    for sv in [0u8, 1, 3, 8, 19, 38] {
+                        let (a, b) = (Amount::new(u, su), Amount::new(v, sv));
+                        assert_eq!(
+                            compare_digits(a.normalized(), b.normalized()),
+                            a.cmp(&b),
+                            "{a} against {b}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
