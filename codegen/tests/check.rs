@@ -383,6 +383,17 @@ fn every_field_construct_misused_gets_a_located_error() {
             "1 is not a decimal written as a string",
         ),
         (
+            // A bound the checker could not read as an amount would be no bound at all.
+            "{name: rate, required: true, type: decimal, minimum: \"0.0000000000000000000000000000000000000001\", maximum: \"1\", doc: d}",
+            "\"0.0",
+            "0.0000000000000000000000000000000000000001 has more than 38 digits, more than an amount keeps",
+        ),
+        (
+            "{name: fee, required: true, type: money, maximum: \"1000000000000000000000000000000000000000\", doc: d}",
+            "\"1000",
+            "1000000000000000000000000000000000000000 has more than 38 digits, more than an amount keeps",
+        ),
+        (
             "{name: rate, required: true, type: decimal, minimum: \"2\", maximum: \"1\", doc: d}",
             "\"2\"",
             "minimum 2 is more than maximum 1",

@@ -403,7 +403,14 @@ pub(crate) fn apply_override(
             ] {
                 if let Some(v) = value {
                     match v.as_str().filter(|t| model::is_plain_decimal(t)) {
-                        Some(t) => *slot = Some(t.to_owned()),
+                        Some(t) => match model::decimal_too_long(t) {
+                            None => *slot = Some(t.to_owned()),
+                            Some(why) => problems.push(
+                                at.clone(),
+                                format!("override `{path}`: {what} {why}"),
+                                "write it with fewer digits (leading zeros count)",
+                            ),
+                        },
                         None => problems.push(
                             at.clone(),
                             format!("override `{path}`: {what} {v} is not a decimal in a string"),

@@ -104,7 +104,17 @@ pub(crate) fn decimal_limit(
 ) -> Option<String> {
     let value = value?;
     match value.as_str().filter(|t| is_plain_decimal(t)) {
-        Some(text) => Some(text.to_owned()),
+        Some(text) => match decimal_too_long(text) {
+            None => Some(text.to_owned()),
+            Some(why) => {
+                problems.push(
+                    src.at(at),
+                    why,
+                    "write the limit with fewer digits (leading zeros count)",
+                );
+                None
+            }
+        },
         None => {
             problems.push(
                 src.at(at),

@@ -24,10 +24,8 @@ pub fn money_range(money: &MoneyTy) -> Option<String> {
 /// Why `text` cannot be a money bound (`minimum`, `maximum`), if it cannot.
 pub fn money_bound_problem(text: &str) -> Option<String> {
     use std::cmp::Ordering::Greater;
-    if let Err(AmountError::TooLong(_)) = text.parse::<Amount>() {
-        return Some(format!(
-            "{text} has more than {MAX_AMOUNT_DIGITS} digits, more than an amount keeps"
-        ));
+    if let Some(why) = decimal_too_long(text) {
+        return Some(why);
     }
     if compare_decimal(text, "0") != Some(Greater) {
         return Some(format!(
@@ -42,6 +40,15 @@ pub fn money_bound_problem(text: &str) -> Option<String> {
     None
 }
 
+/// Why a plain decimal is too long to be a bound, if it is: the checker reads bounds as
+/// `Amount`s, which keep at most 38 digits (leading zeros count), and a bound it cannot read
+/// would be no bound at all.
+pub fn decimal_too_long(text: &str) -> Option<String> {
+    matches!(text.parse::<Amount>(), Err(AmountError::TooLong(_))).then(|| {
+        format!("{text} has more than {MAX_AMOUNT_DIGITS} digits, more than an amount keeps")
+    })
+}
+
 /// The spec's name of a money shape.
 pub fn shape_name(shape: MoneyShape) -> &'static str {
     match shape {
@@ -52,7 +59,7 @@ pub fn shape_name(shape: MoneyShape) -> &'static str {
 
 /// Whether `text` is a plain decimal (digits, an optional leading `-`, at most one `.` with
 /// digits on both sides, no exponent), however many digits it has: what `Amount` reads, its
-/// 38-digit limit aside (a bound beyond it gets its own message).
+/// 38-digit limit aside (a bound beyond it gets its own message: [`decimal_too_long`]).
 pub fn is_plain_decimal(text: &str) -> bool {
     matches!(text.parse::<Amount>(), Ok(_) | Err(AmountError::TooLong(_)))
 }
