@@ -58,6 +58,17 @@ fn vectors() -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("vectors")).expect("JSON")
 }
 
+/// The vectors' merchant secret and private key, as the command reads them.
+fn signing_env(v: &serde_json::Value) -> [(&'static str, &str); 2] {
+    [
+        ("SMILEPAYZ_MERCHANT_SECRET", text(v, "merchantSecret")),
+        (
+            "SMILEPAYZ_PRIVATE_KEY",
+            text(v, "merchantPrivateKeyPkcs8B64"),
+        ),
+    ]
+}
+
 fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
     value[key].as_str().unwrap_or_else(|| panic!("no {key}"))
 }
@@ -141,13 +152,7 @@ fn balance_failures_are_one_line_and_non_zero() {
 #[test]
 fn sign_reproduces_every_vector() {
     let v = vectors();
-    let env = [
-        ("SMILEPAYZ_MERCHANT_SECRET", text(&v, "merchantSecret")),
-        (
-            "SMILEPAYZ_PRIVATE_KEY",
-            text(&v, "merchantPrivateKeyPkcs8B64"),
-        ),
-    ];
+    let env = signing_env(&v);
     let requests = v["requests"].as_array().expect("requests");
     assert_eq!(requests.len(), 4);
     for request in requests {
@@ -184,13 +189,7 @@ fn sign_reproduces_every_vector() {
 #[test]
 fn a_body_comes_from_standard_input_with_dash_and_from_a_file_with_at() {
     let v = vectors();
-    let env = [
-        ("SMILEPAYZ_MERCHANT_SECRET", text(&v, "merchantSecret")),
-        (
-            "SMILEPAYZ_PRIVATE_KEY",
-            text(&v, "merchantPrivateKeyPkcs8B64"),
-        ),
-    ];
+    let env = signing_env(&v);
     let request = &v["requests"][0];
     let (timestamp, body) = (text(request, "xTimestamp"), text(request, "body"));
     let expected = text(request, "xSignature");
