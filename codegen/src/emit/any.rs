@@ -92,6 +92,7 @@ pub(super) fn endpoint_items(
         }
     }
 
+    let variant = checked_ident(&format!("{prefix}Variant"))?;
     let request_any = format_ident!("Any{}", typed.request);
     let response_any = format_ident!("Any{}", typed.response);
     let mut messages = vec![
@@ -126,7 +127,14 @@ pub(super) fn endpoint_items(
         ));
     }
     for (name, any, fields, what, about) in &messages {
-        items.push(message_enum(name, any, fields, what, about, &place)?);
+        let message = Message {
+            typed: name,
+            any,
+            variant: &variant,
+            what,
+            response: (*what == "request").then_some((typed.response, &response_any)),
+        };
+        items.push(message_enum(&message, fields, about, &place)?);
     }
     items.push(request_extras(prefix, &offering)?);
     items.push(any_builder(
@@ -140,17 +148,12 @@ pub(super) fn endpoint_items(
         #[cfg(feature = "client")]
         impl crate::client::Sendable for #request_any {
             type Response = #response_any;
-            // Not `async fn`: an inline function (and the future made inside it) is compiled
-            // where it is used, so a program pays only for the regions it sends in.
             #[inline]
-            #[allow(clippy::manual_async_fn, reason = "an inline fn keeps the future's code out of the SDK's own build")]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<Output = ::core::result::Result<Self::Response, crate::Error>> + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(self, #request_any, request => client.send(request).await.map(#response_any::from))
-                }
+                self.view().send(client)
             }
         }
     });
@@ -158,15 +161,17 @@ pub(super) fn endpoint_items(
 }
 
 /// `each_region!`: the one place that lists the regions offering the endpoint, handed to the
-/// SDK's `crate::dispatch::dispatch!`, which writes the `match` arms (and the `From` impls):
-/// every accessor, setter and conversion below is written once instead of once per region.
+/// SDK's `crate::dispatch::dispatch!`, which writes the enums' variants, the few `match`es
+/// over the regions (reading JSON, starting a builder, reaching the typed value) and each
+/// region's `crate::dispatch::Wrap` impls. Accessors and setters go through a trait object
+/// implemented once, generic over the region, so they are written and type-checked once.
 fn dispatch_macro(title: &str, offering: &[Offering]) -> TokenStream {
     let regions = offering.iter().map(|o| {
         let (v, m, doc) = (&o.variant, &o.module, &o.doc);
         quote! { #v #m #doc }
     });
     let about = format!(
-        " The regions that offer {title}: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region."
+        " The regions that offer {title}: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there)."
     );
     quote! {
         #[doc = #about]
@@ -178,15 +183,36 @@ fn dispatch_macro(title: &str, offering: &[Offering]) -> TokenStream {
     }
 }
 
-/// The enum over the regions for one message (request, response or notification).
+/// One message of the endpoint (request, response or notification), as its run-time enum wraps it.
+struct Message<'a> {
+    /// `PayInRequest`: the typed message, generic over the region.
+    typed: &'a Ident,
+    /// `AnyPayInRequest`: the run-time enum.
+    any: &'a Ident,
+    /// `PayInVariant`: the trait of the regions that offer the endpoint.
+    variant: &'a Ident,
+    /// "request", "response" or "notification".
+    what: &'a str,
+    /// For the request, the typed response and the run-time one `Client::send` answers with.
+    response: Option<(&'a Ident, &'a Ident)>,
+}
+
+/// The enum over the regions for one message, and the trait object behind its accessors: a
+/// private `…View` trait with one generic impl for the typed message, reached through one
+/// `match` (`view`), so an accessor is one line and is type-checked once, not once per region.
 fn message_enum(
-    typed: &Ident,
-    any: &Ident,
+    message: &Message<'_>,
     fields: &[Field],
-    what: &str,
     about: &str,
     place: &Place,
 ) -> Result<TokenStream> {
+    let Message {
+        typed,
+        any,
+        variant,
+        what,
+        response,
+    } = *message;
     let about: Vec<&str> = about.lines().map(str::trim_start).collect();
     // One attribute: the enum is written by `each_region!`, whose arguments are printed as
     // tokens, so each `#[doc]` would be a line of its own there.
@@ -198,6 +224,9 @@ fn message_enum(
             .join("\n"),
     );
     let docs = quote! { #[doc = #docs] };
+    let view = format_ident!("{}View", typed);
+    let mut methods = Vec::new();
+    let mut impls = Vec::new();
     let mut accessors = Vec::new();
     for field in fields {
         if OWN_METHODS.contains(&field.rust.as_str()) {
@@ -214,15 +243,15 @@ fn message_enum(
                 let plain = ty_tokens(&plain, place)?;
                 let drop = quote! { v.clone().with_extra(crate::NoExtraFields {}) };
                 if field.type_required {
-                    (plain, quote! { { let v = &value.#fid; #drop } })
+                    (plain, quote! { { let v = &self.#fid; #drop } })
                 } else {
                     (
                         quote! { ::core::option::Option<#plain> },
-                        quote! { value.#fid.as_ref().map(|v| #drop) },
+                        quote! { self.#fid.as_ref().map(|v| #drop) },
                     )
                 }
             }
-            None => accessor(&field.ty, field.type_required, quote! { value.#fid }, place)?,
+            None => accessor(&field.ty, field.type_required, quote! { self.#fid }, place)?,
         };
         let text = format!(
             " {} ({}{}).",
@@ -234,26 +263,51 @@ fn message_enum(
                 "; `None` when not sent"
             }
         );
+        methods.push(quote! { fn #fid(&self) -> #ty; });
+        impls.push(quote! {
+            #[inline]
+            fn #fid(&self) -> #ty { #expr }
+        });
         accessors.push(quote! {
             #[doc = #text]
             #[inline]
             pub fn #fid(&self) -> #ty {
-                each_region!(self, Self, value => #expr)
+                self.view().#fid()
             }
         });
     }
-    if what == "request" {
+    let mut bounds = quote! { crate::dispatch::Wrap<#typed<R>, #any> };
+    if let Some((response, response_any)) = response {
+        bounds = quote! { #bounds + crate::dispatch::Wrap<#response<R>, #response_any> };
+        methods.push(quote! {
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(&'a self, client: &'a crate::Client) -> crate::dispatch::Sending<'a, #response_any>;
+        });
+        impls.push(quote! {
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                #typed::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(&'a self, client: &'a crate::Client) -> crate::dispatch::Sending<'a, #response_any> {
+                ::std::boxed::Box::pin(async move { client.send(self).await.map(#response_any::from) })
+            }
+        });
         accessors.push(quote! {
             #[doc = " Checks the request against its region's rules, naming every offending field by its JSON path."]
             #[inline]
             pub fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         });
     }
     let region_doc = format!(" The region the {what} is in.");
     let read_doc = format!(
         " Reads a {what} body in `region`'s shape (its own fields and currency).\n\n # Errors\n A [`crate::ReadError`] when the region does not offer the endpoint or the JSON is not its {what}."
+    );
+    let view_doc = format!(
+        " What [`{any}`] reads from the typed {what} it holds, whatever its region: implemented once, generic over the region."
     );
     Ok(quote! {
         each_region!(enum
@@ -264,11 +318,31 @@ fn message_enum(
             pub enum #any(#typed) {}
         );
 
+        #[doc = #view_doc]
+        trait #view: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            #(#methods)*
+        }
+
+        impl<R: #variant + #bounds> #view for #typed<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #(#impls)*
+        }
+
         impl #any {
+            #[doc = " The typed value held, as the trait every region's type implements."]
+            #[inline]
+            fn view(&self) -> &dyn #view {
+                each_region!(self, Self, value => value)
+            }
+
             #[doc = #region_doc]
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(typed self, Self, _, R => <R as crate::RegionSpec>::REGION)
+                self.view().region()
             }
 
             #[doc = #read_doc]
@@ -282,9 +356,7 @@ fn message_enum(
             pub fn from_slice(region: crate::Region, json: &[u8]) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
                     region region,
-                    R => ::serde_json::from_slice::<#typed<R>>(json)
-                        .map(Self::from)
-                        .map_err(|e| crate::ReadError::json(ENDPOINT.id, region, #what, e)),
+                    R => crate::dispatch::read::<#typed<R>, Self>(ENDPOINT.id, region, #what, json),
                     _ => ::core::result::Result::Err(crate::ReadError::not_offered(ENDPOINT.id, region))
                 )
             }
@@ -299,7 +371,14 @@ fn message_enum(
             }
         }
 
-        each_region!(from #typed => #any);
+        impl<R: #variant + crate::dispatch::Wrap<#typed<R>, #any>> ::core::convert::From<#typed<R>> for #any {
+            #[inline]
+            fn from(value: #typed<R>) -> Self {
+                <R as crate::dispatch::Wrap<#typed<R>, #any>>::wrap(value)
+            }
+        }
+
+        each_region!(wrap #typed => #any);
     })
 }
 
@@ -557,7 +636,7 @@ fn request_extras(prefix: &str, offering: &[Offering]) -> Result<TokenStream> {
 }
 
 /// The builder that takes its region at run time and forwards every setter to the region's
-/// typed builder.
+/// typed builder, held as a trait object (`…Ops`, implemented once, generic over the region).
 fn any_builder(
     endpoint: &Endpoint,
     typed: &Typed<'_>,
@@ -567,21 +646,16 @@ fn any_builder(
 ) -> Result<TokenStream> {
     let prefix = &endpoint.spec.type_prefix;
     let name = checked_ident(&format!("Any{prefix}RequestBuilder"))?;
+    let ops = checked_ident(&format!("{prefix}RequestBuilderOps"))?;
+    let variant = checked_ident(&format!("{prefix}Variant"))?;
     let builder = typed.builder;
     let request = typed.request;
     let mut setters = Vec::new();
+    let mut methods = Vec::new();
+    let mut impls = Vec::new();
     let mut skipped = Vec::new();
     for field in &endpoint.request {
         let fid = field_ident(field)?;
-        let forward = |convert: TokenStream| {
-            quote! {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.#fid(#convert),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
-                self
-            }
-        };
         let text = format!(
             " Sets {} ({}).",
             code(&field.name),
@@ -598,14 +672,20 @@ fn any_builder(
                 #[doc = " Its shared fields: the fields a region has of its own inside it are set on that region's typed builder, whose request converts into the run-time one (`From`)."]
             });
         }
-        let (param_ty, body) = match &field.ty {
+        // The public setter's parameter, the value handed to the region's builder (`value`,
+        // of type `given`), and how that builder's field is made of it.
+        let (param_ty, given, prepare, store) = match &field.ty {
             Ty::Money(money) if money.shape == MoneyShape::AmountNumber => (
                 quote! { crate::Amount },
-                forward(quote! { crate::TransactionMoney::unchecked(value) }),
+                quote! { crate::Amount },
+                quote! {},
+                quote! { crate::TransactionMoney::unchecked(value) },
             ),
             Ty::Money(_) => (
                 quote! { crate::Amount },
-                forward(quote! { crate::Money::new(value) }),
+                quote! { crate::Amount },
+                quote! {},
+                quote! { crate::Money::new(value) },
             ),
             ty if ty.uses_region() => {
                 skipped.push(code(&field.name));
@@ -616,29 +696,31 @@ fn any_builder(
             ty if shared_part(ty).is_some() => {
                 let plain = shared_part(ty).expect("checked");
                 let plain = ty_tokens(&plain, place)?;
-                let forwarded =
-                    forward(quote! { value.with_extra(::core::default::Default::default()) });
                 (
                     quote! { impl ::core::convert::Into<#plain> },
-                    quote! { let value: #plain = value.into(); #forwarded },
+                    plain.clone(),
+                    quote! { let value: #plain = value.into(); },
+                    quote! { value.with_extra(::core::default::Default::default()) },
                 )
             }
             ty => {
                 let plain = ty_tokens(ty, place)?;
                 let (param_ty, _) = param(ty, &plain, place)?;
-                let convert = match ty {
-                    Ty::List { .. } => quote! { value },
-                    _ => quote! { value.into() },
-                };
-                // A list is collected once, then handed to the region's setter.
-                let collect = match ty {
+                // A list is collected once, then handed to the region's builder.
+                let prepare = match ty {
                     Ty::List { .. } => quote! { let value: #plain = value.into_iter().collect(); },
-                    _ => quote! {},
+                    _ => quote! { let value: #plain = value.into(); },
                 };
-                let forwarded = forward(convert);
-                (param_ty, quote! { #collect #forwarded })
+                (param_ty, plain, prepare, quote! { value })
             }
         };
+        methods.push(quote! { fn #fid(&mut self, value: #given); });
+        impls.push(quote! {
+            #[inline]
+            fn #fid(&mut self, value: #given) {
+                self.fields.#fid = ::core::option::Option::Some(#store);
+            }
+        });
         let money_doc = if matches!(field.ty, Ty::Money(_)) {
             quote! { #[doc = ""] #[doc = " The amount is in the region's currency. `build` refuses an amount that is not more than 0, one outside the region's limits, or one with more decimal places than the region's money format."] }
         } else {
@@ -652,34 +734,48 @@ fn any_builder(
             #[must_use]
             #[inline]
             pub fn #fid(mut self, value: #param_ty) -> Self {
-                #body
+                #prepare
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.#fid(value);
+                }
+                self
             }
         });
     }
     let extras = offering.iter().any(|o| o.request_extra.is_some());
     if extras {
         let extra_enum = checked_ident(&format!("Any{prefix}RequestExtra"))?;
+        methods.push(quote! { fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any; });
+        impls.push(quote! {
+            #[inline]
+            fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any {
+                self
+            }
+        });
         let arms = offering
             .iter()
             .filter(|o| o.request_extra.is_some())
             .map(|o| {
-                let v = &o.variant;
-                quote! { (Inner::#v(b), #extra_enum::#v(extra)) => Inner::#v(b.extra(extra)), }
+                let (v, m) = (&o.variant, &o.module);
+                quote! {
+                    #extra_enum::#v(extra) => {
+                        match inner.as_any_mut().downcast_mut::<#builder<crate::regions::#m::#v>>() {
+                            ::core::option::Option::Some(builder) => builder.fields.extra = extra,
+                            ::core::option::Option::None => self.wrong_extra = ::core::option::Option::Some(crate::Region::#v),
+                        }
+                    }
+                }
             });
         setters.push(quote! {
             #[doc = " Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions."]
             #[must_use]
             #[inline]
             pub fn extra(mut self, extra: impl ::core::convert::Into<#extra_enum>) -> Self {
-                let extra = extra.into();
-                self.inner = match (self.inner, extra) {
-                    #(#arms)*
-                    (Inner::NotOffered(r), _) => Inner::NotOffered(r),
-                    (inner, extra) => {
-                        self.wrong_extra = ::core::option::Option::Some(extra.region());
-                        inner
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    match extra.into() {
+                        #(#arms)*
                     }
-                };
+                }
                 self
             }
         });
@@ -696,6 +792,9 @@ fn any_builder(
     let about = format!(
         " Builds a [`{request_any}`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency."
     );
+    let ops_doc = format!(
+        " What [`{name}`] asks of the region's typed builder it holds: implemented once, generic over the region."
+    );
     let offered: Vec<&str> = offering.iter().map(|o| o.code.as_str()).collect();
     let offered_in = format!("it is offered in {}", offered.join(", "));
     let wrong_extra_check = if extras {
@@ -710,40 +809,66 @@ fn any_builder(
     } else {
         quote! {}
     };
-    let wrong_extra_member = if extras {
-        quote! { wrong_extra: ::core::option::Option<crate::Region>, }
+    let (wrong_extra_member, wrong_extra_init, wrong_extra_clone) = if extras {
+        (
+            quote! { wrong_extra: ::core::option::Option<crate::Region>, },
+            quote! { wrong_extra: ::core::option::Option::None, },
+            quote! { wrong_extra: self.wrong_extra, },
+        )
     } else {
-        quote! {}
-    };
-    let wrong_extra_init = if extras {
-        quote! { wrong_extra: ::core::option::Option::None, }
-    } else {
-        quote! {}
+        (quote! {}, quote! {}, quote! {})
     };
     let id = &endpoint.id;
     Ok(quote! {
         #[doc = #about]
         #skipped_doc
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct #name {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<::std::boxed::Box<dyn #ops>>,
             #wrong_extra_member
         }
 
-        each_region!(enum
-            #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-            enum Inner(#builder) {
-                #[doc = " The region does not offer the endpoint."]
-                NotOffered(crate::Region),
+        impl ::core::clone::Clone for #name {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                    #wrong_extra_clone
+                }
             }
-        );
+        }
+
+        #[doc = #ops_doc]
+        trait #ops: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            #(#methods)*
+            fn build(self: ::std::boxed::Box<Self>) -> ::core::result::Result<#request_any, crate::ValidationError>;
+            fn clone_box(&self) -> ::std::boxed::Box<dyn #ops>;
+        }
+
+        impl<R: #variant + crate::dispatch::Wrap<#request<R>, #request_any>> #ops for #builder<R> {
+            #(#impls)*
+            #[inline]
+            fn build(self: ::std::boxed::Box<Self>) -> ::core::result::Result<#request_any, crate::ValidationError> {
+                #builder::build(*self).map(#request_any::from)
+            }
+            #[inline]
+            fn clone_box(&self) -> ::std::boxed::Box<dyn #ops> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
 
         impl #request_any {
             #[doc = " A builder for `region`, with every field unset."]
             #[inline]
             pub fn builder(region: crate::Region) -> #name {
-                let inner = each_region!(start region, Inner, R => #request::<R>::builder(), _ => Inner::NotOffered(region));
+                let inner = each_region!(
+                    region region,
+                    R => ::core::option::Option::Some(::std::boxed::Box::new(#request::<R>::builder()) as ::std::boxed::Box<dyn #ops>),
+                    _ => ::core::option::Option::None
+                );
                 #name { region, inner, #wrong_extra_init }
             }
         }
@@ -762,13 +887,13 @@ fn any_builder(
             pub fn build(self) -> ::core::result::Result<#request_any, crate::ValidationError> {
                 let region = self.region;
                 #wrong_extra_check
-                each_region!(
-                    self.inner, Inner, b => b.build().map(#request_any::from),
-                    Inner::NotOffered(_) => ::core::result::Result::Err(crate::ValidationError::new(::std::vec![crate::FieldProblem {
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => ::core::result::Result::Err(crate::ValidationError::new(::std::vec![crate::FieldProblem {
                         path: "(endpoint)".to_owned(),
                         message: ::std::format!("{} is not offered in {}; {}", #id, region, #offered_in),
                     }])),
-                )
+                }
             }
         }
     })

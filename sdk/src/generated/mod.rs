@@ -1683,7 +1683,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// The regions that offer API inquiry account: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        /// The regions that offer API inquiry account: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there).
         macro_rules! each_region {
             ($($args:tt)*) => {
                 crate ::dispatch::dispatch! { [Idr idr " Indonesia (IDR)."] $($args)* }
@@ -1696,13 +1696,75 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryAccountRequest(InquiryAccountRequest) {}
         );
+        /// What [`AnyInquiryAccountRequest`] reads from the typed request it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryAccountRequestView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn area(&self) -> i64;
+            fn merchant_id(&self) -> &str;
+            fn payment_method(&self) -> &crate::definitions::PaymentMethod;
+            fn bank_account_no(&self) -> &str;
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryAccountResponse>;
+        }
+        impl<
+            R: InquiryAccountVariant
+                + crate::dispatch::Wrap<
+                    InquiryAccountRequest<R>,
+                    AnyInquiryAccountRequest,
+                >
+                + crate::dispatch::Wrap<
+                    InquiryAccountResponse<R>,
+                    AnyInquiryAccountResponse,
+                >,
+        > InquiryAccountRequestView for InquiryAccountRequest<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn area(&self) -> i64 {
+                self.area
+            }
+            #[inline]
+            fn merchant_id(&self) -> &str {
+                self.merchant_id.as_str()
+            }
+            #[inline]
+            fn payment_method(&self) -> &crate::definitions::PaymentMethod {
+                &self.payment_method
+            }
+            #[inline]
+            fn bank_account_no(&self) -> &str {
+                self.bank_account_no.as_str()
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                InquiryAccountRequest::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryAccountResponse> {
+                ::std::boxed::Box::pin(async move {
+                    client.send(self).await.map(AnyInquiryAccountResponse::from)
+                })
+            }
+        }
         impl AnyInquiryAccountRequest {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryAccountRequestView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -1722,9 +1784,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: <
-                    InquiryAccountRequest < R >> (json).map(Self::from).map_err(| e |
-                    crate ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryAccountRequest
+                    < R >, Self > (ENDPOINT.id, region, "request", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -1732,29 +1793,29 @@ pub mod endpoints {
             /// The region's area code (10 for Indonesia) (`area`).
             #[inline]
             pub fn area(&self) -> i64 {
-                each_region!(self, Self, value => value.area)
+                self.view().area()
             }
             /// The merchant id the platform gave you, the same value as the X-PARTNER-ID header (in the sandbox it carries the `sandbox-` prefix) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                each_region!(self, Self, value => value.merchant_id.as_str())
+                self.view().merchant_id()
             }
             /// The bank or e-wallet the account is at, as a code such as BCA (`paymentMethod`).
             #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
-                each_region!(self, Self, value => & value.payment_method)
+                self.view().payment_method()
             }
             /// The account number (or e-wallet id) to look up (`bankAccountNo`).
             #[inline]
             pub fn bank_account_no(&self) -> &str {
-                each_region!(self, Self, value => value.bank_account_no.as_str())
+                self.view().bank_account_no()
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         }
         impl crate::FromRegionJson for AnyInquiryAccountRequest {
@@ -1766,7 +1827,22 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryAccountRequest => AnyInquiryAccountRequest);
+        impl<
+            R: InquiryAccountVariant
+                + crate::dispatch::Wrap<
+                    InquiryAccountRequest<R>,
+                    AnyInquiryAccountRequest,
+                >,
+        > ::core::convert::From<InquiryAccountRequest<R>> for AnyInquiryAccountRequest {
+            #[inline]
+            fn from(value: InquiryAccountRequest<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryAccountRequest<R>,
+                    AnyInquiryAccountRequest,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryAccountRequest => AnyInquiryAccountRequest);
         each_region!(
             enum #[doc =
             " The response of API inquiry account in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryAccountRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
@@ -1774,13 +1850,61 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryAccountResponse(InquiryAccountResponse) {}
         );
+        /// What [`AnyInquiryAccountResponse`] reads from the typed response it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryAccountResponseView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn code(&self) -> &str;
+            fn message(&self) -> &str;
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod>;
+            fn bank_account_no(&self) -> ::core::option::Option<&str>;
+            fn bank_account_name(&self) -> ::core::option::Option<&str>;
+        }
+        impl<
+            R: InquiryAccountVariant
+                + crate::dispatch::Wrap<
+                    InquiryAccountResponse<R>,
+                    AnyInquiryAccountResponse,
+                >,
+        > InquiryAccountResponseView for InquiryAccountResponse<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn code(&self) -> &str {
+                self.code.as_str()
+            }
+            #[inline]
+            fn message(&self) -> &str {
+                self.message.as_str()
+            }
+            #[inline]
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                self.payment_method.as_ref()
+            }
+            #[inline]
+            fn bank_account_no(&self) -> ::core::option::Option<&str> {
+                self.bank_account_no.as_deref()
+            }
+            #[inline]
+            fn bank_account_name(&self) -> ::core::option::Option<&str> {
+                self.bank_account_name.as_deref()
+            }
+        }
         impl AnyInquiryAccountResponse {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryAccountResponseView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -1800,9 +1924,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: <
-                    InquiryAccountResponse < R >> (json).map(Self::from).map_err(| e |
-                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryAccountResponse
+                    < R >, Self > (ENDPOINT.id, region, "response", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -1810,29 +1933,29 @@ pub mod endpoints {
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                each_region!(self, Self, value => value.code.as_str())
+                self.view().code()
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                each_region!(self, Self, value => value.message.as_str())
+                self.view().message()
             }
             /// The bank or e-wallet code, as sent (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                each_region!(self, Self, value => value.payment_method.as_ref())
+                self.view().payment_method()
             }
             /// The account number that was looked up (`bankAccountNo`; `None` when not sent).
             #[inline]
             pub fn bank_account_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.bank_account_no.as_deref())
+                self.view().bank_account_no()
             }
             /// The account holder's name, as the bank or wallet knows it (`bankAccountName`; `None` when not sent).
             #[inline]
             pub fn bank_account_name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.bank_account_name.as_deref())
+                self.view().bank_account_name()
             }
         }
         impl crate::FromRegionJson for AnyInquiryAccountResponse {
@@ -1844,25 +1967,106 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryAccountResponse => AnyInquiryAccountResponse);
+        impl<
+            R: InquiryAccountVariant
+                + crate::dispatch::Wrap<
+                    InquiryAccountResponse<R>,
+                    AnyInquiryAccountResponse,
+                >,
+        > ::core::convert::From<InquiryAccountResponse<R>>
+        for AnyInquiryAccountResponse {
+            #[inline]
+            fn from(value: InquiryAccountResponse<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryAccountResponse<R>,
+                    AnyInquiryAccountResponse,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryAccountResponse => AnyInquiryAccountResponse);
         /// Builds a [`AnyInquiryAccountRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct AnyInquiryAccountRequestBuilder {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<
+                ::std::boxed::Box<dyn InquiryAccountRequestBuilderOps>,
+            >,
         }
-        each_region!(
-            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
-            Inner(InquiryAccountRequestBuilder) { #[doc =
-            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
-        );
+        impl ::core::clone::Clone for AnyInquiryAccountRequestBuilder {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                }
+            }
+        }
+        /// What [`AnyInquiryAccountRequestBuilder`] asks of the region's typed builder it holds: implemented once, generic over the region.
+        trait InquiryAccountRequestBuilderOps: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            fn area(&mut self, value: i64);
+            fn merchant_id(&mut self, value: ::std::string::String);
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod);
+            fn bank_account_no(&mut self, value: ::std::string::String);
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<
+                AnyInquiryAccountRequest,
+                crate::ValidationError,
+            >;
+            fn clone_box(
+                &self,
+            ) -> ::std::boxed::Box<dyn InquiryAccountRequestBuilderOps>;
+        }
+        impl<
+            R: InquiryAccountVariant
+                + crate::dispatch::Wrap<
+                    InquiryAccountRequest<R>,
+                    AnyInquiryAccountRequest,
+                >,
+        > InquiryAccountRequestBuilderOps for InquiryAccountRequestBuilder<R> {
+            #[inline]
+            fn area(&mut self, value: i64) {
+                self.fields.area = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn merchant_id(&mut self, value: ::std::string::String) {
+                self.fields.merchant_id = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod) {
+                self.fields.payment_method = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn bank_account_no(&mut self, value: ::std::string::String) {
+                self.fields.bank_account_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<
+                AnyInquiryAccountRequest,
+                crate::ValidationError,
+            > {
+                InquiryAccountRequestBuilder::build(*self)
+                    .map(AnyInquiryAccountRequest::from)
+            }
+            #[inline]
+            fn clone_box(
+                &self,
+            ) -> ::std::boxed::Box<dyn InquiryAccountRequestBuilderOps> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
         impl AnyInquiryAccountRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryAccountRequestBuilder {
                 let inner = each_region!(
-                    start region, Inner, R => InquiryAccountRequest:: < R > ::builder(),
-                    _ => Inner::NotOffered(region)
+                    region region, R =>
+                    ::core::option::Option::Some(::std::boxed::Box::new(InquiryAccountRequest::
+                    < R > ::builder()) as ::std::boxed::Box < dyn
+                    InquiryAccountRequestBuilderOps >), _ => ::core::option::Option::None
                 );
                 AnyInquiryAccountRequestBuilder {
                     region,
@@ -1882,10 +2086,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.area(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: i64 = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.area(value);
+                }
                 self
             }
             /// Sets `merchantId` (mandatory).
@@ -1897,10 +2101,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.merchant_id(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.merchant_id(value);
+                }
                 self
             }
             /// Sets `paymentMethod` (mandatory).
@@ -1912,10 +2116,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.payment_method(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::PaymentMethod = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.payment_method(value);
+                }
                 self
             }
             /// Sets `bankAccountNo` (mandatory).
@@ -1927,10 +2131,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.bank_account_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.bank_account_no(value);
+                }
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -1942,37 +2146,33 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                each_region!(
-                    self.inner, Inner, b => b.build()
-                    .map(AnyInquiryAccountRequest::from), Inner::NotOffered(_) =>
-                    ::core::result::Result::Err(crate
-                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
-                    "(endpoint)".to_owned(), message :
-                    ::std::format!("{} is not offered in {}; {}", "inquiry-account",
-                    region, "it is offered in IDR"), }])),
-                )
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "inquiry-account", region, "it is offered in IDR"), }
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyInquiryAccountRequest {
             type Response = AnyInquiryAccountResponse;
             #[inline]
-            #[allow(
-                clippy::manual_async_fn,
-                reason = "an inline fn keeps the future's code out of the SDK's own build"
-            )]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(
-                        self, AnyInquiryAccountRequest, request => client.send(request).
-                        await .map(AnyInquiryAccountResponse::from)
-                    )
-                }
+                self.view().send(client)
             }
         }
     }
@@ -2424,7 +2624,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// The regions that offer API inquiry balance: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        /// The regions that offer API inquiry balance: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there).
         macro_rules! each_region {
             ($($args:tt)*) => {
                 crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
@@ -2463,13 +2663,65 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryBalanceRequest(InquiryBalanceRequest) {}
         );
+        /// What [`AnyInquiryBalanceRequest`] reads from the typed request it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryBalanceRequestView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn account_no(&self) -> &str;
+            fn balance_types(&self) -> &[crate::definitions::BalanceType];
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryBalanceResponse>;
+        }
+        impl<
+            R: InquiryBalanceVariant
+                + crate::dispatch::Wrap<
+                    InquiryBalanceRequest<R>,
+                    AnyInquiryBalanceRequest,
+                >
+                + crate::dispatch::Wrap<
+                    InquiryBalanceResponse<R>,
+                    AnyInquiryBalanceResponse,
+                >,
+        > InquiryBalanceRequestView for InquiryBalanceRequest<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn account_no(&self) -> &str {
+                self.account_no.as_str()
+            }
+            #[inline]
+            fn balance_types(&self) -> &[crate::definitions::BalanceType] {
+                self.balance_types.as_slice()
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                InquiryBalanceRequest::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryBalanceResponse> {
+                ::std::boxed::Box::pin(async move {
+                    client.send(self).await.map(AnyInquiryBalanceResponse::from)
+                })
+            }
+        }
         impl AnyInquiryBalanceRequest {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryBalanceRequestView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -2489,9 +2741,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: <
-                    InquiryBalanceRequest < R >> (json).map(Self::from).map_err(| e |
-                    crate ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryBalanceRequest
+                    < R >, Self > (ENDPOINT.id, region, "request", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -2499,19 +2750,19 @@ pub mod endpoints {
             /// The account to read: the account number shown in the merchant backend (in the sandbox, the test account number the sandbox gives) (`accountNo`).
             #[inline]
             pub fn account_no(&self) -> &str {
-                each_region!(self, Self, value => value.account_no.as_str())
+                self.view().account_no()
             }
             /// Which balances to return, at least one; `["BALANCE"]` is the usual choice (`balanceTypes`).
             #[inline]
             pub fn balance_types(&self) -> &[crate::definitions::BalanceType] {
-                each_region!(self, Self, value => value.balance_types.as_slice())
+                self.view().balance_types()
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceRequest {
@@ -2523,7 +2774,22 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryBalanceRequest => AnyInquiryBalanceRequest);
+        impl<
+            R: InquiryBalanceVariant
+                + crate::dispatch::Wrap<
+                    InquiryBalanceRequest<R>,
+                    AnyInquiryBalanceRequest,
+                >,
+        > ::core::convert::From<InquiryBalanceRequest<R>> for AnyInquiryBalanceRequest {
+            #[inline]
+            fn from(value: InquiryBalanceRequest<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryBalanceRequest<R>,
+                    AnyInquiryBalanceRequest,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryBalanceRequest => AnyInquiryBalanceRequest);
         each_region!(
             enum #[doc =
             " The response of API inquiry balance in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryBalanceRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
@@ -2531,13 +2797,66 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryBalanceResponse(InquiryBalanceResponse) {}
         );
+        /// What [`AnyInquiryBalanceResponse`] reads from the typed response it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryBalanceResponseView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn code(&self) -> &str;
+            fn message(&self) -> &str;
+            fn account_no(&self) -> ::core::option::Option<&str>;
+            fn name(&self) -> ::core::option::Option<&str>;
+            fn balance_types(
+                &self,
+            ) -> ::core::option::Option<&[crate::definitions::BalanceType]>;
+            fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo>;
+        }
+        impl<
+            R: InquiryBalanceVariant
+                + crate::dispatch::Wrap<
+                    InquiryBalanceResponse<R>,
+                    AnyInquiryBalanceResponse,
+                >,
+        > InquiryBalanceResponseView for InquiryBalanceResponse<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn code(&self) -> &str {
+                self.code.as_str()
+            }
+            #[inline]
+            fn message(&self) -> &str {
+                self.message.as_str()
+            }
+            #[inline]
+            fn account_no(&self) -> ::core::option::Option<&str> {
+                self.account_no.as_deref()
+            }
+            #[inline]
+            fn name(&self) -> ::core::option::Option<&str> {
+                self.name.as_deref()
+            }
+            #[inline]
+            fn balance_types(
+                &self,
+            ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
+                self.balance_types.as_deref()
+            }
+            #[inline]
+            fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
+                self.account_infos.iter().map(AnyAccountInfo::from).collect()
+            }
+        }
         impl AnyInquiryBalanceResponse {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryBalanceResponseView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -2557,9 +2876,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: <
-                    InquiryBalanceResponse < R >> (json).map(Self::from).map_err(| e |
-                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryBalanceResponse
+                    < R >, Self > (ENDPOINT.id, region, "response", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -2567,37 +2885,34 @@ pub mod endpoints {
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                each_region!(self, Self, value => value.code.as_str())
+                self.view().code()
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                each_region!(self, Self, value => value.message.as_str())
+                self.view().message()
             }
             /// The account the balances belong to, as in the request (`accountNo`; `None` when not sent).
             #[inline]
             pub fn account_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.account_no.as_deref())
+                self.view().account_no()
             }
             /// The account holder's name (`name`; `None` when not sent).
             #[inline]
             pub fn name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.name.as_deref())
+                self.view().name()
             }
             /// The balance types that were read (`balanceTypes`; `None` when not sent).
             #[inline]
             pub fn balance_types(
                 &self,
             ) -> ::core::option::Option<&[crate::definitions::BalanceType]> {
-                each_region!(self, Self, value => value.balance_types.as_deref())
+                self.view().balance_types()
             }
             /// The balances, one entry per balance type (sent as one object or a list of them) (`accountInfos`).
             #[inline]
             pub fn account_infos(&self) -> ::std::vec::Vec<AnyAccountInfo> {
-                each_region!(
-                    self, Self, value => value.account_infos.iter()
-                    .map(AnyAccountInfo::from).collect()
-                )
+                self.view().account_infos()
             }
         }
         impl crate::FromRegionJson for AnyInquiryBalanceResponse {
@@ -2609,25 +2924,102 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryBalanceResponse => AnyInquiryBalanceResponse);
+        impl<
+            R: InquiryBalanceVariant
+                + crate::dispatch::Wrap<
+                    InquiryBalanceResponse<R>,
+                    AnyInquiryBalanceResponse,
+                >,
+        > ::core::convert::From<InquiryBalanceResponse<R>>
+        for AnyInquiryBalanceResponse {
+            #[inline]
+            fn from(value: InquiryBalanceResponse<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryBalanceResponse<R>,
+                    AnyInquiryBalanceResponse,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryBalanceResponse => AnyInquiryBalanceResponse);
         /// Builds a [`AnyInquiryBalanceRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct AnyInquiryBalanceRequestBuilder {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<
+                ::std::boxed::Box<dyn InquiryBalanceRequestBuilderOps>,
+            >,
         }
-        each_region!(
-            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
-            Inner(InquiryBalanceRequestBuilder) { #[doc =
-            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
-        );
+        impl ::core::clone::Clone for AnyInquiryBalanceRequestBuilder {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                }
+            }
+        }
+        /// What [`AnyInquiryBalanceRequestBuilder`] asks of the region's typed builder it holds: implemented once, generic over the region.
+        trait InquiryBalanceRequestBuilderOps: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            fn account_no(&mut self, value: ::std::string::String);
+            fn balance_types(
+                &mut self,
+                value: ::std::vec::Vec<crate::definitions::BalanceType>,
+            );
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<
+                AnyInquiryBalanceRequest,
+                crate::ValidationError,
+            >;
+            fn clone_box(
+                &self,
+            ) -> ::std::boxed::Box<dyn InquiryBalanceRequestBuilderOps>;
+        }
+        impl<
+            R: InquiryBalanceVariant
+                + crate::dispatch::Wrap<
+                    InquiryBalanceRequest<R>,
+                    AnyInquiryBalanceRequest,
+                >,
+        > InquiryBalanceRequestBuilderOps for InquiryBalanceRequestBuilder<R> {
+            #[inline]
+            fn account_no(&mut self, value: ::std::string::String) {
+                self.fields.account_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn balance_types(
+                &mut self,
+                value: ::std::vec::Vec<crate::definitions::BalanceType>,
+            ) {
+                self.fields.balance_types = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<
+                AnyInquiryBalanceRequest,
+                crate::ValidationError,
+            > {
+                InquiryBalanceRequestBuilder::build(*self)
+                    .map(AnyInquiryBalanceRequest::from)
+            }
+            #[inline]
+            fn clone_box(
+                &self,
+            ) -> ::std::boxed::Box<dyn InquiryBalanceRequestBuilderOps> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
         impl AnyInquiryBalanceRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryBalanceRequestBuilder {
                 let inner = each_region!(
-                    start region, Inner, R => InquiryBalanceRequest:: < R > ::builder(),
-                    _ => Inner::NotOffered(region)
+                    region region, R =>
+                    ::core::option::Option::Some(::std::boxed::Box::new(InquiryBalanceRequest::
+                    < R > ::builder()) as ::std::boxed::Box < dyn
+                    InquiryBalanceRequestBuilderOps >), _ => ::core::option::Option::None
                 );
                 AnyInquiryBalanceRequestBuilder {
                     region,
@@ -2650,10 +3042,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.account_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.account_no(value);
+                }
                 self
             }
             /// Sets `balanceTypes` (mandatory).
@@ -2670,10 +3062,9 @@ pub mod endpoints {
                 let value: ::std::vec::Vec<crate::definitions::BalanceType> = value
                     .into_iter()
                     .collect();
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.balance_types(value),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.balance_types(value);
+                }
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -2685,39 +3076,35 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                each_region!(
-                    self.inner, Inner, b => b.build()
-                    .map(AnyInquiryBalanceRequest::from), Inner::NotOffered(_) =>
-                    ::core::result::Result::Err(crate
-                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
-                    "(endpoint)".to_owned(), message :
-                    ::std::format!("{} is not offered in {}; {}", "inquiry-balance",
-                    region,
-                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                    }])),
-                )
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "inquiry-balance", region,
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyInquiryBalanceRequest {
             type Response = AnyInquiryBalanceResponse;
             #[inline]
-            #[allow(
-                clippy::manual_async_fn,
-                reason = "an inline fn keeps the future's code out of the SDK's own build"
-            )]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(
-                        self, AnyInquiryBalanceRequest, request => client.send(request).
-                        await .map(AnyInquiryBalanceResponse::from)
-                    )
-                }
+                self.view().send(client)
             }
         }
     }
@@ -3164,7 +3551,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// The regions that offer API inquiry status: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        /// The regions that offer API inquiry status: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there).
         macro_rules! each_region {
             ($($args:tt)*) => {
                 crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
@@ -3181,13 +3568,67 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryStatusRequest(InquiryStatusRequest) {}
         );
+        /// What [`AnyInquiryStatusRequest`] reads from the typed request it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryStatusRequestView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn trade_type(&self) -> &crate::definitions::TradeType;
+            fn order_no(&self) -> ::core::option::Option<&str>;
+            fn trade_no(&self) -> ::core::option::Option<&str>;
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryStatusResponse>;
+        }
+        impl<
+            R: InquiryStatusVariant
+                + crate::dispatch::Wrap<InquiryStatusRequest<R>, AnyInquiryStatusRequest>
+                + crate::dispatch::Wrap<
+                    InquiryStatusResponse<R>,
+                    AnyInquiryStatusResponse,
+                >,
+        > InquiryStatusRequestView for InquiryStatusRequest<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn trade_type(&self) -> &crate::definitions::TradeType {
+                &self.trade_type
+            }
+            #[inline]
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                self.order_no.as_deref()
+            }
+            #[inline]
+            fn trade_no(&self) -> ::core::option::Option<&str> {
+                self.trade_no.as_deref()
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                InquiryStatusRequest::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyInquiryStatusResponse> {
+                ::std::boxed::Box::pin(async move {
+                    client.send(self).await.map(AnyInquiryStatusResponse::from)
+                })
+            }
+        }
         impl AnyInquiryStatusRequest {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryStatusRequestView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -3207,9 +3648,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < InquiryStatusRequest
-                    < R >> (json).map(Self::from).map_err(| e | crate
-                    ::ReadError::json(ENDPOINT.id, region, "request", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryStatusRequest <
+                    R >, Self > (ENDPOINT.id, region, "request", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -3217,24 +3657,24 @@ pub mod endpoints {
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`).
             #[inline]
             pub fn trade_type(&self) -> &crate::definitions::TradeType {
-                each_region!(self, Self, value => & value.trade_type)
+                self.view().trade_type()
             }
             /// The merchant's order number, as sent when the order was created (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.order_no.as_deref())
+                self.view().order_no()
             }
             /// The gateway's trade number, as returned when the order was created (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.trade_no.as_deref())
+                self.view().trade_no()
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusRequest {
@@ -3246,7 +3686,19 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryStatusRequest => AnyInquiryStatusRequest);
+        impl<
+            R: InquiryStatusVariant
+                + crate::dispatch::Wrap<InquiryStatusRequest<R>, AnyInquiryStatusRequest>,
+        > ::core::convert::From<InquiryStatusRequest<R>> for AnyInquiryStatusRequest {
+            #[inline]
+            fn from(value: InquiryStatusRequest<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryStatusRequest<R>,
+                    AnyInquiryStatusRequest,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryStatusRequest => AnyInquiryStatusRequest);
         each_region!(
             enum #[doc =
             " The response of API inquiry status in a region chosen at run time, as `Client::send` returns it for an [`AnyInquiryStatusRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
@@ -3254,13 +3706,89 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyInquiryStatusResponse(InquiryStatusResponse) {}
         );
+        /// What [`AnyInquiryStatusResponse`] reads from the typed response it holds, whatever its region: implemented once, generic over the region.
+        trait InquiryStatusResponseView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn code(&self) -> &str;
+            fn message(&self) -> &str;
+            fn trade_no(&self) -> ::core::option::Option<&str>;
+            fn order_no(&self) -> ::core::option::Option<&str>;
+            fn trade_type(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TradeType>;
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod>;
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney>;
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus>;
+            fn remark(&self) -> ::core::option::Option<&str>;
+        }
+        impl<
+            R: InquiryStatusVariant
+                + crate::dispatch::Wrap<
+                    InquiryStatusResponse<R>,
+                    AnyInquiryStatusResponse,
+                >,
+        > InquiryStatusResponseView for InquiryStatusResponse<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn code(&self) -> &str {
+                self.code.as_str()
+            }
+            #[inline]
+            fn message(&self) -> &str {
+                self.message.as_str()
+            }
+            #[inline]
+            fn trade_no(&self) -> ::core::option::Option<&str> {
+                self.trade_no.as_deref()
+            }
+            #[inline]
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                self.order_no.as_deref()
+            }
+            #[inline]
+            fn trade_type(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TradeType> {
+                self.trade_type.as_ref()
+            }
+            #[inline]
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                self.payment_method.as_ref()
+            }
+            #[inline]
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
+                self.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+            }
+            #[inline]
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
+                self.status.as_ref()
+            }
+            #[inline]
+            fn remark(&self) -> ::core::option::Option<&str> {
+                self.remark.as_deref()
+            }
+        }
         impl AnyInquiryStatusResponse {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn InquiryStatusResponseView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -3280,9 +3808,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: <
-                    InquiryStatusResponse < R >> (json).map(Self::from).map_err(| e |
-                    crate ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < InquiryStatusResponse
+                    < R >, Self > (ENDPOINT.id, region, "response", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -3290,56 +3817,53 @@ pub mod endpoints {
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                each_region!(self, Self, value => value.code.as_str())
+                self.view().code()
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                each_region!(self, Self, value => value.message.as_str())
+                self.view().message()
             }
             /// The gateway's trade number of the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.trade_no.as_deref())
+                self.view().trade_no()
             }
             /// The merchant's order number, when the gateway includes it (not documented for v2.0) (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.order_no.as_deref())
+                self.view().order_no()
             }
             /// Whether the order is a pay-in (1) or a pay-out (2) (`tradeType`; `None` when not sent).
             #[inline]
             pub fn trade_type(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TradeType> {
-                each_region!(self, Self, value => value.trade_type.as_ref())
+                self.view().trade_type()
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                each_region!(self, Self, value => value.payment_method.as_ref())
+                self.view().payment_method()
             }
             /// The order's amount (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                each_region!(
-                    self, Self, value => value.money.as_ref().map(| v | crate
-                    ::AnyMoney::from(* v))
-                )
+                self.view().money()
             }
             /// Where the order stands (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                each_region!(self, Self, value => value.status.as_ref())
+                self.view().status()
             }
             /// A note from the gateway, when it has one (`remark`; `None` when not sent).
             #[inline]
             pub fn remark(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.remark.as_deref())
+                self.view().remark()
             }
         }
         impl crate::FromRegionJson for AnyInquiryStatusResponse {
@@ -3351,25 +3875,92 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from InquiryStatusResponse => AnyInquiryStatusResponse);
+        impl<
+            R: InquiryStatusVariant
+                + crate::dispatch::Wrap<
+                    InquiryStatusResponse<R>,
+                    AnyInquiryStatusResponse,
+                >,
+        > ::core::convert::From<InquiryStatusResponse<R>> for AnyInquiryStatusResponse {
+            #[inline]
+            fn from(value: InquiryStatusResponse<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    InquiryStatusResponse<R>,
+                    AnyInquiryStatusResponse,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap InquiryStatusResponse => AnyInquiryStatusResponse);
         /// Builds a [`AnyInquiryStatusRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct AnyInquiryStatusRequestBuilder {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<
+                ::std::boxed::Box<dyn InquiryStatusRequestBuilderOps>,
+            >,
         }
-        each_region!(
-            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
-            Inner(InquiryStatusRequestBuilder) { #[doc =
-            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
-        );
+        impl ::core::clone::Clone for AnyInquiryStatusRequestBuilder {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                }
+            }
+        }
+        /// What [`AnyInquiryStatusRequestBuilder`] asks of the region's typed builder it holds: implemented once, generic over the region.
+        trait InquiryStatusRequestBuilderOps: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            fn trade_type(&mut self, value: crate::definitions::TradeType);
+            fn order_no(&mut self, value: ::std::string::String);
+            fn trade_no(&mut self, value: ::std::string::String);
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<AnyInquiryStatusRequest, crate::ValidationError>;
+            fn clone_box(&self) -> ::std::boxed::Box<dyn InquiryStatusRequestBuilderOps>;
+        }
+        impl<
+            R: InquiryStatusVariant
+                + crate::dispatch::Wrap<InquiryStatusRequest<R>, AnyInquiryStatusRequest>,
+        > InquiryStatusRequestBuilderOps for InquiryStatusRequestBuilder<R> {
+            #[inline]
+            fn trade_type(&mut self, value: crate::definitions::TradeType) {
+                self.fields.trade_type = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn order_no(&mut self, value: ::std::string::String) {
+                self.fields.order_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn trade_no(&mut self, value: ::std::string::String) {
+                self.fields.trade_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<
+                AnyInquiryStatusRequest,
+                crate::ValidationError,
+            > {
+                InquiryStatusRequestBuilder::build(*self)
+                    .map(AnyInquiryStatusRequest::from)
+            }
+            #[inline]
+            fn clone_box(
+                &self,
+            ) -> ::std::boxed::Box<dyn InquiryStatusRequestBuilderOps> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
         impl AnyInquiryStatusRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyInquiryStatusRequestBuilder {
                 let inner = each_region!(
-                    start region, Inner, R => InquiryStatusRequest:: < R > ::builder(), _
-                    => Inner::NotOffered(region)
+                    region region, R =>
+                    ::core::option::Option::Some(::std::boxed::Box::new(InquiryStatusRequest::
+                    < R > ::builder()) as ::std::boxed::Box < dyn
+                    InquiryStatusRequestBuilderOps >), _ => ::core::option::Option::None
                 );
                 AnyInquiryStatusRequestBuilder {
                     region,
@@ -3392,10 +3983,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::TradeType>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.trade_type(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::TradeType = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.trade_type(value);
+                }
                 self
             }
             /// Sets `orderNo` (optional).
@@ -3407,10 +3998,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.order_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.order_no(value);
+                }
                 self
             }
             /// Sets `tradeNo` (optional).
@@ -3422,10 +4013,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.trade_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.trade_no(value);
+                }
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -3437,38 +4028,35 @@ pub mod endpoints {
                 crate::ValidationError,
             > {
                 let region = self.region;
-                each_region!(
-                    self.inner, Inner, b => b.build().map(AnyInquiryStatusRequest::from),
-                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
-                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
-                    "(endpoint)".to_owned(), message :
-                    ::std::format!("{} is not offered in {}; {}", "inquiry-status",
-                    region,
-                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                    }])),
-                )
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "inquiry-status", region,
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyInquiryStatusRequest {
             type Response = AnyInquiryStatusResponse;
             #[inline]
-            #[allow(
-                clippy::manual_async_fn,
-                reason = "an inline fn keeps the future's code out of the SDK's own build"
-            )]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(
-                        self, AnyInquiryStatusRequest, request => client.send(request).
-                        await .map(AnyInquiryStatusResponse::from)
-                    )
-                }
+                self.view().send(client)
             }
         }
     }
@@ -4869,7 +5457,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// The regions that offer API pay-in: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        /// The regions that offer API pay-in: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there).
         macro_rules! each_region {
             ($($args:tt)*) => {
                 crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
@@ -4886,13 +5474,109 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayInRequest(PayInRequest) {}
         );
+        /// What [`AnyPayInRequest`] reads from the typed request it holds, whatever its region: implemented once, generic over the region.
+        trait PayInRequestView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn order_no(&self) -> &str;
+            fn purpose(&self) -> &str;
+            fn merchant(&self) -> &crate::definitions::Merchant;
+            fn money(&self) -> crate::AnyMoney;
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod>;
+            fn payer(&self) -> ::core::option::Option<crate::definitions::Payer>;
+            fn expiry_period(&self) -> ::core::option::Option<i64>;
+            fn redirect_url(&self) -> ::core::option::Option<&str>;
+            fn callback_url(&self) -> ::core::option::Option<&str>;
+            fn product_detail(&self) -> ::core::option::Option<&str>;
+            fn area(&self) -> ::core::option::Option<i64>;
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyPayInResponse>;
+        }
+        impl<
+            R: PayInVariant + crate::dispatch::Wrap<PayInRequest<R>, AnyPayInRequest>
+                + crate::dispatch::Wrap<PayInResponse<R>, AnyPayInResponse>,
+        > PayInRequestView for PayInRequest<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn order_no(&self) -> &str {
+                self.order_no.as_str()
+            }
+            #[inline]
+            fn purpose(&self) -> &str {
+                self.purpose.as_str()
+            }
+            #[inline]
+            fn merchant(&self) -> &crate::definitions::Merchant {
+                &self.merchant
+            }
+            #[inline]
+            fn money(&self) -> crate::AnyMoney {
+                crate::AnyMoney::from(self.money)
+            }
+            #[inline]
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                self.payment_method.as_ref()
+            }
+            #[inline]
+            fn payer(&self) -> ::core::option::Option<crate::definitions::Payer> {
+                self.payer
+                    .as_ref()
+                    .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+            }
+            #[inline]
+            fn expiry_period(&self) -> ::core::option::Option<i64> {
+                self.expiry_period
+            }
+            #[inline]
+            fn redirect_url(&self) -> ::core::option::Option<&str> {
+                self.redirect_url.as_deref()
+            }
+            #[inline]
+            fn callback_url(&self) -> ::core::option::Option<&str> {
+                self.callback_url.as_deref()
+            }
+            #[inline]
+            fn product_detail(&self) -> ::core::option::Option<&str> {
+                self.product_detail.as_deref()
+            }
+            #[inline]
+            fn area(&self) -> ::core::option::Option<i64> {
+                self.area
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                PayInRequest::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyPayInResponse> {
+                ::std::boxed::Box::pin(async move {
+                    client.send(self).await.map(AnyPayInResponse::from)
+                })
+            }
+        }
         impl AnyPayInRequest {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayInRequestView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -4912,78 +5596,75 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayInRequest < R >>
-                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
-                    .id, region, "request", e)), _ => ::core::result::Result::Err(crate
-                    ::ReadError::not_offered(ENDPOINT.id, region))
+                    region region, R => crate ::dispatch::read:: < PayInRequest < R >,
+                    Self > (ENDPOINT.id, region, "request", json), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
                 )
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                each_region!(self, Self, value => value.order_no.as_str())
+                self.view().order_no()
             }
             /// What the payment is for, as the payer sees it (1 to 64 characters) (`purpose`).
             #[inline]
             pub fn purpose(&self) -> &str {
-                each_region!(self, Self, value => value.purpose.as_str())
+                self.view().purpose()
             }
             /// The merchant the order is for; `merchantId` is enough (`merchant`).
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
-                each_region!(self, Self, value => & value.merchant)
+                self.view().merchant()
             }
             /// The amount to collect, in the region's currency (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
+                self.view().money()
             }
             /// How the payer pays, e.g (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                each_region!(self, Self, value => value.payment_method.as_ref())
+                self.view().payment_method()
             }
             /// Who pays (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<crate::definitions::Payer> {
-                each_region!(
-                    self, Self, value => value.payer.as_ref().map(| v | v.clone()
-                    .with_extra(crate ::NoExtraFields {}))
-                )
+                self.view().payer()
             }
             /// How long the payer has to pay, in seconds, at most 86400 (a day) (`expiryPeriod`; `None` when not sent).
             #[inline]
             pub fn expiry_period(&self) -> ::core::option::Option<i64> {
-                each_region!(self, Self, value => value.expiry_period)
+                self.view().expiry_period()
             }
             /// Where the payer's browser goes after paying (an http or https URL) (`redirectUrl`; `None` when not sent).
             #[inline]
             pub fn redirect_url(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.redirect_url.as_deref())
+                self.view().redirect_url()
             }
             /// Where the gateway posts this order's notification (`callbackUrl`; `None` when not sent).
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.callback_url.as_deref())
+                self.view().callback_url()
             }
             /// A description of what is sold (`productDetail`; `None` when not sent).
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.product_detail.as_deref())
+                self.view().product_detail()
             }
             /// The region's area code (`area`; `None` when not sent).
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
-                each_region!(self, Self, value => value.area)
+                self.view().area()
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         }
         impl crate::FromRegionJson for AnyPayInRequest {
@@ -4995,7 +5676,18 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayInRequest => AnyPayInRequest);
+        impl<
+            R: PayInVariant + crate::dispatch::Wrap<PayInRequest<R>, AnyPayInRequest>,
+        > ::core::convert::From<PayInRequest<R>> for AnyPayInRequest {
+            #[inline]
+            fn from(value: PayInRequest<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayInRequest<R>,
+                    AnyPayInRequest,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayInRequest => AnyPayInRequest);
         each_region!(
             enum #[doc =
             " The response of API pay-in in a region chosen at run time, as `Client::send` returns it for an [`AnyPayInRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
@@ -5003,13 +5695,89 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayInResponse(PayInResponse) {}
         );
+        /// What [`AnyPayInResponse`] reads from the typed response it holds, whatever its region: implemented once, generic over the region.
+        trait PayInResponseView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn code(&self) -> &str;
+            fn message(&self) -> &str;
+            fn order_no(&self) -> ::core::option::Option<&str>;
+            fn trade_no(&self) -> ::core::option::Option<&str>;
+            fn merchant(&self) -> ::core::option::Option<&crate::definitions::Merchant>;
+            fn transaction_time(&self) -> ::core::option::Option<&str>;
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney>;
+            fn channel(&self) -> ::core::option::Option<&crate::definitions::PayChannel>;
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus>;
+            fn response_code(&self) -> ::core::option::Option<&str>;
+            fn response_message(&self) -> ::core::option::Option<&str>;
+        }
+        impl<
+            R: PayInVariant + crate::dispatch::Wrap<PayInResponse<R>, AnyPayInResponse>,
+        > PayInResponseView for PayInResponse<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn code(&self) -> &str {
+                self.code.as_str()
+            }
+            #[inline]
+            fn message(&self) -> &str {
+                self.message.as_str()
+            }
+            #[inline]
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                self.order_no.as_deref()
+            }
+            #[inline]
+            fn trade_no(&self) -> ::core::option::Option<&str> {
+                self.trade_no.as_deref()
+            }
+            #[inline]
+            fn merchant(&self) -> ::core::option::Option<&crate::definitions::Merchant> {
+                self.merchant.as_ref()
+            }
+            #[inline]
+            fn transaction_time(&self) -> ::core::option::Option<&str> {
+                self.transaction_time.as_deref()
+            }
+            #[inline]
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
+                self.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+            }
+            #[inline]
+            fn channel(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PayChannel> {
+                self.channel.as_ref()
+            }
+            #[inline]
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
+                self.status.as_ref()
+            }
+            #[inline]
+            fn response_code(&self) -> ::core::option::Option<&str> {
+                self.response_code.as_deref()
+            }
+            #[inline]
+            fn response_message(&self) -> ::core::option::Option<&str> {
+                self.response_message.as_deref()
+            }
+        }
         impl AnyPayInResponse {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayInResponseView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -5029,75 +5797,72 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayInResponse < R >>
-                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
-                    .id, region, "response", e)), _ => ::core::result::Result::Err(crate
-                    ::ReadError::not_offered(ENDPOINT.id, region))
+                    region region, R => crate ::dispatch::read:: < PayInResponse < R >,
+                    Self > (ENDPOINT.id, region, "response", json), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
                 )
             }
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                each_region!(self, Self, value => value.code.as_str())
+                self.view().code()
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                each_region!(self, Self, value => value.message.as_str())
+                self.view().message()
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.order_no.as_deref())
+                self.view().order_no()
             }
             /// The gateway's trade number for the order; keep it with the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.trade_no.as_deref())
+                self.view().trade_no()
             }
             /// The merchant the order is for (`merchant`; `None` when not sent).
             #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
-                each_region!(self, Self, value => value.merchant.as_ref())
+                self.view().merchant()
             }
             /// When the gateway registered the order, in the region's local time with its offset (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.transaction_time.as_deref())
+                self.view().transaction_time()
             }
             /// The amount to be paid (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                each_region!(
-                    self, Self, value => value.money.as_ref().map(| v | crate
-                    ::AnyMoney::from(* v))
-                )
+                self.view().money()
             }
             /// How the payer pays: the QR code, the account to transfer to, or the checkout link to show or send to the payer (`channel`; `None` when not sent).
             #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PayChannel> {
-                each_region!(self, Self, value => value.channel.as_ref())
+                self.view().channel()
             }
             /// Where the order stands, usually PROCESSING (or INIT for a checkout page) at this point (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                each_region!(self, Self, value => value.status.as_ref())
+                self.view().status()
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.response_code.as_deref())
+                self.view().response_code()
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.response_message.as_deref())
+                self.view().response_message()
             }
         }
         impl crate::FromRegionJson for AnyPayInResponse {
@@ -5109,7 +5874,18 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayInResponse => AnyPayInResponse);
+        impl<
+            R: PayInVariant + crate::dispatch::Wrap<PayInResponse<R>, AnyPayInResponse>,
+        > ::core::convert::From<PayInResponse<R>> for AnyPayInResponse {
+            #[inline]
+            fn from(value: PayInResponse<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayInResponse<R>,
+                    AnyPayInResponse,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayInResponse => AnyPayInResponse);
         each_region!(
             enum #[doc =
             " A notification of API pay-in in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]."]
@@ -5117,13 +5893,88 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayInNotification(PayInNotification) {}
         );
+        /// What [`AnyPayInNotification`] reads from the typed notification it holds, whatever its region: implemented once, generic over the region.
+        trait PayInNotificationView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn order_no(&self) -> &str;
+            fn trade_no(&self) -> &str;
+            fn merchant_id(&self) -> &str;
+            fn merchant_name(&self) -> ::core::option::Option<&str>;
+            fn sub_merchant_id(&self) -> ::core::option::Option<&str>;
+            fn sub_merchant_name(&self) -> ::core::option::Option<&str>;
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod>;
+            fn transaction_time(&self) -> ::core::option::Option<&str>;
+            fn status(&self) -> &crate::definitions::TransactionStatus;
+            fn money(&self) -> crate::AnyMoney;
+            fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString>;
+        }
+        impl<
+            R: PayInVariant
+                + crate::dispatch::Wrap<PayInNotification<R>, AnyPayInNotification>,
+        > PayInNotificationView for PayInNotification<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn order_no(&self) -> &str {
+                self.order_no.as_str()
+            }
+            #[inline]
+            fn trade_no(&self) -> &str {
+                self.trade_no.as_str()
+            }
+            #[inline]
+            fn merchant_id(&self) -> &str {
+                self.merchant_id.as_str()
+            }
+            #[inline]
+            fn merchant_name(&self) -> ::core::option::Option<&str> {
+                self.merchant_name.as_deref()
+            }
+            #[inline]
+            fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
+                self.sub_merchant_id.as_deref()
+            }
+            #[inline]
+            fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
+                self.sub_merchant_name.as_deref()
+            }
+            #[inline]
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                self.payment_method.as_ref()
+            }
+            #[inline]
+            fn transaction_time(&self) -> ::core::option::Option<&str> {
+                self.transaction_time.as_deref()
+            }
+            #[inline]
+            fn status(&self) -> &crate::definitions::TransactionStatus {
+                &self.status
+            }
+            #[inline]
+            fn money(&self) -> crate::AnyMoney {
+                crate::AnyMoney::from(self.money)
+            }
+            #[inline]
+            fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
+                self.payer.as_ref()
+            }
+        }
         impl AnyPayInNotification {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayInNotificationView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the notification is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a notification body in `region`'s shape (its own fields and currency).
 
@@ -5143,9 +5994,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayInNotification <
-                    R >> (json).map(Self::from).map_err(| e | crate
-                    ::ReadError::json(ENDPOINT.id, region, "notification", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < PayInNotification < R
+                    >, Self > (ENDPOINT.id, region, "notification", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -5153,59 +6003,59 @@ pub mod endpoints {
             /// The merchant's order number, as sent when the order was created (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                each_region!(self, Self, value => value.order_no.as_str())
+                self.view().order_no()
             }
             /// The gateway's trade number (`tradeNo`).
             #[inline]
             pub fn trade_no(&self) -> &str {
-                each_region!(self, Self, value => value.trade_no.as_str())
+                self.view().trade_no()
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                each_region!(self, Self, value => value.merchant_id.as_str())
+                self.view().merchant_id()
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.merchant_name.as_deref())
+                self.view().merchant_name()
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.sub_merchant_id.as_deref())
+                self.view().sub_merchant_id()
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.sub_merchant_name.as_deref())
+                self.view().sub_merchant_name()
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                each_region!(self, Self, value => value.payment_method.as_ref())
+                self.view().payment_method()
             }
             /// When the pay-in happened, in the region's local time (no offset) (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.transaction_time.as_deref())
+                self.view().transaction_time()
             }
             /// The final status (`status`).
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
-                each_region!(self, Self, value => & value.status)
+                self.view().status()
             }
             /// The order's amount (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
+                self.view().money()
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
-                each_region!(self, Self, value => value.payer.as_ref())
+                self.view().payer()
             }
         }
         impl crate::FromRegionJson for AnyPayInNotification {
@@ -5217,7 +6067,19 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayInNotification => AnyPayInNotification);
+        impl<
+            R: PayInVariant
+                + crate::dispatch::Wrap<PayInNotification<R>, AnyPayInNotification>,
+        > ::core::convert::From<PayInNotification<R>> for AnyPayInNotification {
+            #[inline]
+            fn from(value: PayInNotification<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayInNotification<R>,
+                    AnyPayInNotification,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayInNotification => AnyPayInNotification);
         /// The extra request fields of one region, for [`AnyPayInRequestBuilder::extra`]: each region's own type converts into it.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
@@ -5242,24 +6104,117 @@ pub mod endpoints {
             }
         }
         /// Builds a [`AnyPayInRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct AnyPayInRequestBuilder {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<::std::boxed::Box<dyn PayInRequestBuilderOps>>,
             wrong_extra: ::core::option::Option<crate::Region>,
         }
-        each_region!(
-            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
-            Inner(PayInRequestBuilder) { #[doc =
-            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
-        );
+        impl ::core::clone::Clone for AnyPayInRequestBuilder {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                    wrong_extra: self.wrong_extra,
+                }
+            }
+        }
+        /// What [`AnyPayInRequestBuilder`] asks of the region's typed builder it holds: implemented once, generic over the region.
+        trait PayInRequestBuilderOps: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            fn order_no(&mut self, value: ::std::string::String);
+            fn purpose(&mut self, value: ::std::string::String);
+            fn merchant(&mut self, value: crate::definitions::Merchant);
+            fn money(&mut self, value: crate::Amount);
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod);
+            fn payer(&mut self, value: crate::definitions::Payer);
+            fn expiry_period(&mut self, value: i64);
+            fn redirect_url(&mut self, value: ::std::string::String);
+            fn callback_url(&mut self, value: ::std::string::String);
+            fn product_detail(&mut self, value: ::std::string::String);
+            fn area(&mut self, value: i64);
+            fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any;
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<AnyPayInRequest, crate::ValidationError>;
+            fn clone_box(&self) -> ::std::boxed::Box<dyn PayInRequestBuilderOps>;
+        }
+        impl<
+            R: PayInVariant + crate::dispatch::Wrap<PayInRequest<R>, AnyPayInRequest>,
+        > PayInRequestBuilderOps for PayInRequestBuilder<R> {
+            #[inline]
+            fn order_no(&mut self, value: ::std::string::String) {
+                self.fields.order_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn purpose(&mut self, value: ::std::string::String) {
+                self.fields.purpose = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn merchant(&mut self, value: crate::definitions::Merchant) {
+                self.fields.merchant = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn money(&mut self, value: crate::Amount) {
+                self.fields.money = ::core::option::Option::Some(
+                    crate::TransactionMoney::unchecked(value),
+                );
+            }
+            #[inline]
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod) {
+                self.fields.payment_method = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn payer(&mut self, value: crate::definitions::Payer) {
+                self.fields.payer = ::core::option::Option::Some(
+                    value.with_extra(::core::default::Default::default()),
+                );
+            }
+            #[inline]
+            fn expiry_period(&mut self, value: i64) {
+                self.fields.expiry_period = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn redirect_url(&mut self, value: ::std::string::String) {
+                self.fields.redirect_url = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn callback_url(&mut self, value: ::std::string::String) {
+                self.fields.callback_url = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn product_detail(&mut self, value: ::std::string::String) {
+                self.fields.product_detail = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn area(&mut self, value: i64) {
+                self.fields.area = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any {
+                self
+            }
+            #[inline]
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<AnyPayInRequest, crate::ValidationError> {
+                PayInRequestBuilder::build(*self).map(AnyPayInRequest::from)
+            }
+            #[inline]
+            fn clone_box(&self) -> ::std::boxed::Box<dyn PayInRequestBuilderOps> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
         impl AnyPayInRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyPayInRequestBuilder {
                 let inner = each_region!(
-                    start region, Inner, R => PayInRequest:: < R > ::builder(), _ =>
-                    Inner::NotOffered(region)
+                    region region, R =>
+                    ::core::option::Option::Some(::std::boxed::Box::new(PayInRequest:: <
+                    R > ::builder()) as ::std::boxed::Box < dyn PayInRequestBuilderOps
+                    >), _ => ::core::option::Option::None
                 );
                 AnyPayInRequestBuilder {
                     region,
@@ -5283,10 +6238,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.order_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.order_no(value);
+                }
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -5298,10 +6253,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.purpose(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.purpose(value);
+                }
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -5313,10 +6268,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.merchant(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::Merchant = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.merchant(value);
+                }
                 self
             }
             /// Sets `money` (mandatory).
@@ -5327,11 +6282,9 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.money(crate
-                    ::TransactionMoney::unchecked(value)), Inner::NotOffered(r) =>
-                    Inner::NotOffered(r),
-                );
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.money(value);
+                }
                 self
             }
             /// Sets `paymentMethod` (optional).
@@ -5343,10 +6296,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.payment_method(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::PaymentMethod = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.payment_method(value);
+                }
                 self
             }
             /// Sets `payer` (optional).
@@ -5361,11 +6314,9 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Payer>,
             ) -> Self {
                 let value: crate::definitions::Payer = value.into();
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.payer(value
-                    .with_extra(::core::default::Default::default())),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.payer(value);
+                }
                 self
             }
             /// Sets `expiryPeriod` (optional).
@@ -5377,10 +6328,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<i64>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.expiry_period(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: i64 = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.expiry_period(value);
+                }
                 self
             }
             /// Sets `redirectUrl` (optional).
@@ -5392,10 +6343,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.redirect_url(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.redirect_url(value);
+                }
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -5407,10 +6358,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.callback_url(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.callback_url(value);
+                }
                 self
             }
             /// Sets `productDetail` (optional).
@@ -5422,10 +6373,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.product_detail(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.product_detail(value);
+                }
                 self
             }
             /// Sets `area` (optional).
@@ -5434,10 +6385,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.area(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: i64 = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.area(value);
+                }
                 self
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
@@ -5447,17 +6398,27 @@ pub mod endpoints {
                 mut self,
                 extra: impl ::core::convert::Into<AnyPayInRequestExtra>,
             ) -> Self {
-                let extra = extra.into();
-                self.inner = match (self.inner, extra) {
-                    (Inner::Usdt(b), AnyPayInRequestExtra::Usdt(extra)) => {
-                        Inner::Usdt(b.extra(extra))
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    match extra.into() {
+                        AnyPayInRequestExtra::Usdt(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayInRequestBuilder<crate::regions::usdt::Usdt>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Usdt,
+                                    );
+                                }
+                            }
+                        }
                     }
-                    (Inner::NotOffered(r), _) => Inner::NotOffered(r),
-                    (inner, extra) => {
-                        self.wrong_extra = ::core::option::Option::Some(extra.region());
-                        inner
-                    }
-                };
+                }
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -5478,37 +6439,35 @@ pub mod endpoints {
                         ),
                     );
                 }
-                each_region!(
-                    self.inner, Inner, b => b.build().map(AnyPayInRequest::from),
-                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
-                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
-                    "(endpoint)".to_owned(), message :
-                    ::std::format!("{} is not offered in {}; {}", "pay-in", region,
-                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                    }])),
-                )
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "pay-in", region,
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyPayInRequest {
             type Response = AnyPayInResponse;
             #[inline]
-            #[allow(
-                clippy::manual_async_fn,
-                reason = "an inline fn keeps the future's code out of the SDK's own build"
-            )]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(
-                        self, AnyPayInRequest, request => client.send(request). await
-                        .map(AnyPayInResponse::from)
-                    )
-                }
+                self.view().send(client)
             }
         }
     }
@@ -6816,7 +7775,7 @@ pub mod endpoints {
                 &self.message
             }
         }
-        /// The regions that offer API pay-out: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there), one `match` arm per region.
+        /// The regions that offer API pay-out: `each_region!(…)` is `crate::dispatch::dispatch!` over them (see its forms there).
         macro_rules! each_region {
             ($($args:tt)*) => {
                 crate ::dispatch::dispatch! { [Brl brl " Brazil (BRL).", Clp clp
@@ -6833,13 +7792,100 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayOutRequest(PayOutRequest) {}
         );
+        /// What [`AnyPayOutRequest`] reads from the typed request it holds, whatever its region: implemented once, generic over the region.
+        trait PayOutRequestView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn order_no(&self) -> &str;
+            fn purpose(&self) -> &str;
+            fn merchant(&self) -> &crate::definitions::Merchant;
+            fn money(&self) -> crate::AnyMoney;
+            fn payment_method(&self) -> &crate::definitions::PaymentMethod;
+            fn cash_account(&self) -> &str;
+            fn callback_url(&self) -> ::core::option::Option<&str>;
+            fn product_detail(&self) -> ::core::option::Option<&str>;
+            fn receiver(&self) -> ::core::option::Option<crate::definitions::Receiver>;
+            fn area(&self) -> ::core::option::Option<i64>;
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError>;
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyPayOutResponse>;
+        }
+        impl<
+            R: PayOutVariant + crate::dispatch::Wrap<PayOutRequest<R>, AnyPayOutRequest>
+                + crate::dispatch::Wrap<PayOutResponse<R>, AnyPayOutResponse>,
+        > PayOutRequestView for PayOutRequest<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn order_no(&self) -> &str {
+                self.order_no.as_str()
+            }
+            #[inline]
+            fn purpose(&self) -> &str {
+                self.purpose.as_str()
+            }
+            #[inline]
+            fn merchant(&self) -> &crate::definitions::Merchant {
+                &self.merchant
+            }
+            #[inline]
+            fn money(&self) -> crate::AnyMoney {
+                crate::AnyMoney::from(self.money)
+            }
+            #[inline]
+            fn payment_method(&self) -> &crate::definitions::PaymentMethod {
+                &self.payment_method
+            }
+            #[inline]
+            fn cash_account(&self) -> &str {
+                self.cash_account.as_str()
+            }
+            #[inline]
+            fn callback_url(&self) -> ::core::option::Option<&str> {
+                self.callback_url.as_deref()
+            }
+            #[inline]
+            fn product_detail(&self) -> ::core::option::Option<&str> {
+                self.product_detail.as_deref()
+            }
+            #[inline]
+            fn receiver(&self) -> ::core::option::Option<crate::definitions::Receiver> {
+                self.receiver
+                    .as_ref()
+                    .map(|v| v.clone().with_extra(crate::NoExtraFields {}))
+            }
+            #[inline]
+            fn area(&self) -> ::core::option::Option<i64> {
+                self.area
+            }
+            #[inline]
+            fn validate(&self) -> ::core::result::Result<(), crate::ValidationError> {
+                PayOutRequest::validate(self)
+            }
+            #[cfg(feature = "client")]
+            fn send<'a>(
+                &'a self,
+                client: &'a crate::Client,
+            ) -> crate::dispatch::Sending<'a, AnyPayOutResponse> {
+                ::std::boxed::Box::pin(async move {
+                    client.send(self).await.map(AnyPayOutResponse::from)
+                })
+            }
+        }
         impl AnyPayOutRequest {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayOutRequestView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the request is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a request body in `region`'s shape (its own fields and currency).
 
@@ -6859,73 +7905,70 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayOutRequest < R >>
-                    (json).map(Self::from).map_err(| e | crate ::ReadError::json(ENDPOINT
-                    .id, region, "request", e)), _ => ::core::result::Result::Err(crate
-                    ::ReadError::not_offered(ENDPOINT.id, region))
+                    region region, R => crate ::dispatch::read:: < PayOutRequest < R >,
+                    Self > (ENDPOINT.id, region, "request", json), _ =>
+                    ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
+                    .id, region))
                 )
             }
             /// The merchant's order number: 6 to 32 letters and digits, unique per merchant (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                each_region!(self, Self, value => value.order_no.as_str())
+                self.view().order_no()
             }
             /// What the pay-out is for (1 to 64 characters) (`purpose`).
             #[inline]
             pub fn purpose(&self) -> &str {
-                each_region!(self, Self, value => value.purpose.as_str())
+                self.view().purpose()
             }
             /// The merchant sending the money; `merchantId` is enough (`merchant`).
             #[inline]
             pub fn merchant(&self) -> &crate::definitions::Merchant {
-                each_region!(self, Self, value => & value.merchant)
+                self.view().merchant()
             }
             /// The amount to send, in the region's currency (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
+                self.view().money()
             }
             /// The receiving bank or method, as a code such as KBANK (Thailand) or BCP (Peru) (`paymentMethod`).
             #[inline]
             pub fn payment_method(&self) -> &crate::definitions::PaymentMethod {
-                each_region!(self, Self, value => & value.payment_method)
+                self.view().payment_method()
             }
             /// The account the money goes to (a bank account number, or a wallet address for USDT) (`cashAccount`).
             #[inline]
             pub fn cash_account(&self) -> &str {
-                each_region!(self, Self, value => value.cash_account.as_str())
+                self.view().cash_account()
             }
             /// Where the gateway posts this pay-out's notification (`callbackUrl`; `None` when not sent).
             #[inline]
             pub fn callback_url(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.callback_url.as_deref())
+                self.view().callback_url()
             }
             /// A description of what the pay-out is for, beyond `purpose` (`productDetail`; `None` when not sent).
             #[inline]
             pub fn product_detail(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.product_detail.as_deref())
+                self.view().product_detail()
             }
             /// Who receives the money (`receiver`; `None` when not sent).
             #[inline]
             pub fn receiver(
                 &self,
             ) -> ::core::option::Option<crate::definitions::Receiver> {
-                each_region!(
-                    self, Self, value => value.receiver.as_ref().map(| v | v.clone()
-                    .with_extra(crate ::NoExtraFields {}))
-                )
+                self.view().receiver()
             }
             /// The region's area code (`area`; `None` when not sent).
             #[inline]
             pub fn area(&self) -> ::core::option::Option<i64> {
-                each_region!(self, Self, value => value.area)
+                self.view().area()
             }
             /// Checks the request against its region's rules, naming every offending field by its JSON path.
             #[inline]
             pub fn validate(
                 &self,
             ) -> ::core::result::Result<(), crate::ValidationError> {
-                each_region!(self, Self, request => request.validate())
+                self.view().validate()
             }
         }
         impl crate::FromRegionJson for AnyPayOutRequest {
@@ -6937,7 +7980,18 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayOutRequest => AnyPayOutRequest);
+        impl<
+            R: PayOutVariant + crate::dispatch::Wrap<PayOutRequest<R>, AnyPayOutRequest>,
+        > ::core::convert::From<PayOutRequest<R>> for AnyPayOutRequest {
+            #[inline]
+            fn from(value: PayOutRequest<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayOutRequest<R>,
+                    AnyPayOutRequest,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayOutRequest => AnyPayOutRequest);
         each_region!(
             enum #[doc =
             " The response of API pay-out in a region chosen at run time, as `Client::send` returns it for an [`AnyPayOutRequest`].\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]. Match a variant for the region's own fields. It serializes exactly as the typed response it holds."]
@@ -6945,13 +7999,92 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayOutResponse(PayOutResponse) {}
         );
+        /// What [`AnyPayOutResponse`] reads from the typed response it holds, whatever its region: implemented once, generic over the region.
+        trait PayOutResponseView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn code(&self) -> &str;
+            fn message(&self) -> &str;
+            fn order_no(&self) -> ::core::option::Option<&str>;
+            fn trade_no(&self) -> ::core::option::Option<&str>;
+            fn merchant(&self) -> ::core::option::Option<&crate::definitions::Merchant>;
+            fn disbursement_time(&self) -> ::core::option::Option<&str>;
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney>;
+            fn channel(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::CashChannel>;
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus>;
+            fn response_code(&self) -> ::core::option::Option<&str>;
+            fn response_message(&self) -> ::core::option::Option<&str>;
+        }
+        impl<
+            R: PayOutVariant
+                + crate::dispatch::Wrap<PayOutResponse<R>, AnyPayOutResponse>,
+        > PayOutResponseView for PayOutResponse<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn code(&self) -> &str {
+                self.code.as_str()
+            }
+            #[inline]
+            fn message(&self) -> &str {
+                self.message.as_str()
+            }
+            #[inline]
+            fn order_no(&self) -> ::core::option::Option<&str> {
+                self.order_no.as_deref()
+            }
+            #[inline]
+            fn trade_no(&self) -> ::core::option::Option<&str> {
+                self.trade_no.as_deref()
+            }
+            #[inline]
+            fn merchant(&self) -> ::core::option::Option<&crate::definitions::Merchant> {
+                self.merchant.as_ref()
+            }
+            #[inline]
+            fn disbursement_time(&self) -> ::core::option::Option<&str> {
+                self.disbursement_time.as_deref()
+            }
+            #[inline]
+            fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
+                self.money.as_ref().map(|v| crate::AnyMoney::from(*v))
+            }
+            #[inline]
+            fn channel(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::CashChannel> {
+                self.channel.as_ref()
+            }
+            #[inline]
+            fn status(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
+                self.status.as_ref()
+            }
+            #[inline]
+            fn response_code(&self) -> ::core::option::Option<&str> {
+                self.response_code.as_deref()
+            }
+            #[inline]
+            fn response_message(&self) -> ::core::option::Option<&str> {
+                self.response_message.as_deref()
+            }
+        }
         impl AnyPayOutResponse {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayOutResponseView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the response is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a response body in `region`'s shape (its own fields and currency).
 
@@ -6971,9 +8104,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayOutResponse < R
-                    >> (json).map(Self::from).map_err(| e | crate
-                    ::ReadError::json(ENDPOINT.id, region, "response", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < PayOutResponse < R >,
+                    Self > (ENDPOINT.id, region, "response", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -6981,66 +8113,63 @@ pub mod endpoints {
             /// The result code; "00" is success, anything else an error (`code`).
             #[inline]
             pub fn code(&self) -> &str {
-                each_region!(self, Self, value => value.code.as_str())
+                self.view().code()
             }
             /// What the result means, in words (`message`).
             #[inline]
             pub fn message(&self) -> &str {
-                each_region!(self, Self, value => value.message.as_str())
+                self.view().message()
             }
             /// The merchant's order number, as sent (`orderNo`; `None` when not sent).
             #[inline]
             pub fn order_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.order_no.as_deref())
+                self.view().order_no()
             }
             /// The gateway's trade number for the pay-out; keep it with the order (`tradeNo`; `None` when not sent).
             #[inline]
             pub fn trade_no(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.trade_no.as_deref())
+                self.view().trade_no()
             }
             /// The merchant, with the account the pay-out is booked on (`merchant`; `None` when not sent).
             #[inline]
             pub fn merchant(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::Merchant> {
-                each_region!(self, Self, value => value.merchant.as_ref())
+                self.view().merchant()
             }
             /// When the gateway registered the pay-out, in the region's local time with its offset (`disbursementTime`; `None` when not sent).
             #[inline]
             pub fn disbursement_time(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.disbursement_time.as_deref())
+                self.view().disbursement_time()
             }
             /// The amount sent (`money`; `None` when not sent).
             #[inline]
             pub fn money(&self) -> ::core::option::Option<crate::AnyMoney> {
-                each_region!(
-                    self, Self, value => value.money.as_ref().map(| v | crate
-                    ::AnyMoney::from(* v))
-                )
+                self.view().money()
             }
             /// Where the money goes, with the account holder's name (`channel`; `None` when not sent).
             #[inline]
             pub fn channel(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::CashChannel> {
-                each_region!(self, Self, value => value.channel.as_ref())
+                self.view().channel()
             }
             /// Where the pay-out stands, usually PROCESSING at this point (`status`; `None` when not sent).
             #[inline]
             pub fn status(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::TransactionStatus> {
-                each_region!(self, Self, value => value.status.as_ref())
+                self.view().status()
             }
             /// The v1.0 seven-digit result code, when the gateway still sends it; read `code` (`responseCode`; `None` when not sent).
             #[inline]
             pub fn response_code(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.response_code.as_deref())
+                self.view().response_code()
             }
             /// The v1.0 result message, when the gateway still sends it; read `message` (`responseMessage`; `None` when not sent).
             #[inline]
             pub fn response_message(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.response_message.as_deref())
+                self.view().response_message()
             }
         }
         impl crate::FromRegionJson for AnyPayOutResponse {
@@ -7052,7 +8181,19 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayOutResponse => AnyPayOutResponse);
+        impl<
+            R: PayOutVariant
+                + crate::dispatch::Wrap<PayOutResponse<R>, AnyPayOutResponse>,
+        > ::core::convert::From<PayOutResponse<R>> for AnyPayOutResponse {
+            #[inline]
+            fn from(value: PayOutResponse<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayOutResponse<R>,
+                    AnyPayOutResponse,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayOutResponse => AnyPayOutResponse);
         each_region!(
             enum #[doc =
             " A notification of API pay-out in a region chosen at run time, as `CallbackVerifier::verify_in` returns it when the region comes from configuration.\n \n Its accessors read the shared fields without naming the region; money comes as [`crate::AnyMoney`]."]
@@ -7060,13 +8201,88 @@ pub mod endpoints {
             ::serde::Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum
             AnyPayOutNotification(PayOutNotification) {}
         );
+        /// What [`AnyPayOutNotification`] reads from the typed notification it holds, whatever its region: implemented once, generic over the region.
+        trait PayOutNotificationView: ::core::marker::Sync {
+            fn region(&self) -> crate::Region;
+            fn order_no(&self) -> &str;
+            fn trade_no(&self) -> &str;
+            fn merchant_id(&self) -> &str;
+            fn merchant_name(&self) -> ::core::option::Option<&str>;
+            fn sub_merchant_id(&self) -> ::core::option::Option<&str>;
+            fn sub_merchant_name(&self) -> ::core::option::Option<&str>;
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod>;
+            fn transaction_time(&self) -> ::core::option::Option<&str>;
+            fn status(&self) -> &crate::definitions::TransactionStatus;
+            fn money(&self) -> crate::AnyMoney;
+            fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString>;
+        }
+        impl<
+            R: PayOutVariant
+                + crate::dispatch::Wrap<PayOutNotification<R>, AnyPayOutNotification>,
+        > PayOutNotificationView for PayOutNotification<R> {
+            #[inline]
+            fn region(&self) -> crate::Region {
+                <R as crate::RegionSpec>::REGION
+            }
+            #[inline]
+            fn order_no(&self) -> &str {
+                self.order_no.as_str()
+            }
+            #[inline]
+            fn trade_no(&self) -> &str {
+                self.trade_no.as_str()
+            }
+            #[inline]
+            fn merchant_id(&self) -> &str {
+                self.merchant_id.as_str()
+            }
+            #[inline]
+            fn merchant_name(&self) -> ::core::option::Option<&str> {
+                self.merchant_name.as_deref()
+            }
+            #[inline]
+            fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
+                self.sub_merchant_id.as_deref()
+            }
+            #[inline]
+            fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
+                self.sub_merchant_name.as_deref()
+            }
+            #[inline]
+            fn payment_method(
+                &self,
+            ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
+                self.payment_method.as_ref()
+            }
+            #[inline]
+            fn transaction_time(&self) -> ::core::option::Option<&str> {
+                self.transaction_time.as_deref()
+            }
+            #[inline]
+            fn status(&self) -> &crate::definitions::TransactionStatus {
+                &self.status
+            }
+            #[inline]
+            fn money(&self) -> crate::AnyMoney {
+                crate::AnyMoney::from(self.money)
+            }
+            #[inline]
+            fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
+                self.payer.as_ref()
+            }
+        }
         impl AnyPayOutNotification {
+            /// The typed value held, as the trait every region's type implements.
+            #[inline]
+            fn view(&self) -> &dyn PayOutNotificationView {
+                each_region!(self, Self, value => value)
+            }
             /// The region the notification is in.
             #[inline]
             pub fn region(&self) -> crate::Region {
-                each_region!(
-                    typed self, Self, _, R => < R as crate ::RegionSpec > ::REGION
-                )
+                self.view().region()
             }
             /** Reads a notification body in `region`'s shape (its own fields and currency).
 
@@ -7086,9 +8302,8 @@ pub mod endpoints {
                 json: &[u8],
             ) -> ::core::result::Result<Self, crate::ReadError> {
                 each_region!(
-                    region region, R => ::serde_json::from_slice:: < PayOutNotification <
-                    R >> (json).map(Self::from).map_err(| e | crate
-                    ::ReadError::json(ENDPOINT.id, region, "notification", e)), _ =>
+                    region region, R => crate ::dispatch::read:: < PayOutNotification < R
+                    >, Self > (ENDPOINT.id, region, "notification", json), _ =>
                     ::core::result::Result::Err(crate ::ReadError::not_offered(ENDPOINT
                     .id, region))
                 )
@@ -7096,59 +8311,59 @@ pub mod endpoints {
             /// The merchant's order number, as sent when the order was created (`orderNo`).
             #[inline]
             pub fn order_no(&self) -> &str {
-                each_region!(self, Self, value => value.order_no.as_str())
+                self.view().order_no()
             }
             /// The gateway's trade number (`tradeNo`).
             #[inline]
             pub fn trade_no(&self) -> &str {
-                each_region!(self, Self, value => value.trade_no.as_str())
+                self.view().trade_no()
             }
             /// The merchant id (with the `sandbox-` prefix in the sandbox) (`merchantId`).
             #[inline]
             pub fn merchant_id(&self) -> &str {
-                each_region!(self, Self, value => value.merchant_id.as_str())
+                self.view().merchant_id()
             }
             /// The merchant's name (`merchantName`; `None` when not sent).
             #[inline]
             pub fn merchant_name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.merchant_name.as_deref())
+                self.view().merchant_name()
             }
             /// The sub-merchant, when the order had one (`subMerchantId`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_id(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.sub_merchant_id.as_deref())
+                self.view().sub_merchant_id()
             }
             /// The sub-merchant's name (`subMerchantName`; `None` when not sent).
             #[inline]
             pub fn sub_merchant_name(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.sub_merchant_name.as_deref())
+                self.view().sub_merchant_name()
             }
             /// The payment method the order used (`paymentMethod`; `None` when not sent).
             #[inline]
             pub fn payment_method(
                 &self,
             ) -> ::core::option::Option<&crate::definitions::PaymentMethod> {
-                each_region!(self, Self, value => value.payment_method.as_ref())
+                self.view().payment_method()
             }
             /// When the pay-out happened, in the region's local time (no offset); the field's name for pay-outs is not documented (ENDPOINTS.md §8 q (`transactionTime`; `None` when not sent).
             #[inline]
             pub fn transaction_time(&self) -> ::core::option::Option<&str> {
-                each_region!(self, Self, value => value.transaction_time.as_deref())
+                self.view().transaction_time()
             }
             /// The final status (`status`).
             #[inline]
             pub fn status(&self) -> &crate::definitions::TransactionStatus {
-                each_region!(self, Self, value => & value.status)
+                self.view().status()
             }
             /// The order's amount (`money`).
             #[inline]
             pub fn money(&self) -> crate::AnyMoney {
-                each_region!(self, Self, value => crate ::AnyMoney::from(value.money))
+                self.view().money()
             }
             /// The payer, when the gateway includes it (documented loosely; kept as JSON) (`payer`; `None` when not sent).
             #[inline]
             pub fn payer(&self) -> ::core::option::Option<&crate::JsonObjectOrString> {
-                each_region!(self, Self, value => value.payer.as_ref())
+                self.view().payer()
             }
         }
         impl crate::FromRegionJson for AnyPayOutNotification {
@@ -7160,7 +8375,19 @@ pub mod endpoints {
                 Self::from_slice(region, json)
             }
         }
-        each_region!(from PayOutNotification => AnyPayOutNotification);
+        impl<
+            R: PayOutVariant
+                + crate::dispatch::Wrap<PayOutNotification<R>, AnyPayOutNotification>,
+        > ::core::convert::From<PayOutNotification<R>> for AnyPayOutNotification {
+            #[inline]
+            fn from(value: PayOutNotification<R>) -> Self {
+                <R as crate::dispatch::Wrap<
+                    PayOutNotification<R>,
+                    AnyPayOutNotification,
+                >>::wrap(value)
+            }
+        }
+        each_region!(wrap PayOutNotification => AnyPayOutNotification);
         /// The extra request fields of one region, for [`AnyPayOutRequestBuilder::extra`]: each region's own type converts into it.
         #[derive(::core::fmt::Debug, ::core::clone::Clone, ::core::cmp::PartialEq)]
         #[non_exhaustive]
@@ -7255,24 +8482,114 @@ pub mod endpoints {
             }
         }
         /// Builds a [`AnyPayOutRequest`] for a region chosen at run time: the same setters as the typed builder, money as an [`crate::Amount`] in the region's currency.
-        #[derive(::core::fmt::Debug, ::core::clone::Clone)]
+        #[derive(::core::fmt::Debug)]
         pub struct AnyPayOutRequestBuilder {
             region: crate::Region,
-            inner: Inner,
+            /// The region's typed builder; `None` when the region does not offer the endpoint.
+            inner: ::core::option::Option<
+                ::std::boxed::Box<dyn PayOutRequestBuilderOps>,
+            >,
             wrong_extra: ::core::option::Option<crate::Region>,
         }
-        each_region!(
-            enum #[derive(::core::fmt::Debug, ::core::clone::Clone)] enum
-            Inner(PayOutRequestBuilder) { #[doc =
-            " The region does not offer the endpoint."] NotOffered(crate ::Region), }
-        );
+        impl ::core::clone::Clone for AnyPayOutRequestBuilder {
+            #[inline]
+            fn clone(&self) -> Self {
+                Self {
+                    region: self.region,
+                    inner: self.inner.as_ref().map(|inner| inner.clone_box()),
+                    wrong_extra: self.wrong_extra,
+                }
+            }
+        }
+        /// What [`AnyPayOutRequestBuilder`] asks of the region's typed builder it holds: implemented once, generic over the region.
+        trait PayOutRequestBuilderOps: ::core::fmt::Debug + ::core::marker::Send + ::core::marker::Sync {
+            fn order_no(&mut self, value: ::std::string::String);
+            fn purpose(&mut self, value: ::std::string::String);
+            fn merchant(&mut self, value: crate::definitions::Merchant);
+            fn money(&mut self, value: crate::Amount);
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod);
+            fn cash_account(&mut self, value: ::std::string::String);
+            fn callback_url(&mut self, value: ::std::string::String);
+            fn product_detail(&mut self, value: ::std::string::String);
+            fn receiver(&mut self, value: crate::definitions::Receiver);
+            fn area(&mut self, value: i64);
+            fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any;
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<AnyPayOutRequest, crate::ValidationError>;
+            fn clone_box(&self) -> ::std::boxed::Box<dyn PayOutRequestBuilderOps>;
+        }
+        impl<
+            R: PayOutVariant + crate::dispatch::Wrap<PayOutRequest<R>, AnyPayOutRequest>,
+        > PayOutRequestBuilderOps for PayOutRequestBuilder<R> {
+            #[inline]
+            fn order_no(&mut self, value: ::std::string::String) {
+                self.fields.order_no = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn purpose(&mut self, value: ::std::string::String) {
+                self.fields.purpose = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn merchant(&mut self, value: crate::definitions::Merchant) {
+                self.fields.merchant = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn money(&mut self, value: crate::Amount) {
+                self.fields.money = ::core::option::Option::Some(
+                    crate::TransactionMoney::unchecked(value),
+                );
+            }
+            #[inline]
+            fn payment_method(&mut self, value: crate::definitions::PaymentMethod) {
+                self.fields.payment_method = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn cash_account(&mut self, value: ::std::string::String) {
+                self.fields.cash_account = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn callback_url(&mut self, value: ::std::string::String) {
+                self.fields.callback_url = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn product_detail(&mut self, value: ::std::string::String) {
+                self.fields.product_detail = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn receiver(&mut self, value: crate::definitions::Receiver) {
+                self.fields.receiver = ::core::option::Option::Some(
+                    value.with_extra(::core::default::Default::default()),
+                );
+            }
+            #[inline]
+            fn area(&mut self, value: i64) {
+                self.fields.area = ::core::option::Option::Some(value);
+            }
+            #[inline]
+            fn as_any_mut(&mut self) -> &mut dyn ::core::any::Any {
+                self
+            }
+            #[inline]
+            fn build(
+                self: ::std::boxed::Box<Self>,
+            ) -> ::core::result::Result<AnyPayOutRequest, crate::ValidationError> {
+                PayOutRequestBuilder::build(*self).map(AnyPayOutRequest::from)
+            }
+            #[inline]
+            fn clone_box(&self) -> ::std::boxed::Box<dyn PayOutRequestBuilderOps> {
+                ::std::boxed::Box::new(::core::clone::Clone::clone(self))
+            }
+        }
         impl AnyPayOutRequest {
             /// A builder for `region`, with every field unset.
             #[inline]
             pub fn builder(region: crate::Region) -> AnyPayOutRequestBuilder {
                 let inner = each_region!(
-                    start region, Inner, R => PayOutRequest:: < R > ::builder(), _ =>
-                    Inner::NotOffered(region)
+                    region region, R =>
+                    ::core::option::Option::Some(::std::boxed::Box::new(PayOutRequest:: <
+                    R > ::builder()) as ::std::boxed::Box < dyn PayOutRequestBuilderOps
+                    >), _ => ::core::option::Option::None
                 );
                 AnyPayOutRequestBuilder {
                     region,
@@ -7296,10 +8613,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.order_no(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.order_no(value);
+                }
                 self
             }
             /// Sets `purpose` (mandatory).
@@ -7311,10 +8628,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.purpose(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.purpose(value);
+                }
                 self
             }
             /// Sets `merchant` (mandatory).
@@ -7326,10 +8643,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::Merchant>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.merchant(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::Merchant = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.merchant(value);
+                }
                 self
             }
             /// Sets `money` (mandatory).
@@ -7340,11 +8657,9 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn money(mut self, value: crate::Amount) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.money(crate
-                    ::TransactionMoney::unchecked(value)), Inner::NotOffered(r) =>
-                    Inner::NotOffered(r),
-                );
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.money(value);
+                }
                 self
             }
             /// Sets `paymentMethod` (mandatory).
@@ -7356,10 +8671,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<crate::definitions::PaymentMethod>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.payment_method(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: crate::definitions::PaymentMethod = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.payment_method(value);
+                }
                 self
             }
             /// Sets `cashAccount` (mandatory).
@@ -7371,10 +8686,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.cash_account(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.cash_account(value);
+                }
                 self
             }
             /// Sets `callbackUrl` (optional).
@@ -7386,10 +8701,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.callback_url(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.callback_url(value);
+                }
                 self
             }
             /// Sets `productDetail` (optional).
@@ -7401,10 +8716,10 @@ pub mod endpoints {
                 mut self,
                 value: impl ::core::convert::Into<::std::string::String>,
             ) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.product_detail(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: ::std::string::String = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.product_detail(value);
+                }
                 self
             }
             /// Sets `receiver` (optional).
@@ -7419,11 +8734,9 @@ pub mod endpoints {
                 value: impl ::core::convert::Into<crate::definitions::Receiver>,
             ) -> Self {
                 let value: crate::definitions::Receiver = value.into();
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.receiver(value
-                    .with_extra(::core::default::Default::default())),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.receiver(value);
+                }
                 self
             }
             /// Sets `area` (optional).
@@ -7432,10 +8745,10 @@ pub mod endpoints {
             #[must_use]
             #[inline]
             pub fn area(mut self, value: impl ::core::convert::Into<i64>) -> Self {
-                self.inner = each_region!(
-                    map self.inner, Inner, b => b.area(value.into()),
-                    Inner::NotOffered(r) => Inner::NotOffered(r),
-                );
+                let value: i64 = value.into();
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    inner.area(value);
+                }
                 self
             }
             /// Sets the region's extra fields (e.g. `regions::pen::pay_out::PayOutRequestExtra`). Fields of another region than the builder's make `build` fail, naming both regions.
@@ -7445,38 +8758,146 @@ pub mod endpoints {
                 mut self,
                 extra: impl ::core::convert::Into<AnyPayOutRequestExtra>,
             ) -> Self {
-                let extra = extra.into();
-                self.inner = match (self.inner, extra) {
-                    (Inner::Brl(b), AnyPayOutRequestExtra::Brl(extra)) => {
-                        Inner::Brl(b.extra(extra))
+                if let ::core::option::Option::Some(inner) = self.inner.as_mut() {
+                    match extra.into() {
+                        AnyPayOutRequestExtra::Brl(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::brl::Brl>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Brl,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Clp(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::clp::Clp>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Clp,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Cop(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::cop::Cop>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Cop,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Idr(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::idr::Idr>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Idr,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Inr(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::inr::Inr>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Inr,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Mxn(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::mxn::Mxn>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Mxn,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Pen(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::pen::Pen>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Pen,
+                                    );
+                                }
+                            }
+                        }
+                        AnyPayOutRequestExtra::Usdt(extra) => {
+                            match inner
+                                .as_any_mut()
+                                .downcast_mut::<
+                                    PayOutRequestBuilder<crate::regions::usdt::Usdt>,
+                                >()
+                            {
+                                ::core::option::Option::Some(builder) => {
+                                    builder.fields.extra = extra;
+                                }
+                                ::core::option::Option::None => {
+                                    self.wrong_extra = ::core::option::Option::Some(
+                                        crate::Region::Usdt,
+                                    );
+                                }
+                            }
+                        }
                     }
-                    (Inner::Clp(b), AnyPayOutRequestExtra::Clp(extra)) => {
-                        Inner::Clp(b.extra(extra))
-                    }
-                    (Inner::Cop(b), AnyPayOutRequestExtra::Cop(extra)) => {
-                        Inner::Cop(b.extra(extra))
-                    }
-                    (Inner::Idr(b), AnyPayOutRequestExtra::Idr(extra)) => {
-                        Inner::Idr(b.extra(extra))
-                    }
-                    (Inner::Inr(b), AnyPayOutRequestExtra::Inr(extra)) => {
-                        Inner::Inr(b.extra(extra))
-                    }
-                    (Inner::Mxn(b), AnyPayOutRequestExtra::Mxn(extra)) => {
-                        Inner::Mxn(b.extra(extra))
-                    }
-                    (Inner::Pen(b), AnyPayOutRequestExtra::Pen(extra)) => {
-                        Inner::Pen(b.extra(extra))
-                    }
-                    (Inner::Usdt(b), AnyPayOutRequestExtra::Usdt(extra)) => {
-                        Inner::Usdt(b.extra(extra))
-                    }
-                    (Inner::NotOffered(r), _) => Inner::NotOffered(r),
-                    (inner, extra) => {
-                        self.wrong_extra = ::core::option::Option::Some(extra.region());
-                        inner
-                    }
-                };
+                }
                 self
             }
             /// The request, or one error naming every field that is missing or breaks the region's rules (or the region not offering the endpoint).
@@ -7497,37 +8918,35 @@ pub mod endpoints {
                         ),
                     );
                 }
-                each_region!(
-                    self.inner, Inner, b => b.build().map(AnyPayOutRequest::from),
-                    Inner::NotOffered(_) => ::core::result::Result::Err(crate
-                    ::ValidationError::new(::std::vec![crate ::FieldProblem { path :
-                    "(endpoint)".to_owned(), message :
-                    ::std::format!("{} is not offered in {}; {}", "pay-out", region,
-                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
-                    }])),
-                )
+                match self.inner {
+                    ::core::option::Option::Some(inner) => inner.build(),
+                    ::core::option::Option::None => {
+                        ::core::result::Result::Err(
+                            crate::ValidationError::new(
+                                ::std::vec![
+                                    crate ::FieldProblem { path : "(endpoint)".to_owned(),
+                                    message : ::std::format!("{} is not offered in {}; {}",
+                                    "pay-out", region,
+                                    "it is offered in BRL, CLP, COP, IDR, INR, MXN, PEN, PHP, THB, USDT"),
+                                    }
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         #[cfg(feature = "client")]
         impl crate::client::Sendable for AnyPayOutRequest {
             type Response = AnyPayOutResponse;
             #[inline]
-            #[allow(
-                clippy::manual_async_fn,
-                reason = "an inline fn keeps the future's code out of the SDK's own build"
-            )]
             fn send_with<'a>(
                 &'a self,
                 client: &'a crate::Client,
             ) -> impl ::core::future::Future<
                 Output = ::core::result::Result<Self::Response, crate::Error>,
             > + ::core::marker::Send + 'a {
-                async move {
-                    each_region!(
-                        self, AnyPayOutRequest, request => client.send(request). await
-                        .map(AnyPayOutResponse::from)
-                    )
-                }
+                self.view().send(client)
             }
         }
     }
