@@ -2,8 +2,9 @@
 //!
 //! What every region shares is emitted once, generic over the region: the endpoint's request
 //! and response types, the traits they need, the request check (reading each rule from the
-//! region's table at compile time) and the run-time `Any…` layer (whose `match`es over the
-//! regions are written by the SDK's `dispatch!` from one list per endpoint). A region's
+//! region's table at compile time) and the run-time `Any…` layer (enums whose accessors go
+//! through a trait object implemented once, generic over the region; their few `match`es over
+//! the regions are written by the SDK's `dispatch!` from one list per endpoint). A region's
 //! module holds its marker type and facts, its extra fields and their checks, its rules
 //! table and examples, and aliases that fix the shared types to it.
 //!
