@@ -326,6 +326,50 @@ fn the_run_time_builder_names_what_is_wrong_in_the_region() {
 }
 
 #[test]
+fn a_cloned_run_time_builder_is_its_own_and_an_endpoint_not_offered_is_named() {
+    let half = AnyPayInRequest::builder(Region::Thb)
+        .order_no("S20001ANY0005")
+        .purpose("run time")
+        .merchant(Merchant::new("sandbox-20001"))
+        .payment_method(PaymentMethod::Qrpay)
+        .payer(Payer {
+            name: Some("Somchai".into()),
+            account_no: Some("1234567890".into()),
+            bank_name: Some("KBANK".into()),
+            ..Payer::default()
+        });
+    let copy = half
+        .clone()
+        .money("20.00".parse::<Amount>().expect("amount"));
+    let first = half
+        .money("10.00".parse::<Amount>().expect("amount"))
+        .build()
+        .expect("valid");
+    let second = copy.clone().build().expect("valid");
+    assert_eq!(first.money().amount().to_string(), "10.00");
+    assert_eq!(second.money().amount().to_string(), "20.00");
+    assert_eq!(second.order_no(), "S20001ANY0005");
+    assert!(format!("{copy:?}").contains("S20001ANY0005"), "{copy:?}");
+
+    // Inquiry-account is Indonesia's alone.
+    let error =
+        smilepayz::endpoints::inquiry_account::AnyInquiryAccountRequest::builder(Region::Thb)
+            .bank_account_no("1234567890")
+            .build()
+            .expect_err("not offered in THB");
+    assert_eq!(
+        error.to_string(),
+        "(endpoint): inquiry-account is not offered in THB; it is offered in IDR"
+    );
+    let read = smilepayz::endpoints::inquiry_account::AnyInquiryAccountRequest::from_json(
+        Region::Thb,
+        "{}",
+    )
+    .expect_err("not offered in THB");
+    assert!(matches!(read, ReadError::NotOffered { .. }), "{read}");
+}
+
+#[test]
 fn a_body_of_another_region_is_a_located_read_error() {
     let thb_answer = r#"{"code":"00","message":"Successful","orderNo":"S20001A1B2C3","tradeNo":"T1","money":{"currency":"THB","amount":100.50}}"#;
     let read = AnyPayInResponse::from_json(Region::Thb, thb_answer).expect("a THB answer");
