@@ -70,20 +70,41 @@ mod regenerate {
                 spec.display()
             )),
         };
-        let code = match smilepayz_codegen::generate(&loaded) {
-            Ok(code) => code,
+        // The same files `cargo regenerate` commits (`mod.rs`, `regions/<region>.rs`, the
+        // region files emitted in parallel), in OUT_DIR/generated; the file the crate
+        // includes declares that folder's `mod.rs` as the module `generated`.
+        let files = match smilepayz_codegen::generate_files(&loaded) {
+            Ok(files) => files,
             Err(error) => super::fail(&error.to_string()),
         };
         let Some(out_dir) = std::env::var_os("OUT_DIR") else {
             super::fail("OUT_DIR is not set; build this crate with cargo");
         };
-        let out = Path::new(&out_dir).join("smilepayz_generated.rs");
-        // Write only when the text changed, so dependants are not rebuilt for nothing.
-        if std::fs::read_to_string(&out).ok().as_deref() != Some(code.as_str())
-            && let Err(error) = std::fs::write(&out, code)
-        {
-            super::fail(&format!("cannot write {}: {error}", out.display()));
+        let folder = Path::new(&out_dir).join("generated");
+        // A region removed from the spec leaves no file behind.
+        if let Ok(entries) = std::fs::read_dir(folder.join("regions")) {
+            for entry in entries.flatten() {
+                let name = format!("regions/{}", entry.file_name().to_string_lossy());
+                if !files.iter().any(|(relative, _)| *relative == name) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
         }
+        for (relative, text) in &files {
+            write_if_changed(&folder.join(relative), text);
+        }
+        let Some(module) = folder.join("mod.rs").to_str().map(str::to_owned) else {
+            super::fail(&format!(
+                "OUT_DIR ({}) is not valid UTF-8, so the generated module cannot be named in a #[path]",
+                folder.display()
+            ));
+        };
+        write_if_changed(
+            &Path::new(&out_dir).join("smilepayz_generated.rs"),
+            &format!(
+                "#[path = {module:?}]\n#[rustfmt::skip]\nmod generated;\npub use generated::{{definitions, endpoints, gateway, regions}};\n"
+            ),
+        );
         println!("cargo::rustc-cfg=smilepayz_regenerated");
         if !explicit && let Some(stale) = super::fingerprint::stale() {
             println!(
@@ -91,6 +112,21 @@ mod regenerate {
                  the `regenerate` feature and the crate's package use the committed code: run \
                  `cargo regenerate` and commit the result"
             );
+        }
+    }
+
+    /// Writes `text` to `path` only when it changed, so dependants are not rebuilt for nothing.
+    fn write_if_changed(path: &Path, text: &str) {
+        if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+            return;
+        }
+        let written = match path.parent() {
+            Some(parent) => std::fs::create_dir_all(parent),
+            None => Ok(()),
+        }
+        .and_then(|()| std::fs::write(path, text));
+        if let Err(error) = written {
+            super::fail(&format!("cannot write {}: {error}", path.display()));
         }
     }
 }

@@ -137,6 +137,9 @@ impl Amount {
     }
 
     /// Appends the amount as a JSON number, as [`Self::json_number`] writes it.
+    ///
+    /// For the SDK's JSON writers; hidden, as it is not part of the API kept stable.
+    #[doc(hidden)]
     pub fn write_json_number(self, out: &mut Vec<u8>) {
         let mut buffer = [0u8; DIGITS_BUFFER];
         out.extend_from_slice(
@@ -148,6 +151,9 @@ impl Amount {
 
     /// Appends the amount's text, as [`Display`](fmt::Display) writes it, without
     /// allocating.
+    ///
+    /// For the SDK's JSON writers; hidden, as it is not part of the API kept stable.
+    #[doc(hidden)]
     pub fn write_text(self, out: &mut Vec<u8>) {
         let mut buffer = [0u8; DIGITS_BUFFER];
         out.extend_from_slice(self.digits(&mut buffer).as_bytes());

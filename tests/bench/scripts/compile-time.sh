@@ -57,13 +57,13 @@ timed() {
     end=$(now)
     awk -v l="$label" -v s="$start" -v e="$end" 'BEGIN { printf "%-44s %8.1f s\n", l, e - s }' | tee -a "$results"
 }
-# The lines the last build compiled: the generated file in OUT_DIR when the build regenerated
+# The lines the last build compiled: the generated files in OUT_DIR when the build regenerated
 # (the `regenerate` feature), the committed sdk/src/generated/ otherwise.
 generated_lines() {
-    local file
-    file=$(ls -t "$target"/sdk/debug/build/smilepayz-*/out/smilepayz_generated.rs 2>/dev/null | head -1 || true)
-    if [ -n "$file" ]; then
-        echo "    generated: $(wc -l <"$file") lines, $(wc -c <"$file") bytes" | tee -a "$results"
+    local folder
+    folder=$(ls -td "$target"/sdk/debug/build/smilepayz-*/out/generated 2>/dev/null | head -1 || true)
+    if [ -n "$folder" ]; then
+        echo "    generated: $(cat "$folder"/mod.rs "$folder"/regions/*.rs | wc -l) lines, $(cat "$folder"/mod.rs "$folder"/regions/*.rs | wc -c) bytes" | tee -a "$results"
     else
         echo "    generated (committed): $(cat "$root"/sdk/src/generated/mod.rs "$root"/sdk/src/generated/regions/*.rs | wc -l) lines" | tee -a "$results"
     fi
