@@ -36,7 +36,7 @@ pub(crate) fn regions_module_with(spec: &Spec, inline: bool) -> Result<TokenStre
         }
     }
     Ok(quote! {
-        #[doc = " The regions, one module each, and [`Region`] for choosing one at run time."]
+        #[doc = " The regions, one module each, and [`Region`](crate::Region) for choosing one at run time."]
         pub mod regions {
             #[doc = " Every region in the spec, for callers that pick a region at run time."]
             #[doc = ""]

@@ -8951,7 +8951,7 @@ pub mod endpoints {
         }
     }
 }
-/// The regions, one module each, and [`Region`] for choosing one at run time.
+/// The regions, one module each, and [`Region`](crate::Region) for choosing one at run time.
 pub mod regions {
     /// Every region in the spec, for callers that pick a region at run time.
     ///
